@@ -1,0 +1,133 @@
+"""An immutable, hashable, picklable mapping of JSON-like values.
+
+Free-form ``attributes`` on customers and interactions are stored in a :class:`FrozenMap`
+so that the objects holding them stay frozen, hashable and equal by value.
+
+>>> m = FrozenMap.of({"severity": "high", "tags": ["a", "b"]}, where="Interaction.attributes")
+>>> m["tags"]
+('a', 'b')
+>>> m.thaw()
+{'severity': 'high', 'tags': ['a', 'b']}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Mapping
+from typing import Any, Final, NoReturn, TypeAlias
+
+from extramile.errors import FactTypeError, InvalidFactError, describe
+
+__all__ = ["EMPTY", "FrozenMap", "JSONValue"]
+
+JSONValue: TypeAlias = Any
+"""A value as JSON has them: str, int, float, bool, None, and lists and objects of those."""
+
+_SCALARS: Final = frozenset({str, int, bool, type(None)})
+
+
+class FrozenMap(dict[str, JSONValue]):
+    """A read-only ``dict`` from str to JSON-like values; build it with :meth:`of`.
+
+    It is a ``dict`` underneath so that reading it costs what reading a ``dict`` costs;
+    every mutating method raises ``TypeError``, and it hashes by value.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any] | None, *, where: str) -> FrozenMap:
+        """Validate ``data`` and freeze it (nested lists become tuples, objects FrozenMaps).
+
+        ``date`` values become ISO-8601 strings, aware ``datetime`` values too.
+
+        Raises:
+            FactTypeError: ``data`` is not a mapping, or a key is not a string.
+            InvalidFactError: a value is not JSON-like (a naive datetime, NaN, an object).
+        """
+        if data is None:
+            return EMPTY
+        if type(data) is cls:
+            return data
+        if not isinstance(data, Mapping):
+            raise FactTypeError(f"{where} must be a mapping (got {describe(data)})")
+        if not data:
+            return EMPTY
+        frozen = cls(data)
+        for key, value in frozen.items():
+            if type(value) not in _SCALARS:
+                dict.__setitem__(frozen, key, _freeze(value, f"{where}[{key!r}]"))
+            if type(key) is not str:
+                raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
+        return frozen
+
+    def thaw(self) -> dict[str, JSONValue]:
+        """A plain, JSON-serialisable ``dict`` copy (tuples become lists)."""
+        return {key: _thaw(value) for key, value in self.items()}
+
+    def _immutable(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("FrozenMap is immutable; build a new one instead")
+
+    __setitem__ = __delitem__ = _immutable
+    clear = pop = popitem = setdefault = update = _immutable
+    __ior__ = _immutable
+
+    def __hash__(self) -> int:  # type: ignore[override]  # a dict that is hashable on purpose
+        return hash(frozenset(self.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict.__repr__(self)})"
+
+    def __reduce__(self) -> tuple[type[FrozenMap], tuple[dict[str, JSONValue]]]:
+        return (FrozenMap, (dict(self),))
+
+    def __copy__(self) -> FrozenMap:
+        return self
+
+    def __deepcopy__(self, memo: object) -> FrozenMap:
+        return self
+
+
+def _freeze(value: Any, where: str) -> JSONValue:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise InvalidFactError(f"{where} must be a finite number (got {value!r})")
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(item, f"{where}[{i}]") for i, item in enumerate(value))
+    if isinstance(value, Mapping):
+        return FrozenMap.of(value, where=where)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidFactError(
+                f"{where} must be timezone-aware (got naive datetime {value.isoformat(' ')})"
+            )
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _freeze(value.value, where)
+    if isinstance(value, int):  # a subclass of int (bool is a scalar above)
+        return int(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise InvalidFactError(
+        f"{where} must be a JSON-like value (str, number, bool, None, list, mapping)"
+        f" (got {describe(value)})"
+    )
+
+
+def _thaw(value: JSONValue) -> JSONValue:
+    if isinstance(value, tuple):
+        return [_thaw(item) for item in value]
+    if isinstance(value, FrozenMap):
+        return value.thaw()
+    return value
+
+
+EMPTY: Final = FrozenMap()

@@ -1,0 +1,79 @@
+"""The whole error hierarchy of extramile.
+
+Every error raised on purpose by the library derives from :class:`ExtramileError`.
+Below the root, the split says whose fault it was:
+
+* :class:`PolicyError` -- the follow-up policy (or another piece of configuration) is
+  malformed, or one of its conditions misbehaved.
+* :class:`FactsError` -- the facts handed in (customers, interactions, ``now``, rows from a
+  database) are not what the library accepts.
+
+Each concrete error also subclasses the matching builtin, so callers that only know
+Python's own exceptions still catch them:
+
+>>> from extramile.errors import InvalidFactError, FactsError
+>>> issubclass(InvalidFactError, FactsError) and issubclass(InvalidFactError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConditionError",
+    "ExtramileError",
+    "FactTypeError",
+    "FactsError",
+    "InvalidFactError",
+    "InvalidPolicyError",
+    "PolicyError",
+    "PolicyTypeError",
+]
+
+
+class ExtramileError(Exception):
+    """The root of every error extramile raises on purpose."""
+
+
+class PolicyError(ExtramileError):
+    """The policy or its configuration is malformed, or one of its conditions failed."""
+
+
+class FactsError(ExtramileError):
+    """The facts given to the library (customers, interactions, ``now``) are not acceptable."""
+
+
+class InvalidPolicyError(PolicyError, ValueError):
+    """A policy value is of the right type but not acceptable (an empty name, a bad window)."""
+
+
+class PolicyTypeError(PolicyError, TypeError):
+    """A policy value is of the wrong Python type."""
+
+
+class ConditionError(PolicyError, RuntimeError):
+    """A condition raised while a rule was being evaluated; the message names the rule."""
+
+
+class InvalidFactError(FactsError, ValueError):
+    """A fact is of the right type but not acceptable (a naive datetime, an unknown zone)."""
+
+
+class FactTypeError(FactsError, TypeError):
+    """A fact is of the wrong Python type."""
+
+
+def describe(value: object) -> str:
+    """Render a received value for an error message: its type and a short repr.
+
+    >>> describe("Mars/Olympus")
+    "'Mars/Olympus'"
+    >>> describe(3)
+    'int 3'
+    """
+    if isinstance(value, str):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "...'"
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{type(value).__name__} {text}"
