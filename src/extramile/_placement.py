@@ -1,0 +1,481 @@
+"""Where a call may land: calling windows, staff hours, contact caps, do-not-call.
+
+Theory of operation
+-------------------
+
+A call wants to be made at its *due* time and by its *deadline*.  Each constraint is a
+monotone function "the earliest allowed instant at or after t":
+
+* the calling window, in the customer's timezone (or, when that is unknown, in *every*
+  timezone the policy serves: fail closed), skipped during the hour after the customer's
+  own inbound contact, since a callback is not unsolicited;
+* staff hours and holidays, unless the rule is extra-mile;
+* the contact caps (a rolling count of outbound attempts, a minimum gap), unless the rule
+  is essential.
+
+Placement applies them in turn until none moves the instant any more (a fixed point, so
+the result satisfies all of them at once), and records each move.  Do-not-call is
+absolute and is checked first; an unknown timezone with no served timezones has no
+window at all.  Both give a :class:`Suppression` instead of a :class:`Placement`.
+
+The deadline keeps its meaning: a call pushed within its own window keeps its deadline;
+a call pushed past its deadline gets a new one that keeps the slack the rule gave it.
+The deadline is computed from the due time, not from ``now``, so an overdue call stays
+overdue instead of chasing the clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import attrs
+import pendulum
+
+from extramile._model import Customer, Direction, Interaction
+from extramile._time import SEARCH_DAYS, Elapsed, Local, Schedule, add_local_days, wall_to_ts
+from extramile._tz import UTC, from_ts, zone
+from extramile._window import Window, format_clock
+from extramile.errors import (
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+)
+from extramile.kinds import CALL
+
+__all__ = [
+    "DEFAULT_CALLING_WINDOW",
+    "Adjustment",
+    "ContactCaps",
+    "Placement",
+    "Suppression",
+    "place",
+]
+
+DEFAULT_CALLING_WINDOW: Final = Window("08:00", "21:00")
+CALLBACK_GRACE: Final = 3600.0
+"""Seconds after a customer's own inbound contact during which a call is a callback."""
+_MAX_ROUNDS: Final = 200
+
+
+def _positive_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PolicyTypeError(f"ContactCaps.max_attempts must be an int (got {describe(value)})")
+    if value <= 0:
+        raise InvalidPolicyError(
+            f"ContactCaps.max_attempts must be at least 1 (got {value}); use do-not-call"
+            " to stop calls altogether"
+        )
+    return value
+
+
+def _cap_period(value: object) -> Local:
+    if not isinstance(value, Local):
+        raise PolicyTypeError(f"ContactCaps.per must be a Local duration (got {describe(value)})")
+    if value.days <= 0:
+        raise InvalidPolicyError(f"ContactCaps.per must be at least one day (got {value!r})")
+    return value
+
+
+def _gap(value: object) -> Elapsed:
+    if not isinstance(value, Elapsed):
+        raise PolicyTypeError(
+            f"ContactCaps.min_gap must be an Elapsed duration (got {describe(value)})"
+        )
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class ContactCaps:
+    """How often a customer may be called: a rolling cap and a minimum gap.
+
+    Only outbound ``call`` interactions count as attempts; inbound contacts never do.
+    Essential rules bypass both; nothing bypasses do-not-call.
+
+    >>> ContactCaps()
+    ContactCaps(max_attempts=3, per=Local(days=7), min_gap=Elapsed(hours=20))
+
+    Raises:
+        InvalidPolicyError: a cap of zero or less, a period shorter than a day.
+        PolicyTypeError: a value of the wrong type.
+    """
+
+    max_attempts: int = attrs.field(default=3, converter=_positive_int)
+    per: Local = attrs.field(default=Local(days=7), converter=_cap_period)
+    min_gap: Elapsed = attrs.field(default=Elapsed(hours=20), converter=_gap)
+
+
+@attrs.frozen(kw_only=True)
+class Adjustment:
+    """One move of a call's time by one constraint."""
+
+    constraint: str
+    """``"calling-window"``, ``"staff-hours"``, ``"cap"`` or ``"gap"``."""
+    moved_from: pendulum.DateTime
+    moved_to: pendulum.DateTime
+    reason: str
+    """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``."""
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@attrs.frozen(kw_only=True)
+class Placement:
+    """Where a call landed: its due time, its deadline, and what moved it."""
+
+    due_at: pendulum.DateTime
+    deadline: pendulum.DateTime
+    adjustments: tuple[Adjustment, ...] = ()
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the call is already past its deadline."""
+        return self.due_at > self.deadline
+
+
+@attrs.frozen(kw_only=True)
+class Suppression:
+    """Why a call may not be placed, and when it could go (None: not on its own)."""
+
+    constraint: str
+    """``"do-not-call"``, ``"unknown-timezone"`` or ``"no-common-window"``."""
+    reason: str
+    until: pendulum.DateTime | None = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+# ---------------------------------------------------------------------------------------
+# The per-customer context and the fast path on POSIX seconds
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.define(slots=True)
+class Contact:
+    """What placement needs to know of one customer, computed once per evaluation."""
+
+    zones: tuple[dt.tzinfo, ...]
+    zone_names: tuple[str, ...]
+    window: Window
+    cap_zone: dt.tzinfo
+    attempts: list[float]
+    last_inbound: float | None
+    do_not_call: bool
+    unknown_zone: bool
+
+    @classmethod
+    def of(
+        cls,
+        customer: Customer,
+        history: Iterable[Interaction],
+        *,
+        now_ts: float,
+        calling_window: Window,
+        served_timezones: Sequence[str],
+        schedule: Schedule,
+    ) -> Contact:
+        """Collect attempts and the latest inbound contact up to ``now_ts``."""
+        attempts: list[float] = []
+        last_inbound: float | None = None
+        for item in history:
+            ts = item.ts
+            if ts > now_ts:
+                continue
+            if item.direction is Direction.OUTBOUND:
+                if item.kind == CALL:
+                    attempts.append(ts)
+            elif last_inbound is None or ts > last_inbound:
+                last_inbound = ts
+        attempts.sort()
+        return cls.build(
+            customer,
+            attempts,
+            last_inbound,
+            calling_window=calling_window,
+            served_timezones=served_timezones,
+            schedule=schedule,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        customer: Customer,
+        attempts: list[float],
+        last_inbound: float | None,
+        *,
+        calling_window: Window,
+        served_timezones: Sequence[str],
+        schedule: Schedule,
+    ) -> Contact:
+        """A context from already collected, sorted attempts."""
+        name = customer.timezone
+        if name is not None:
+            names: tuple[str, ...] = (name,)
+        else:
+            names = tuple(served_timezones)
+        zones = tuple(zone(n) for n in names)
+        return cls(
+            zones=zones,
+            zone_names=names,
+            window=customer.calling_hours or calling_window,
+            cap_zone=zone(name) if name is not None else schedule.tz,
+            attempts=attempts,
+            last_inbound=last_inbound,
+            do_not_call=customer.do_not_call,
+            unknown_zone=name is None,
+        )
+
+
+def _window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    local = dt.datetime.fromtimestamp(ts, tz)
+    clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    if window.start <= clock < window.end:
+        return ts
+    day = local.date()
+    if clock >= window.end:
+        day += dt.timedelta(days=1)
+    start = wall_to_ts(day, window.start, tz)
+    if start < ts:  # a repeated (fall-back) hour: take the later pass
+        start = wall_to_ts(day, window.start, tz, fold=1)
+        if start < ts:
+            start = wall_to_ts(day + dt.timedelta(days=1), window.start, tz)
+    return start
+
+
+def window_end(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """When the calling window that is open at ``ts`` closes."""
+    local = dt.datetime.fromtimestamp(ts, tz)
+    return wall_to_ts(local.date(), window.end, tz)
+
+
+def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
+    upto = bisect.bisect_right(attempts, ts)
+    if upto == 0:
+        return ts
+    return max(ts, attempts[upto - 1] + caps.min_gap.seconds)
+
+
+def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
+    upto = bisect.bisect_right(attempts, ts)
+    if upto < caps.max_attempts:
+        return ts
+    window_start = add_local_days(ts, -caps.per.days, tz)
+    first = bisect.bisect_right(attempts, window_start)
+    excess = upto - first - caps.max_attempts + 1
+    if excess > 0:
+        ts = max(ts, add_local_days(attempts[first + excess - 1], caps.per.days, tz))
+    return ts
+
+
+# An adjustment as recorded on the hot path: (constraint, from, to, detail).
+RawMove = tuple[str, float, float, str]
+
+
+def place_ts(
+    contact: Contact,
+    start: float,
+    *,
+    schedule: Schedule,
+    caps: ContactCaps,
+    extra_mile: bool,
+    essential: bool,
+    moves: list[RawMove] | None,
+) -> float | None:
+    """The earliest instant at or after ``start`` that every constraint allows, or None.
+
+    Do-not-call and a missing timezone are the caller's to check first.
+    """
+    t = start
+    window = contact.window
+    grace_from = contact.last_inbound
+    for _ in range(_MAX_ROUNDS):
+        before = t
+        if not essential and contact.attempts:
+            moved = _gap_next(t, contact.attempts, caps)
+            if moved != t:
+                if moves is not None:
+                    moves.append(("gap", t, moved, ""))
+                t = moved
+            moved = _cap_next(t, contact.attempts, caps, contact.cap_zone)
+            if moved != t:
+                if moves is not None:
+                    moves.append(("cap", t, moved, ""))
+                t = moved
+        if grace_from is None or not grace_from <= t <= grace_from + CALLBACK_GRACE:
+            for tz, name in zip(contact.zones, contact.zone_names, strict=True):
+                moved = _window_next(t, window, tz)
+                if moved != t:
+                    if moves is not None:
+                        moves.append(("calling-window", t, moved, name))
+                    t = moved
+        if not extra_mile:
+            moved = schedule.next_open_ts(t)
+            if moved != t:
+                if moves is not None:
+                    moves.append(("staff-hours", t, moved, ""))
+                t = moved
+        if t == before:
+            return t
+        if t - start > SEARCH_DAYS * 86_400.0:
+            return None
+    return None
+
+
+def suppression_of(contact: Contact) -> tuple[str, str] | None:
+    """The absolute reason no call may be placed for this customer, if any."""
+    if contact.do_not_call:
+        return ("do-not-call", "the customer asked not to be called (do-not-call)")
+    if not contact.zones:
+        return (
+            "unknown-timezone",
+            (
+                "the customer's timezone is unknown and the policy serves no timezone,"
+                " so no calling window can be trusted"
+            ),
+        )
+    return None
+
+
+def deadline_after(nominal_due: float, nominal_deadline: float, placed: float) -> float:
+    """A call pushed past its deadline keeps the slack its rule gave it."""
+    if placed <= nominal_deadline:
+        return nominal_deadline
+    return nominal_deadline + (placed - nominal_due)
+
+
+def render_move(
+    move: RawMove, *, schedule: Schedule, caps: ContactCaps, contact: Contact
+) -> Adjustment:
+    """Turn a recorded move into an :class:`Adjustment` with a readable reason."""
+    constraint, before, after, detail = move
+    if constraint == "calling-window":
+        tz = zone(detail)
+        opening = from_ts(after, tz)
+        prefix = "customer timezone unknown; " if contact.unknown_zone else ""
+        reason = (
+            f"{prefix}calling window closed in {detail} until"
+            f" {format_clock(opening.hour * 3600 + opening.minute * 60)} {opening.format('zz')}"
+        )
+    elif constraint == "staff-hours":
+        reason = schedule.describe_closed(before)
+    elif constraint == "gap":
+        last = max(a for a in contact.attempts if a <= before)
+        reason = (
+            f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
+            f" and calls are at least {caps.min_gap} apart"
+        )
+    else:
+        start = add_local_days(before, -caps.per.days, contact.cap_zone)
+        count = sum(1 for a in contact.attempts if start < a <= before)
+        reason = (
+            f"cap: {count} calls in the {caps.per} before"
+            f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
+        )
+    return Adjustment(
+        constraint=constraint,
+        moved_from=from_ts(before, UTC),
+        moved_to=from_ts(after, UTC),
+        reason=reason,
+    )
+
+
+def place(
+    *,
+    due: dt.datetime,
+    deadline: dt.datetime,
+    now: dt.datetime,
+    customer: Customer,
+    history: Iterable[Interaction] = (),
+    schedule: Schedule,
+    calling_window: Window = DEFAULT_CALLING_WINDOW,
+    served_timezones: Sequence[str] = (),
+    caps: ContactCaps | None = None,
+    extra_mile: bool = False,
+    essential: bool = False,
+) -> Placement | Suppression:
+    """Place one call: the earliest instant at or after ``max(now, due)`` that all allow.
+
+    Args:
+        due: when the call is wanted.
+        deadline: when it should have happened by.
+        now: the present; interactions after it are ignored.
+        customer: who is called (timezone, calling hours, do-not-call).
+        history: the customer's interactions (outbound calls count against caps, the
+            latest inbound contact opens a callback hour).
+        schedule: staff business hours, ignored for ``extra_mile`` calls.
+        calling_window: the default daily window, in the customer's timezone.
+        served_timezones: the zones whose windows must all be open when the customer's
+            timezone is unknown.
+        caps: contact caps (default :class:`ContactCaps`), ignored for ``essential`` calls.
+        extra_mile: may be placed outside staff hours and on holidays.
+        essential: bypasses caps and the minimum gap; never do-not-call.
+
+    Returns:
+        A :class:`Placement` (due time, deadline, what moved it) or a
+        :class:`Suppression` (why not, and when it could go if ever).
+
+    Raises:
+        InvalidFactError: a naive datetime, or history of another customer.
+
+    >>> import pendulum
+    >>> office = Schedule(timezone="Australia/Sydney", hours={"mon-sun": "00:00-24:00"})
+    >>> sydney = Customer(id="c-1", timezone="Australia/Sydney")
+    >>> wanted = pendulum.datetime(2026, 4, 4, 10, tz="UTC")     # 21:00 AEDT
+    >>> placed = place(due=wanted, deadline=wanted.add(hours=1), now=wanted,
+    ...                customer=sydney, schedule=office)
+    >>> placed.due_at.in_timezone("UTC").isoformat(), placed.adjustments[0].reason
+    ('2026-04-04T22:00:00+00:00', 'calling window closed in Australia/Sydney until 08:00 AEST')
+    """
+    for label, value in (("due", due), ("deadline", deadline), ("now", now)):
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            raise InvalidFactError(
+                f"place() {label} must be a timezone-aware datetime (got {describe(value)})"
+            )
+    items = list(history)
+    for item in items:
+        if item.customer_id != customer.id:
+            raise InvalidFactError(
+                f"place() history holds interaction {item.id!r} of customer"
+                f" {item.customer_id!r}, not of {customer.id!r}"
+            )
+    caps = caps if caps is not None else ContactCaps()
+    now_ts = now.timestamp()
+    contact = Contact.of(
+        customer,
+        items,
+        now_ts=now_ts,
+        calling_window=calling_window,
+        served_timezones=served_timezones,
+        schedule=schedule,
+    )
+    blocked = suppression_of(contact)
+    if blocked is not None:
+        return Suppression(constraint=blocked[0], reason=blocked[1])
+    moves: list[RawMove] = []
+    due_ts = due.timestamp()
+    flags = {"schedule": schedule, "caps": caps, "extra_mile": extra_mile, "essential": essential}
+    nominal = place_ts(contact, due_ts, moves=moves, **flags)  # type: ignore[arg-type]
+    placed = nominal
+    if nominal is not None and nominal < now_ts:
+        moves.clear()
+        placed = place_ts(contact, now_ts, moves=moves, **flags)  # type: ignore[arg-type]
+    if nominal is None or placed is None:
+        return Suppression(
+            constraint="no-common-window",
+            reason="no instant within ten years satisfies every constraint (calling windows"
+            f" of {', '.join(contact.zone_names)} never overlap with the allowed hours)",
+        )
+    new_deadline = deadline_after(due_ts, deadline.timestamp(), nominal)
+    tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    return Placement(
+        due_at=from_ts(placed, tz),  # type: ignore[arg-type]
+        deadline=from_ts(new_deadline, tz),  # type: ignore[arg-type]
+        adjustments=tuple(
+            render_move(m, schedule=schedule, caps=caps, contact=contact) for m in moves
+        ),
+    )

@@ -1,0 +1,537 @@
+"""Time that never lies: three kinds of duration, staff schedules, local calendar arithmetic.
+
+Theory of operation
+-------------------
+
+extramile keeps three kinds of time apart, each its own type, never a bare number:
+
+* :class:`Elapsed` -- exact seconds.  168 hours is 168 hours, whatever the clocks do.
+* :class:`Local` -- calendar days in a timezone.  Adding a day keeps the wall-clock time,
+  across daylight-saving changes; a wall-clock time that does not exist that day moves
+  forward by the gap, an ambiguous one takes its first occurrence.
+* :class:`Business` -- time counted only while a :class:`Schedule` is open; holidays and
+  closed hours do not count.
+
+Inside the library an instant is a float of POSIX seconds; local wall-clock values are
+computed with the standard library (about a microsecond) and pendulum values are made only
+for what is returned to users.  Every search for an opening is bounded, so a schedule that
+never opens is an error, not a hang.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Container, Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import pendulum
+from pendulum.tz.timezone import Timezone
+
+from extramile._tz import from_ts, zone, zone_or_none
+from extramile._window import Window, format_clock
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+
+__all__ = [
+    "Business",
+    "Duration",
+    "Elapsed",
+    "Local",
+    "Schedule",
+    "add_local_days",
+    "local_day_start",
+    "wall_to_ts",
+]
+
+DAY: Final = 86_400
+SEARCH_DAYS: Final = 3_660
+"""How far ahead (in days) a search for an opening looks before giving up: ten years."""
+
+_UNITS: Final = (("weeks", 7 * DAY), ("days", DAY), ("hours", 3600), ("minutes", 60))
+
+
+def _amount(value: object, cls: str, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PolicyTypeError(f"{cls}.{unit} must be a number (got {describe(value)})")
+    if not math.isfinite(value) or value < 0:
+        raise InvalidPolicyError(
+            f"{cls}.{unit} must be a finite number of zero or more (got {value!r});"
+            " durations are never negative: say 'before' with the anchor instead"
+        )
+    return value
+
+
+def _whole(value: object, cls: str, unit: str) -> int:
+    amount = _amount(value, cls, unit)
+    if amount != int(amount):
+        raise InvalidPolicyError(f"{cls}.{unit} must be a whole number (got {value!r})")
+    return int(amount)
+
+
+def _render_seconds(seconds: float, units: Sequence[tuple[str, int]] = _UNITS) -> str:
+    for name, size in units:
+        if seconds and seconds % size == 0:
+            count = seconds // size
+            return f"{name}={int(count)}"
+    return f"seconds={seconds:g}"
+
+
+@attrs.frozen(init=False, repr=False)
+class Elapsed:
+    """Exact elapsed time, such as "within 15 minutes".
+
+    >>> Elapsed(minutes=15)
+    Elapsed(minutes=15)
+    >>> Elapsed(hours=168).seconds == Elapsed(days=7).seconds
+    True
+
+    Raises:
+        InvalidPolicyError: a negative or non-finite amount.
+        PolicyTypeError: an amount that is not a number.
+    """
+
+    seconds: float
+
+    def __init__(
+        self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
+    ) -> None:
+        total = (
+            _amount(days, "Elapsed", "days") * DAY
+            + _amount(hours, "Elapsed", "hours") * 3600
+            + _amount(minutes, "Elapsed", "minutes") * 60
+            + _amount(seconds, "Elapsed", "seconds")
+        )
+        self.__attrs_init__(seconds=total)
+
+    def __repr__(self) -> str:
+        return f"Elapsed({_render_seconds(self.seconds, _UNITS[1:]) if self.seconds else ''})"
+
+    def __str__(self) -> str:
+        return _human(self.seconds) + " elapsed"
+
+
+@attrs.frozen(init=False, repr=False)
+class Local:
+    """Calendar days in a timezone, keeping the wall-clock time: "7 days later, same time".
+
+    >>> Local(weeks=1)
+    Local(days=7)
+
+    Raises:
+        InvalidPolicyError: a negative or fractional amount.
+        PolicyTypeError: an amount that is not a number.
+    """
+
+    days: int
+
+    def __init__(self, *, days: int = 0, weeks: int = 0) -> None:
+        total = _whole(days, "Local", "days") + 7 * _whole(weeks, "Local", "weeks")
+        self.__attrs_init__(days=total)
+
+    def __repr__(self) -> str:
+        return f"Local(days={self.days})"
+
+    def __str__(self) -> str:
+        return f"{self.days} local day{'s' if self.days != 1 else ''}"
+
+
+@attrs.frozen(init=False, repr=False)
+class Business:
+    """Time counted only while the staff schedule is open.
+
+    ``days`` counts open days: from an open moment, the same wall-clock time on the n-th
+    following day that has opening hours and is not a holiday (or the next opening after
+    it).  ``hours``, ``minutes`` and ``seconds`` count open time.  ``Business()`` is "the
+    next staff opening".
+
+    >>> Business(hours=2)
+    Business(hours=2)
+    >>> Business(days=2, minutes=30)
+    Business(days=2, minutes=30)
+
+    Raises:
+        InvalidPolicyError: a negative or non-finite amount, or fractional days.
+        PolicyTypeError: an amount that is not a number.
+    """
+
+    days: int
+    seconds: float
+
+    def __init__(
+        self, *, days: int = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
+    ) -> None:
+        total = (
+            _amount(hours, "Business", "hours") * 3600
+            + _amount(minutes, "Business", "minutes") * 60
+            + _amount(seconds, "Business", "seconds")
+        )
+        self.__attrs_init__(days=_whole(days, "Business", "days"), seconds=total)
+
+    def __repr__(self) -> str:
+        parts = [f"days={self.days}"] if self.days else []
+        if self.seconds:
+            parts.append(_render_seconds(self.seconds, _UNITS[2:]))
+        return f"Business({', '.join(parts)})"
+
+    def __str__(self) -> str:
+        parts = [f"{self.days} business day{'s' if self.days != 1 else ''}"] if self.days else []
+        if self.seconds or not parts:
+            parts.append(_human(self.seconds) + " of business time")
+        return " and ".join(parts)
+
+
+Duration = Elapsed | Local | Business
+"""Any of the three kinds of duration."""
+
+
+def _human(seconds: float) -> str:
+    for name, size in (("day", DAY), ("hour", 3600), ("minute", 60)):
+        if seconds and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {name}{'s' if count != 1 else ''}"
+    return f"{seconds:g} seconds"
+
+
+# ---------------------------------------------------------------------------------------
+# Local calendar arithmetic on POSIX seconds
+# ---------------------------------------------------------------------------------------
+
+
+def wall_to_ts(day: dt.date, seconds_of_day: float, tz: dt.tzinfo, *, fold: int = 0) -> float:
+    """POSIX seconds of a local wall-clock time on ``day`` in ``tz``.
+
+    A wall-clock time inside a daylight-saving gap moves forward by the gap; an ambiguous
+    one takes its first occurrence (``fold=0``) unless ``fold=1`` is asked for.
+    ``seconds_of_day`` may be 86400 (midnight ending the day).
+    """
+    if seconds_of_day >= DAY:
+        day = day + dt.timedelta(days=int(seconds_of_day // DAY))
+        seconds_of_day %= DAY
+    whole = int(seconds_of_day)
+    micro = round((seconds_of_day - whole) * 1_000_000)
+    hour, rest = divmod(whole, 3600)
+    minute, second = divmod(rest, 60)
+    return dt.datetime(
+        day.year, day.month, day.day, hour, minute, second, micro, tzinfo=tz, fold=fold
+    ).timestamp()
+
+
+def _seconds_of_day(local: dt.datetime) -> float:
+    return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+
+
+def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
+    """``ts`` moved by ``days`` calendar days in ``tz``, keeping the wall-clock time.
+
+    >>> import pendulum
+    >>> ny = pendulum.timezone("America/New_York")
+    >>> start = pendulum.datetime(2026, 3, 6, 15, tz="UTC").timestamp()
+    >>> pendulum.from_timestamp(add_local_days(start, 7, ny)).isoformat()
+    '2026-03-13T14:00:00+00:00'
+    """
+    local = dt.datetime.fromtimestamp(ts, tz)
+    day = local.date() + dt.timedelta(days=days)
+    return wall_to_ts(day, _seconds_of_day(local), tz, fold=local.fold if days == 0 else 0)
+
+
+def local_day_start(day: dt.date, tz: dt.tzinfo) -> float:
+    """POSIX seconds of the first instant of ``day`` in ``tz``."""
+    return wall_to_ts(day, 0, tz)
+
+
+# ---------------------------------------------------------------------------------------
+# Schedules
+# ---------------------------------------------------------------------------------------
+
+_DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_indexes(key: object) -> list[int]:
+    if isinstance(key, int) and not isinstance(key, bool) and 0 <= key < 7:
+        return [key]
+    if isinstance(key, str):
+        text = key.strip().lower()
+        first, sep, last = text.partition("-")
+        names = [first[:3], last[:3]] if sep else [first[:3]]
+        if all(name in _DAY_NAMES for name in names):
+            start = _DAY_NAMES.index(names[0])
+            end = _DAY_NAMES.index(names[-1])
+            if start <= end:
+                return list(range(start, end + 1))
+    raise InvalidPolicyError(
+        "Schedule.hours keys must be weekdays such as 'mon', 'mon-fri' or 0 (Monday) to 6"
+        f" (got {describe(key)})"
+    )
+
+
+def _windows(value: object) -> tuple[Window, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Window):
+        return (value,)
+    if isinstance(value, str):
+        return tuple(Window.parse(part) for part in value.split(",") if part.strip())
+    if isinstance(value, Iterable):
+        found: list[Window] = []
+        for item in value:
+            found.extend(_windows(item))
+        return tuple(found)
+    raise PolicyTypeError(
+        "Schedule.hours values must be a Window, 'HH:MM-HH:MM' text or a list of them"
+        f" (got {describe(value)})"
+    )
+
+
+def _week(value: object) -> tuple[tuple[Window, ...], ...]:
+    days: list[list[Window]] = [[] for _ in range(7)]
+    if isinstance(value, Mapping):
+        for key, spans in value.items():
+            for index in _day_indexes(key):
+                days[index].extend(_windows(spans))
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 7:
+        for index, spans in enumerate(value):
+            days[index].extend(_windows(spans))
+    else:
+        raise PolicyTypeError(
+            "Schedule.hours must map weekdays to windows, e.g. {'mon-fri': '09:00-17:00'},"
+            f" or list seven days' windows (got {describe(value)})"
+        )
+    week = []
+    for index, windows in enumerate(days):
+        ordered = sorted(windows, key=lambda w: w.start)
+        for before, after in itertools.pairwise(ordered):
+            if after.start < before.end:
+                raise InvalidPolicyError(
+                    f"Schedule.hours for {_DAY_NAMES[index]} has overlapping windows"
+                    f" {before} and {after}"
+                )
+        week.append(tuple(ordered))
+    if not any(week):
+        raise InvalidPolicyError(
+            "Schedule.hours has no opening at all: give at least one window on one weekday"
+        )
+    return tuple(week)
+
+
+def _check_zone(value: object) -> str:
+    if not isinstance(value, str):
+        raise PolicyTypeError(
+            f"Schedule.timezone must be an IANA timezone name (got {describe(value)})"
+        )
+    if zone_or_none(value) is None:
+        raise InvalidPolicyError(
+            "Schedule.timezone must be an IANA timezone name such as 'America/Chicago'"
+            f" (got {describe(value)})"
+        )
+    return value
+
+
+def _check_holidays(value: object) -> Container[dt.date] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Container):
+        raise PolicyTypeError(
+            "Schedule.holidays must support `date in holidays` (a set of dates or a"
+            f" holidays.HolidayBase object) (got {describe(value)})"
+        )
+    if isinstance(value, (set, list, tuple)):
+        for item in value:
+            if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
+                raise PolicyTypeError(
+                    f"Schedule.holidays must hold datetime.date values (got {describe(item)})"
+                )
+        return frozenset(value)
+    return value
+
+
+_NOT_CACHED: Final = object()
+
+
+@attrs.frozen(kw_only=True)
+class Schedule:
+    """Staff business hours: weekly windows in one timezone, minus holidays.
+
+    ``hours`` maps weekdays to windows (several a day allowed); ``holidays`` is anything
+    that supports ``date in holidays``: a set of dates or a ``holidays`` package object.
+    Each window is open from its start (included) to its end (excluded), local time.
+
+    >>> import pendulum
+    >>> office = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
+    >>> friday = pendulum.datetime(2026, 10, 30, 20, tz="UTC")   # Fri 15:00 CDT
+    >>> office.add(friday, Business(hours=4)).in_timezone("UTC").isoformat()
+    '2026-11-02T17:00:00+00:00'
+
+    Raises:
+        InvalidPolicyError: an unknown timezone, overlapping windows, or no opening at all.
+        PolicyTypeError: a value of the wrong type.
+    """
+
+    timezone: str = attrs.field(converter=_check_zone)
+    hours: tuple[tuple[Window, ...], ...] = attrs.field(converter=_week)
+    holidays: Container[dt.date] | None = attrs.field(
+        default=None, converter=_check_holidays, hash=False
+    )
+    _holiday_memo: dict[dt.date, Any] = attrs.field(
+        init=False, factory=dict, eq=False, hash=False, repr=False
+    )
+
+    @classmethod
+    def always_open(cls, timezone: str = "UTC") -> Schedule:
+        """A schedule open around the clock, every day."""
+        return cls(timezone=timezone, hours={"mon-sun": "00:00-24:00"})
+
+    @property
+    def tz(self) -> Timezone:
+        """The schedule's timezone object."""
+        return zone(self.timezone)
+
+    # -- public API on datetimes --------------------------------------------------------
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        """Whether staff are open at ``moment`` (any aware datetime)."""
+        return self.is_open_ts(moment.timestamp())
+
+    def next_open(self, moment: dt.datetime) -> pendulum.DateTime:
+        """The first open instant at or after ``moment``, in the schedule's timezone."""
+        return from_ts(self.next_open_ts(moment.timestamp()), self.tz)
+
+    def add(self, moment: dt.datetime, duration: Business) -> pendulum.DateTime:
+        """``moment`` plus ``duration`` of business time, in the schedule's timezone.
+
+        Raises:
+            PolicyTypeError: ``duration`` is not a :class:`Business` duration.
+        """
+        if not isinstance(duration, Business):
+            raise PolicyTypeError(
+                f"Schedule.add takes a Business duration (got {describe(duration)})"
+            )
+        return from_ts(self.add_ts(moment.timestamp(), duration), self.tz)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> Business:
+        """The business time elapsed from ``start`` to ``end`` (zero if ``end`` is earlier)."""
+        return Business(seconds=self.between_ts(start.timestamp(), end.timestamp()))
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none)."""
+        memo = self._holiday_memo
+        found = memo.get(day, _NOT_CACHED)
+        if found is _NOT_CACHED:
+            found = None
+            holidays = self.holidays
+            if holidays is not None and day in holidays:
+                getter = getattr(holidays, "get", None)
+                name = getter(day) if callable(getter) else None
+                found = str(name) if name else "holiday"
+            memo[day] = found
+        return found  # type: ignore[no-any-return]
+
+    # -- the fast path on POSIX seconds -------------------------------------------------
+
+    def _open_windows(self, day: dt.date) -> tuple[Window, ...]:
+        windows = self.hours[day.weekday()]
+        if windows and self.holidays is not None and self.holiday_name(day) is not None:
+            return ()
+        return windows
+
+    def is_open_ts(self, ts: float) -> bool:
+        """Whether staff are open at POSIX second ``ts``."""
+        local = dt.datetime.fromtimestamp(ts, zone(self.timezone))
+        windows = self._open_windows(local.date())
+        if not windows:
+            return False
+        now = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        return any(w.start <= now < w.end for w in windows)
+
+    def next_open_ts(self, ts: float) -> float:
+        """The first open POSIX second at or after ``ts``.
+
+        Raises:
+            InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
+        """
+        tz = zone(self.timezone)
+        local = dt.datetime.fromtimestamp(ts, tz)
+        today = local.date()
+        now = _seconds_of_day(local)
+        for offset in range(SEARCH_DAYS):
+            day = today + dt.timedelta(days=offset)
+            for window in self._open_windows(day):
+                if offset == 0 and now >= window.end:
+                    continue
+                if offset == 0 and now >= window.start:
+                    return ts
+                start = wall_to_ts(day, window.start, tz)
+                if start < ts:  # the second pass of a repeated (fall-back) hour
+                    start = wall_to_ts(day, window.start, tz, fold=1)
+                    if start < ts:
+                        continue
+                return start
+        raise InvalidPolicyError(
+            f"Schedule in {self.timezone} has no opening within {SEARCH_DAYS} days of"
+            f" {from_ts(ts, tz).isoformat()}; are all days holidays?"
+        )
+
+    def open_until_ts(self, ts: float) -> float:
+        """When the open run containing ``ts`` ends (``ts`` itself if closed then).
+
+        Adjacent windows, and a window ending at 24:00 followed by one starting at 00:00,
+        form one run.
+        """
+        tz = zone(self.timezone)
+        end = ts
+        for _ in range(SEARCH_DAYS * 4):
+            local = dt.datetime.fromtimestamp(end, tz)
+            now = _seconds_of_day(local)
+            current = next(
+                (w for w in self._open_windows(local.date()) if w.start <= now < w.end), None
+            )
+            if current is None:
+                return end
+            end = wall_to_ts(local.date(), current.end, tz)
+        return end  # pragma: no cover - an open run longer than the search horizon
+
+    def add_ts(self, ts: float, duration: Business) -> float:
+        """``ts`` plus a business duration, on POSIX seconds."""
+        tz = zone(self.timezone)
+        t = self.next_open_ts(ts)
+        for _ in range(duration.days):
+            local = dt.datetime.fromtimestamp(t, tz)
+            day = local.date()
+            clock = _seconds_of_day(local)
+            for offset in range(1, SEARCH_DAYS):
+                candidate = day + dt.timedelta(days=offset)
+                if self._open_windows(candidate):
+                    break
+            t = self.next_open_ts(wall_to_ts(candidate, clock, tz))
+        remaining = duration.seconds
+        while remaining > 0:
+            end = self.open_until_ts(t)
+            if t + remaining <= end:
+                return t + remaining
+            remaining -= end - t
+            t = self.next_open_ts(end)
+        return t
+
+    def between_ts(self, start: float, end: float) -> float:
+        """Open seconds in ``[start, end)``."""
+        total = 0.0
+        t = self.next_open_ts(start) if start < end else end
+        while t < end:
+            until = self.open_until_ts(t)
+            total += min(until, end) - t
+            if until >= end:
+                break
+            t = self.next_open_ts(until)
+        return total
+
+    def describe_closed(self, ts: float) -> str:
+        """Why staff are closed at ``ts``, for explanations."""
+        tz = zone(self.timezone)
+        local = dt.datetime.fromtimestamp(ts, tz)
+        name = self.holiday_name(local.date()) if self.holidays is not None else None
+        opening = from_ts(self.next_open_ts(ts), tz)
+        when = f"{opening.format('ddd')} {format_clock(opening.hour * 3600 + opening.minute * 60)}"
+        if name is not None:
+            return f"holiday: {name}; staff open again {when} {opening.format('zz')}"
+        return f"staff hours closed in {self.timezone} until {when} {opening.format('zz')}"
