@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from extramile._frozen import FrozenMap
 from extramile._model import Channel, Customer, Direction, Interaction
+from extramile._placement import (
+    DEFAULT_CALLING_WINDOW,
+    Adjustment,
+    ContactCaps,
+    Placement,
+    Suppression,
+    place,
+)
+from extramile._time import Business, Duration, Elapsed, Local, Schedule
 from extramile._window import Window
 from extramile.errors import (
     ConditionError,
@@ -22,10 +31,16 @@ from extramile.errors import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DEFAULT_CALLING_WINDOW",
+    "Adjustment",
+    "Business",
     "Channel",
     "ConditionError",
+    "ContactCaps",
     "Customer",
     "Direction",
+    "Duration",
+    "Elapsed",
     "ExtramileError",
     "FactTypeError",
     "FactsError",
@@ -33,8 +48,13 @@ __all__ = [
     "Interaction",
     "InvalidFactError",
     "InvalidPolicyError",
+    "Local",
+    "Placement",
     "PolicyError",
     "PolicyTypeError",
+    "Schedule",
+    "Suppression",
     "Window",
     "__version__",
+    "place",
 ]
