@@ -5,6 +5,8 @@ Everything public is importable from here.
 
 from __future__ import annotations
 
+from extramile._decision import Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
+from extramile._engine import evaluate
 from extramile._frozen import FrozenMap
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._placement import (
@@ -15,6 +17,22 @@ from extramile._placement import (
     Suppression,
     place,
 )
+from extramile._policy import (
+    DUE,
+    LAST_CONTACT,
+    TRIGGER,
+    Anchor,
+    Anniversary,
+    Awareness,
+    FollowUpPolicy,
+    LastContact,
+    On,
+    Priority,
+    Rule,
+    When,
+    attr_date,
+)
+from extramile._starter import starter_policy
 from extramile._time import Business, Duration, Elapsed, Local, Schedule
 from extramile._window import Window
 from extramile.errors import (
@@ -32,29 +50,49 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
+    "DUE",
+    "LAST_CONTACT",
+    "TRIGGER",
     "Adjustment",
+    "Anchor",
+    "Anniversary",
+    "Awareness",
     "Business",
+    "Call",
     "Channel",
     "ConditionError",
     "ContactCaps",
     "Customer",
+    "Decision",
     "Direction",
     "Duration",
     "Elapsed",
+    "EpisodeTrace",
     "ExtramileError",
     "FactTypeError",
     "FactsError",
+    "FollowUpPolicy",
     "FrozenMap",
     "Interaction",
     "InvalidFactError",
     "InvalidPolicyError",
+    "LastContact",
     "Local",
+    "On",
     "Placement",
     "PolicyError",
     "PolicyTypeError",
+    "Priority",
+    "Rule",
+    "RuleTrace",
     "Schedule",
+    "SuppressedCall",
     "Suppression",
+    "When",
     "Window",
     "__version__",
+    "attr_date",
+    "evaluate",
     "place",
+    "starter_policy",
 ]

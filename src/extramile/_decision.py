@@ -1,0 +1,159 @@
+"""What the engine returns: calls, suppressed calls, and the explanation of every rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import attrs
+import pendulum
+
+from extramile._model import Channel, Direction, Interaction
+from extramile._placement import Adjustment
+from extramile._policy import Priority
+from extramile.kinds import CALL
+
+__all__ = ["Call", "Decision", "EpisodeTrace", "RuleTrace", "SuppressedCall"]
+
+SATISFIES: Final = "satisfies"
+"""The attribute of a recorded outbound call listing the keys it satisfies."""
+
+
+@attrs.frozen(kw_only=True)
+class Call:
+    """One recommended call: to whom, when, by when, why, and what to say.
+
+    Several rules whose windows overlap merge into one call: ``rules`` and ``keys`` list
+    them all, ``key`` is the leading one's (highest priority, earliest deadline).
+    """
+
+    customer_id: str
+    issue_id: str | None
+    key: str
+    keys: tuple[str, ...]
+    rules: tuple[str, ...]
+    due_at: pendulum.DateTime
+    deadline: pendulum.DateTime
+    priority: Priority
+    talking_points: tuple[str, ...]
+    extra_mile: bool
+    essential: bool
+    moved_by: tuple[Adjustment, ...] = ()
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the call is due after its deadline (it should have happened already)."""
+        return self.due_at > self.deadline
+
+    def record(
+        self,
+        *,
+        id: str,  # the host's interaction id
+        at: dt.datetime,
+        agent: str | None = None,
+        outcome: str = "reached",
+    ) -> Interaction:
+        """The outbound call interaction that records this call as made.
+
+        Feeding it back into :func:`~extramile.evaluate` satisfies every key of this call,
+        so the call is never recommended twice.
+        """
+        return Interaction(
+            id=id,
+            customer_id=self.customer_id,
+            kind=CALL,
+            at=at,
+            direction=Direction.OUTBOUND,
+            channel=Channel.PHONE,
+            issue_id=self.issue_id,
+            agent=agent,
+            outcome=outcome,
+            attributes={SATISFIES: list(self.keys)},
+        )
+
+
+@attrs.frozen(kw_only=True)
+class SuppressedCall:
+    """A call a rule asked for that may not be placed, with the constraint that stopped it."""
+
+    customer_id: str
+    issue_id: str | None
+    key: str
+    rule: str
+    constraint: str
+    reason: str
+    until: pendulum.DateTime | None = None
+    """When it could go, if it ever can without a change of facts."""
+
+
+@attrs.frozen(kw_only=True)
+class EpisodeTrace:
+    """What became of one episode of one rule."""
+
+    key: str
+    outcome: str
+    """``"call"``, ``"not-fired"``, ``"satisfied"``, ``"lapsed"``, ``"untimed"`` or
+    ``"suppressed"``."""
+    detail: str
+    due_at: pendulum.DateTime | None = None
+    deadline: pendulum.DateTime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RuleTrace:
+    """Why a rule did or did not lead to a call."""
+
+    rule: str
+    fired: bool
+    summary: str
+    episodes: tuple[EpisodeTrace, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """The engine's answer for one customer at ``now``.
+
+    ``calls`` are the recommended calls (including ones due later), ``suppressed`` the calls
+    that fired but may not be placed, ``trace`` an account of every rule, and
+    ``revisit_at`` the next moment the decision could change without a new interaction
+    (None: not before something happens).
+    """
+
+    customer_id: str
+    now: pendulum.DateTime
+    calls: tuple[Call, ...]
+    suppressed: tuple[SuppressedCall, ...]
+    trace: tuple[RuleTrace, ...]
+    revisit_at: pendulum.DateTime | None
+
+    def explain(self) -> str:
+        """A readable account a supervisor can follow: every rule, every call, every move."""
+        lines = [f"Decision for customer {self.customer_id} at {_at(self.now)}"]
+        if not self.calls:
+            lines.append("No call.")
+        for call in self.calls:
+            lines.append(
+                f"CALL {call.priority} due {_at(call.due_at)}, by {_at(call.deadline)}"
+                f"{' (overdue)' if call.overdue else ''}"
+                f"{' [extra mile]' if call.extra_mile else ''}: {', '.join(call.rules)}"
+            )
+            lines.extend(f"  - say: {point}" for point in call.talking_points)
+            lines.extend(f"  - moved: {move.reason}" for move in call.moved_by)
+            lines.append(f"  key {call.key}")
+        for item in self.suppressed:
+            until = f" until {_at(item.until)}" if item.until is not None else ""
+            lines.append(f"SUPPRESSED {item.rule}{until}: {item.reason}")
+        lines.append("Rules:")
+        for rule in self.trace:
+            lines.append(f"  {rule.rule}: {rule.summary}")
+            lines.extend(f"    - {episode.outcome}: {episode.detail}" for episode in rule.episodes)
+        if self.revisit_at is not None:
+            lines.append(f"Revisit at {_at(self.revisit_at)} unless something happens first.")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+def _at(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="minutes") if moment.second == 0 else moment.isoformat()

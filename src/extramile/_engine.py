@@ -1,0 +1,639 @@
+"""The engine: one customer's history and ``now`` in, an explained :class:`Decision` out.
+
+Theory of operation
+-------------------
+
+1. **Facts.**  The interactions are checked (they must all be the customer's), those
+   after ``now`` are dropped -- they have not happened yet -- and the rest sorted by time,
+   then id, so that input order never matters.  One pass threads them into issues, and
+   collects outbound call attempts, the latest inbound contact and the calls that may
+   satisfy a rule.
+
+2. **Episodes.**  Each rule's trigger names its episodes: every interaction of a kind
+   (:class:`~extramile.On`), the latest contact on each issue
+   (:class:`~extramile.LastContact`), or the latest anniversary
+   (:class:`~extramile.Anniversary`).  An episode has a stable key
+   ``customer/issue/rule/episode``, made only of ids, so re-evaluating gives the same key
+   and a new episode (a new charge, a newer contact) a new one.
+
+3. **Rules, in policy order.**  For each episode: the condition is checked; the due time
+   and deadline are computed from their anchors; an episode past its ``give_up_after``
+   lapses; an outbound call after the episode started satisfies it (on the same issue,
+   or any call for a customer-scoped rule, or a call that lists the key in its
+   ``satisfies`` attribute).  What remains is a candidate call.
+
+4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
+   candidate.  Otherwise each is placed (see :mod:`extramile._placement`): the nominal
+   placement from its due time fixes its deadline; the call itself is never before ``now``.
+
+5. **Merging.**  Candidates whose windows overlap become one call: the earliest due time,
+   the earliest deadline, the highest priority, every rule's talking point, and every key.
+   Awareness rules then add their talking points to each call.
+
+6. **Revisit.**  The earliest moment after ``now`` at which the answer could change on its
+   own: a condition's threshold, a lapse, a deadline passing, the end of the allowed
+   period of a call due now, the next anniversary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import attrs
+
+from extramile._decision import SATISFIES, Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
+from extramile._model import Customer, Direction, Interaction
+from extramile._placement import (
+    CALLBACK_GRACE,
+    Contact,
+    RawMove,
+    deadline_after,
+    place_ts,
+    render_move,
+    suppression_of,
+    window_end,
+)
+from extramile._policy import (
+    Anniversary,
+    Awareness,
+    FollowUpPolicy,
+    LastContact,
+    On,
+    Priority,
+    Rule,
+    customer_zone,
+    resolve,
+)
+from extramile._time import Business, Local, add_local_days
+from extramile._tz import UTC, from_ts
+from extramile.conditions import Condition, Context, IssueThread
+from extramile.errors import (
+    ConditionError,
+    ExtramileError,
+    FactTypeError,
+    InvalidFactError,
+    describe,
+)
+from extramile.kinds import CALL
+
+__all__ = ["evaluate"]
+
+_NO_TRACE: Final[list[EpisodeTrace]] = []
+
+
+def evaluate(
+    policy: FollowUpPolicy,
+    customer: Customer,
+    interactions: Iterable[Interaction],
+    *,
+    now: dt.datetime,
+) -> Decision:
+    """Decide which proactive calls ``customer`` warrants at ``now``, and explain why.
+
+    Args:
+        policy: the rules and constraints.
+        customer: who.
+        interactions: the customer's history, in any order; those after ``now`` are ignored.
+        now: the present, any timezone-aware datetime.
+
+    Returns:
+        A :class:`Decision`: calls, suppressed calls, a trace of every rule, revisit time.
+
+    Raises:
+        InvalidFactError: a naive ``now``, or an interaction of another customer.
+        FactTypeError: arguments of the wrong type.
+        ConditionError: a condition raised; the message names the rule.
+    """
+    if not isinstance(policy, FollowUpPolicy):
+        raise FactTypeError(f"evaluate() needs a FollowUpPolicy (got {describe(policy)})")
+    now_ts = now_seconds(now)
+    history = customer_history(customer, interactions, now_ts)
+    return decide(policy, customer, history, now_ts, explain=True)
+
+
+def now_seconds(now: object) -> float:
+    """POSIX seconds of ``now``, which must be an aware datetime."""
+    if not isinstance(now, dt.datetime):
+        raise FactTypeError(f"now must be a timezone-aware datetime (got {describe(now)})")
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise InvalidFactError(
+            f"now must be timezone-aware (got naive datetime {now.isoformat(' ')})"
+        )
+    return now.timestamp()
+
+
+def customer_history(
+    customer: Customer, interactions: Iterable[Interaction], now_ts: float
+) -> list[Interaction]:
+    """The customer's interactions up to ``now``, sorted by time then id; checked."""
+    if not isinstance(customer, Customer):
+        raise FactTypeError(f"evaluate() needs a Customer (got {describe(customer)})")
+    given: object = interactions
+    if not isinstance(given, Iterable) or isinstance(given, (str, bytes)):
+        raise FactTypeError(
+            f"interactions must be an iterable of Interaction (got {describe(interactions)})"
+        )
+    cid = customer.id
+    kept = []
+    for item in interactions:
+        if item.__class__ is not Interaction and not isinstance(item, Interaction):
+            raise FactTypeError(
+                f"interactions must hold Interaction objects (got {describe(item)})"
+            )
+        if item.customer_id != cid:
+            raise InvalidFactError(
+                f"interaction {item.id!r} belongs to customer {item.customer_id!r}, not to {cid!r}"
+            )
+        if item.ts <= now_ts:
+            kept.append(item)
+    kept.sort(key=_order)
+    return kept
+
+
+def _order(item: Interaction) -> tuple[float, str]:
+    return (item.ts, item.id)
+
+
+@attrs.define(slots=True)
+class _Candidate:
+    rule: Rule
+    key: str
+    issue_id: str | None
+    due: float
+    deadline: float
+    extra_mile: bool
+    placed: float = 0.0
+    nominal: float = 0.0
+    final_deadline: float = 0.0
+    moves: list[RawMove] | None = None
+
+
+class _Facts:
+    """One pass over the history: issue threads, attempts, satisfying calls."""
+
+    __slots__ = ("attempts", "by_kind", "calls", "last_inbound", "threads")
+
+    def __init__(self, history: Sequence[Interaction]) -> None:
+        threads: dict[str, IssueThread] = {}
+        by_kind: dict[str, list[Interaction]] = {}
+        attempts: list[float] = []
+        calls: list[Interaction] = []
+        last_inbound: float | None = None
+        outbound = Direction.OUTBOUND
+        for item in history:
+            issue_id = item.issue_id
+            if issue_id is not None:
+                thread = threads.get(issue_id)
+                if thread is None:
+                    thread = threads[issue_id] = IssueThread(issue_id)
+                thread.add(item)
+            kind = item.kind
+            same = by_kind.get(kind)
+            if same is None:
+                by_kind[kind] = [item]
+            else:
+                same.append(item)
+            if item.direction is outbound:
+                if kind == CALL:
+                    attempts.append(item.ts)
+                    calls.append(item)
+            else:
+                last_inbound = item.ts
+        self.threads = threads
+        self.by_kind = by_kind
+        self.attempts = attempts
+        self.calls = calls
+        self.last_inbound = last_inbound
+
+
+def _episodes(  # noqa: PLR0917  # private, called once
+    rule: Rule,
+    customer: Customer,
+    history: Sequence[Interaction],
+    facts: _Facts,
+    policy: FollowUpPolicy,
+    now_ts: float,
+    revisit: list[float],
+) -> list[tuple[str, float, Interaction | None, IssueThread | None]]:
+    trigger = rule.trigger
+    threads = facts.threads
+    if isinstance(trigger, On):
+        found: list[tuple[str, float, Interaction | None, IssueThread | None]] = []
+        direction = trigger.direction
+        for kind in sorted(trigger.kinds):
+            for item in facts.by_kind.get(kind, ()):
+                if direction is None or item.direction is direction:
+                    issue = threads.get(item.issue_id) if item.issue_id is not None else None
+                    found.append((item.id, item.ts, item, issue))
+        if len(trigger.kinds) > 1:
+            found.sort(key=lambda e: (e[1], e[0]))
+        return found
+    if isinstance(trigger, LastContact):
+        if rule.scope == "customer":
+            if not history:
+                return []
+            last = history[-1]
+            return [(last.id, last.ts, last, threads.get(last.issue_id or ""))]
+        return [
+            (thread.last.id, thread.last.ts, thread.last, thread)
+            for thread in threads.values()
+            if thread.last is not None
+        ]
+    assert isinstance(trigger, Anniversary)
+    upcoming = trigger.next_after(customer, now_ts, policy.schedule)
+    if upcoming is not None:
+        revisit.append(upcoming)
+    years, start = trigger.latest(customer, now_ts, policy.schedule)
+    if years <= 0:
+        return []
+    return [(f"anniversary-{years}", start, None, None)]
+
+
+def _satisfied(
+    calls: Sequence[Interaction], key: str, start: float, issue_id: str | None, scope: str
+) -> Interaction | None:
+    for call in calls:
+        if call.ts <= start:
+            continue
+        if scope == "customer" or issue_id is None or call.issue_id == issue_id:
+            return call
+        listed = call.attributes.get(SATISFIES)
+        if listed is not None and key in listed:
+            return call
+    return None
+
+
+def _check(condition: Condition, ctx: Context, rule: str) -> bool:
+    try:
+        return condition.check(ctx)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise ConditionError(
+            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _explain(condition: Condition, ctx: Context, rule: str) -> str:
+    try:
+        return condition.explain(ctx)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise ConditionError(
+            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__} while"
+            f" explaining: {exc}"
+        ) from exc
+
+
+def _changes_at(condition: Condition, ctx: Context, rule: str) -> float | None:
+    try:
+        return condition.changes_at(ctx)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise ConditionError(
+            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
+    after = rule.give_up_after
+    if after is None:
+        return None
+    if isinstance(after, Business):
+        return ctx.schedule.add_ts(deadline, after)
+    if isinstance(after, Local):
+        return add_local_days(deadline, after.days, customer_zone(ctx.customer, ctx.schedule))
+    return deadline + after.seconds
+
+
+def _stable_until(cand: _Candidate, contact: Contact, policy: FollowUpPolicy, now: float) -> float:
+    """When a call that is due now stops being allowed to go now."""
+    limits = []
+    grace = contact.last_inbound
+    in_grace = grace is not None and grace <= now <= grace + CALLBACK_GRACE
+    window_open_until = min(
+        (window_end(now, contact.window, tz) for tz in contact.zones), default=now
+    )
+    if in_grace:
+        assert grace is not None
+        limits.append(max(grace + CALLBACK_GRACE, window_open_until))
+    else:
+        limits.append(window_open_until)
+    if not cand.extra_mile:
+        limits.append(policy.schedule.open_until_ts(now))
+    return min(limits)
+
+
+class _Run:
+    """One evaluation: the facts gathered once, and what the rules make of them."""
+
+    __slots__ = (
+        "candidates",
+        "contact",
+        "customer",
+        "explain",
+        "facts",
+        "history",
+        "last_any",
+        "now",
+        "policy",
+        "revisit",
+        "traces",
+    )
+
+    def __init__(
+        self,
+        policy: FollowUpPolicy,
+        customer: Customer,
+        history: Sequence[Interaction],
+        now_ts: float,
+        *,
+        explain: bool,
+    ) -> None:
+        self.policy = policy
+        self.customer = customer
+        self.history = history
+        self.now = now_ts
+        self.explain = explain
+        self.facts = facts = _Facts(history)
+        self.contact = Contact.build(
+            customer,
+            facts.attempts,
+            facts.last_inbound,
+            calling_window=policy.calling_window,
+            served_timezones=policy.served_timezones,
+            schedule=policy.schedule,
+        )
+        self.last_any = history[-1].ts if history else None
+        self.revisit: list[float] = []
+        self.candidates: list[_Candidate] = []
+        self.traces: dict[str, list[EpisodeTrace]] = {}
+
+    def _note(self, bucket: list[EpisodeTrace], key: str, outcome: str, detail: str) -> None:
+        if self.explain:
+            bucket.append(EpisodeTrace(key=key, outcome=outcome, detail=detail))
+
+    def run_rule(self, rule: Rule) -> None:
+        """Turn each of the rule's episodes into a candidate call, or say why not."""
+        bucket: list[EpisodeTrace] = [] if self.explain else _NO_TRACE
+        self.traces[rule.name] = bucket
+        episodes = _episodes(
+            rule, self.customer, self.history, self.facts, self.policy, self.now, self.revisit
+        )
+        for episode_id, start, trigger, issue in episodes:
+            issue_id = issue.id if issue is not None else None
+            key = f"{self.customer.id}/{issue_id or '-'}/{rule.name}/{episode_id}"
+            ctx = Context(
+                customer=self.customer,
+                now=self.now,
+                history=self.history,
+                schedule=self.policy.schedule,
+                trigger=trigger,
+                episode_start=start,
+                issue=issue,
+                last_contact=issue.last.ts if issue is not None and issue.last else self.last_any,
+            )
+            self._episode(rule, key, start, issue_id, ctx, bucket)
+
+    def _episode(  # noqa: PLR0917  # private; one call site
+        self,
+        rule: Rule,
+        key: str,
+        start: float,
+        issue_id: str | None,
+        ctx: Context,
+        bucket: list[EpisodeTrace],
+    ) -> None:
+        condition = rule.condition
+        self._watch(condition, ctx, rule)
+        if not _check(condition, ctx, rule.name):
+            if self.explain:
+                self._note(bucket, key, "not-fired", _explain(condition, ctx, rule.name))
+            return
+        due = resolve(rule.due, ctx)
+        deadline = resolve(rule.deadline, ctx, due) if due is not None else None
+        if due is None or deadline is None:
+            self._note(
+                bucket,
+                key,
+                "untimed",
+                f"the due time ({rule.due.describe()}) or deadline"
+                f" ({rule.deadline.describe()}) could not be computed",
+            )
+            return
+        lapse = _lapse_at(rule, ctx, deadline)
+        if lapse is not None:
+            if lapse <= self.now:
+                self._note(
+                    bucket,
+                    key,
+                    "lapsed",
+                    f"given up {rule.give_up_after} after the deadline {_iso(deadline)}",
+                )
+                return
+            self.revisit.append(lapse)
+        done = _satisfied(self.facts.calls, key, start, issue_id, rule.scope)
+        if done is not None:
+            self._note(bucket, key, "satisfied", f"outbound call {done.id!r} at {_iso(done.ts)}")
+            return
+        flag = rule.extra_mile
+        if isinstance(flag, Condition):
+            self._watch(flag, ctx, rule)
+            flag = _check(flag, ctx, rule.name)
+        self.candidates.append(
+            _Candidate(
+                rule=rule, key=key, issue_id=issue_id, due=due, deadline=deadline, extra_mile=flag
+            )
+        )
+
+    def _watch(self, condition: Condition, ctx: Context, rule: Rule) -> None:
+        change = _changes_at(condition, ctx, rule.name)
+        if change is not None:
+            self.revisit.append(change)
+
+    def place(self) -> tuple[list[_Candidate], list[SuppressedCall]]:
+        """Place every candidate, or suppress it."""
+        blocked = suppression_of(self.contact)
+        suppressed: list[SuppressedCall] = []
+        placed: list[_Candidate] = []
+        policy = self.policy
+        now = self.now
+        for cand in self.candidates:
+            why = blocked
+            if why is None:
+                flags: dict[str, Any] = {
+                    "schedule": policy.schedule,
+                    "caps": policy.caps,
+                    "extra_mile": cand.extra_mile,
+                    "essential": cand.rule.essential,
+                }
+                moves: list[RawMove] = []
+                nominal = place_ts(self.contact, cand.due, moves=moves, **flags)
+                at = nominal
+                if nominal is not None and nominal < now:
+                    moves = []
+                    at = place_ts(self.contact, now, moves=moves, **flags)
+                if nominal is not None and at is not None:
+                    cand.nominal = nominal
+                    cand.placed = at
+                    cand.final_deadline = deadline_after(cand.due, cand.deadline, nominal)
+                    cand.moves = moves
+                    placed.append(cand)
+                    if cand.final_deadline > now:
+                        self.revisit.append(cand.final_deadline)
+                    if at == now:
+                        self.revisit.append(_stable_until(cand, self.contact, policy, now))
+                    continue
+                why = ("no-common-window", "no moment within ten years satisfies every constraint")
+            suppressed.append(
+                SuppressedCall(
+                    customer_id=self.customer.id,
+                    issue_id=cand.issue_id,
+                    key=cand.key,
+                    rule=cand.rule.name,
+                    constraint=why[0],
+                    reason=why[1],
+                )
+            )
+            self._note(self.traces[cand.rule.name], cand.key, "suppressed", why[1])
+        return placed, suppressed
+
+
+def decide(
+    policy: FollowUpPolicy,
+    customer: Customer,
+    history: Sequence[Interaction],
+    now_ts: float,
+    *,
+    explain: bool,
+) -> Decision:
+    """The engine proper, on checked, sorted history (see the module docstring)."""
+    run = _Run(policy, customer, history, now_ts, explain=explain)
+    awareness: list[Awareness] = []
+    for rule in policy.rules:
+        if isinstance(rule, Awareness):
+            awareness.append(rule)
+        else:
+            run.run_rule(rule)
+    placed, suppressed = run.place()
+    calls = _merge(placed, customer, awareness, run.contact, policy)
+    if explain:
+        for call in calls:
+            for key, rule_name in zip(call.keys, call.rules, strict=True):
+                run.traces[rule_name].append(
+                    EpisodeTrace(
+                        key=key,
+                        outcome="call",
+                        detail=_call_detail(call),
+                        due_at=call.due_at,
+                        deadline=call.deadline,
+                    )
+                )
+    future = [t for t in run.revisit if t > now_ts]
+    return Decision(
+        customer_id=customer.id,
+        now=from_ts(now_ts, UTC),
+        calls=tuple(calls),
+        suppressed=tuple(suppressed),
+        trace=_rule_traces(policy, run.traces, calls, customer) if explain else (),
+        revisit_at=from_ts(min(future), UTC) if future else None,
+    )
+
+
+def _call_detail(call: Call) -> str:
+    merged = f" (merged with {len(call.keys) - 1} more)" if len(call.keys) > 1 else ""
+    return f"fired: call due {_iso(call.due_at.timestamp())}{merged}"
+
+
+def _iso(ts: float) -> str:
+    return from_ts(ts, UTC).isoformat()
+
+
+def _merge(
+    placed: list[_Candidate],
+    customer: Customer,
+    awareness: list[Awareness],
+    contact: Contact,
+    policy: FollowUpPolicy,
+) -> list[Call]:
+    if not placed:
+        return []
+    placed.sort(key=lambda c: (c.placed, -c.rule.priority, c.final_deadline, c.key))
+    groups: list[list[_Candidate]] = []
+    group_end = 0.0
+    for cand in placed:
+        end = max(cand.final_deadline, cand.placed)
+        if groups and cand.placed <= group_end:
+            groups[-1].append(cand)
+            group_end = min(group_end, end)
+        else:
+            groups.append([cand])
+            group_end = end
+    extra_points = [point for rule in awareness for point in rule.points_for(customer)]
+    tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    calls = []
+    for group in groups:
+        first = group[0]
+        ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
+        lead = ranked[0]
+        points = list(dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point))
+        points.extend(p for p in extra_points if p not in points)
+        calls.append(
+            Call(
+                customer_id=customer.id,
+                issue_id=lead.issue_id,
+                key=lead.key,
+                keys=tuple(c.key for c in ranked),
+                rules=tuple(c.rule.name for c in ranked),
+                due_at=from_ts(first.placed, tz),  # type: ignore[arg-type]
+                deadline=from_ts(min(c.final_deadline for c in group), tz),  # type: ignore[arg-type]
+                priority=Priority(max(c.rule.priority for c in group)),
+                talking_points=tuple(points),
+                extra_mile=any(c.extra_mile for c in group),
+                essential=any(c.rule.essential for c in group),
+                moved_by=tuple(
+                    render_move(m, schedule=policy.schedule, caps=policy.caps, contact=contact)
+                    for m in first.moves or ()
+                ),
+            )
+        )
+    return calls
+
+
+def _rule_traces(
+    policy: FollowUpPolicy,
+    traces: dict[str, list[EpisodeTrace]],
+    calls: list[Call],
+    customer: Customer,
+) -> tuple[RuleTrace, ...]:
+    out = []
+    for rule in policy.rules:
+        if isinstance(rule, Awareness):
+            points = rule.points_for(customer)
+            if not calls:
+                summary = "adds talking points only to calls; there is no call"
+            elif points:
+                summary = (
+                    f"added {len(points)} talking point(s) about programmes the customer lacks"
+                )
+            else:
+                summary = "no programme the customer lacks"
+            out.append(RuleTrace(rule=rule.name, fired=bool(calls and points), summary=summary))
+            continue
+        episodes = traces.get(rule.name, [])
+        fired = any(e.outcome == "call" for e in episodes)
+        if not episodes:
+            summary = f"not triggered: no {rule.trigger.describe()} up to now"
+        elif fired:
+            summary = "fired: a call is recommended"
+        else:
+            outcomes = sorted({e.outcome for e in episodes})
+            summary = f"no call ({', '.join(outcomes)})"
+        out.append(
+            RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=tuple(episodes))
+        )
+    return tuple(out)

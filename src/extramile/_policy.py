@@ -1,0 +1,542 @@
+"""Rules and policies: what fires when, and the constraints every call respects.
+
+A :class:`Rule` names a *trigger* (what starts an episode), a *condition* (what must hold),
+and the *timing* of the call: a due time and a deadline, each an anchor plus or minus a
+duration of one of the three kinds.  A :class:`FollowUpPolicy` holds the rules with the
+staff schedule, the calling window, the served timezones and the contact caps.
+
+Everything here is plain, frozen data: a policy prints, compares equal and pickles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from extramile._model import Customer, Direction, Interaction
+from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
+from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days
+from extramile._time import local_day_start as _day_start
+from extramile._tz import known_zone, zone
+from extramile._window import Window
+from extramile.conditions import ALWAYS, Condition, Context, _anniversary
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+
+if TYPE_CHECKING:
+    from extramile._decision import Decision
+
+__all__ = [
+    "DUE",
+    "LAST_CONTACT",
+    "TRIGGER",
+    "Anchor",
+    "Anniversary",
+    "Awareness",
+    "FollowUpPolicy",
+    "LastContact",
+    "On",
+    "Priority",
+    "Rule",
+    "When",
+    "attr_date",
+]
+
+
+class Priority(enum.IntEnum):
+    """How pressing a call is; higher values come first in a plan."""
+
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+def _priority(value: object) -> Priority:
+    if isinstance(value, Priority):
+        return value
+    if isinstance(value, str) and value.upper() in Priority.__members__:
+        return Priority[value.upper()]
+    raise InvalidPolicyError(
+        f"Rule.priority must be one of 'urgent', 'high', 'normal', 'low' (got {describe(value)})"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Timing: anchors plus or minus durations
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Anchor:
+    """A moment a rule's timing is measured from.
+
+    ``TRIGGER`` is when the episode started, ``LAST_CONTACT`` the latest interaction in the
+    rule's scope, ``DUE`` (for deadlines) the call's due time, and ``attr_date("bill_date")``
+    the start of the local day named by an attribute of the trigger.
+    """
+
+    name: str
+    attribute: str | None = None
+
+    def __add__(self, offset: Duration) -> When:
+        return When(anchor=self, offset=_offset(offset), before=False)
+
+    def __sub__(self, offset: Duration) -> When:
+        checked = _offset(offset)
+        if isinstance(checked, Business):
+            raise InvalidPolicyError(
+                f"business time can only be added, not subtracted (got {self!r} - {checked!r})"
+            )
+        return When(anchor=self, offset=checked, before=True)
+
+    def __repr__(self) -> str:
+        if self.attribute is not None:
+            return f"attr_date({self.attribute!r})"
+        return self.name
+
+
+TRIGGER: Final = Anchor("TRIGGER")
+LAST_CONTACT: Final = Anchor("LAST_CONTACT")
+DUE: Final = Anchor("DUE")
+
+
+def attr_date(name: str) -> Anchor:
+    """The start of the local day given by a date attribute of the trigger, e.g. a bill date.
+
+    >>> attr_date("bill_date") - Local(days=7)
+    attr_date('bill_date') - Local(days=7)
+    """
+    if not isinstance(name, str) or not name:
+        raise PolicyTypeError(f"attr_date() takes an attribute name (got {describe(name)})")
+    return Anchor("ATTR_DATE", name)
+
+
+def _offset(value: object) -> Duration:
+    if not isinstance(value, (Elapsed, Local, Business)):
+        raise PolicyTypeError(
+            f"timing offsets must be Elapsed, Local or Business durations (got {describe(value)})"
+        )
+    return value
+
+
+@attrs.frozen(repr=False)
+class When:
+    """An anchor moved by a duration: ``TRIGGER + Elapsed(minutes=15)``."""
+
+    anchor: Anchor
+    offset: Duration = attrs.field(factory=Elapsed)
+    before: bool = False
+
+    def __repr__(self) -> str:
+        if self.offset == Elapsed() and not self.before:
+            return repr(self.anchor)
+        return f"{self.anchor!r} {'-' if self.before else '+'} {self.offset!r}"
+
+    def describe(self) -> str:
+        """Readable: ``"15 minutes elapsed after the trigger"``."""
+        anchor = _ANCHOR_WORDS.get(self.anchor.name, f"the {self.anchor.attribute} date")
+        if self.offset == Elapsed() and not self.before:
+            return anchor
+        return f"{self.offset} {'before' if self.before else 'after'} {anchor}"
+
+
+_ANCHOR_WORDS: Final = {
+    "TRIGGER": "the trigger",
+    "LAST_CONTACT": "the last contact",
+    "DUE": "the due time",
+}
+
+
+def _when(value: object, where: str) -> When:
+    if isinstance(value, Anchor):
+        return When(anchor=value)
+    if isinstance(value, When):
+        return value
+    raise PolicyTypeError(
+        f"{where} must be an anchor such as TRIGGER, or an anchor plus or minus a duration"
+        f" (got {describe(value)})"
+    )
+
+
+def resolve(when: When, ctx: Context, due: float | None = None) -> float | None:
+    """POSIX seconds of ``when`` in ``ctx``; None when its anchor is missing."""
+    name = when.anchor.name
+    base: float | None
+    if name == "TRIGGER":
+        base = ctx.episode_start
+    elif name == "LAST_CONTACT":
+        base = ctx.last_contact
+    elif name == "DUE":
+        base = due
+    else:
+        base = _attr_day_start(when.anchor.attribute or "", ctx)
+    if base is None:
+        return None
+    offset = when.offset
+    if isinstance(offset, Elapsed):
+        return base - offset.seconds if when.before else base + offset.seconds
+    if isinstance(offset, Local):
+        days = -offset.days if when.before else offset.days
+        return add_local_days(base, days, customer_zone(ctx.customer, ctx.schedule))
+    return ctx.schedule.add_ts(base, offset)
+
+
+def _attr_day_start(name: str, ctx: Context) -> float | None:
+    trigger = ctx.trigger
+    value = None if trigger is None else trigger.attributes.get(name)
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    else:
+        return None
+    return _day_start(day, customer_zone(ctx.customer, ctx.schedule))
+
+
+def customer_zone(customer: Customer, schedule: Schedule) -> dt.tzinfo:
+    """The zone a customer's local days are counted in: theirs, else the staff's."""
+    name = customer.timezone
+    return zone(name) if name is not None else schedule.tz
+
+
+# ---------------------------------------------------------------------------------------
+# Triggers: what starts an episode
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False, init=False)
+class On:
+    """Every interaction of these kinds starts an episode (optionally only one direction).
+
+    >>> On("billing.duplicate_charge")
+    On('billing.duplicate_charge')
+    """
+
+    kinds: frozenset[str]
+    direction: Direction | None
+
+    def __init__(self, *kinds: str, direction: str | Direction | None = None) -> None:
+        if not kinds:
+            raise InvalidPolicyError("On() needs at least one interaction kind")
+        for kind in kinds:
+            if not isinstance(kind, str) or not kind.strip():
+                raise PolicyTypeError(f"On() kinds must be non-empty str (got {describe(kind)})")
+        try:
+            chosen = None if direction is None else Direction(direction)
+        except ValueError:
+            raise InvalidPolicyError(
+                f"On() direction must be 'inbound' or 'outbound' (got {describe(direction)})"
+            ) from None
+        self.__attrs_init__(kinds=frozenset(kinds), direction=chosen)
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(map(repr, sorted(self.kinds)))
+        if self.direction is not None:
+            return f"On({kinds}, direction={self.direction.value!r})"
+        return f"On({kinds})"
+
+    def describe(self) -> str:
+        """Readable."""
+        side = f"{self.direction.value} " if self.direction is not None else ""
+        return f"{side}{' or '.join(sorted(self.kinds))} interaction"
+
+
+@attrs.frozen(repr=False)
+class LastContact:
+    """The latest interaction in scope (on each issue, or with the customer) starts an
+    episode; a newer interaction starts a new one."""
+
+    def __repr__(self) -> str:
+        return "LastContact()"
+
+    def describe(self) -> str:
+        """Readable."""
+        return "contact"
+
+
+@attrs.frozen(repr=False)
+class Anniversary:
+    """Each yearly anniversary of ``customer_since`` starts an episode at the start of that
+    local day."""
+
+    def __repr__(self) -> str:
+        return "Anniversary()"
+
+    def describe(self) -> str:
+        """Readable."""
+        return "anniversary of customer_since"
+
+    def latest(self, customer: Customer, now: float, schedule: Schedule) -> tuple[int, float]:
+        """(years, start) of the latest anniversary at or before ``now``; years 0 if none."""
+        since = customer.customer_since
+        if since is None:
+            return (0, 0.0)
+        tz = customer_zone(customer, schedule)
+        local_year = dt.datetime.fromtimestamp(now, tz).year
+        years = local_year - since.year
+        while years > 0:
+            start = _day_start(_anniversary(since, years), tz)
+            if start <= now:
+                return (years, start)
+            years -= 1
+        return (0, 0.0)
+
+    def next_after(self, customer: Customer, now: float, schedule: Schedule) -> float | None:
+        """The start of the first anniversary after ``now``."""
+        since = customer.customer_since
+        if since is None:
+            return None
+        years, _ = self.latest(customer, now, schedule)
+        tz = customer_zone(customer, schedule)
+        return _day_start(_anniversary(since, years + 1), tz)
+
+
+Trigger = On | LastContact | Anniversary
+
+
+def _trigger(value: object) -> Trigger:
+    if isinstance(value, (On, LastContact, Anniversary)):
+        return value
+    raise PolicyTypeError(
+        f"Rule.trigger must be On(...), LastContact() or Anniversary() (got {describe(value)})"
+    )
+
+
+def _condition(value: object) -> Condition:
+    if not isinstance(value, Condition):
+        raise PolicyTypeError(
+            f"Rule.condition must be a Condition from extramile.conditions (got {describe(value)})"
+        )
+    return value
+
+
+def _flag(value: object) -> bool | Condition:
+    if isinstance(value, (bool, Condition)):
+        return value
+    raise PolicyTypeError(f"Rule flags must be a bool or a Condition (got {describe(value)})")
+
+
+def _due(value: object) -> When:
+    return _when(value, "Rule.due")
+
+
+def _deadline(value: object) -> When:
+    return _when(value, "Rule.deadline")
+
+
+def _programmes(value: object) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    if not isinstance(items, Iterable):
+        raise PolicyTypeError(
+            f"Awareness.programmes must map tags to talking points (got {describe(value)})"
+        )
+    pairs = tuple(sorted(tuple(pair) for pair in items))
+    for pair in pairs:
+        if len(pair) != 2 or not all(isinstance(part, str) for part in pair):
+            raise PolicyTypeError(
+                f"Awareness.programmes must map str tags to str points (got {describe(pair)})"
+            )
+    return pairs
+
+
+def _rule_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPolicyError(f"Rule.name must be a non-empty str (got {describe(value)})")
+    return value
+
+
+def _lapse(value: object) -> Duration | None:
+    return None if value is None else _offset(value)
+
+
+def _scope(value: object) -> str:
+    if value not in ("issue", "customer"):
+        raise InvalidPolicyError(
+            f"Rule.scope must be 'issue' or 'customer' (got {describe(value)})"
+        )
+    return str(value)
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One reason to call: a trigger, a condition, when the call is due, and what to say.
+
+    Args:
+        name: unique within the policy; part of every call's key.
+        trigger: what starts an episode: :class:`On`, :class:`LastContact`,
+            :class:`Anniversary`.
+        condition: what must hold (see :mod:`extramile.conditions`).
+        scope: ``"issue"`` (an outbound call on the same issue satisfies it; the default)
+            or ``"customer"`` (any outbound call to the customer does).
+        due: when the call is due, e.g. ``TRIGGER`` or ``LAST_CONTACT + Local(days=7)``.
+        deadline: when it should have happened by, e.g. ``DUE + Business(hours=2)``.
+        priority: ``"urgent"``, ``"high"``, ``"normal"`` or ``"low"``.
+        talking_point: what the agent should say or ask.
+        extra_mile: may be placed outside staff hours and on holidays (a bool, or a
+            condition such as "the customer is loyal").
+        essential: bypasses contact caps and the minimum gap (never do-not-call).
+        give_up_after: drop the episode this long after its deadline (None: never).
+
+    Raises:
+        InvalidPolicyError: an empty name, an unknown priority or scope.
+        PolicyTypeError: a value of the wrong type.
+    """
+
+    name: str = attrs.field(converter=_rule_name)
+    trigger: Trigger = attrs.field(converter=_trigger)
+    condition: Condition = attrs.field(default=ALWAYS, converter=_condition)
+    scope: str = attrs.field(default="issue", converter=_scope)
+    due: When = attrs.field(default=When(anchor=TRIGGER), converter=_due)
+    deadline: When = attrs.field(converter=_deadline)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
+    talking_point: str = ""
+    extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)
+    essential: bool = False
+    give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
+
+    def __attrs_post_init__(self) -> None:
+        if self.due.anchor is DUE or self.due.anchor == DUE:
+            raise InvalidPolicyError(f"Rule {self.name!r}: due cannot be measured from DUE")
+        if not isinstance(self.talking_point, str):
+            raise PolicyTypeError(
+                f"Rule {self.name!r}: talking_point must be a str"
+                f" (got {describe(self.talking_point)})"
+            )
+        if not isinstance(self.essential, bool):
+            raise PolicyTypeError(
+                f"Rule {self.name!r}: essential must be a bool (got {describe(self.essential)})"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Awareness:
+    """Never a call of its own: adds a talking point about each programme a customer lacks
+    (by tag) to any call the customer gets.
+
+    >>> Awareness(programmes={"autopay": "Mention autopay: no more late fees."}).name
+    'service-awareness'
+    """
+
+    name: str = attrs.field(default="service-awareness", converter=_rule_name)
+    programmes: tuple[tuple[str, str], ...] = attrs.field(converter=_programmes)
+
+    def points_for(self, customer: Customer) -> list[str]:
+        """The talking points for the programmes ``customer`` does not have."""
+        return [point for tag, point in self.programmes if tag not in customer.tags]
+
+
+def _rules(value: object) -> tuple[Rule | Awareness, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
+        raise PolicyTypeError(
+            f"FollowUpPolicy.rules must be a list of rules (got {describe(value)})"
+        )
+    rules = tuple(value)
+    seen: set[str] = set()
+    for rule in rules:
+        if not isinstance(rule, (Rule, Awareness)):
+            raise PolicyTypeError(
+                f"FollowUpPolicy.rules must hold Rule or Awareness objects (got {describe(rule)})"
+            )
+        if rule.name in seen:
+            raise InvalidPolicyError(f"FollowUpPolicy.rules has two rules named {rule.name!r}")
+        seen.add(rule.name)
+    return rules
+
+
+def _zones(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise PolicyTypeError(
+            f"FollowUpPolicy.served_timezones must be a list of IANA names (got {describe(value)})"
+        )
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str) or not known_zone(name):
+            raise InvalidPolicyError(
+                "FollowUpPolicy.served_timezones must hold IANA timezone names"
+                f" (got {describe(name)})"
+            )
+    return names
+
+
+def _schedule(value: object) -> Schedule:
+    if not isinstance(value, Schedule):
+        raise PolicyTypeError(f"FollowUpPolicy.schedule must be a Schedule (got {describe(value)})")
+    return value
+
+
+def _window(value: object) -> Window:
+    if isinstance(value, str):
+        return Window.parse(value)
+    if not isinstance(value, Window):
+        raise PolicyTypeError(
+            f"FollowUpPolicy.calling_window must be a Window (got {describe(value)})"
+        )
+    return value
+
+
+def _caps(value: object) -> ContactCaps:
+    if not isinstance(value, ContactCaps):
+        raise PolicyTypeError(f"FollowUpPolicy.caps must be ContactCaps (got {describe(value)})")
+    return value
+
+
+def _policy_name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPolicyError(
+            f"FollowUpPolicy.name must be a non-empty str (got {describe(value)})"
+        )
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class FollowUpPolicy:
+    """Rules plus the constraints every call respects.
+
+    Args:
+        name: what the policy is called in reports.
+        rules: :class:`Rule` and :class:`Awareness` objects, names unique.
+        schedule: staff business hours and holidays.
+        calling_window: the daily window in the customer's own timezone
+            (default 08:00-21:00); a customer's ``calling_hours`` override it.
+        served_timezones: where customers with an unknown timezone may live; a call to
+            them waits until the window is open in all of these.
+        caps: contact caps (default: 3 attempts per 7 local days, 20 hours apart).
+
+    Raises:
+        InvalidPolicyError: duplicate rule names, unknown timezones, an empty name.
+        PolicyTypeError: a value of the wrong type.
+    """
+
+    name: str = attrs.field(converter=_policy_name)
+    rules: tuple[Rule | Awareness, ...] = attrs.field(converter=_rules)
+    schedule: Schedule = attrs.field(converter=_schedule)
+    calling_window: Window = attrs.field(default=DEFAULT_CALLING_WINDOW, converter=_window)
+    served_timezones: tuple[str, ...] = attrs.field(default=(), converter=_zones)
+    caps: ContactCaps = attrs.field(factory=ContactCaps, converter=_caps)
+
+    def evaluate(
+        self, customer: Customer, interactions: Iterable[Interaction], *, now: dt.datetime
+    ) -> Decision:
+        """Shorthand for :func:`extramile.evaluate` with this policy."""
+        from extramile._engine import evaluate  # noqa: PLC0415  # the engine imports us
+
+        return evaluate(self, customer, interactions, now=now)
+
+    def rule(self, name: str) -> Rule | Awareness:
+        """The rule called ``name``.
+
+        Raises:
+            KeyError: there is no such rule.
+        """
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)

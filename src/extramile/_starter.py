@@ -1,0 +1,196 @@
+"""The starter policy: the canonical follow-up situations, ready to use and to copy.
+
+Each rule re-enacts one of the situations the product grew from: a duplicate charge
+called back within minutes, a loyal customer's critical problem answered even when the
+office is closed, a price increase announced before the bill, an intermittent problem
+checked on a week later, thanks for feedback, loyalty anniversaries, and the programmes a
+customer may not know about mentioned on calls that happen anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Container, Mapping, Sequence
+from typing import Final
+
+from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
+from extramile._policy import (
+    DUE,
+    TRIGGER,
+    Anniversary,
+    Awareness,
+    FollowUpPolicy,
+    LastContact,
+    On,
+    Priority,
+    Rule,
+    attr_date,
+)
+from extramile._time import Business, Elapsed, Local, Schedule
+from extramile._window import Window
+from extramile.conditions import (
+    Condition,
+    attr,
+    direction_is,
+    issue_attr,
+    issue_open,
+    outside_staff_hours,
+    tenure_at_least,
+    tier_in,
+)
+from extramile.errors import PolicyTypeError, describe
+from extramile.kinds import (
+    BILLING_DUPLICATE_CHARGE,
+    BILLING_PRICE_CHANGE,
+    FEEDBACK,
+    ISSUE_OPENED,
+)
+
+__all__ = ["DEFAULT_LOYALTY", "starter_policy"]
+
+DEFAULT_LOYALTY: Final[Condition] = tier_in("gold", "platinum") | tenure_at_least(years=5)
+"""Loyal: tier gold or platinum, or a customer for five years or more."""
+
+
+def starter_policy(
+    *,
+    company_timezone: str = "UTC",
+    schedule: Schedule | None = None,
+    holidays: Container[dt.date] | None = None,
+    served_timezones: Sequence[str] = (),
+    loyalty: Condition = DEFAULT_LOYALTY,
+    programmes: Mapping[str, str] | None = None,
+    price_increase_threshold: float = 10,
+    calling_window: Window = DEFAULT_CALLING_WINDOW,
+    caps: ContactCaps | None = None,
+    name: str = "starter",
+) -> FollowUpPolicy:
+    """A ready policy for the canonical situations; every rule is satisfied by an outbound
+    call (on the issue, for issue rules) after its episode starts.
+
+    Args:
+        company_timezone: where staff work (used when ``schedule`` is not given).
+        schedule: staff hours; default Monday to Friday 09:00-17:00 in ``company_timezone``.
+        holidays: the staff's holidays, e.g. ``holidays.US()`` (when ``schedule`` is not
+            given).
+        served_timezones: where customers of unknown timezone may be.
+        loyalty: who counts as loyal (default tier gold or platinum, or 5+ years).
+        programmes: tag -> talking point, for programmes worth mentioning to customers
+            who lack them.
+        price_increase_threshold: the smallest increase, in percent, that warrants a call.
+        calling_window: the daily window in the customer's timezone.
+        caps: contact caps (default :class:`~extramile.ContactCaps`).
+        name: the policy's name.
+
+    >>> policy = starter_policy(company_timezone="America/Chicago")
+    >>> [rule.name for rule in policy.rules]  # doctest: +NORMALIZE_WHITESPACE
+    ['duplicate-charge-callback', 'loyal-rescue', 'critical-callback', 'price-heads-up',
+     'intermittent-check-in', 'thanks-for-feedback', 'loyalty-anniversary',
+     'service-awareness']
+
+    Raises:
+        InvalidPolicyError: an unknown timezone or another malformed part.
+        PolicyTypeError: a value of the wrong type.
+    """
+    if not isinstance(loyalty, Condition):
+        raise PolicyTypeError(
+            f"starter_policy() loyalty must be a Condition (got {describe(loyalty)})"
+        )
+    if schedule is None:
+        schedule = Schedule(
+            timezone=company_timezone, hours={"mon-fri": "09:00-17:00"}, holidays=holidays
+        )
+    critical_inbound = (
+        attr("severity").equals("critical") & direction_is("inbound") & outside_staff_hours()
+    )
+    rules = (
+        Rule(
+            name="duplicate-charge-callback",
+            trigger=On(BILLING_DUPLICATE_CHARGE),
+            due=TRIGGER,
+            deadline=TRIGGER + Elapsed(minutes=15),
+            priority=Priority.URGENT,
+            talking_point="Apologise for the duplicate charge, confirm the refund and when"
+            " it will show.",
+            extra_mile=True,
+            essential=True,
+            give_up_after=Local(days=7),
+        ),
+        Rule(
+            name="loyal-rescue",
+            trigger=On(ISSUE_OPENED, direction="inbound"),
+            condition=critical_inbound & loyalty,
+            due=TRIGGER,
+            deadline=TRIGGER + Elapsed(minutes=30),
+            priority=Priority.URGENT,
+            talking_point="They reported a critical problem while we were closed: call back"
+            " now and stay with it until it is solved.",
+            extra_mile=True,
+            give_up_after=Local(days=3),
+        ),
+        Rule(
+            name="critical-callback",
+            trigger=On(ISSUE_OPENED, direction="inbound"),
+            condition=critical_inbound & ~loyalty,
+            due=TRIGGER + Business(),
+            deadline=DUE + Business(hours=2),
+            priority=Priority.HIGH,
+            talking_point="They reported a critical problem while we were closed: call back"
+            " first thing.",
+            give_up_after=Local(days=3),
+        ),
+        Rule(
+            name="price-heads-up",
+            trigger=On(BILLING_PRICE_CHANGE),
+            condition=(attr("increase_pct") >= price_increase_threshold)
+            & attr("bill_date").exists(),
+            scope="customer",
+            due=attr_date("bill_date") - Local(days=7),
+            deadline=attr_date("bill_date"),
+            priority=Priority.NORMAL,
+            talking_point="Explain the price change before the bill arrives, and what it"
+            " brings them.",
+            give_up_after=Local(),
+        ),
+        Rule(
+            name="intermittent-check-in",
+            trigger=LastContact(),
+            condition=issue_open() & issue_attr("intermittent").is_true(),
+            due=TRIGGER + Local(days=7),
+            deadline=DUE + Local(days=2),
+            priority=Priority.NORMAL,
+            talking_point="Check that the intermittent problem is really fixed.",
+            extra_mile=loyalty,
+            give_up_after=Local(days=14),
+        ),
+        Rule(
+            name="thanks-for-feedback",
+            trigger=On(FEEDBACK),
+            scope="customer",
+            due=TRIGGER,
+            deadline=DUE + Business(days=2),
+            priority=Priority.LOW,
+            talking_point="Thank them for their feedback and say what we will do with it.",
+            give_up_after=Local(days=14),
+        ),
+        Rule(
+            name="loyalty-anniversary",
+            trigger=Anniversary(),
+            condition=loyalty,
+            scope="customer",
+            due=TRIGGER,
+            deadline=TRIGGER + Local(days=7),
+            priority=Priority.LOW,
+            talking_point="Thank them for another year with us.",
+            give_up_after=Local(),
+        ),
+        Awareness(programmes=dict(programmes or {})),
+    )
+    return FollowUpPolicy(
+        name=name,
+        rules=rules,
+        schedule=schedule,
+        calling_window=calling_window,
+        served_timezones=served_timezones,
+        caps=caps if caps is not None else ContactCaps(),
+    )

@@ -1,0 +1,770 @@
+"""Conditions: what must hold for a rule to fire, written as data.
+
+A condition is a small frozen object.  It prints readably, compares equal by value,
+pickles, and combines with ``&``, ``|`` and ``~``:
+
+>>> from extramile.conditions import attr, tier_in, tenure_at_least
+>>> loyal = tier_in("gold", "platinum") | tenure_at_least(years=5)
+>>> loyal
+tier_in('gold', 'platinum') | tenure_at_least(years=5)
+>>> attr("increase_pct") >= 10
+attr('increase_pct') >= 10
+
+Every condition is checked against a :class:`Context`: the customer, the episode's
+triggering interaction, the issue thread it belongs to, the history up to ``now``, and
+``now`` itself.  When a rule does not fire, :meth:`Condition.explain` says which part
+failed and what value it saw.
+
+Write your own by subclassing :class:`Condition` (an attrs frozen class) and implementing
+:meth:`~Condition.check`; implement :meth:`~Condition.explain` to say what it saw and
+:meth:`~Condition.changes_at` if its answer can change with time alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+import attrs
+
+from extramile._model import Customer, Direction, Interaction
+from extramile._time import Elapsed, Local, add_local_days
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+
+if TYPE_CHECKING:
+    from extramile._time import Schedule
+
+__all__ = [
+    "ALWAYS",
+    "Condition",
+    "Context",
+    "Fact",
+    "IssueThread",
+    "always",
+    "attr",
+    "count_at_least",
+    "customer_attr",
+    "direction_is",
+    "has_attr",
+    "has_tag",
+    "issue_attr",
+    "issue_is",
+    "issue_open",
+    "kind_is",
+    "outside_staff_hours",
+    "silence_at_least",
+    "staff_open_at_trigger",
+    "tenure_at_least",
+    "tier_in",
+]
+
+OPEN: Final = "open"
+RESOLVED: Final = "resolved"
+REOPENED: Final = "reopened"
+
+
+class IssueThread:
+    """Everything known about one issue up to ``now``: its state and its interactions."""
+
+    __slots__ = ("attributes", "id", "interactions", "last", "opened", "state")
+
+    def __init__(self, issue_id: str) -> None:
+        self.id = issue_id
+        self.opened: Interaction | None = None
+        self.state = OPEN
+        self.attributes: dict[str, Any] = {}
+        self.interactions: list[Interaction] = []
+        self.last: Interaction | None = None
+
+    def add(self, item: Interaction) -> None:
+        """Take in the next interaction on this issue (in time order)."""
+        kind = item.kind
+        if kind == "issue.opened":
+            if self.opened is None:
+                self.opened = item
+            self.state = OPEN
+            self.attributes.update(item.attributes)
+        elif kind == "issue.updated":
+            self.attributes.update(item.attributes)
+        elif kind == "issue.resolved":
+            self.state = RESOLVED
+        elif kind == "issue.reopened":
+            self.state = REOPENED
+            self.attributes.update(item.attributes)
+        self.interactions.append(item)
+        self.last = item
+
+    @property
+    def is_open(self) -> bool:
+        """Open or reopened."""
+        return self.state != RESOLVED
+
+
+class Context:
+    """What a condition sees: one episode of one rule for one customer, at ``now``."""
+
+    __slots__ = (
+        "customer",
+        "episode_start",
+        "history",
+        "issue",
+        "last_contact",
+        "now",
+        "schedule",
+        "trigger",
+    )
+
+    def __init__(
+        self,
+        *,
+        customer: Customer,
+        now: float,
+        history: Sequence[Interaction],
+        schedule: Schedule,
+        trigger: Interaction | None = None,
+        episode_start: float | None = None,
+        issue: IssueThread | None = None,
+        last_contact: float | None = None,
+    ) -> None:
+        self.customer = customer
+        self.now = now
+        """``now`` as POSIX seconds."""
+        self.history = history
+        """The customer's interactions up to ``now``, oldest first."""
+        self.schedule = schedule
+        self.trigger = trigger
+        self.episode_start = now if episode_start is None else episode_start
+        self.issue = issue
+        self.last_contact = last_contact
+        """POSIX seconds of the latest interaction in scope (the issue's, or the customer's)."""
+
+
+class Condition:
+    """Base of every condition: combine with ``&``, ``|``, ``~``.
+
+    Subclasses are frozen attrs classes and implement :meth:`check`.
+    """
+
+    __slots__ = ()
+
+    def check(self, ctx: Context) -> bool:
+        """Whether the condition holds in ``ctx``."""
+        raise NotImplementedError
+
+    def explain(self, ctx: Context) -> str:
+        """What the condition saw, for a supervisor: e.g. ``"increase_pct was 9.5"``."""
+        return f"{self!r} {'held' if self.check(ctx) else 'did not hold'}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        """The next POSIX second after ``ctx.now`` at which the answer could change with
+        time alone (no new interaction), or None."""
+        return None
+
+    def __and__(self, other: Condition) -> Condition:
+        return All(parts=_flatten(All, self, _as_condition(other)))
+
+    def __or__(self, other: Condition) -> Condition:
+        return Any_(parts=_flatten(Any_, self, _as_condition(other)))
+
+    def __invert__(self) -> Condition:
+        return Not(part=self)
+
+
+def _as_condition(value: object) -> Condition:
+    if not isinstance(value, Condition):
+        raise PolicyTypeError(
+            f"conditions combine only with conditions (got {describe(value)});"
+            " write attr('x') >= 1 rather than a lambda"
+        )
+    return value
+
+
+def _flatten(cls: type, *parts: Condition) -> tuple[Condition, ...]:
+    out: list[Condition] = []
+    for part in parts:
+        out.extend(part.parts if isinstance(part, cls) else (part,))  # type: ignore[attr-defined]
+    return tuple(out)
+
+
+def _earliest(values: Sequence[float | None]) -> float | None:
+    found = [v for v in values if v is not None]
+    return min(found) if found else None
+
+
+@attrs.frozen
+class All(Condition):
+    """Every part holds."""
+
+    parts: tuple[Condition, ...]
+
+    def check(self, ctx: Context) -> bool:
+        return all(part.check(ctx) for part in self.parts)
+
+    def explain(self, ctx: Context) -> str:
+        for part in self.parts:
+            if not part.check(ctx):
+                return part.explain(ctx)
+        return "all of: " + "; ".join(part.explain(ctx) for part in self.parts)
+
+    def changes_at(self, ctx: Context) -> float | None:
+        return _earliest([part.changes_at(ctx) for part in self.parts])
+
+    def __repr__(self) -> str:
+        return " & ".join(_wrap(part, Any_) for part in self.parts)
+
+
+@attrs.frozen
+class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
+    """At least one part holds."""
+
+    parts: tuple[Condition, ...]
+
+    def check(self, ctx: Context) -> bool:
+        return any(part.check(ctx) for part in self.parts)
+
+    def explain(self, ctx: Context) -> str:
+        held = [part for part in self.parts if part.check(ctx)]
+        if held:
+            return held[0].explain(ctx)
+        return "none of: " + "; ".join(part.explain(ctx) for part in self.parts)
+
+    def changes_at(self, ctx: Context) -> float | None:
+        return _earliest([part.changes_at(ctx) for part in self.parts])
+
+    def __repr__(self) -> str:
+        return " | ".join(_wrap(part, All) for part in self.parts)
+
+
+@attrs.frozen
+class Not(Condition):
+    """The part does not hold."""
+
+    part: Condition
+
+    def check(self, ctx: Context) -> bool:
+        return not self.part.check(ctx)
+
+    def explain(self, ctx: Context) -> str:
+        return f"not ({self.part.explain(ctx)})"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        return self.part.changes_at(ctx)
+
+    def __repr__(self) -> str:
+        return f"~{_wrap(self.part, All, Any_)}"
+
+
+def _wrap(part: Condition, *compound: type) -> str:
+    text = repr(part)
+    return f"({text})" if isinstance(part, compound) else text
+
+
+@attrs.frozen
+class _Always(Condition):
+    def check(self, ctx: Context) -> bool:
+        return True
+
+    def explain(self, ctx: Context) -> str:
+        return "no condition"
+
+    def __repr__(self) -> str:
+        return "always()"
+
+
+ALWAYS: Final[Condition] = _Always()
+
+
+def always() -> Condition:
+    """The condition that always holds.
+
+    >>> always()
+    always()
+    """
+    return ALWAYS
+
+
+# ---------------------------------------------------------------------------------------
+# Facts and comparisons
+# ---------------------------------------------------------------------------------------
+
+_OPS: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "in": lambda seen, allowed: seen in allowed,
+}
+_MISSING: Final = object()
+
+
+@attrs.frozen(order=False)  # Fact's comparison operators build conditions instead
+class Fact:
+    """A value read from the context: an attribute of the trigger, the issue or customer.
+
+    Compare it with ``>=``, ``>``, ``<=``, ``<`` or the methods :meth:`equals`,
+    :meth:`is_in`, :meth:`is_true`, :meth:`exists` to get a condition.
+    """
+
+    source: str
+    """``"trigger"``, ``"issue"`` or ``"customer"``."""
+    name: str
+
+    _FACTORIES: ClassVar[dict[str, str]] = {
+        "trigger": "attr",
+        "issue": "issue_attr",
+        "customer": "customer_attr",
+    }
+
+    def read(self, ctx: Context) -> Any:
+        """The value in ``ctx``, or a private missing marker."""
+        if self.source == "trigger":
+            trigger = ctx.trigger
+            return _MISSING if trigger is None else trigger.attributes.get(self.name, _MISSING)
+        if self.source == "issue":
+            issue = ctx.issue
+            return _MISSING if issue is None else issue.attributes.get(self.name, _MISSING)
+        return ctx.customer.attributes.get(self.name, _MISSING)
+
+    def _compare(self, op: str, value: object) -> Compare:
+        return Compare(fact=self, op=op, value=value)
+
+    def __ge__(self, value: object) -> Compare:
+        return self._compare(">=", value)
+
+    def __gt__(self, value: object) -> Compare:
+        return self._compare(">", value)
+
+    def __le__(self, value: object) -> Compare:
+        return self._compare("<=", value)
+
+    def __lt__(self, value: object) -> Compare:
+        return self._compare("<", value)
+
+    def equals(self, value: object) -> Compare:
+        """Holds when the value equals ``value``."""
+        return self._compare("==", value)
+
+    def differs(self, value: object) -> Compare:
+        """Holds when the value is present and differs from ``value``."""
+        return self._compare("!=", value)
+
+    def is_in(self, *values: object) -> Compare:
+        """Holds when the value is one of ``values``."""
+        return self._compare("in", tuple(values))
+
+    def is_true(self) -> Compare:
+        """Holds when the value is ``True`` (or the string ``"true"``)."""
+        return self._compare("in", (True, "true"))
+
+    def exists(self) -> Condition:
+        """Holds when the value is present (and not None)."""
+        return Exists(fact=self)
+
+    def __repr__(self) -> str:
+        return f"{self._FACTORIES[self.source]}({self.name!r})"
+
+
+@attrs.frozen(repr=False)
+class Compare(Condition):
+    """A fact compared with a value; a missing value never compares true."""
+
+    fact: Fact
+    op: str
+    value: Any
+
+    def check(self, ctx: Context) -> bool:
+        seen = self.fact.read(ctx)
+        if seen is _MISSING or seen is None:
+            return False
+        try:
+            return bool(_OPS[self.op](seen, self.value))
+        except TypeError:
+            return False
+
+    def explain(self, ctx: Context) -> str:
+        seen = self.fact.read(ctx)
+        shown = "missing" if seen is _MISSING else repr(seen)
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: {self.fact.name} was {shown}"
+
+    def __repr__(self) -> str:
+        if self.op == "in":
+            if self.value == (True, "true"):
+                return f"{self.fact!r}.is_true()"
+            return f"{self.fact!r}.is_in({', '.join(map(repr, self.value))})"
+        if self.op == "==":
+            return f"{self.fact!r}.equals({self.value!r})"
+        if self.op == "!=":
+            return f"{self.fact!r}.differs({self.value!r})"
+        return f"{self.fact!r} {self.op} {self.value!r}"
+
+
+@attrs.frozen(repr=False)
+class Exists(Condition):
+    """The fact is present."""
+
+    fact: Fact
+
+    def check(self, ctx: Context) -> bool:
+        seen = self.fact.read(ctx)
+        return seen is not _MISSING and seen is not None
+
+    def explain(self, ctx: Context) -> str:
+        seen = self.fact.read(ctx)
+        if self.check(ctx):
+            return f"{self!r} held: {self.fact.name} was {seen!r}"
+        return f"{self!r} failed: {self.fact.name} was missing"
+
+    def __repr__(self) -> str:
+        return f"{self.fact!r}.exists()"
+
+
+def _name(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyTypeError(f"{where} must be a non-empty str (got {describe(value)})")
+    return value
+
+
+def attr(name: str) -> Fact:
+    """An attribute of the episode's triggering interaction, e.g. ``attr("increase_pct")``.
+
+    >>> attr("severity").equals("critical")
+    attr('severity').equals('critical')
+    """
+    return Fact(source="trigger", name=_name(name, "attr() name"))
+
+
+def issue_attr(name: str) -> Fact:
+    """An attribute of the issue (from ``issue.opened``, updated by later interactions)."""
+    return Fact(source="issue", name=_name(name, "issue_attr() name"))
+
+
+def customer_attr(name: str) -> Fact:
+    """One of the customer's free ``attributes``."""
+    return Fact(source="customer", name=_name(name, "customer_attr() name"))
+
+
+def has_attr(name: str) -> Condition:
+    """The triggering interaction has the attribute ``name``."""
+    return attr(name).exists()
+
+
+# ---------------------------------------------------------------------------------------
+# The trigger, the issue, the customer
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class KindIs(Condition):
+    """The triggering interaction is of one of these kinds."""
+
+    kinds: frozenset[str]
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.trigger is not None and ctx.trigger.kind in self.kinds
+
+    def explain(self, ctx: Context) -> str:
+        seen = None if ctx.trigger is None else ctx.trigger.kind
+        return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the kind was {seen!r}"
+
+    def __repr__(self) -> str:
+        return f"kind_is({', '.join(map(repr, sorted(self.kinds)))})"
+
+
+def kind_is(*kinds: str) -> Condition:
+    """The triggering interaction's kind is one of ``kinds``."""
+    if not kinds:
+        raise InvalidPolicyError("kind_is() needs at least one kind")
+    return KindIs(kinds=frozenset(_name(k, "kind_is() kind") for k in kinds))
+
+
+@attrs.frozen(repr=False)
+class DirectionIs(Condition):
+    """The triggering interaction came in (or went out)."""
+
+    direction: Direction
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.trigger is not None and ctx.trigger.direction is self.direction
+
+    def explain(self, ctx: Context) -> str:
+        seen = None if ctx.trigger is None else ctx.trigger.direction.value
+        return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the direction was {seen!r}"
+
+    def __repr__(self) -> str:
+        return f"direction_is({self.direction.value!r})"
+
+
+def direction_is(direction: str | Direction) -> Condition:
+    """The triggering interaction's direction: ``"inbound"`` or ``"outbound"``."""
+    try:
+        return DirectionIs(direction=Direction(direction))
+    except ValueError:
+        raise InvalidPolicyError(
+            f"direction_is() takes 'inbound' or 'outbound' (got {describe(direction)})"
+        ) from None
+
+
+@attrs.frozen(repr=False)
+class IssueIs(Condition):
+    """The issue thread is in one of these states."""
+
+    states: frozenset[str]
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.issue is not None and ctx.issue.state in self.states
+
+    def explain(self, ctx: Context) -> str:
+        seen = "no issue" if ctx.issue is None else ctx.issue.state
+        return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the issue was {seen}"
+
+    def __repr__(self) -> str:
+        return f"issue_is({', '.join(map(repr, sorted(self.states)))})"
+
+
+def issue_is(*states: str) -> Condition:
+    """The issue's state is one of ``"open"``, ``"resolved"``, ``"reopened"``."""
+    allowed = {OPEN, RESOLVED, REOPENED}
+    for state in states:
+        if state not in allowed:
+            raise InvalidPolicyError(
+                f"issue_is() takes 'open', 'resolved' or 'reopened' (got {describe(state)})"
+            )
+    if not states:
+        raise InvalidPolicyError("issue_is() needs at least one state")
+    return IssueIs(states=frozenset(states))
+
+
+def issue_open() -> Condition:
+    """The issue is open or reopened."""
+    return issue_is(OPEN, REOPENED)
+
+
+@attrs.frozen(repr=False)
+class TierIn(Condition):
+    """The customer's tier is one of these."""
+
+    tiers: frozenset[str]
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.customer.tier in self.tiers
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: the tier was {ctx.customer.tier!r}"
+
+    def __repr__(self) -> str:
+        return f"tier_in({', '.join(map(repr, sorted(self.tiers)))})"
+
+
+def tier_in(*tiers: str) -> Condition:
+    """The customer's tier is one of ``tiers``."""
+    return TierIn(tiers=frozenset(_name(t, "tier_in() tier") for t in tiers))
+
+
+@attrs.frozen(repr=False)
+class HasTag(Condition):
+    """The customer has this tag."""
+
+    tag: str
+
+    def check(self, ctx: Context) -> bool:
+        return self.tag in ctx.customer.tags
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: the tags were {sorted(ctx.customer.tags)}"
+
+    def __repr__(self) -> str:
+        return f"has_tag({self.tag!r})"
+
+
+def has_tag(tag: str) -> Condition:
+    """The customer has ``tag`` (e.g. a programme they use)."""
+    return HasTag(tag=_name(tag, "has_tag() tag"))
+
+
+def _customer_zone(ctx: Context) -> dt.tzinfo:
+    from extramile._tz import zone  # noqa: PLC0415  # keep the module import light
+
+    name = ctx.customer.timezone
+    return zone(name) if name is not None else ctx.schedule.tz
+
+
+def _anniversary(since: dt.date, years: int) -> dt.date:
+    year = since.year + years
+    try:
+        return since.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 2, 28)
+
+
+@attrs.frozen(repr=False)
+class TenureAtLeast(Condition):
+    """The customer has been with us for at least ``years`` years, at ``now``."""
+
+    years: int
+
+    def _since_ts(self, ctx: Context) -> float | None:
+        since = ctx.customer.customer_since
+        if since is None:
+            return None
+        from extramile._time import local_day_start  # noqa: PLC0415
+
+        return local_day_start(_anniversary(since, self.years), _customer_zone(ctx))
+
+    def check(self, ctx: Context) -> bool:
+        start = self._since_ts(ctx)
+        return start is not None and start <= ctx.now
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: a customer since {ctx.customer.customer_since}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        start = self._since_ts(ctx)
+        return start if start is not None and start > ctx.now else None
+
+    def __repr__(self) -> str:
+        return f"tenure_at_least(years={self.years})"
+
+
+def tenure_at_least(*, years: int) -> Condition:
+    """The customer has been a customer for ``years`` years or more (by their local date)."""
+    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+        raise InvalidPolicyError(
+            f"tenure_at_least() years must be a whole number >= 0 (got {describe(years)})"
+        )
+    return TenureAtLeast(years=years)
+
+
+# ---------------------------------------------------------------------------------------
+# Time: silence, counts, staff hours
+# ---------------------------------------------------------------------------------------
+
+
+def _after(ts: float, duration: Elapsed | Local, ctx: Context) -> float:
+    if isinstance(duration, Elapsed):
+        return ts + duration.seconds
+    return add_local_days(ts, duration.days, _customer_zone(ctx))
+
+
+def _check_span(value: object, where: str) -> Elapsed | Local:
+    if not isinstance(value, (Elapsed, Local)):
+        raise PolicyTypeError(
+            f"{where} must be an Elapsed or Local duration (got {describe(value)})"
+        )
+    return value
+
+
+@attrs.frozen(repr=False)
+class SilenceAtLeast(Condition):
+    """At least ``duration`` has passed since the last contact in scope."""
+
+    duration: Elapsed | Local
+
+    def _threshold(self, ctx: Context) -> float | None:
+        last = ctx.last_contact
+        return None if last is None else _after(last, self.duration, ctx)
+
+    def check(self, ctx: Context) -> bool:
+        threshold = self._threshold(ctx)
+        return threshold is not None and threshold <= ctx.now
+
+    def explain(self, ctx: Context) -> str:
+        if ctx.last_contact is None:
+            return f"{self!r} failed: there was no contact"
+        from extramile._tz import UTC, from_ts  # noqa: PLC0415
+
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: the last contact was at {from_ts(ctx.last_contact, UTC)}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        threshold = self._threshold(ctx)
+        return threshold if threshold is not None and threshold > ctx.now else None
+
+    def __repr__(self) -> str:
+        return f"silence_at_least({self.duration!r})"
+
+
+def silence_at_least(duration: Elapsed | Local) -> Condition:
+    """No interaction in scope (the issue, or the customer) for ``duration`` up to now."""
+    return SilenceAtLeast(duration=_check_span(duration, "silence_at_least() duration"))
+
+
+@attrs.frozen(repr=False)
+class CountAtLeast(Condition):
+    """At least ``count`` interactions of ``kind`` within ``within`` before now."""
+
+    kind: str
+    count: int
+    within: Elapsed | Local
+
+    def _times(self, ctx: Context) -> list[float]:
+        return [item.ts for item in ctx.history if item.kind == self.kind]
+
+    def _inside(self, ctx: Context) -> list[float]:
+        times = self._times(ctx)
+        return [t for t in times if _after(t, self.within, ctx) > ctx.now]
+
+    def check(self, ctx: Context) -> bool:
+        return len(self._inside(ctx)) >= self.count
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: there were {len(self._inside(ctx))}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        inside = self._inside(ctx)
+        if len(inside) < self.count:
+            return None
+        # The answer flips when enough of the counted interactions age out.
+        return _after(inside[len(inside) - self.count], self.within, ctx)
+
+    def __repr__(self) -> str:
+        return f"count_at_least({self.kind!r}, {self.count}, within={self.within!r})"
+
+
+def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Condition:
+    """At least ``count`` interactions of ``kind`` in the ``within`` before now."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
+    return CountAtLeast(
+        kind=_name(kind, "count_at_least() kind"),
+        count=count,
+        within=_check_span(within, "count_at_least() within"),
+    )
+
+
+@attrs.frozen(repr=False)
+class StaffOpenAtTrigger(Condition):
+    """Staff were open when the episode started (by the policy's schedule)."""
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.schedule.is_open_ts(ctx.episode_start)
+
+    def explain(self, ctx: Context) -> str:
+        if self.check(ctx):
+            return f"{self!r} held: staff were open when it happened"
+        return f"{self!r} failed: {ctx.schedule.describe_closed(ctx.episode_start)}"
+
+    def __repr__(self) -> str:
+        return "staff_open_at_trigger()"
+
+
+def staff_open_at_trigger() -> Condition:
+    """Staff were open when the triggering interaction happened."""
+    return StaffOpenAtTrigger()
+
+
+def outside_staff_hours() -> Condition:
+    """Staff were closed (after hours, a weekend or a holiday) when it happened.
+
+    >>> outside_staff_hours()
+    ~staff_open_at_trigger()
+    """
+    return ~StaffOpenAtTrigger()
