@@ -17,6 +17,7 @@ from extramile._placement import (
     Suppression,
     place,
 )
+from extramile._plan import Agenda, plan
 from extramile._policy import (
     DUE,
     LAST_CONTACT,
@@ -54,6 +55,7 @@ __all__ = [
     "LAST_CONTACT",
     "TRIGGER",
     "Adjustment",
+    "Agenda",
     "Anchor",
     "Anniversary",
     "Awareness",
@@ -94,5 +96,6 @@ __all__ = [
     "attr_date",
     "evaluate",
     "place",
+    "plan",
     "starter_policy",
 ]
