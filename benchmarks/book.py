@@ -1,0 +1,151 @@
+"""A seeded, synthetic customer book for the benchmarks and the scale tests.
+
+Customer ``index`` of book ``seed`` is built from its own ``random.Random``, seeded from
+``(seed, index)`` alone, so any slice of a book can be rebuilt anywhere -- in a Dask worker,
+say -- from two integers, and gives the same customers as the whole book does.
+
+Each customer has about ten interactions over the 45 days before :data:`NOW`, drawn so that
+every rule of the starter policy fires for some customers: duplicate charges, critical
+issues reported out of hours (by loyal and other customers), price increases before a
+bill, intermittent problems, feedback, anniversaries, and outbound calls that satisfy
+some of them.  A few customers are do-not-call or of unknown timezone, so that suppressed
+calls are counted too.
+
+Pure: no I/O, no clock, no global state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from typing import Final
+
+from extramile import Customer, Direction, Interaction
+from extramile.kinds import (
+    BILLING_DUPLICATE_CHARGE,
+    BILLING_PRICE_CHANGE,
+    CALL,
+    FEEDBACK,
+    ISSUE_OPENED,
+    ISSUE_RESOLVED,
+    ISSUE_UPDATED,
+)
+
+__all__ = ["COMPANY_TIMEZONE", "NOW", "SEED", "book", "customer"]
+
+SEED: Final = 20_260_310
+NOW: Final = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.timezone.utc)
+"""A Tuesday afternoon: 10:00 in New York, so staff are open."""
+COMPANY_TIMEZONE: Final = "America/New_York"
+
+_ZONES: Final = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+)
+_TIERS: Final = ("bronze", "silver", "gold", "platinum", None)
+_TIER_WEIGHTS: Final = (40, 30, 15, 5, 10)
+_SPAN_SECONDS: Final = 45 * 86_400
+_UTC: Final = dt.timezone.utc
+
+
+def _at(rng: random.Random) -> dt.datetime:
+    """A moment in the 45 days before NOW, to the second."""
+    return NOW - dt.timedelta(seconds=rng.randrange(1, _SPAN_SECONDS))
+
+
+def customer(seed: int, index: int) -> tuple[Customer, list[Interaction]]:
+    """Customer ``index`` of book ``seed`` and about ten of its interactions, unsorted."""
+    rng = random.Random(seed * 1_000_003 + index)
+    cid = f"c{index:07d}"
+    roll = rng.random()
+    timezone = None if roll < 0.02 else rng.choice(_ZONES)
+    since = dt.date(2026, 3, 10) - dt.timedelta(days=rng.randrange(30, 12 * 365))
+    who = Customer(
+        id=cid,
+        timezone=timezone,
+        tier=rng.choices(_TIERS, weights=_TIER_WEIGHTS)[0],
+        customer_since=since,
+        do_not_call=0.02 <= roll < 0.04,
+    )
+    items: list[Interaction] = []
+
+    def add(kind: str, at: dt.datetime, **fields: object) -> None:
+        items.append(
+            Interaction(
+                id=f"{cid}-{len(items):02d}",
+                customer_id=cid,
+                kind=kind,
+                at=at,
+                **fields,  # type: ignore[arg-type]  # the fields below are of the right types
+            )
+        )
+
+    count = rng.randint(7, 13)
+    issue = 0
+    while len(items) < count:
+        pick = rng.random()
+        at = _at(rng)
+        if pick < 0.35:
+            # An issue: opened (sometimes critical, sometimes intermittent), updated, maybe
+            # resolved, maybe called about.
+            issue += 1
+            issue_id = f"{cid}-t{issue}"
+            severity = rng.choices(("low", "high", "critical"), weights=(6, 3, 1))[0]
+            add(
+                ISSUE_OPENED,
+                at,
+                direction=Direction.INBOUND,
+                channel="phone",
+                issue_id=issue_id,
+                attributes={"severity": severity, "intermittent": rng.random() < 0.3},
+            )
+            later = at + dt.timedelta(hours=rng.randint(1, 72))
+            if later < NOW:
+                add(ISSUE_UPDATED, later, channel="email", issue_id=issue_id)
+            if rng.random() < 0.4 and later + dt.timedelta(days=1) < NOW:
+                add(ISSUE_RESOLVED, later + dt.timedelta(days=1), issue_id=issue_id)
+            if rng.random() < 0.3 and later + dt.timedelta(hours=2) < NOW:
+                add(
+                    CALL,
+                    later + dt.timedelta(hours=2),
+                    direction=Direction.OUTBOUND,
+                    channel="phone",
+                    issue_id=issue_id,
+                    outcome="reached",
+                )
+        elif pick < 0.37:
+            add(BILLING_DUPLICATE_CHARGE, NOW - dt.timedelta(minutes=rng.randint(1, 4_000)))
+        elif pick < 0.47:
+            bill = (NOW + dt.timedelta(days=rng.randint(-5, 20))).date()
+            add(
+                BILLING_PRICE_CHANGE,
+                at,
+                direction=Direction.OUTBOUND,
+                attributes={
+                    "increase_pct": round(rng.uniform(0, 25), 1),
+                    "bill_date": bill.isoformat(),
+                },
+            )
+        elif pick < 0.52:
+            add(FEEDBACK, NOW - dt.timedelta(hours=rng.randint(1, 24 * 6)), channel="email")
+        elif pick < 0.7:
+            add(CALL, at, direction=Direction.OUTBOUND, channel="phone", outcome="reached")
+        else:
+            add("email.sent", at, direction=Direction.OUTBOUND, channel="email")
+    rng.shuffle(items)
+    return who, items
+
+
+def book(
+    n: int, seed: int = SEED, *, start: int = 0
+) -> Iterator[tuple[Customer, list[Interaction]]]:
+    """Customers ``start`` to ``start + n - 1`` of book ``seed``, built one at a time."""
+    for index in range(start, start + n):
+        yield customer(seed, index)
