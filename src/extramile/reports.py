@@ -1,0 +1,287 @@
+"""What happened: the proactive calls staff made, per agent and per rule, on time or not.
+
+"How many extra-mile calls did your staff make last week?"  :func:`calls_made` answers it
+from the history alone.  For each outbound call in the period it asks the policy, through
+:func:`~extramile.evaluate`, which recommended calls were open just before the call and
+which of them the call closed: those are the rules the call served, and the deadline it
+was measured against.  A call that served no rule is counted as ``unplanned``.
+
+Everything here is pure: the book and the period are arguments, nothing is read or printed.
+
+>>> import datetime as dt
+>>> from extramile import Customer, Interaction, starter_policy
+>>> utc = dt.timezone.utc
+>>> customer = Customer(id="c-1", timezone="Europe/London")
+>>> history = [
+...     Interaction(id="i-1", customer_id="c-1", kind="billing.duplicate_charge",
+...                 at=dt.datetime(2026, 8, 25, 10, 2, tzinfo=utc), issue_id="b-1"),
+...     Interaction(id="i-2", customer_id="c-1", kind="call", direction="outbound",
+...                 channel="phone", at=dt.datetime(2026, 8, 25, 10, 9, tzinfo=utc),
+...                 issue_id="b-1", agent="ana"),
+... ]
+>>> report = calls_made(starter_policy(), [(customer, history)],
+...                     start=dt.datetime(2026, 8, 24, tzinfo=utc),
+...                     end=dt.datetime(2026, 8, 31, tzinfo=utc))
+>>> [(row.name, row.extra_mile, row.extra_mile_on_time) for row in report.by_agent()]
+[('ana', 1, 1)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pendulum
+
+from extramile._decision import Call
+from extramile._engine import evaluate
+from extramile._model import Customer, Direction, Interaction
+from extramile._policy import FollowUpPolicy
+from extramile._tz import UTC, from_ts, zone_or_none
+from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.kinds import CALL
+
+__all__ = ["CallReport", "MadeCall", "Tally", "calls_made", "last_week"]
+
+_JUST_BEFORE = dt.timedelta(milliseconds=1)
+NO_AGENT = "(no agent)"
+"""How a call recorded without an agent is tallied."""
+
+
+@attrs.frozen(kw_only=True)
+class MadeCall:
+    """One outbound call that served at least one rule of the policy."""
+
+    interaction_id: str
+    customer_id: str
+    agent: str | None
+    at: pendulum.DateTime
+    rules: tuple[str, ...]
+    """The rules whose recommended calls this call closed."""
+    deadline: pendulum.DateTime
+    """The earliest deadline among them."""
+    extra_mile: bool
+    """Whether the policy marked the call it served as extra-mile."""
+
+    @property
+    def on_time(self) -> bool:
+        """Made at or before its deadline."""
+        return self.at <= self.deadline
+
+
+@attrs.frozen(kw_only=True)
+class Tally:
+    """Counts for one agent or one rule."""
+
+    name: str
+    calls: int
+    on_time: int
+    extra_mile: int
+    extra_mile_on_time: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """The share of calls made by their deadline (None when there were none)."""
+        return self.on_time / self.calls if self.calls else None
+
+    @property
+    def extra_mile_on_time_rate(self) -> float | None:
+        """The share of extra-mile calls made by their deadline (None when none)."""
+        return self.extra_mile_on_time / self.extra_mile if self.extra_mile else None
+
+    def to_mapping(self) -> dict[str, Any]:
+        """A JSON-serialisable ``dict``."""
+        return {
+            "name": self.name,
+            "calls": self.calls,
+            "on_time": self.on_time,
+            "on_time_rate": self.on_time_rate,
+            "extra_mile": self.extra_mile,
+            "extra_mile_on_time": self.extra_mile_on_time,
+            "extra_mile_on_time_rate": self.extra_mile_on_time_rate,
+        }
+
+
+def _tally(name: str, calls: Iterable[MadeCall]) -> Tally:
+    made = list(calls)
+    return Tally(
+        name=name,
+        calls=len(made),
+        on_time=sum(call.on_time for call in made),
+        extra_mile=sum(call.extra_mile for call in made),
+        extra_mile_on_time=sum(call.extra_mile and call.on_time for call in made),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CallReport:
+    """The proactive calls made in ``[start, end)``, and the calls that served no rule."""
+
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    calls: tuple[MadeCall, ...]
+    unplanned: int
+    """Outbound calls in the period that closed no recommended call."""
+
+    def by_agent(self) -> tuple[Tally, ...]:
+        """One tally an agent, most extra-mile calls first, then by name."""
+        names = sorted({call.agent or NO_AGENT for call in self.calls})
+        rows = [
+            _tally(name, (call for call in self.calls if (call.agent or NO_AGENT) == name))
+            for name in names
+        ]
+        return tuple(sorted(rows, key=lambda row: (-row.extra_mile, -row.calls, row.name)))
+
+    def by_rule(self) -> tuple[Tally, ...]:
+        """One tally a rule (a call serving two rules counts for both), by name."""
+        names = sorted({rule for call in self.calls for rule in call.rules})
+        return tuple(
+            _tally(name, (call for call in self.calls if name in call.rules)) for name in names
+        )
+
+    @property
+    def total(self) -> Tally:
+        """The tally of every call."""
+        return _tally("all", self.calls)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """A JSON-serialisable ``dict``: the period, the calls and both tallies."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "calls": [
+                {
+                    "interaction_id": call.interaction_id,
+                    "customer_id": call.customer_id,
+                    "agent": call.agent,
+                    "at": call.at.isoformat(),
+                    "rules": list(call.rules),
+                    "deadline": call.deadline.isoformat(),
+                    "on_time": call.on_time,
+                    "extra_mile": call.extra_mile,
+                }
+                for call in self.calls
+            ],
+            "unplanned": self.unplanned,
+            "total": self.total.to_mapping(),
+            "by_agent": [row.to_mapping() for row in self.by_agent()],
+            "by_rule": [row.to_mapping() for row in self.by_rule()],
+        }
+
+
+def _aware(value: object, where: str) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise FactTypeError(f"{where} must be a timezone-aware datetime (got {describe(value)})")
+    if value.utcoffset() is None:
+        raise InvalidFactError(f"{where} must be timezone-aware (got naive datetime {value})")
+    return value
+
+
+def _served(call: Interaction, before: Iterable[Call], open_after: set[str]) -> MadeCall | None:
+    rules: list[str] = []
+    deadlines: list[pendulum.DateTime] = []
+    extra_mile = False
+    for planned in before:
+        closed = [
+            rule
+            for key, rule in zip(planned.keys, planned.rules, strict=True)
+            if key not in open_after
+        ]
+        if closed:
+            rules.extend(rule for rule in closed if rule not in rules)
+            deadlines.append(planned.deadline)
+            extra_mile = extra_mile or planned.extra_mile
+    if not rules:
+        return None
+    return MadeCall(
+        interaction_id=call.id,
+        customer_id=call.customer_id,
+        agent=call.agent,
+        at=from_ts(call.ts, UTC),
+        rules=tuple(rules),
+        deadline=min(deadlines),
+        extra_mile=extra_mile,
+    )
+
+
+def calls_made(
+    policy: FollowUpPolicy,
+    book: Iterable[tuple[Customer, Iterable[Interaction]]],
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> CallReport:
+    """The outbound calls made in ``[start, end)`` and the rules they served.
+
+    Args:
+        policy: the policy the calls are measured against.
+        book: ``(customer, interactions)`` pairs, as :func:`~extramile.plan` takes them;
+            each customer's whole history, so that earlier triggers are seen.
+        start: the start of the period (included), timezone-aware.
+        end: the end of the period (excluded), timezone-aware.
+
+    Returns:
+        A :class:`CallReport`, calls in time order.
+
+    Raises:
+        InvalidFactError: a naive ``start`` or ``end``, or bad facts (see
+            :func:`~extramile.evaluate`).
+        FactTypeError: arguments of the wrong type.
+    """
+    first = _aware(start, "calls_made() start").timestamp()
+    last = _aware(end, "calls_made() end").timestamp()
+    made: list[MadeCall] = []
+    unplanned = 0
+    for customer, interactions in book:
+        history = list(interactions)
+        outbound = sorted(
+            (
+                item
+                for item in history
+                if item.kind == CALL
+                and item.direction is Direction.OUTBOUND
+                and first <= item.ts < last
+            ),
+            key=lambda item: (item.ts, item.id),
+        )
+        for call in outbound:
+            before = evaluate(policy, customer, history, now=call.at - _JUST_BEFORE)
+            after = evaluate(policy, customer, history, now=call.at)
+            still_open = {key for planned in after.calls for key in planned.keys}
+            served = _served(call, before.calls, still_open)
+            if served is None:
+                unplanned += 1
+            else:
+                made.append(served)
+    made.sort(key=lambda call: (call.at, call.interaction_id))
+    return CallReport(
+        start=from_ts(first, UTC), end=from_ts(last, UTC), calls=tuple(made), unplanned=unplanned
+    )
+
+
+def last_week(now: dt.datetime, timezone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """Monday 00:00 to the next Monday 00:00 of the week before ``now``'s, in ``timezone``.
+
+    >>> import datetime as dt
+    >>> saturday = dt.datetime(2026, 9, 5, 14, 30, tzinfo=dt.timezone.utc)
+    >>> [moment.isoformat() for moment in last_week(saturday, "America/Chicago")]
+    ['2026-08-24T00:00:00-05:00', '2026-08-31T00:00:00-05:00']
+
+    Raises:
+        InvalidFactError: a naive ``now`` or an unknown timezone.
+    """
+    moment = _aware(now, "last_week() now")
+    tz = zone_or_none(timezone) if isinstance(timezone, str) else None
+    if tz is None:
+        raise InvalidFactError(
+            f"last_week() timezone must be an IANA name (got {describe(timezone)})"
+        )
+    today = pendulum.instance(moment).in_timezone(tz).date()
+    this_monday = today - dt.timedelta(days=today.weekday())
+    monday = this_monday - dt.timedelta(days=7)
+    return (
+        pendulum.datetime(monday.year, monday.month, monday.day, tz=tz),
+        pendulum.datetime(this_monday.year, this_monday.month, this_monday.day, tz=tz),
+    )
