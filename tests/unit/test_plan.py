@@ -1,0 +1,400 @@
+"""plan() and Agenda: order, horizon, capacity, suppression counts, reports, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterable
+
+import pytest
+
+from extramile import (
+    DUE,
+    TRIGGER,
+    Agenda,
+    Customer,
+    Elapsed,
+    FactsError,
+    FactTypeError,
+    FollowUpPolicy,
+    Interaction,
+    InvalidFactError,
+    InvalidPolicyError,
+    Local,
+    On,
+    PolicyError,
+    PolicyTypeError,
+    Rule,
+    Schedule,
+    plan,
+)
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
+"""Monday 08:00 UTC, an hour before the staff open."""
+SUNDAY = dt.datetime(2026, 3, 8, tzinfo=UTC)
+
+Pair = tuple[Customer, list[Interaction]]
+
+
+def _rule(name: str) -> Rule:
+    # One rule per priority, named after it: a "low" interaction asks for a low call due
+    # eight days after it, by two days later (so calls fall on several days after now).
+    return Rule(
+        name=name,
+        trigger=On(name),
+        scope="customer",
+        due=TRIGGER + Elapsed(days=8),
+        deadline=DUE + Elapsed(days=2),
+        priority=name,
+        talking_point=f"a {name} call",
+    )
+
+
+def _policy(holidays: Iterable[dt.date] = ()) -> FollowUpPolicy:
+    return FollowUpPolicy(
+        name="plan-tests",
+        rules=(_rule("urgent"), _rule("high"), _rule("normal"), _rule("low")),
+        schedule=Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=set(holidays)),
+        calling_window="00:00-24:00",
+    )
+
+
+POLICY = _policy()
+
+
+def pair(cid: str, kind: str, hour: float, *, day: int = 0, **customer: object) -> Pair:
+    """Customer ``cid`` whose one ``kind`` interaction asks for a call due on Monday +
+    ``day`` at ``hour`` UTC, by two days later."""
+    at = SUNDAY + dt.timedelta(days=day - 7, hours=hour)
+    who = Customer(id=cid, timezone="UTC", **customer)  # type: ignore[arg-type]
+    return who, [Interaction(id=f"{cid}-1", customer_id=cid, kind=kind, at=at)]
+
+
+def at(day: int, hour: float) -> dt.datetime:
+    """Sunday + ``day`` at ``hour`` UTC."""
+    return SUNDAY + dt.timedelta(days=day, hours=hour)
+
+
+def ids(agenda: Agenda) -> list[str]:
+    return [call.customer_id for call in agenda]
+
+
+WEEK = Elapsed(days=7)
+
+
+class TestOrder:
+    def test_priority_comes_first(self) -> None:
+        """Urgent before high before normal before low, whatever the book's order."""
+        book = [
+            pair("a", "low", 10),
+            pair("b", "normal", 10),
+            pair("c", "urgent", 12),
+            pair("d", "high", 11),
+        ]
+        assert ["c", "d", "b", "a"] == ids(plan(POLICY, book, now=NOW, horizon=WEEK))
+
+    def test_then_the_earliest_deadline(self) -> None:
+        """Among calls of one priority, the earliest deadline goes first."""
+        book = [pair("a", "normal", 14), pair("b", "normal", 10), pair("c", "normal", 12)]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK)
+        assert ["b", "c", "a"] == ids(agenda)
+        assert [at(3, 10), at(3, 12), at(3, 14)] == [call.deadline for call in agenda]
+
+    def test_ties_break_by_customer_whatever_the_book_order(self) -> None:
+        """Same priority and deadline: by customer id, and every order of the book gives the
+        same agenda (the order is total)."""
+        book = [pair(cid, "high", 10) for cid in ("m", "b", "z", "a")]
+        agendas = [
+            plan(POLICY, order, now=NOW, horizon=WEEK) for order in itertools.permutations(book)
+        ]
+        assert ["a", "b", "m", "z"] == ids(agendas[0])
+        assert [agendas[0]] * len(agendas) == agendas
+
+    def test_planned_is_ordered_too(self) -> None:
+        """``planned`` (before capacity) is in agenda order as well."""
+        book = [pair("a", "low", 10), pair("b", "urgent", 10)]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1)
+        assert ["b", "a"] == [call.customer_id for call in agenda.planned]
+
+
+class TestHorizon:
+    def test_calls_due_at_the_end_are_left_out(self) -> None:
+        """The horizon is half-open: due exactly at ``now + horizon`` is out, just before
+        is in."""
+        book = [pair("a", "normal", 10), pair("b", "normal", 11)]  # due Mon 10:00, 11:00
+        assert ["a"] == ids(plan(POLICY, book, now=NOW, horizon=Elapsed(hours=3)))
+        assert ["a", "b"] == ids(plan(POLICY, book, now=NOW, horizon=Elapsed(hours=3, seconds=1)))
+
+    def test_a_timedelta_is_an_elapsed_horizon(self) -> None:
+        """``horizon=timedelta(days=2)`` plans the same as ``Elapsed(days=2)``."""
+        book = [pair(f"c{day}", "normal", 10, day=day) for day in range(5)]
+        expected = plan(POLICY, book, now=NOW, horizon=Elapsed(days=2))
+        assert expected == plan(POLICY, book, now=NOW, horizon=dt.timedelta(days=2))
+        assert ["c0", "c1"] == ids(expected)
+
+    def test_horizon_end_is_recorded(self) -> None:
+        """The agenda says where its horizon ended, in UTC."""
+        agenda = plan(POLICY, [], now=NOW, horizon=Elapsed(hours=36))
+        assert NOW + dt.timedelta(hours=36) == agenda.horizon_end
+        assert (NOW, 0) == (agenda.now, len(agenda))
+
+    def test_a_negative_horizon_is_refused(self) -> None:
+        """A horizon before now is a policy error naming the horizon."""
+        with pytest.raises(InvalidPolicyError, match="horizon must not be negative"):
+            plan(POLICY, [], now=NOW, horizon=dt.timedelta(hours=-1))
+
+    def test_a_local_horizon_is_refused(self) -> None:
+        """Only elapsed time makes a horizon (a local day has no fixed length)."""
+        with pytest.raises(PolicyTypeError, match="horizon must be an Elapsed"):
+            plan(POLICY, [], now=NOW, horizon=Local(days=1))  # type: ignore[arg-type]
+
+
+class TestCapacity:
+    def test_overflow_moves_lowest_priority_first(self) -> None:
+        """Three calls on Monday, room for two: the low one moves to Tuesday's opening."""
+        book = [pair("a", "low", 10), pair("b", "urgent", 11), pair("c", "normal", 12)]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=2)
+        assert ["b", "c", "a"] == ids(agenda)
+        moved = agenda.calls[2]
+        assert (at(2, 9), ("capacity",)) == (
+            moved.due_at,
+            tuple(move.constraint for move in moved.moved_by),
+        )
+        assert (at(1, 10), at(2, 9)) == (moved.moved_by[0].moved_from, moved.moved_by[0].moved_to)
+        assert "capacity: the staff day 2026-03-09 was full" == moved.moved_by[0].reason
+        assert [(), ()] == [call.moved_by for call in agenda.calls[:2]]
+
+    def test_overflow_skips_weekends_and_holidays(self) -> None:
+        """Friday's overflow goes to Monday; a holiday Monday sends it on to Tuesday."""
+        book = [pair("a", "high", 10, day=4), pair("b", "low", 10, day=4)]  # due Friday
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1)
+        assert at(8, 9) == agenda.calls[1].due_at
+        holiday = _policy(holidays=[at(8, 0).date()])
+        agenda = plan(holiday, book, now=NOW, horizon=WEEK, capacity=1)
+        assert at(9, 9) == agenda.calls[1].due_at
+
+    def test_a_call_pushed_past_its_deadline_is_kept_at_risk(self) -> None:
+        """Room for one call a day, four calls due Monday by Wednesday: the fourth lands on
+        Thursday, after its deadline -- kept, overdue, and listed by ``at_risk``."""
+        book = [pair(cid, "normal", 10) for cid in "abcd"]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1)
+        assert 4 == len(agenda)
+        assert [at(1, 10), at(2, 9), at(3, 9), at(4, 9)] == [call.due_at for call in agenda]
+        assert ["d"] == [call.customer_id for call in agenda.at_risk]
+        assert agenda.calls[3].overdue
+
+    def test_a_call_moved_twice_keeps_one_capacity_move(self) -> None:
+        """A call carried over two full days records one capacity move, from its first due
+        time to its last."""
+        book = [pair(cid, "normal", 10) for cid in "abc"]
+        last = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1).calls[2]
+        assert [("capacity", at(1, 10), at(3, 9))] == [
+            (move.constraint, move.moved_from, move.moved_to) for move in last.moved_by
+        ]
+
+    def test_no_staff_day_is_ever_over_capacity(self) -> None:
+        """Twenty calls over a week, room for three a day: no day has more than three, and
+        every planned call is still on the agenda."""
+        book = [
+            pair(f"c{i:02d}", ("urgent", "high", "normal", "low")[i % 4], 9 + i % 7, day=i % 5)
+            for i in range(20)
+        ]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=3)
+        assert [True] * len(agenda.by_day()) == [
+            len(calls) <= 3 for calls in agenda.by_day().values()
+        ]
+        assert sorted(call.key for call in agenda.planned) == sorted(call.key for call in agenda)
+
+    def test_capacity_by_weekday(self) -> None:
+        """``{"mon": 1, "tue": 2}``: one call Monday, two Tuesday, and a weekday left out has
+        no room (Wednesday), so the rest wait for next Monday."""
+        book = [pair(f"c{i}", "normal", 10 + i) for i in range(5)]  # all due Monday
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity={"mon": 1, "tue": 2})
+        assert {at(1, 0).date(): 1, at(2, 0).date(): 2, at(8, 0).date(): 1, at(9, 0).date(): 1} == {
+            day: len(calls) for day, calls in agenda.by_day().items()
+        }
+        assert (1, 2, 0, 0, 0, 0, 0) == agenda.capacity
+
+    def test_no_capacity_keeps_the_planned_calls(self) -> None:
+        """Without capacity the agenda is the planned calls, unmoved."""
+        book = [pair(cid, "normal", 10) for cid in "abc"]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK)
+        assert (agenda.planned, None) == (agenda.calls, agenda.capacity)
+
+    @pytest.mark.parametrize(
+        ("capacity", "error", "message"),
+        [
+            (-1, InvalidPolicyError, r"capacity must be zero or more calls a day \(got -1\)"),
+            ({"mon": -2}, InvalidPolicyError, r"capacity must be zero or more .*got -2"),
+            ({"monday": 2}, InvalidPolicyError, r"capacity keys must be weekdays"),
+            (True, PolicyTypeError, r"capacity must be a whole number"),
+            (2.5, PolicyTypeError, r"capacity must be a whole number"),
+        ],
+    )
+    def test_bad_capacity_is_a_policy_error(
+        self, capacity: object, error: type[PolicyError], message: str
+    ) -> None:
+        """A capacity below zero, of the wrong type, or keyed by other than weekdays is
+        refused, and the message names the capacity."""
+        with pytest.raises(error, match=message):
+            plan(POLICY, [], now=NOW, horizon=WEEK, capacity=capacity)  # type: ignore[arg-type]
+
+
+class TestSuppressed:
+    def test_suppressed_calls_are_counted_by_reason(self) -> None:
+        """Do-not-call and unknown-timezone customers are counted, not planned."""
+        book = [
+            pair("a", "normal", 10, do_not_call=True),
+            pair("b", "urgent", 10, do_not_call=True),
+            pair("c", "normal", 10),
+        ]
+        unknown = Customer(id="d")
+        book.append((unknown, [Interaction(id="d-1", customer_id="d", kind="low", at=at(-7, 10))]))
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK)
+        assert {"do-not-call": 2, "unknown-timezone": 1} == agenda.suppressed
+        assert ["c"] == ids(agenda)
+
+    def test_merge_adds_the_counts(self) -> None:
+        """Merged agendas add their suppressed counts."""
+        first = plan(POLICY, [pair("a", "normal", 10, do_not_call=True)], now=NOW, horizon=WEEK)
+        second = plan(POLICY, [pair("b", "low", 10, do_not_call=True)], now=NOW, horizon=WEEK)
+        assert {"do-not-call": 2} == Agenda.merge(first, second).suppressed
+
+
+class TestReports:
+    BOOK = (
+        pair("a", "low", 10),
+        pair("b", "urgent", 11),
+        pair("c", "normal", 12, day=1),
+        pair("d", "normal", 13, day=1),
+    )
+
+    def test_rows_are_json(self) -> None:
+        """``to_rows()`` survives a JSON round trip unchanged, one row a call, in order."""
+        agenda = plan(POLICY, self.BOOK, now=NOW, horizon=WEEK, capacity=1)
+        rows = agenda.to_rows()
+        assert rows == json.loads(json.dumps(rows))
+        assert ["b", "c", "d", "a"] == [row["customer_id"] for row in rows]
+
+    def test_a_row_says_everything_about_its_call(self) -> None:
+        """A call moved past its deadline: its times in ISO 8601, its priority by name, at
+        risk, and its move's reason (the last full day)."""
+        agenda = plan(POLICY, self.BOOK, now=NOW, horizon=WEEK, capacity=1)
+        row = agenda.to_rows()[-1]
+        assert {
+            "customer_id": "a",
+            "issue_id": None,
+            "key": "a/-/low/a-1",
+            "keys": ["a/-/low/a-1"],
+            "rules": ["low"],
+            "priority": "low",
+            "due_at": "2026-03-12T09:00:00+00:00",
+            "deadline": "2026-03-11T10:00:00+00:00",
+            "at_risk": True,
+            "extra_mile": False,
+            "essential": False,
+            "talking_points": ["a low call"],
+            "moved_by": ["capacity: the staff day 2026-03-11 was full"],
+        } == row
+
+    def test_by_day_groups_by_staff_day_in_order(self) -> None:
+        """``by_day()``: the staff's local days in order, each with its calls in order."""
+        agenda = plan(POLICY, self.BOOK, now=NOW, horizon=WEEK)
+        assert {at(1, 0).date(): ("b", "a"), at(2, 0).date(): ("c", "d")} == {
+            day: tuple(call.customer_id for call in calls) for day, calls in agenda.by_day().items()
+        }
+
+    def test_by_day_uses_the_staff_timezone(self) -> None:
+        """A call due 23:30 UTC is on the next day for staff in Tokyo."""
+        tokyo = FollowUpPolicy(
+            name="tokyo",
+            rules=(_rule("normal"),),
+            schedule=Schedule.always_open("Asia/Tokyo"),
+            calling_window="00:00-24:00",
+        )
+        agenda = plan(tokyo, [pair("a", "normal", 23.5)], now=NOW, horizon=WEEK)
+        assert [dt.date(2026, 3, 10)] == list(agenda.by_day())
+
+    def test_counts_by_rule_and_priority(self) -> None:
+        """Counts by rule and by priority name, over the agenda's calls."""
+        agenda = plan(POLICY, self.BOOK, now=NOW, horizon=WEEK)
+        assert {"low": 1, "normal": 2, "urgent": 1} == agenda.count_by_rule()
+        assert {"low": 1, "normal": 2, "urgent": 1} == agenda.count_by_priority()
+
+    def test_count_by_rule_counts_every_rule_of_a_merged_call(self) -> None:
+        """A call several rules share counts once for each of them."""
+        who = Customer(id="a", timezone="UTC")
+        history = [
+            Interaction(id="a-1", customer_id="a", kind="low", at=at(-7, 10)),
+            Interaction(id="a-2", customer_id="a", kind="high", at=at(-7, 10)),
+        ]
+        agenda = plan(POLICY, [(who, history)], now=NOW, horizon=WEEK)
+        assert (1, {"high": 1, "low": 1}, {"high": 1}) == (
+            len(agenda),
+            agenda.count_by_rule(),
+            agenda.count_by_priority(),
+        )
+
+
+class TestBadBook:
+    def test_an_item_that_is_not_a_pair(self) -> None:
+        """A bare customer in the book: a facts error naming the item."""
+        who, _ = pair("a", "low", 10)
+        with pytest.raises(
+            FactTypeError, match=r"book item 1 must be a \(customer, interactions\)"
+        ):
+            plan(POLICY, [pair("z", "low", 10), who], now=NOW, horizon=WEEK)
+
+    def test_a_triple_is_not_a_pair(self) -> None:
+        """Three things are not a pair either."""
+        who, history = pair("a", "low", 10)
+        with pytest.raises(FactsError, match="book item 0 must be"):
+            plan(POLICY, [(who, history, None)], now=NOW, horizon=WEEK)
+
+    def test_interactions_of_someone_else(self) -> None:
+        """Customer b's interactions under customer c: the message names c, the item and
+        the interaction."""
+        _, others = pair("b", "low", 10)
+        book = [pair("a", "low", 10), pair("x", "low", 10), (Customer(id="c"), others)]
+        with pytest.raises(InvalidFactError) as raised:
+            plan(POLICY, book, now=NOW, horizon=WEEK)
+        assert (
+            "book item 2 (customer 'c'): interaction 'b-1' belongs to customer 'b', not to 'c'"
+            == str(raised.value)
+        )
+
+    def test_not_a_customer(self) -> None:
+        """A dict where the customer should be: a type error naming the item."""
+        _, history = pair("a", "low", 10)
+        with pytest.raises(FactTypeError, match=r"book item 0 \(customer '\?'\)"):
+            plan(POLICY, [({"id": "a"}, history)], now=NOW, horizon=WEEK)
+
+    def test_a_naive_now(self) -> None:
+        """``now`` must be timezone-aware."""
+        with pytest.raises(InvalidFactError, match="now must be timezone-aware"):
+            plan(POLICY, [], now=NOW.replace(tzinfo=None), horizon=WEEK)
+
+
+class TestMerge:
+    def test_halves_merge_into_the_whole(self) -> None:
+        """Planned in two parts and merged, with capacity: the agenda of the whole book."""
+        book = [pair(f"c{i}", ("low", "urgent", "normal")[i % 3], 10 + i % 5) for i in range(9)]
+        whole = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=2)
+        parts = [
+            plan(POLICY, part, now=NOW, horizon=WEEK, capacity=2) for part in (book[:4], book[4:])
+        ]
+        assert whole == Agenda.merge(*parts)
+
+    def test_nothing_to_merge(self) -> None:
+        """Merging no agendas is an error, not an empty agenda of unknown time."""
+        with pytest.raises(InvalidFactError, match="needs at least one agenda"):
+            Agenda.merge()
+
+    def test_agendas_of_different_plans_do_not_merge(self) -> None:
+        """Different capacities (or times, horizons, schedules) cannot be merged."""
+        first = plan(POLICY, [], now=NOW, horizon=WEEK, capacity=1)
+        second = plan(POLICY, [], now=NOW, horizon=WEEK, capacity=2)
+        with pytest.raises(InvalidFactError, match="must share now, horizon"):
+            Agenda.merge(first, second)
