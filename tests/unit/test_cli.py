@@ -1,0 +1,261 @@
+"""The command line: good runs in each format, and every input error exits 2 cleanly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extramile._sample import CUSTOMERS, INTERACTIONS
+from extramile.cli import main
+
+NOW = "2026-09-05T09:30:00-05:00"
+
+
+def _write(path: Path, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample book as JSON-lines files."""
+    return (
+        _write(tmp_path / "customers.jsonl", CUSTOMERS),
+        _write(tmp_path / "interactions.jsonl", INTERACTIONS),
+    )
+
+
+def _plan(customers: Path, interactions: Path, *extra: str) -> list[str]:
+    return [
+        "plan",
+        "--customers",
+        str(customers),
+        "--interactions",
+        str(interactions),
+        "--now",
+        NOW,
+        *extra,
+    ]
+
+
+class TestPlanFormats:
+    def test_json(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+        """JSON lists the calls in agenda order, due times in both timezones."""
+        assert 0 == main(_plan(*book, "--format", "json"))
+        out = json.loads(capsys.readouterr().out)
+        first = out["calls"][0]
+        assert ("c-03", ["duplicate-charge-callback"]) == (first["customer_id"], first["rules"])
+        assert "2026-09-05T15:30:00+01:00" == first["due_at"]
+        assert "2026-09-05T14:30:00+00:00" == first["due_at_team"]
+        # The default starter policy serves no timezone: c-11's unknown zone fails closed.
+        assert {"do-not-call": 1, "unknown-timezone": 1} == out["suppressed"]
+        assert "c-10" not in {call["customer_id"] for call in out["calls"]}
+
+    def test_csv(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+        """CSV has a header and one row a call; list columns are joined."""
+        assert 0 == main(_plan(*book, "--format", "csv", "--horizon", "1d"))
+        rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+        assert ["c-03", "c-01", "c-06"] == [row["customer_id"] for row in rows]
+        assert "urgent" == rows[0]["priority"]
+
+    def test_table_with_explanation(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The table shows each call with its talking points; --explain adds the decision."""
+        assert 0 == main(_plan(*book, "--explain", "c-05"))
+        out = capsys.readouterr().out
+        assert "duplicate-charge-callback" in out
+        assert "- say: Apologise for the duplicate charge" in out
+        assert "Decision for customer c-05" in out
+        assert "increase_pct was 6" in out
+
+    def test_horizon_limits_the_agenda(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A 1-hour horizon keeps only the calls due now."""
+        assert 0 == main(_plan(*book, "--format", "json", "--horizon", "1h"))
+        out = json.loads(capsys.readouterr().out)
+        assert ["c-03", "c-01"] == [call["customer_id"] for call in out["calls"]]
+
+    def test_interactions_from_stdin(
+        self,
+        book: tuple[Path, Path],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """``--interactions -`` reads standard input."""
+        customers, interactions = book
+        monkeypatch.setattr(sys, "stdin", io.StringIO(interactions.read_text(encoding="utf-8")))
+        args = ["plan", "--customers", str(customers), "--interactions", "-", "--now", NOW]
+        assert 0 == main([*args, "--format", "json"])
+        assert 8 == len(json.loads(capsys.readouterr().out)["calls"])
+
+    def test_policy_from_a_module(
+        self,
+        book: tuple[Path, Path],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """``--policy module:function`` calls the function for the policy."""
+        (tmp_path / "my_team_policy.py").write_text(
+            "from extramile import starter_policy\n"
+            "def policy():\n"
+            "    return starter_policy(company_timezone='America/Chicago', name='mine')\n",
+            encoding="utf-8",
+        )
+        monkeypatch.syspath_prepend(str(tmp_path))
+        assert 0 == main(_plan(*book, "--policy", "my_team_policy:policy", "--format", "json"))
+        out = json.loads(capsys.readouterr().out)
+        assert ("mine", "America/Chicago") == (out["policy"], out["team_timezone"])
+
+
+def _fails(capsys: pytest.CaptureFixture[str], argv: list[str], *expected: str) -> str:
+    assert 2 == main(argv)
+    captured = capsys.readouterr()
+    assert "" == captured.out
+    for part in expected:
+        assert part in captured.err
+    return captured.err
+
+
+class TestPlanErrors:
+    def test_malformed_json(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A line that is not JSON names the file and the line."""
+        customers, interactions = book
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(interactions.read_text(encoding="utf-8") + '{"id": "x",\n')
+        _fails(capsys, _plan(customers, bad), f"{bad}:25:", "malformed JSON")
+
+    def test_missing_field(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An interaction without ``at`` names the file, the line and the key."""
+        customers, _ = book
+        rows = [dict(INTERACTIONS[0]), {k: v for k, v in INTERACTIONS[1].items() if k != "at"}]
+        bad = _write(tmp_path / "bad.jsonl", rows)
+        _fails(capsys, _plan(customers, bad), f"{bad}:2:", "'at'")
+
+    def test_naive_timestamp(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A timestamp without an offset is refused, naming file and line."""
+        customers, _ = book
+        rows = [dict(INTERACTIONS[0], at="2026-09-01T10:00:00")]
+        bad = _write(tmp_path / "bad.jsonl", rows)
+        _fails(capsys, _plan(customers, bad), f"{bad}:1:", "timezone-aware")
+
+    def test_unknown_timezone(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A customer in an unknown timezone is refused, naming file and line."""
+        _, interactions = book
+        rows = [dict(row) for row in CUSTOMERS]
+        rows[2]["timezone"] = "Mars/Olympus_Mons"
+        bad = _write(tmp_path / "customers.jsonl", rows)
+        _fails(capsys, _plan(bad, interactions), f"{bad}:3:", "Mars/Olympus_Mons")
+
+    def test_interaction_for_unknown_customer(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An interaction whose customer is not in the customers file names its line."""
+        customers, _ = book
+        rows = [*INTERACTIONS[:3], dict(INTERACTIONS[3], customer_id="c-99")]
+        bad = _write(tmp_path / "bad.jsonl", rows)
+        _fails(capsys, _plan(customers, bad), f"{bad}:4:", "'c-99'")
+
+    def test_policy_that_does_not_import(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A policy path whose module is missing is named in the message."""
+        _fails(
+            capsys,
+            _plan(*book, "--policy", "no_such_package.rules:policy"),
+            "no_such_package.rules:policy",
+            "cannot import",
+        )
+
+    def test_policy_attribute_missing(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A module without the attribute is named too."""
+        _fails(capsys, _plan(*book, "--policy", "extramile:nothing_here"), "nothing_here")
+
+    def test_policy_of_the_wrong_type(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An attribute that is not a policy (nor returns one) is refused."""
+        _fails(capsys, _plan(*book, "--policy", "extramile:__version__"), "FollowUpPolicy")
+
+    def test_naive_now(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+        """``--now`` without an offset is a usage error."""
+        argv = ["plan", "--customers", str(book[0]), "--now", "2026-09-05T09:30"]
+        _fails(capsys, argv, "timezone-aware")
+
+    def test_missing_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file that does not exist is named."""
+        missing = tmp_path / "nope.jsonl"
+        _fails(capsys, ["plan", "--customers", str(missing), "--now", NOW], str(missing))
+
+    def test_duplicate_customer(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A customer listed twice names both lines."""
+        _, interactions = book
+        bad = _write(tmp_path / "customers.jsonl", [*CUSTOMERS, CUSTOMERS[0]])
+        _fails(capsys, _plan(bad, interactions), f"{bad}:13:", "first on line 1")
+
+    def test_explain_unknown_customer(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--explain of a customer not in the book is an error."""
+        _fails(capsys, _plan(*book, "--explain", "c-404"), "c-404")
+
+    def test_bad_horizon(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+        """A horizon that is not a duration is a usage error."""
+        _fails(capsys, _plan(*book, "--horizon", "a week"), "7d")
+
+
+class TestDemo:
+    def test_json_in_process(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The demo at another ``now`` plans from that moment."""
+        assert 0 == main(["demo", "--now", "2026-09-08T09:30:00-05:00", "--format", "json"])
+        out = json.loads(capsys.readouterr().out)
+        assert "2026-09-08T14:30:00+00:00" == out["agenda"]["now"]
+        due = [call["due_at_team"] for call in out["agenda"]["calls"]]
+        assert all(moment >= "2026-09-08T09:30:00-05:00" for moment in due)
+
+    def test_export_writes_a_book_plan_reads(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``demo --export`` writes files that ``plan`` reads to the same agenda."""
+        assert 0 == main(["demo", "--export", str(tmp_path), "--format", "json"])
+        capsys.readouterr()
+        assert 0 == main(["demo", "--format", "json"])
+        demo = json.loads(capsys.readouterr().out)["agenda"]["calls"]
+        args = _plan(tmp_path / "customers.jsonl", tmp_path / "interactions.jsonl")
+        assert 0 == main([*args, "--policy", "extramile._sample:sample_policy", "--format", "json"])
+        planned = json.loads(capsys.readouterr().out)["calls"]
+        assert [c["key"] for c in demo] == [c["key"] for c in planned]
+
+    def test_subprocess(self) -> None:
+        """``python -m extramile demo`` runs as a program and prints the agenda."""
+        result = subprocess.run(
+            [sys.executable, "-m", "extramile", "demo"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert (0, "") == (result.returncode, result.stderr)
+        assert "Agenda at Sat 5 Sep 09:30 CDT" in result.stdout
+        assert "Extra-mile calls made Mon 24 Aug to Sun 30 Aug 2026" in result.stdout
