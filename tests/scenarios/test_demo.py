@@ -27,7 +27,9 @@ def demo() -> dict[str, Any]:
 
 
 def _call(demo: dict[str, Any], customer: str) -> dict[str, Any]:
-    found = [c for c in demo["agenda"]["calls"] if c["customer_id"] == customer]
+    found: list[dict[str, Any]] = [
+        c for c in demo["agenda"]["calls"] if c["customer_id"] == customer
+    ]
     assert 1 == len(found), customer
     return found[0]
 
