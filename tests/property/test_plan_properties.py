@@ -1,0 +1,195 @@
+"""Invariants of plan(): partitions merge into the whole; the book is streamed, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import itertools
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extramile import (
+    DUE,
+    TRIGGER,
+    Agenda,
+    Customer,
+    Elapsed,
+    FollowUpPolicy,
+    Interaction,
+    On,
+    Rule,
+    Schedule,
+    plan,
+)
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # a Monday
+KINDS = ("urgent", "high", "normal", "low")
+ZONES = ("UTC", "America/New_York", "Australia/Sydney", None)
+
+POLICY = FollowUpPolicy(
+    name="plan-properties",
+    rules=tuple(
+        Rule(
+            name=kind,
+            trigger=On(kind),
+            scope="customer",
+            due=TRIGGER + Elapsed(days=8),
+            deadline=DUE + Elapsed(days=2),
+            priority=kind,
+        )
+        for kind in KINDS
+    ),
+    schedule=Schedule(
+        timezone="America/Chicago",
+        hours={"mon-fri": "09:00-17:00"},
+        holidays={dt.date(2026, 3, 11)},
+    ),
+)
+
+Pair = tuple[Customer, list[Interaction]]
+
+# One customer: a timezone (None: unknown, suppressed), do-not-call, and up to three
+# interactions, each a kind and an offset in minutes before now (within ten days).
+customers = st.tuples(
+    st.sampled_from(ZONES),
+    st.booleans(),
+    st.lists(st.tuples(st.sampled_from(KINDS), st.integers(1, 10 * 24 * 60)), max_size=3),
+)
+capacities = (
+    st.none()
+    | st.integers(1, 4)
+    | st.dictionaries(
+        st.sampled_from(("mon", "tue", "wed", "thu", "fri")), st.integers(0, 3)
+    ).filter(lambda mapping: any(mapping.values()))
+)
+
+
+def _book(drawn: list[tuple[str | None, bool, list[tuple[str, int]]]]) -> list[Pair]:
+    book = []
+    for index, (zone, do_not_call, items) in enumerate(drawn):
+        cid = f"c{index}"
+        history = [
+            Interaction(
+                id=f"{cid}-{n}",
+                customer_id=cid,
+                kind=kind,
+                at=NOW - dt.timedelta(minutes=minutes),
+            )
+            for n, (kind, minutes) in enumerate(items)
+        ]
+        book.append((Customer(id=cid, timezone=zone, do_not_call=do_not_call), history))
+    return book
+
+
+class Once:
+    """A book that may be iterated once; a second pass fails the test."""
+
+    def __init__(self, book: list[Pair]) -> None:
+        self.book: list[Pair] | None = book
+
+    def __iter__(self) -> Iterator[Pair]:
+        book = self.book
+        assert book is not None, "plan() iterated the book twice"
+        self.book = None
+        return iter(book)
+
+
+class TestPartitions:
+    @settings(max_examples=60)
+    @given(
+        drawn=st.lists(customers, max_size=12),
+        cuts=st.lists(st.integers(0, 12), max_size=4),
+        capacity=capacities,
+        horizon_days=st.integers(0, 14),
+    )
+    def test_merging_any_partition_gives_the_whole(
+        self,
+        drawn: list[tuple[str | None, bool, list[tuple[str, int]]]],
+        cuts: list[int],
+        capacity: Any,
+        horizon_days: int,
+    ) -> None:
+        """Cut the book anywhere, plan each part, merge: the agenda of the whole book, with
+        or without capacity, whatever the horizon."""
+        book = _book(drawn)
+        bounds = [0, *sorted(min(cut, len(book)) for cut in cuts), len(book)]
+        horizon = Elapsed(days=horizon_days)
+        parts = [
+            plan(POLICY, book[start:stop], now=NOW, horizon=horizon, capacity=capacity)
+            for start, stop in itertools.pairwise(bounds)
+        ]
+        whole = plan(POLICY, book, now=NOW, horizon=horizon, capacity=capacity)
+        assert whole == Agenda.merge(*parts)
+
+    @settings(max_examples=30)
+    @given(drawn=st.lists(customers, min_size=1, max_size=10), capacity=capacities)
+    def test_merge_order_does_not_matter(
+        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], capacity: Any
+    ) -> None:
+        """Merging the parts in reverse gives the same agenda."""
+        book = _book(drawn)
+        parts = [
+            plan(POLICY, [pair], now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+            for pair in book
+        ]
+        assert Agenda.merge(*parts) == Agenda.merge(*reversed(parts))
+
+    @settings(max_examples=40)
+    @given(drawn=st.lists(customers, max_size=12), capacity=capacities)
+    def test_capacity_is_never_exceeded_and_nothing_is_dropped(
+        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], capacity: Any
+    ) -> None:
+        """Every staff day holds at most its capacity, and every planned call is on the
+        agenda (moved maybe, at risk maybe, never dropped)."""
+        agenda = plan(POLICY, _book(drawn), now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+        limits = agenda.capacity
+        over = [
+            day
+            for day, calls in agenda.by_day().items()
+            if limits is not None and len(calls) > limits[day.weekday()]
+        ]
+        assert [] == over
+        assert sorted(call.key for call in agenda.planned) == sorted(call.key for call in agenda)
+        assert [] == [
+            call.key
+            for call in agenda
+            if call.moved_by and call.moved_by[-1].constraint == "capacity" and limits is None
+        ]
+
+
+class TestStreaming:
+    @settings(max_examples=30)
+    @given(drawn=st.lists(customers, max_size=8))
+    def test_the_book_is_iterated_once(
+        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]]
+    ) -> None:
+        """plan() makes one pass over the book, and gives what a list of it gives."""
+        book = _book(drawn)
+        expected = plan(POLICY, list(book), now=NOW, horizon=Elapsed(days=14), capacity=2)
+        assert expected == plan(POLICY, Once(book), now=NOW, horizon=Elapsed(days=14), capacity=2)
+
+    def test_customers_are_let_go_as_the_book_streams(self) -> None:
+        """By the time the third customer is asked for, the first is gone from memory:
+        plan() keeps calls and counts, not the book."""
+        alive_when_asked: list[bool] = []
+        refs: list[weakref.ref[Customer]] = []
+
+        def stream() -> Iterator[Pair]:
+            for index in range(6):
+                if index >= 2:
+                    gc.collect()
+                    alive_when_asked.append(refs[index - 2]() is not None)
+                cid = f"s{index}"
+                who = Customer(id=cid, timezone="UTC")
+                at = NOW - dt.timedelta(hours=1)
+                history = [Interaction(id=f"{cid}-1", customer_id=cid, kind="normal", at=at)]
+                refs.append(weakref.ref(who))
+                yield who, history
+
+        agenda = plan(POLICY, stream(), now=NOW, horizon=Elapsed(days=14))
+        assert ([False] * 4, 6) == (alive_when_asked, len(agenda))
