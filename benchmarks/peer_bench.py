@@ -74,6 +74,13 @@ missing is reported as skipped, not fatal.
 This file does not contain code copied from any of the libraries benchmarked.
 """
 
+# Peers are imported inside their setup(), on purpose: a missing peer is skipped, not
+# fatal, and its import cost belongs to its reported setup time.  They are loaded with
+# importlib as Any: none ships type information, and none is installed in the project.
+# ruff: noqa: PLC0415, PLR0915
+# The peers' decorators are untyped (Any), which strict mypy reports on every use:
+# mypy: disable-error-code="untyped-decorator"
+
 from __future__ import annotations
 
 import argparse
@@ -94,8 +101,9 @@ SEED = 20_240_601
 RULE_NAMES = ("call_now", "check_in", "heads_up", "vip_thanks")
 
 Setup = Callable[[], Any]
-Evaluate = Callable[[Any, dict], Iterable[str]]
-Prepare = Callable[[Any, list], None]
+Record = dict[str, Any]
+Evaluate = Callable[[Any, Record], Iterable[str]]
+Prepare = Callable[[Any, list[Record]], None]
 
 # --------------------------------------------------------------------------
 # Synthetic data
@@ -106,12 +114,12 @@ STATUSES = ("open", "pending", "resolved")
 TIERS = ("bronze", "silver", "gold")
 
 
-def make_records(n: int, seed: int = SEED) -> list[dict]:
+def make_records(n: int, seed: int = SEED) -> list[Record]:
     """Deterministic records; roughly 7%/14%/9%/6% fire the four rules."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        out.append(
+        out.append(  # noqa: PERF401  # the loop keeps the draws in a fixed, readable order
             {
                 "issue_id": i,
                 "category": rng.choices(CATEGORIES, weights=(3, 3, 2, 2))[0],
@@ -137,7 +145,7 @@ def plain_setup() -> None:
     return None
 
 
-def plain_evaluate(_state: None, r: dict) -> list[str]:
+def plain_evaluate(_state: None, r: Record) -> list[str]:
     fired = []
     if r["category"] == "billing" and r["duplicate_charge"]:
         fired.append("call_now")
@@ -162,22 +170,22 @@ RULE_ENGINE_TEXT = {
 }
 
 
-def _rule_engine_rules(context: Any) -> list:
-    import rule_engine
+def _rule_engine_rules(context: Any) -> list[Any]:
+    rule_engine = importlib.import_module("rule_engine")
 
     return [
         (name, rule_engine.Rule(text, context=context)) for name, text in RULE_ENGINE_TEXT.items()
     ]
 
 
-def rule_engine_setup() -> list:
-    import rule_engine
+def rule_engine_setup() -> list[Any]:
+    rule_engine = importlib.import_module("rule_engine")
 
     return _rule_engine_rules(rule_engine.Context())
 
 
-def rule_engine_typed_setup() -> list:
-    import rule_engine
+def rule_engine_typed_setup() -> list[Any]:
+    rule_engine = importlib.import_module("rule_engine")
 
     dt = rule_engine.DataType
     types = {
@@ -195,7 +203,7 @@ def rule_engine_typed_setup() -> list:
     return _rule_engine_rules(ctx)
 
 
-def rule_engine_evaluate(rules: list, r: dict) -> list[str]:
+def rule_engine_evaluate(rules: list[Any], r: Record) -> list[str]:
     return [name for name, rule in rules if rule.matches(r)]
 
 
@@ -204,7 +212,7 @@ def rule_engine_evaluate(rules: list, r: dict) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _br_cond(name: str, op: str, value: Any) -> dict:
+def _br_cond(name: str, op: str, value: Any) -> dict[str, Any]:
     return {"name": name, "operator": op, "value": value}
 
 
@@ -213,7 +221,7 @@ BUSINESS_RULES_JSON = [
         "conditions": {
             "all": [
                 _br_cond("category", "equal_to", "billing"),
-                _br_cond("duplicate_charge", "is_true", True),
+                _br_cond("duplicate_charge", "is_true", True),  # noqa: FBT003  # the JSON value
             ]
         },
         "actions": [{"name": "fire", "params": {"rule": "call_now"}}],
@@ -222,7 +230,7 @@ BUSINESS_RULES_JSON = [
         "conditions": {
             "all": [
                 _br_cond("status", "equal_to", "open"),
-                _br_cond("intermittent", "is_true", True),
+                _br_cond("intermittent", "is_true", True),  # noqa: FBT003  # the JSON value
                 _br_cond("days_since_last_contact", "greater_than_or_equal_to", 7),
             ]
         },
@@ -250,62 +258,64 @@ BUSINESS_RULES_JSON = [
 ]
 
 
-def business_rules_setup() -> tuple:
-    from business_rules import engine, fields
-    from business_rules.actions import BaseActions, rule_action
-    from business_rules.variables import (
-        BaseVariables,
-        boolean_rule_variable,
-        numeric_rule_variable,
-        string_rule_variable,
-    )
+def business_rules_setup() -> tuple[Any, ...]:
+    engine = importlib.import_module("business_rules.engine")
+    fields = importlib.import_module("business_rules.fields")
+    actions_module = importlib.import_module("business_rules.actions")
+    variables = importlib.import_module("business_rules.variables")
+    base_actions: Any = actions_module.BaseActions
+    rule_action = actions_module.rule_action
+    base_variables: Any = variables.BaseVariables
+    boolean_rule_variable = variables.boolean_rule_variable
+    numeric_rule_variable = variables.numeric_rule_variable
+    string_rule_variable = variables.string_rule_variable
 
-    class IssueVariables(BaseVariables):
-        def __init__(self, rec: dict) -> None:
+    class IssueVariables(base_variables):  # type: ignore[misc]  # an untyped peer's base
+        def __init__(self, rec: Record) -> None:
             self.rec = rec
 
         @string_rule_variable()
-        def category(self):
+        def category(self) -> Any:
             return self.rec["category"]
 
         @boolean_rule_variable()
-        def duplicate_charge(self):
+        def duplicate_charge(self) -> Any:
             return self.rec["duplicate_charge"]
 
         @string_rule_variable()
-        def status(self):
+        def status(self) -> Any:
             return self.rec["status"]
 
         @boolean_rule_variable()
-        def intermittent(self):
+        def intermittent(self) -> Any:
             return self.rec["intermittent"]
 
         @numeric_rule_variable()
-        def days_since_last_contact(self):
+        def days_since_last_contact(self) -> Any:
             return self.rec["days_since_last_contact"]
 
         @numeric_rule_variable()
-        def price_increase_pct(self):
+        def price_increase_pct(self) -> Any:
             return self.rec["price_increase_pct"]
 
         @numeric_rule_variable()
-        def days_until_bill(self):
+        def days_until_bill(self) -> Any:
             return self.rec["days_until_bill"]
 
         @string_rule_variable()
-        def tier(self):
+        def tier(self) -> Any:
             return self.rec["tier"]
 
         @numeric_rule_variable()
-        def tenure_years(self):
+        def tenure_years(self) -> Any:
             return self.rec["tenure_years"]
 
-    class CollectActions(BaseActions):
+    class CollectActions(base_actions):  # type: ignore[misc]  # an untyped peer's base
         def __init__(self) -> None:
             self.fired: list[str] = []
 
         @rule_action(params={"rule": fields.FIELD_TEXT})
-        def fire(self, rule):
+        def fire(self, rule: str) -> None:
             self.fired.append(rule)
 
     # Round-trip through JSON: the rules are data, as business-rules intends.
@@ -313,7 +323,7 @@ def business_rules_setup() -> tuple:
     return rules, IssueVariables, CollectActions, engine.run_all
 
 
-def business_rules_evaluate(state: tuple, r: dict) -> list[str]:
+def business_rules_evaluate(state: tuple[Any, ...], r: Record) -> list[str]:
     rules, variables_cls, actions_cls, run_all = state
     actions = actions_cls()
     run_all(
@@ -322,7 +332,8 @@ def business_rules_evaluate(state: tuple, r: dict) -> list[str]:
         defined_actions=actions,
         stop_on_first_trigger=False,
     )
-    return actions.fired
+    fired: list[str] = actions.fired
+    return fired
 
 
 # --------------------------------------------------------------------------
@@ -331,9 +342,9 @@ def business_rules_evaluate(state: tuple, r: dict) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def durable_setup() -> tuple:
-    from durable import engine as d_engine
-    from durable import lang as d
+def durable_setup() -> tuple[Any, ...]:
+    d_engine = importlib.import_module("durable.engine")
+    d = importlib.import_module("durable.lang")
 
     name = "peer_bench_policy"
     fired: list[str] = []
@@ -341,27 +352,29 @@ def durable_setup() -> tuple:
     with d.ruleset(name):
 
         @d.when_all((m.category == "billing") & (m.duplicate_charge == True))  # noqa: E712
-        def call_now(c):
+        def call_now(c: Any) -> None:
             fired.append("call_now")
 
         @d.when_all(
-            (m.status == "open") & (m.intermittent == True) & (m.days_since_last_contact >= 7)
+            (m.status == "open")
+            & (m.intermittent == True)  # noqa: E712  # durable's DSL needs the comparison
+            & (m.days_since_last_contact >= 7)
         )
-        def check_in(c):
+        def check_in(c: Any) -> None:
             fired.append("check_in")
 
         @d.when_all((m.price_increase_pct >= 10) & (m.days_until_bill <= 5))
-        def heads_up(c):
+        def heads_up(c: Any) -> None:
             fired.append("heads_up")
 
         @d.when_all((m.tier == "gold") & (m.tenure_years >= 5) & (m.days_since_last_contact >= 90))
-        def vip_thanks(c):
+        def vip_thanks(c: Any) -> None:
             fired.append("vip_thanks")
 
     return d.get_host(), name, fired, d_engine.MessageNotHandledException
 
 
-def durable_evaluate(state: tuple, r: dict) -> list[str]:
+def durable_evaluate(state: tuple[Any, ...], r: Record) -> list[str]:
     host, name, fired, not_handled = state
     fired.clear()
     try:
@@ -385,29 +398,35 @@ def experta_setup() -> Any:
     # (removed in Python 3.10): `import experta` fails on 3.11 without this shim.
     if not hasattr(collections, "Mapping"):
         collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
-    import experta as ex
+    ex = importlib.import_module("experta")
 
-    class Issue(ex.Fact):
+    fact: Any = ex.Fact
+    knowledge_engine: Any = ex.KnowledgeEngine
+
+    class Issue(fact):  # type: ignore[misc]  # an untyped peer's base
         pass
 
-    at_least = lambda k: ex.P(lambda x: x >= k)  # noqa: E731
-    at_most = lambda k: ex.P(lambda x: x <= k)  # noqa: E731
+    def at_least(k: float) -> Any:
+        return ex.P(lambda x: x >= k)
 
-    class FollowUpEngine(ex.KnowledgeEngine):
+    def at_most(k: float) -> Any:
+        return ex.P(lambda x: x <= k)
+
+    class FollowUpEngine(knowledge_engine):  # type: ignore[misc]  # an untyped peer's base
         @ex.Rule(Issue(category="billing", duplicate_charge=True))
-        def call_now(self):
+        def call_now(self) -> None:
             self.fired.append("call_now")
 
         @ex.Rule(Issue(status="open", intermittent=True, days_since_last_contact=at_least(7)))
-        def check_in(self):
+        def check_in(self) -> None:
             self.fired.append("check_in")
 
         @ex.Rule(Issue(price_increase_pct=at_least(10), days_until_bill=at_most(5)))
-        def heads_up(self):
+        def heads_up(self) -> None:
             self.fired.append("heads_up")
 
         @ex.Rule(Issue(tier="gold", tenure_years=at_least(5), days_since_last_contact=at_least(90)))
-        def vip_thanks(self):
+        def vip_thanks(self) -> None:
             self.fired.append("vip_thanks")
 
     eng = FollowUpEngine()
@@ -415,13 +434,14 @@ def experta_setup() -> Any:
     return eng, Issue
 
 
-def experta_evaluate(state: tuple, r: dict) -> list[str]:
+def experta_evaluate(state: tuple[Any, ...], r: Record) -> list[str]:
     eng, issue_cls = state
     eng.fired = []
     eng.reset()
     eng.declare(issue_cls(**r))
     eng.run()
-    return eng.fired
+    fired: list[str] = eng.fired
+    return fired
 
 
 # --------------------------------------------------------------------------
@@ -456,7 +476,7 @@ ZEN_EXPRESSIONS = {
 }
 
 
-def zen_jdm() -> dict:
+def zen_jdm() -> dict[str, Any]:
     """Build the JSON Decision Model (input -> decision table -> output)."""
     inputs = [{"id": f"in_{c}", "name": c, "type": "expression", "field": c} for c in ZEN_COLUMNS]
     outputs = [{"id": "out_action", "name": "action", "type": "expression", "field": "action"}]
@@ -498,25 +518,25 @@ def zen_jdm() -> dict:
 
 
 def zen_table_setup() -> Any:
-    import zen
+    zen = importlib.import_module("zen")
 
     engine = zen.ZenEngine()
     decision = engine.create_decision(json.dumps(zen_jdm()))
     return engine, decision  # keep the engine alive alongside the decision
 
 
-def zen_table_evaluate(state: tuple, r: dict) -> list[str]:
+def zen_table_evaluate(state: tuple[Any, ...], r: Record) -> list[str]:
     result = state[1].evaluate(r)["result"]
     return [row["action"] for row in result]
 
 
-def zen_expr_setup() -> list:
-    import zen
+def zen_expr_setup() -> list[Any]:
+    zen = importlib.import_module("zen")
 
     return [(name, zen.compile_expression(text)) for name, text in ZEN_EXPRESSIONS.items()]
 
 
-def zen_expr_evaluate(exprs: list, r: dict) -> list[str]:
+def zen_expr_evaluate(exprs: list[Any], r: Record) -> list[str]:
     return [name for name, expr in exprs if expr.evaluate(r)]
 
 
@@ -674,9 +694,9 @@ def pin_one_core(cpu: int | None) -> int | None:
     return chosen
 
 
-def time_run(evaluate: Evaluate, state: Any, records: list[dict]) -> float:
+def time_run(evaluate: Evaluate, state: Any, records: list[Record]) -> float:
     gc.collect()
-    out = []
+    out: list[Iterable[str]] = []
     append = out.append
     t0 = time.perf_counter()
     for r in records:
@@ -688,11 +708,11 @@ def time_run(evaluate: Evaluate, state: Any, records: list[dict]) -> float:
 
 
 def verify(
-    name: str, evaluate: Evaluate, state: Any, sample: list[dict], expected: list[frozenset]
-) -> dict:
+    name: str, evaluate: Evaluate, state: Any, sample: list[Record], expected: list[frozenset[str]]
+) -> dict[str, Any]:
     mismatches = 0
     first = None
-    for r, exp in zip(sample, expected):
+    for r, exp in zip(sample, expected, strict=True):
         got = frozenset(evaluate(state, r))
         if got != exp:
             mismatches += 1
@@ -700,18 +720,17 @@ def verify(
                 first = (r, sorted(exp), sorted(got))
     if mismatches:
         raise AssertionError(f"{name}: {mismatches} mismatches vs floor; first: {first}")
-    counts = {k: sum(k in e for e in expected) for k in RULE_NAMES}
-    return counts
+    return {k: sum(k in e for e in expected) for k in RULE_NAMES}
 
 
-def versions() -> dict:
+def versions() -> dict[str, Any]:
     from importlib import metadata
 
-    out = {}
+    out: dict[str, str | None] = {}
     for dist in DISTRIBUTIONS:
         try:
             out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
+        except metadata.PackageNotFoundError:  # noqa: PERF203  # once per distribution
             out[dist] = None
     return out
 
@@ -763,7 +782,7 @@ def main(argv: list[str] | None = None) -> int:
     caps = parse_caps(args.cap)
     pinned = pin_one_core(args.cpu)
 
-    records = make_records(max(sizes + [args.verify]))
+    records = make_records(max([*sizes, args.verify]))
     sample = records[: args.verify]
     expected = [frozenset(plain_evaluate(None, r)) for r in sample]
 
@@ -783,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# peer_bench  python {meta['python']}  cpu {meta['cpu_model']}  pinned core {pinned}")
     print(f"# versions: {meta['versions']}")
 
-    results: dict[str, dict] = {}
+    results: dict[str, Record] = {}
     for name, (setup, evaluate) in engines.items():
         entry: dict[str, Any] = {"runs": {}}
         try:
@@ -819,7 +838,8 @@ def main(argv: list[str] | None = None) -> int:
                 "rps": n_eff / med,
             }
             print(
-                f"{name:22s} N={n:>7} (used {n_eff:>7})  median {med:8.3f}s  {n_eff / med:12,.0f} rec/s",
+                f"{name:22s} N={n:>7} (used {n_eff:>7})"
+                f"  median {med:8.3f}s  {n_eff / med:12,.0f} rec/s",
                 flush=True,
             )
         results[name] = entry
