@@ -60,8 +60,9 @@ def _at(rng: random.Random) -> dt.datetime:
     return NOW - dt.timedelta(seconds=rng.randrange(1, _SPAN_SECONDS))
 
 
-def customer(seed: int, index: int) -> tuple[Customer, list[Interaction]]:
-    """Customer ``index`` of book ``seed`` and about ten of its interactions, unsorted."""
+def customer(seed: int, index: int, *, size: int = 10) -> tuple[Customer, list[Interaction]]:
+    """Customer ``index`` of book ``seed`` and about ``size`` of its interactions (from
+    ``size - 3`` to ``size + 3``), unsorted."""
     rng = random.Random(seed * 1_000_003 + index)
     cid = f"c{index:07d}"
     roll = rng.random()
@@ -87,7 +88,7 @@ def customer(seed: int, index: int) -> tuple[Customer, list[Interaction]]:
             )
         )
 
-    count = rng.randint(7, 13)
+    count = rng.randint(max(size - 3, 1), size + 3)
     issue = 0
     while len(items) < count:
         pick = rng.random()
@@ -144,8 +145,9 @@ def customer(seed: int, index: int) -> tuple[Customer, list[Interaction]]:
 
 
 def book(
-    n: int, seed: int = SEED, *, start: int = 0
+    n: int, seed: int = SEED, *, start: int = 0, size: int = 10
 ) -> Iterator[tuple[Customer, list[Interaction]]]:
-    """Customers ``start`` to ``start + n - 1`` of book ``seed``, built one at a time."""
+    """Customers ``start`` to ``start + n - 1`` of book ``seed``, built one at a time, with
+    about ``size`` interactions each."""
     for index in range(start, start + n):
-        yield customer(seed, index)
+        yield customer(seed, index, size=size)
