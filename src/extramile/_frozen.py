@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Mapping
+from math import isfinite
 from typing import Any, Final, NoReturn, TypeAlias
 
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
-__all__ = ["EMPTY", "FrozenMap", "JSONValue"]
+__all__ = ["EMPTY", "FrozenMap", "JSONValue", "freeze_map"]
 
 JSONValue: TypeAlias = Any
 """A value as JSON has them: str, int, float, bool, None, and lists and objects of those."""
@@ -29,39 +29,44 @@ _SCALARS: Final = frozenset({str, int, bool, type(None)})
 
 
 class FrozenMap(dict[str, JSONValue]):
-    """A read-only ``dict`` from str to JSON-like values; build it with :meth:`of`.
+    """A read-only ``dict`` from str to JSON-like values.
 
-    It is a ``dict`` underneath so that reading it costs what reading a ``dict`` costs;
-    every mutating method raises ``TypeError``, and it hashes by value.
+    ``FrozenMap(data)`` and ``FrozenMap.of(data, where=...)`` validate and freeze ``data``;
+    the second names the field in its error messages. It is a ``dict`` underneath so that
+    reading it costs what reading a ``dict`` costs; every mutating method raises
+    ``TypeError``, and it hashes by value.
+
+    >>> FrozenMap({"amount": float("nan")})
+    Traceback (most recent call last):
+    ...
+    extramile.errors.InvalidFactError: FrozenMap['amount'] must be a finite number (got nan)
     """
 
     __slots__ = ()
+
+    def __new__(cls, data: Mapping[str, Any] | None = None, /) -> FrozenMap:
+        return freeze_map(data, "FrozenMap")
+
+    def __init__(self, data: Mapping[str, Any] | None = None, /) -> None:
+        # Filled and validated by __new__; dict.__init__ would add to an existing map.
+        pass
 
     @classmethod
     def of(cls, data: Mapping[str, Any] | None, *, where: str) -> FrozenMap:
         """Validate ``data`` and freeze it (nested lists become tuples, objects FrozenMaps).
 
-        ``date`` values become ISO-8601 strings, aware ``datetime`` values too.
+        ``date`` values become ISO-8601 strings, aware ``datetime`` values too. ``data`` is
+        not changed.
+
+        Args:
+            data: the mapping to freeze, or None for an empty map.
+            where: the field being filled, for error messages (``"Customer.attributes"``).
 
         Raises:
             FactTypeError: ``data`` is not a mapping, or a key is not a string.
             InvalidFactError: a value is not JSON-like (a naive datetime, NaN, an object).
         """
-        if data is None:
-            return EMPTY
-        if type(data) is cls:
-            return data
-        if not isinstance(data, Mapping):
-            raise FactTypeError(f"{where} must be a mapping (got {describe(data)})")
-        if not data:
-            return EMPTY
-        frozen = cls(data)
-        for key, value in frozen.items():
-            if type(value) not in _SCALARS:
-                dict.__setitem__(frozen, key, _freeze(value, f"{where}[{key!r}]"))
-            if type(key) is not str:
-                raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
-        return frozen
+        return freeze_map(data, where)
 
     def thaw(self) -> dict[str, JSONValue]:
         """A plain, JSON-serialisable ``dict`` copy (tuples become lists)."""
@@ -90,18 +95,42 @@ class FrozenMap(dict[str, JSONValue]):
         return self
 
 
+def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
+    """:meth:`FrozenMap.of` as the plain function that the models call on their hot path."""
+    if type(data) is not dict:
+        if data is None:
+            return EMPTY
+        if type(data) is FrozenMap:
+            return data
+        if not isinstance(data, Mapping):
+            raise FactTypeError(f"{where} must be a mapping (got {describe(data)})")
+    if not data:
+        return EMPTY
+    frozen = _new_dict(FrozenMap)
+    _update_dict(frozen, data)
+    # One pass. str, int, bool, None and finite floats -- nearly every value -- stay as
+    # they are; the location for an error message is only built for the others.
+    for key, value in frozen.items():
+        if type(key) is not str:
+            raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
+        kind = type(value)
+        if kind not in _SCALARS and (kind is not float or not isfinite(value)):
+            _set_item(frozen, key, _freeze(value, f"{where}[{key!r}]"))
+    return frozen
+
+
 def _freeze(value: Any, where: str) -> JSONValue:
     kind = type(value)
     if kind in _SCALARS:
         return value
-    if kind is float:
-        if not math.isfinite(value):
+    if isinstance(value, float):
+        if not isfinite(value):
             raise InvalidFactError(f"{where} must be a finite number (got {value!r})")
-        return value
+        return float(value)  # a subclass of float, such as numpy's float64
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(item, f"{where}[{i}]") for i, item in enumerate(value))
     if isinstance(value, Mapping):
-        return FrozenMap.of(value, where=where)
+        return freeze_map(value, where)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidFactError(
@@ -130,4 +159,7 @@ def _thaw(value: JSONValue) -> JSONValue:
     return value
 
 
-EMPTY: Final = FrozenMap()
+_new_dict: Final = dict.__new__
+_update_dict: Final = dict.update
+_set_item: Final = dict.__setitem__
+EMPTY: Final = _new_dict(FrozenMap)

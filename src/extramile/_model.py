@@ -1,9 +1,18 @@
 """The facts: :class:`Customer` and :class:`Interaction`, frozen and validated on construction.
 
 Hosts build millions of these a night from their own rows, so construction is kept cheap:
-one validation pass a object, cached timezone look-ups, and ISO-8601 parsing by the
-standard library.  An invalid object never exists: construction either returns a whole
+one validation pass an object, cached timezone and window look-ups, and ISO-8601 parsing by
+the standard library.  An invalid object never exists: construction either returns a whole
 object or raises a :class:`~extramile.errors.FactsError`.
+
+``from_mapping`` has two paths.  A ``dict`` row already in the constructor's terms (string
+ids, an ISO-8601 timestamp) is handed to ``__init__`` as keyword arguments after parsing its
+one timestamp or date: ``__init__`` checks every field, and Python itself rejects unknown and
+missing keys.  Anything else -- another kind of mapping, integer ids, or any error -- goes
+through the careful path, which converts what it may and otherwise raises the precise error
+naming the key.  For a ``dict`` the careful path succeeds only where the fast one failed on an
+integer id, which ``__init__`` checks before it consumes anything (such as an iterator of
+tags), so both paths give the same object or the same error.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
-from extramile._frozen import EMPTY, FrozenMap, JSONValue
+from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
 from extramile._tz import zone_or_none
 from extramile._window import Window
 from extramile.errors import (
@@ -58,13 +67,10 @@ _DIRECTION_VALUES: Final[dict[str, Direction]] = {d.value: d for d in Direction}
 _CHANNEL_VALUES: Final[dict[str, Channel]] = {c.value: c for c in Channel}
 
 
-def _enum_value(table: Mapping[str, _E], value: object, where: str) -> _E:
-    found = table.get(value) if type(value) is str else None
-    if found is not None:
-        return found
+def _bad_enum(table: Mapping[str, _E], value: object, where: str) -> NoReturn:
     allowed = ", ".join(map(repr, table))
     cls = InvalidFactError if isinstance(value, str) else FactTypeError
-    raise cls(f"{where} must be one of {allowed} (got {describe(value)})")
+    raise cls(f"{where} must be one of {allowed} (got {describe(value)})") from None
 
 
 def _to_tags(value: Iterable[str]) -> frozenset[str]:
@@ -75,12 +81,31 @@ def _to_tags(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def _to_date(value: object) -> dt.date:
+    # A subclass of date (pendulum's Date) becomes a plain date, as from_mapping gives.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, value.day)
+    raise FactTypeError(f"Customer.customer_since must be a datetime.date (got {describe(value)})")
+
+
+# Hosts write calling hours as a handful of distinct strings; parsing one costs microseconds.
+_WINDOWS: dict[str, Window] = {}
+_WINDOWS_KEPT: Final = 512
+
+
 def _calling_hours(value: object) -> Window | None:
     if value is None or type(value) is Window:
         return value
+    if type(value) is str:
+        window = _WINDOWS.get(value)
+        if window is not None:
+            return window
     try:
         if isinstance(value, str):
-            return Window.parse(value)
+            window = Window.parse(value)
+            if len(_WINDOWS) < _WINDOWS_KEPT:
+                _WINDOWS[value] = window
+            return window
         if isinstance(value, Mapping):
             return Window(value.get("start"), value.get("end"))
     except ExtramileError as exc:
@@ -92,7 +117,19 @@ def _calling_hours(value: object) -> Window | None:
     )
 
 
-_NOT_A_DATETIME: Final = object()
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_timestamp: Final = dt.datetime.timestamp  # the standard library's, whatever the subclass
+
+
+def _instant(at: dt.datetime) -> dt.timedelta:
+    """The exact instant of ``at``, to compare interactions by.
+
+    Two aware datetimes of one instant but different zones compare unequal when one of them
+    is ambiguous or imaginary in its zone (PEP 495), so an interaction read back from its own
+    ``to_mapping()`` would not equal itself.  The standard library's subtraction is called
+    directly: pendulum's costs microseconds and returns its own type.
+    """
+    return dt.datetime.__sub__(at, _EPOCH)
 
 
 def _bad_id(value: object, where: str) -> NoReturn:
@@ -167,11 +204,9 @@ class Customer:
         if tier is not None and type(tier) is not str:
             _bad_optional_str(tier, "Customer.tier")
         if customer_since is not None and type(customer_since) is not dt.date:
-            raise FactTypeError(
-                f"Customer.customer_since must be a datetime.date (got {describe(customer_since)})"
-            )
+            customer_since = _to_date(customer_since)
         if type(tags) is not frozenset:
-            tags = _to_tags(tags)
+            tags = frozenset(tags) if type(tags) is list else _to_tags(tags)
         for tag in tags:
             if type(tag) is not str:
                 raise FactTypeError(f"Customer.tags must hold str (got {describe(tag)})")
@@ -188,7 +223,7 @@ class Customer:
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
-            attributes = FrozenMap.of(attributes, where="Customer.attributes")
+            attributes = freeze_map(attributes, "Customer.attributes")
         # Frozen: attrs blocks setattr; filling __dict__ directly costs a third of
         # object.__setattr__ per field.
         fields = self.__dict__
@@ -218,6 +253,20 @@ class Customer:
             InvalidFactError: a required key is missing, a key is unknown, or a value is bad.
             FactTypeError: ``row`` is not a mapping, or a value has the wrong type.
         """
+        if type(row) is dict:  # the fast path: see the module's docstring
+            since = row.get("customer_since")
+            try:
+                if type(since) is not str:
+                    return cls(**row)
+                kwargs = row.copy()
+                kwargs["customer_since"] = dt.date.fromisoformat(since)
+                return cls(**kwargs)
+            except (TypeError, ValueError):
+                pass
+        return cls._from_row(row)
+
+    @classmethod
+    def _from_row(cls, row: Mapping[str, Any]) -> Customer:
         if not isinstance(row, Mapping):
             raise FactTypeError(f"Customer.from_mapping needs a mapping (got {describe(row)})")
         if not row.keys() <= _CUSTOMER_KEYS:
@@ -294,7 +343,8 @@ class Interaction:
     id: str
     customer_id: str
     kind: str
-    at: dt.datetime
+    at: dt.datetime = attrs.field(eq=_instant)
+    """Compared and hashed by instant: the same moment written in two zones is equal."""
     direction: Direction = Direction.INBOUND
     channel: Channel = Channel.SYSTEM
     issue_id: str | None = None
@@ -326,19 +376,27 @@ class Interaction:
             _bad_id(customer_id, "Interaction.customer_id")
         if type(kind) is not str or not kind or kind.isspace():
             _bad_id(kind, "Interaction.kind")
-        tzinfo = getattr(at, "tzinfo", _NOT_A_DATETIME)
-        if tzinfo is None or (type(tzinfo) is not dt.timezone and at.utcoffset() is None):
-            raise InvalidFactError(
-                f"Interaction.at must be timezone-aware (got naive datetime {at.isoformat(' ')})"
-            )
-        if tzinfo is _NOT_A_DATETIME or not isinstance(at, dt.datetime):
+        if not isinstance(at, dt.datetime):
             raise FactTypeError(
                 f"Interaction.at must be a timezone-aware datetime (got {describe(at)})"
             )
+        tzinfo = at.tzinfo
+        # A fixed offset (what fromisoformat gives) is aware; other zones may still say None.
+        if tzinfo is None or (tzinfo.__class__ is not dt.timezone and at.utcoffset() is None):
+            raise InvalidFactError(
+                f"Interaction.at must be timezone-aware (got naive datetime {at.isoformat(' ')})"
+            )
+        # The tables' keys are the values; a member is equal to its value, and so found.
         if direction.__class__ is not Direction:
-            direction = _enum_value(_DIRECTION_VALUES, direction, "Interaction.direction")
+            try:
+                direction = _DIRECTION_VALUES[direction]
+            except (KeyError, TypeError):  # TypeError: an unhashable value
+                _bad_enum(_DIRECTION_VALUES, direction, "Interaction.direction")
         if channel.__class__ is not Channel:
-            channel = _enum_value(_CHANNEL_VALUES, channel, "Interaction.channel")
+            try:
+                channel = _CHANNEL_VALUES[channel]
+            except (KeyError, TypeError):
+                _bad_enum(_CHANNEL_VALUES, channel, "Interaction.channel")
         if issue_id is not None and (
             type(issue_id) is not str or not issue_id or issue_id.isspace()
         ):
@@ -350,7 +408,7 @@ class Interaction:
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
-            attributes = FrozenMap.of(attributes, where="Interaction.attributes")
+            attributes = freeze_map(attributes, "Interaction.attributes")
         # Frozen: attrs blocks setattr; filling __dict__ directly costs a third of
         # object.__setattr__ per field.
         fields = self.__dict__
@@ -364,7 +422,7 @@ class Interaction:
         fields["agent"] = agent
         fields["outcome"] = outcome
         fields["attributes"] = attributes
-        fields["ts"] = at.timestamp()
+        fields["ts"] = _timestamp(at)
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, Any]) -> Interaction:
@@ -382,6 +440,20 @@ class Interaction:
                 (an unparseable or naive timestamp names its key).
             FactTypeError: ``row`` is not a mapping, or a value has the wrong type.
         """
+        if type(row) is dict:  # the fast path: see the module's docstring
+            at = row.get("at")
+            try:
+                if type(at) is not str:
+                    return cls(**row)
+                kwargs = row.copy()
+                kwargs["at"] = _fromisoformat(at)
+                return cls(**kwargs)
+            except (TypeError, ValueError):
+                pass
+        return cls._from_row(row)
+
+    @classmethod
+    def _from_row(cls, row: Mapping[str, Any]) -> Interaction:
         if not isinstance(row, Mapping):
             raise FactTypeError(f"Interaction.from_mapping needs a mapping (got {describe(row)})")
         if not row.keys() <= _INTERACTION_KEYS:
@@ -478,6 +550,8 @@ def _missing(row: Mapping[str, Any], cls: str, required: tuple[str, ...]) -> NoR
 def _parse_date(value: object, where: str) -> dt.date:
     if isinstance(value, dt.datetime):
         raise FactTypeError(f"{where} must be a date, not a datetime (got {describe(value)})")
+    if isinstance(value, dt.date):  # a subclass, such as pendulum's Date
+        return value
     if type(value) is not str:
         raise FactTypeError(
             f"{where} must be an ISO-8601 date string or a date (got {describe(value)})"

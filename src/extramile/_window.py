@@ -31,13 +31,16 @@ def parse_clock(value: Any, *, where: str, allow_24: bool = False) -> int:
             raise InvalidPolicyError(
                 f"{where} must be a local wall-clock time without tzinfo (got {value!r})"
             )
+        if value.microsecond:
+            raise InvalidPolicyError(f"{where} must be whole seconds (got {value!r})")
         return value.hour * 3600 + value.minute * 60 + value.second
     if not isinstance(value, str):
         raise PolicyTypeError(
             f"{where} must be a clock time like '09:00' or a datetime.time (got {describe(value)})"
         )
     parts = value.split(":")
-    if len(parts) in (2, 3) and all(len(p) == 2 and p.isdigit() for p in parts):
+    # isascii: str.isdigit also holds for other scripts' digits and for superscripts.
+    if len(parts) in (2, 3) and all(len(p) == 2 and p.isascii() and p.isdigit() for p in parts):
         hours, minutes = int(parts[0]), int(parts[1])
         seconds = int(parts[2]) if len(parts) == 3 else 0
         total = hours * 3600 + minutes * 60 + seconds

@@ -72,7 +72,7 @@ def describe(value: object) -> str:
     """
     if isinstance(value, str):
         text = repr(value)
-        return text if len(text) <= 80 else text[:77] + "...'"
+        return text if len(text) <= 80 else text[:76] + "...'"
     text = repr(value)
     if len(text) > 80:
         text = text[:77] + "..."

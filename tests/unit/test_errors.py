@@ -1,0 +1,110 @@
+"""The error hierarchy and how errors render what they received."""
+
+from __future__ import annotations
+
+import pytest
+
+from extramile import errors
+from extramile.errors import (
+    ConditionError,
+    ExtramileError,
+    FactsError,
+    FactTypeError,
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyError,
+    PolicyTypeError,
+    describe,
+)
+
+
+class TestHierarchy:
+    @pytest.mark.parametrize(
+        ("error", "family", "builtin"),
+        [
+            (InvalidFactError, FactsError, ValueError),
+            (FactTypeError, FactsError, TypeError),
+            (InvalidPolicyError, PolicyError, ValueError),
+            (PolicyTypeError, PolicyError, TypeError),
+            (ConditionError, PolicyError, RuntimeError),
+        ],
+    )
+    def test_concrete_errors(
+        self, error: type[Exception], family: type[Exception], builtin: type[Exception]
+    ) -> None:
+        """Each concrete error is an ExtramileError, of its family, and of its builtin."""
+        assert (True, True, True) == (
+            issubclass(error, ExtramileError),
+            issubclass(error, family),
+            issubclass(error, builtin),
+        )
+
+    def test_families_do_not_overlap(self) -> None:
+        """A facts error is never a policy error: the split says whose fault it was."""
+        assert (False, False) == (
+            issubclass(FactsError, PolicyError),
+            issubclass(PolicyError, FactsError),
+        )
+
+    def test_families_are_not_builtins(self) -> None:
+        """Only the concrete errors carry a builtin; the families are plain."""
+        assert (False, False) == (
+            issubclass(FactsError, (ValueError, TypeError)),
+            issubclass(PolicyError, (ValueError, TypeError)),
+        )
+
+    def test_everything_exported_is_an_extramile_error(self) -> None:
+        """errors.__all__ lists the whole hierarchy and nothing else."""
+        exported = {getattr(errors, name) for name in errors.__all__}
+
+        assert {
+            ConditionError,
+            ExtramileError,
+            FactTypeError,
+            FactsError,
+            InvalidFactError,
+            InvalidPolicyError,
+            PolicyError,
+            PolicyTypeError,
+        } == exported
+
+    def test_caught_as_the_builtin(self) -> None:
+        """Code that only knows Python's own errors still catches ours."""
+        with pytest.raises(ValueError, match=r"^bad fact$"):
+            raise InvalidFactError("bad fact")
+
+
+class TestDescribe:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("Mars/Olympus", "'Mars/Olympus'"),
+            ("", "''"),
+            (3, "int 3"),
+            (None, "NoneType None"),
+            ([1, "a"], "list [1, 'a']"),
+            (b"x", "bytes b'x'"),
+        ],
+    )
+    def test_short_values(self, value: object, expected: str) -> None:
+        """Strings show as their repr, everything else with its type's name first."""
+        assert expected == describe(value)
+
+    def test_long_strings_are_cut(self) -> None:
+        """A long string is cut to 80 characters and still ends with a quote."""
+        text = describe("x" * 200)
+
+        assert ("'" + "x" * 75 + "...'", 80) == (text, len(text))
+
+    def test_long_values_are_cut(self) -> None:
+        """A long repr is cut to 80 characters after the type's name."""
+        text = describe(list(range(100)))
+
+        assert ("list [0, 1, 2, ", 80 + len("list ")) == (text[:15], len(text))
+        assert text.endswith("...")
+
+    def test_a_string_of_exactly_the_limit_is_whole(self) -> None:
+        """A string whose repr is exactly 80 characters is shown whole."""
+        value = "y" * 78
+
+        assert repr(value) == describe(value)
