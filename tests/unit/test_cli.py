@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from extramile import cli
 from extramile._sample import CUSTOMERS, INTERACTIONS
 from extramile.cli import main
 
@@ -223,6 +224,39 @@ class TestPlanErrors:
     def test_bad_horizon(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
         """A horizon that is not a duration is a usage error."""
         _fails(capsys, _plan(*book, "--horizon", "a week"), "7d")
+
+
+class TestProgress:
+    def test_progress_on_a_terminal_only_past_the_threshold(
+        self, book: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Progress goes to the given stream every PROGRESS_EVERY customers, then a total."""
+        monkeypatch.setattr(cli, "PROGRESS_EVERY", 5)
+        progress = io.StringIO()
+        pairs = list(cli.Book(str(book[0]), str(book[1]), progress=progress))
+        assert 12 == len(pairs)
+        expected = (
+            "\rplanning: 5 customers read\rplanning: 10 customers read"
+            "\rplanning: 12 customers read\n"
+        )
+        assert expected == progress.getvalue()
+
+    def test_no_progress_when_stderr_is_not_a_terminal(
+        self,
+        book: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """A redirected stderr stays clean however large the book."""
+        monkeypatch.setattr(cli, "PROGRESS_EVERY", 1)
+        assert 0 == main(_plan(*book, "--format", "csv"))
+        assert "" == capsys.readouterr().err
+
+    def test_explain_is_refused_with_csv(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """CSV has no place for an explanation: a usage error, not a silent drop."""
+        _fails(capsys, _plan(*book, "--format", "csv", "--explain", "c-01"), "--explain")
 
 
 class TestDemo:
