@@ -10,8 +10,8 @@ monotone function "the earliest allowed instant at or after t":
   timezone the policy serves: fail closed), skipped during the hour after the customer's
   own inbound contact, since a callback is not unsolicited;
 * staff hours and holidays, unless the rule is extra-mile;
-* the contact caps (a rolling count of outbound attempts, a minimum gap), unless the rule
-  is essential.
+* the contact caps (a rolling count of outbound attempts, each counting until it is
+  ``per`` local days old; a minimum gap), unless the rule is essential.
 
 Placement applies them in turn until none moves the instant any more (a fixed point, so
 the result satisfies all of them at once), and records each move.  Do-not-call is
@@ -34,8 +34,17 @@ from typing import Final
 import attrs
 import pendulum
 
-from extramile._model import Customer, Direction, Interaction
-from extramile._time import SEARCH_DAYS, Elapsed, Local, Schedule, add_local_days, wall_to_ts
+from extramile._model import Channel, Customer, Direction, Interaction
+from extramile._time import (
+    DAY,
+    SEARCH_DAYS,
+    Elapsed,
+    Local,
+    Schedule,
+    add_local_days,
+    next_in_windows,
+    open_run_end,
+)
 from extramile._tz import UTC, from_ts, zone
 from extramile._window import Window, format_clock
 from extramile.errors import (
@@ -179,7 +188,7 @@ class Contact:
         served_timezones: Sequence[str],
         schedule: Schedule,
     ) -> Contact:
-        """Collect attempts and the latest inbound contact up to ``now_ts``."""
+        """Collect attempts and the customer's latest own contact up to ``now_ts``."""
         attempts: list[float] = []
         last_inbound: float | None = None
         for item in history:
@@ -189,7 +198,9 @@ class Contact:
             if item.direction is Direction.OUTBOUND:
                 if item.kind == CALL:
                     attempts.append(ts)
-            elif last_inbound is None or ts > last_inbound:
+            elif item.channel is not Channel.SYSTEM and (last_inbound is None or ts > last_inbound):
+                # only the customer's own contact opens a callback hour: an event a system
+                # logged (a charge, a price change) is inbound by default but is not one
                 last_inbound = ts
         attempts.sort()
         return cls.build(
@@ -236,21 +247,18 @@ def _window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
     clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
     if window.start <= clock < window.end:
         return ts
-    day = local.date()
-    if clock >= window.end:
-        day += dt.timedelta(days=1)
-    start = wall_to_ts(day, window.start, tz)
-    if start < ts:  # a repeated (fall-back) hour: take the later pass
-        start = wall_to_ts(day, window.start, tz, fold=1)
-        if start < ts:
-            start = wall_to_ts(day + dt.timedelta(days=1), window.start, tz)
-    return start
+    # Across a daylight-saving change the window may open at the change itself, or twice
+    # in one day; the shared search handles both.  A daily window always has an instant
+    # within a few days (even Apia's skipped day is one day).
+    days = (window,)
+    found = next_in_windows(ts, tz, lambda _day: days, ts + 7 * DAY)
+    return found if found is not None else ts + 7 * DAY  # pragma: no cover
 
 
 def window_end(ts: float, window: Window, tz: dt.tzinfo) -> float:
-    """When the calling window that is open at ``ts`` closes."""
-    local = dt.datetime.fromtimestamp(ts, tz)
-    return wall_to_ts(local.date(), window.end, tz)
+    """When the calling window that is open at ``ts`` closes (``ts`` if it is closed)."""
+    days = (window,)
+    return open_run_end(ts, tz, lambda _day: days, ts + 2 * DAY)
 
 
 def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
@@ -261,15 +269,19 @@ def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
 
 
 def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
-    upto = bisect.bisect_right(attempts, ts)
-    if upto < caps.max_attempts:
-        return ts
-    window_start = add_local_days(ts, -caps.per.days, tz)
-    first = bisect.bisect_right(attempts, window_start)
-    excess = upto - first - caps.max_attempts + 1
-    if excess > 0:
-        ts = max(ts, add_local_days(attempts[first + excess - 1], caps.per.days, tz))
-    return ts
+    # An attempt counts until it is ``per`` local days old.  That moment never comes
+    # earlier for a later attempt, so the attempts still counting are the latest ones,
+    # and the cap holds while the ``max_attempts``-th latest has aged out.
+    limit = caps.max_attempts
+    days = caps.per.days
+    while True:
+        upto = bisect.bisect_right(attempts, ts)
+        if upto < limit:
+            return ts
+        frees = add_local_days(attempts[upto - limit], days, tz)
+        if frees <= ts:
+            return ts
+        ts = frees
 
 
 # An adjustment as recorded on the hot path: (constraint, from, to, detail).
@@ -370,8 +382,12 @@ def render_move(
             f" and calls are at least {caps.min_gap} apart"
         )
     else:
-        start = add_local_days(before, -caps.per.days, contact.cap_zone)
-        count = sum(1 for a in contact.attempts if start < a <= before)
+        days, cap_zone = caps.per.days, contact.cap_zone
+        count = sum(
+            1
+            for a in contact.attempts
+            if a <= before and add_local_days(a, days, cap_zone) > before
+        )
         reason = (
             f"cap: {count} calls in the {caps.per} before"
             f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
@@ -406,7 +422,7 @@ def place(
         now: the present; interactions after it are ignored.
         customer: who is called (timezone, calling hours, do-not-call).
         history: the customer's interactions (outbound calls count against caps, the
-            latest inbound contact opens a callback hour).
+            latest inbound contact on any channel but ``system`` opens a callback hour).
         schedule: staff business hours, ignored for ``extra_mile`` calls.
         calling_window: the default daily window, in the customer's timezone.
         served_timezones: the zones whose windows must all be open when the customer's

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -242,6 +242,130 @@ def local_day_start(day: dt.date, tz: dt.tzinfo) -> float:
 
 
 # ---------------------------------------------------------------------------------------
+# Searching daily windows across offset changes
+#
+# Whether a window is open at an instant is decided by its local wall-clock reading (its
+# date and time of day), so the open instants are those whose wall clock falls in a
+# window.  Between two changes of the UTC offset the wall clock runs in step with POSIX
+# seconds, and a window maps to instants by subtracting the offset; at a change it jumps
+# (forward over a gap, back over a repeated hour).  The searches below therefore walk
+# pieces of constant offset and find an offset change by bisection.  They assume what the
+# tz database holds: offset changes fall on whole seconds and lie more than five days
+# apart (the closest pair from 1990 to 2060 is 6 days 23 hours apart).  Mapping a
+# window's start through ``wall_to_ts`` instead would miss the second pass of a repeated
+# hour, and open too late (or outside the window) when the start lies inside a gap.
+# ---------------------------------------------------------------------------------------
+
+WindowsOf = Callable[[dt.date], Sequence[Window]]
+"""A day's windows, sorted by start (none on a holiday)."""
+
+_EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
+
+
+def _offset(ts: float, tz: dt.tzinfo) -> dt.timedelta | None:
+    return dt.datetime.fromtimestamp(ts, tz).utcoffset()
+
+
+def _shift(offset: dt.timedelta | None) -> int:
+    """Whole seconds of a UTC offset (an aware local datetime always has one)."""
+    return 0 if offset is None else offset.days * DAY + offset.seconds
+
+
+def _offset_change(lo: float, hi: float, tz: dt.tzinfo) -> float:
+    """The instant in ``(lo, hi]`` at which the offset of ``tz`` stops being that at ``lo``.
+
+    The caller has seen the offsets at ``lo`` and ``hi`` differ.
+    """
+    before = _offset(lo, tz)
+    while hi - lo > 1:
+        mid = (lo + hi) / 2
+        if _offset(mid, tz) == before:
+            lo = mid
+        else:
+            hi = mid
+    # the change falls on a whole second, the only one in (lo, hi]
+    return float(math.floor(hi))
+
+
+def _wall(day: dt.date) -> int:
+    """Naive wall-clock seconds of ``day``'s midnight, counted from 1970-01-01."""
+    return (day.toordinal() - _EPOCH_ORDINAL) * DAY
+
+
+def next_in_windows(
+    ts: float, tz: dt.tzinfo, windows_of: WindowsOf, horizon: float
+) -> float | None:
+    """The first instant at or after ``ts`` whose wall clock in ``tz`` lies in a window.
+
+    None when there is none before ``horizon``.
+    """
+    t = ts
+    while t < horizon:
+        local = dt.datetime.fromtimestamp(t, tz)
+        day = local.date()
+        clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        for w in windows_of(day):
+            if w.start <= clock < w.end:
+                return t
+        offset = local.utcoffset()
+        opening = _first_opening(day, _wall(day) + clock, windows_of)
+        # while the offset holds, wall clock and POSIX seconds differ by it
+        later = float(
+            (_wall(day) + _LOOK_AHEAD * DAY if opening is None else opening) - _shift(offset)
+        )
+        if _offset(later, tz) != offset:
+            # the clocks change first: look again from the change
+            t = _offset_change(t, later, tz)
+        elif opening is None:
+            t = later
+        else:
+            return max(later, t) if later < horizon else None
+    return None
+
+
+_LOOK_AHEAD: Final = 5
+"""Dates one look-ahead covers.  It spans at most five days, and offset changes lie further
+apart, so there is at most one change within it: equal offsets at both ends mean none."""
+
+
+def _first_opening(day: dt.date, wall: float, windows_of: WindowsOf) -> int | None:
+    """Wall seconds of the first window start after ``wall``, within the look-ahead."""
+    base = _wall(day)
+    for later in range(_LOOK_AHEAD):
+        for w in windows_of(day + dt.timedelta(days=later) if later else day):
+            if base + w.end > wall:
+                return base + w.start
+        base += DAY
+    return None
+
+
+def open_run_end(ts: float, tz: dt.tzinfo, windows_of: WindowsOf, limit: float) -> float:
+    """When the open run containing ``ts`` ends (``ts`` if closed), or some instant past
+    ``limit`` if it runs that long.
+
+    Adjacent windows, and a window ending at 24:00 followed by one starting at 00:00, form
+    one run; so does a window the clocks jump within.
+    """
+    t = ts
+    local = dt.datetime.fromtimestamp(t, tz)
+    while t < limit:
+        day = local.date()
+        clock = _seconds_of_day(local)
+        current = next((w for w in windows_of(day) if w.start <= clock < w.end), None)
+        if current is None:
+            return t
+        offset = local.utcoffset()
+        end = float(_wall(day) + current.end - _shift(offset))
+        local = dt.datetime.fromtimestamp(end, tz)
+        if local.utcoffset() != offset:
+            # the clocks change before the window ends: look again from the change
+            end = _offset_change(t, end, tz)
+            local = dt.datetime.fromtimestamp(end, tz)
+        t = end
+    return t
+
+
+# ---------------------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------------------
 
@@ -347,6 +471,7 @@ def _check_holidays(value: object) -> Container[dt.date] | None:
 
 
 _NOT_CACHED: Final = object()
+_ALL_DAY: Final = (Window(0, DAY),)
 
 
 @attrs.frozen(kw_only=True)
@@ -451,62 +576,44 @@ class Schedule:
             InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
         """
         tz = zone(self.timezone)
-        local = dt.datetime.fromtimestamp(ts, tz)
-        today = local.date()
-        now = _seconds_of_day(local)
-        for offset in range(SEARCH_DAYS):
-            day = today + dt.timedelta(days=offset)
-            for window in self._open_windows(day):
-                if offset == 0 and now >= window.end:
-                    continue
-                if offset == 0 and now >= window.start:
-                    return ts
-                start = wall_to_ts(day, window.start, tz)
-                if start < ts:  # the second pass of a repeated (fall-back) hour
-                    start = wall_to_ts(day, window.start, tz, fold=1)
-                    if start < ts:
-                        continue
-                return start
-        raise InvalidPolicyError(
-            f"Schedule in {self.timezone} has no opening within {SEARCH_DAYS} days of"
-            f" {from_ts(ts, tz).isoformat()}; are all days holidays?"
-        )
+        found = next_in_windows(ts, tz, self._open_windows, ts + SEARCH_DAYS * DAY)
+        if found is None:
+            raise InvalidPolicyError(
+                f"Schedule in {self.timezone} has no opening within {SEARCH_DAYS} days of"
+                f" {from_ts(ts, tz).isoformat()}; are all days holidays?"
+            )
+        return found
 
     def open_until_ts(self, ts: float) -> float:
         """When the open run containing ``ts`` ends (``ts`` itself if closed then).
 
         Adjacent windows, and a window ending at 24:00 followed by one starting at 00:00,
-        form one run.
+        form one run.  A run longer than ten years is reported as ending ten years on.
         """
-        tz = zone(self.timezone)
-        end = ts
-        for _ in range(SEARCH_DAYS * 4):
-            local = dt.datetime.fromtimestamp(end, tz)
-            now = _seconds_of_day(local)
-            current = next(
-                (w for w in self._open_windows(local.date()) if w.start <= now < w.end), None
-            )
-            if current is None:
-                return end
-            end = wall_to_ts(local.date(), current.end, tz)
-        return end  # pragma: no cover - an open run longer than the search horizon
+        horizon = ts + SEARCH_DAYS * DAY
+        if self.holidays is None and all(day == _ALL_DAY for day in self.hours):
+            return horizon if self.is_open_ts(ts) else ts
+        return min(open_run_end(ts, zone(self.timezone), self._open_windows, horizon), horizon)
 
     def add_ts(self, ts: float, duration: Business) -> float:
-        """``ts`` plus a business duration, on POSIX seconds."""
+        """``ts`` plus a business duration, on POSIX seconds.
+
+        Raises:
+            InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
+        """
         tz = zone(self.timezone)
         t = self.next_open_ts(ts)
         for _ in range(duration.days):
             local = dt.datetime.fromtimestamp(t, tz)
             day = local.date()
-            clock = _seconds_of_day(local)
             for offset in range(1, SEARCH_DAYS):
                 candidate = day + dt.timedelta(days=offset)
                 if self._open_windows(candidate):
                     break
-            t = self.next_open_ts(wall_to_ts(candidate, clock, tz))
+            t = self.next_open_ts(wall_to_ts(candidate, _seconds_of_day(local), tz))
         remaining = duration.seconds
         while remaining > 0:
-            end = self.open_until_ts(t)
+            end = open_run_end(t, tz, self._open_windows, t + remaining)
             if t + remaining <= end:
                 return t + remaining
             remaining -= end - t
@@ -514,15 +621,14 @@ class Schedule:
         return t
 
     def between_ts(self, start: float, end: float) -> float:
-        """Open seconds in ``[start, end)``."""
+        """Open seconds in ``[start, end)`` (zero if ``end`` is not after ``start``)."""
+        tz = zone(self.timezone)
         total = 0.0
-        t = self.next_open_ts(start) if start < end else end
-        while t < end:
-            until = self.open_until_ts(t)
+        t = next_in_windows(start, tz, self._open_windows, end) if start < end else None
+        while t is not None and t < end:
+            until = open_run_end(t, tz, self._open_windows, end)
             total += min(until, end) - t
-            if until >= end:
-                break
-            t = self.next_open_ts(until)
+            t = next_in_windows(until, tz, self._open_windows, end) if until < end else None
         return total
 
     def describe_closed(self, ts: float) -> str:

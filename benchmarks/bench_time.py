@@ -1,0 +1,209 @@
+"""Cost of call placement and business-time arithmetic, the engine's time hot path.
+
+Run from the checkout, with the package installed::
+
+    python benchmarks/bench_time.py               # 15 runs of 20,000 calls per case
+    python benchmarks/bench_time.py --runs 31 --number 50000 --cpu 0
+
+The process pins itself to one core (``os.sched_setaffinity``, where the system has it).
+Every run times each case once, in turn, so that a slow moment of a shared machine falls on
+all cases alike; the table gives the median and the fastest run per call, in microseconds.
+
+Cases:
+
+* placement when the due time is already allowed -- the engine's fast path,
+  ``_placement.place_ts`` on a prepared ``Contact`` (target: at most 5 us), and the public
+  ``place()`` that validates, collects history and builds pendulum results around it;
+* two business hours added across the Christmas weekend in New York with
+  ``holidays.US()`` (2026-12-24T21:00Z -> 2026-12-28T15:00Z), ``Schedule.add_ts`` on POSIX
+  seconds (target: at most 50 us) and the public ``Schedule.add``;
+* the next staff opening from a Friday evening, and the business time between two instants.
+
+Machines differ, so a reference operation is timed beside the library --
+``datetime.fromtimestamp(ts, tz)``, the conversion every local-time check makes -- and each
+median is also given as a multiple of it.  Compare those ratios across machines.  The
+schedule's holiday look-ups are memoised per date, so these are warm figures, as in an
+engine that evaluates many customers against one policy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import timeit
+from collections.abc import Callable
+
+import holidays
+import pendulum
+
+from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
+from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, place_ts
+
+NEW_YORK = "America/New_York"
+NY_ZONE = pendulum.timezone(NEW_YORK)
+SCHEDULE = Schedule(
+    timezone=NEW_YORK,
+    hours={"mon-fri": "09:00-17:00"},
+    holidays=holidays.country_holidays("US"),
+)
+CAPS = ContactCaps()
+CUSTOMER = Customer(id="c-4411", timezone=NEW_YORK)
+
+# A Tuesday 11:00 EDT call: inside the calling window and staff hours, two earlier calls
+# within the cap period but outside the minimum gap.  Nothing moves it.
+DUE = pendulum.datetime(2026, 6, 9, 15, tz="UTC")
+NOW = DUE
+HISTORY = [
+    Interaction(
+        id=f"i-{n}",
+        customer_id=CUSTOMER.id,
+        kind="call",
+        at=DUE.subtract(days=days),
+        direction="outbound",
+        channel="phone",
+    )
+    for n, days in enumerate((5, 3))
+]
+CONTACT = Contact.of(
+    CUSTOMER,
+    HISTORY,
+    now_ts=NOW.timestamp(),
+    calling_window=DEFAULT_CALLING_WINDOW,
+    served_timezones=(),
+    schedule=SCHEDULE,
+)
+DUE_TS = DUE.timestamp()
+
+CHRISTMAS_EVE = pendulum.datetime(2026, 12, 24, 21, tz="UTC")  # Thu 16:00 EST
+CHRISTMAS_EVE_TS = CHRISTMAS_EVE.timestamp()
+AFTER_CHRISTMAS_TS = pendulum.datetime(2026, 12, 28, 15, tz="UTC").timestamp()
+TWO_HOURS = Business(hours=2)
+FRIDAY_EVENING_TS = pendulum.datetime(2026, 6, 12, 23, tz="UTC").timestamp()  # 19:00 EDT
+
+
+def _place_fast() -> float | None:
+    return place_ts(
+        CONTACT, DUE_TS, schedule=SCHEDULE, caps=CAPS, extra_mile=False, essential=False, moves=None
+    )
+
+
+def _place_public() -> object:
+    return place(
+        due=DUE,
+        deadline=DUE.add(hours=1),
+        now=NOW,
+        customer=CUSTOMER,
+        history=HISTORY,
+        schedule=SCHEDULE,
+    )
+
+
+# (label, function, target in microseconds or None); each is timed as the loop ``f()``.
+CASES: list[tuple[str, Callable[[], object], float | None]] = [
+    ("place_ts, due already allowed (fast path)", _place_fast, 5.0),
+    ("place(), due already allowed (public)", _place_public, None),
+    (
+        "Schedule.add_ts, 2 business hours over Christmas",
+        lambda: SCHEDULE.add_ts(CHRISTMAS_EVE_TS, TWO_HOURS),
+        50.0,
+    ),
+    (
+        "Schedule.add, the same with datetimes",
+        lambda: SCHEDULE.add(CHRISTMAS_EVE, TWO_HOURS),
+        None,
+    ),
+    (
+        "Schedule.next_open_ts from Friday evening",
+        lambda: SCHEDULE.next_open_ts(FRIDAY_EVENING_TS),
+        None,
+    ),
+    (
+        "Schedule.between_ts over Christmas",
+        lambda: SCHEDULE.between_ts(CHRISTMAS_EVE_TS, AFTER_CHRISTMAS_TS),
+        None,
+    ),
+    (
+        "reference: datetime.fromtimestamp(ts, tz)",
+        lambda: dt.datetime.fromtimestamp(DUE_TS, NY_ZONE),
+        None,
+    ),
+]
+BASE = CASES[-1][0]
+
+
+def _check() -> None:
+    # A benchmark of something that fails, or that is not what it claims, measures nothing.
+    if _place_fast() != DUE_TS:
+        raise SystemExit("place_ts: the call was moved, so this is not the fast path")
+    placed = _place_public()
+    if not isinstance(placed, Placement) or placed.due_at != DUE or placed.adjustments:
+        raise SystemExit(f"place(): expected the call left at {DUE}, got {placed!r}")
+    if SCHEDULE.add_ts(CHRISTMAS_EVE_TS, TWO_HOURS) != AFTER_CHRISTMAS_TS:
+        raise SystemExit("add_ts: expected 2026-12-28T15:00Z (Christmas skipped)")
+    if SCHEDULE.between_ts(CHRISTMAS_EVE_TS, AFTER_CHRISTMAS_TS) != TWO_HOURS.seconds:
+        raise SystemExit("between_ts: expected two business hours over Christmas")
+
+
+def _pin(cpu: int | None) -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no os.sched_setaffinity here)"
+    allowed = sorted(os.sched_getaffinity(0))
+    chosen = allowed[-1] if cpu is None else cpu
+    os.sched_setaffinity(0, {chosen})
+    return f"pinned to core {chosen}"
+
+
+def run(runs: int, number: int) -> dict[str, list[float]]:
+    """Per-call microseconds of every case, ``runs`` times each, interleaved."""
+    _check()
+    timers = [(label, timeit.Timer("f()", globals={"f": function})) for label, function, _ in CASES]
+    for _, timer in timers:  # warm caches (zones, holiday memo) and the interpreter
+        timer.timeit(number // 10 or 1)
+    results: dict[str, list[float]] = {label: [] for label, _ in timers}
+    for _ in range(runs):
+        for label, timer in timers:
+            results[label].append(timer.timeit(number) / number * 1e6)
+    return results
+
+
+def report(results: dict[str, list[float]], header: str) -> str:
+    """The results as a table: median, fastest run, ratio to the reference, target."""
+    base = statistics.median(results[BASE])
+    targets = {label: target for label, _, target in CASES}
+    width = max(map(len, results))
+    lines = [header, f"{'case':<{width}}  median us    min us   x reference   target"]
+    for label, times in results.items():
+        median = statistics.median(times)
+        target = targets[label]
+        verdict = ""
+        if target is not None:
+            verdict = f"<= {target:g} us {'met' if median <= target else 'MISSED'}"
+        lines.append(
+            f"{label:<{width}}  {median:9.3f} {min(times):9.3f}   {median / base:11.1f}   {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per case (15)")
+    parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
+    parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
+    args = parser.parse_args(argv)
+    pinned = _pin(args.cpu)
+    header = (
+        f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
+        f" {args.runs} runs x {args.number} calls; load average"
+        f" {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print(report(run(args.runs, args.number), header))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,448 @@
+"""Invariants of ``extramile._placement``: a placed call obeys every rule it is subject to.
+
+Each example draws a customer (any timezone, or none), a calling window, the zones a
+policy serves, a staff schedule, contact caps, a history of calls and contacts, and a
+call's due time, deadline and ``now``.  The checks read the drawn data directly, not the
+library's own predicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import zoneinfo
+from collections.abc import Sequence
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extramile import (
+    ContactCaps,
+    Customer,
+    Elapsed,
+    Interaction,
+    Local,
+    Placement,
+    Schedule,
+    Suppression,
+    Window,
+    place,
+)
+from extramile._placement import CALLBACK_GRACE, DEFAULT_CALLING_WINDOW, Contact, place_ts
+from extramile._tz import known_zone
+
+QUARTER = 900
+HOUR = 3600
+DAY = 86_400
+FIRST = int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+LAST = int(dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+
+
+def civil(key: str) -> bool:
+    """Whether ``key`` names a civil timezone extramile knows.
+
+    The ``right/`` copies of the database count leap seconds into their offsets: their
+    clocks are not civil time.
+    """
+    return known_zone(key) and not key.startswith("right/")
+
+
+zone_names = st.sampled_from(sorted(zoneinfo.available_timezones())).filter(civil)
+"""Every civil timezone name (the list is read once: reading it walks the disk)."""
+
+instants = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),
+    max_value=dt.datetime(2040, 1, 1),
+    timezones=st.timezones(),
+).map(lambda moment: moment.replace(microsecond=0))
+"""Whole-second instants from 2000 to 2040 written in any timezone; Hypothesis steers
+some of them to that zone's offset changes."""
+
+
+def zone_of(draw: st.DrawFn, moment: dt.datetime) -> str:
+    """The zone ``moment`` is written in, or (half the time, or if not civil) any zone."""
+    key = getattr(moment.tzinfo, "key", None)
+    if isinstance(key, str) and civil(key) and draw(st.booleans()):
+        return key
+    return draw(zone_names)
+
+
+@functools.cache
+def offset_changes(zone: str) -> tuple[int, ...]:
+    """The POSIX seconds at which ``zone`` changes its UTC offset, from 2000 to 2040.
+
+    Scanned six days at a time (changes lie further apart) and bisected to the second.
+    """
+    tz = zoneinfo.ZoneInfo(zone)
+
+    def offset(ts: int) -> dt.timedelta | None:
+        return dt.datetime.fromtimestamp(ts, tz).utcoffset()
+
+    found = []
+    t, before = FIRST, offset(FIRST)
+    while t < LAST:
+        step = t + 6 * DAY
+        after = offset(step)
+        if after != before:
+            lo, hi = t, step
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if offset(mid) == before else (lo, mid)
+            found.append(hi)
+        t, before = step, after
+    return tuple(found)
+
+
+def near_change(
+    draw: st.DrawFn, moment: dt.datetime, zone: str
+) -> tuple[dt.datetime, int | None, int | None]:
+    """Half the time, ``moment`` moved to a few days before one of ``zone``'s offset changes.
+
+    Returns the instant (still written in ``moment``'s timezone), the quarter hour of the
+    wall clock just before the change, around which windows are then drawn, and the change.
+    """
+    changes = offset_changes(zone)
+    if not changes or not draw(st.booleans()):
+        return moment, None, None
+    change = draw(st.sampled_from(changes))
+    start = change + draw(st.integers(-3 * DAY, 6 * HOUR))
+    before = dt.datetime.fromtimestamp(change - 1, zoneinfo.ZoneInfo(zone))
+    return (
+        dt.datetime.fromtimestamp(start, moment.tzinfo),
+        (before.hour * HOUR + before.minute * 60 + before.second + 1) // QUARTER,
+        change,
+    )
+
+
+def _windows(marks: list[int]) -> tuple[tuple[int, int], ...]:
+    ordered = sorted(marks)[: len(marks) // 2 * 2]
+    return tuple(
+        (ordered[i] * QUARTER, ordered[i + 1] * QUARTER) for i in range(0, len(ordered), 2)
+    )
+
+
+def marks_around(centre: int | None) -> st.SearchStrategy[int]:
+    """Quarter hours of the day, often within a couple of hours of ``centre``."""
+    marks = st.integers(0, 96)
+    if centre is not None:
+        marks |= st.integers(max(0, centre - 8), min(96, centre + 8))
+    return marks
+
+
+def days_around(centre: int | None) -> st.SearchStrategy[tuple[tuple[int, int], ...]]:
+    """A day's windows: none, one or two, on the quarter-hour grid, up to 24:00."""
+    return st.lists(marks_around(centre), max_size=4, unique=True).map(_windows)
+
+
+def calling_windows_around(centre: int | None) -> st.SearchStrategy[Window]:
+    """The default calling window, or one drawn on the quarter-hour grid."""
+    drawn = st.lists(marks_around(centre), min_size=2, max_size=2, unique=True).map(
+        lambda ends: Window(min(ends) * QUARTER, max(ends) * QUARTER)
+    )
+    return st.just(DEFAULT_CALLING_WINDOW) | drawn
+
+
+def local_clock(ts: float, zone: str) -> float:
+    """Seconds since local midnight at ``ts`` in ``zone``."""
+    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+
+
+def local_days_later(ts: float, count: int, zone: str) -> float:
+    """``ts`` moved ``count`` calendar days in ``zone``, first occurrence, gaps forward."""
+    tz = zoneinfo.ZoneInfo(zone)
+    local = dt.datetime.fromtimestamp(ts, tz).replace(tzinfo=None)
+    return (local + dt.timedelta(days=count)).replace(tzinfo=tz, fold=0).timestamp()
+
+
+@attrs.frozen
+class Case:
+    """One drawn placement problem."""
+
+    customer: Customer
+    window: Window
+    served: tuple[str, ...]
+    staff_zone: str
+    week: tuple[tuple[tuple[int, int], ...], ...]
+    holidays: frozenset[dt.date] | None
+    caps: ContactCaps
+    history: tuple[Interaction, ...]
+    now: dt.datetime
+    due: dt.datetime
+    deadline: dt.datetime
+    extra_mile: bool
+    essential: bool
+
+    def schedule(self) -> Schedule:
+        """The staff schedule."""
+        return Schedule(
+            timezone=self.staff_zone,
+            hours=[[Window(start, end) for start, end in day] for day in self.week],
+            holidays=self.holidays,
+        )
+
+    def place(
+        self, *, now: dt.datetime | None = None, due: dt.datetime | None = None
+    ) -> Placement | Suppression:
+        """Place the call (optionally with ``now`` and ``due`` written another way)."""
+        return place(
+            due=due or self.due,
+            deadline=self.deadline,
+            now=now or self.now,
+            customer=self.customer,
+            history=self.history,
+            schedule=self.schedule(),
+            calling_window=self.window,
+            served_timezones=self.served,
+            caps=self.caps,
+            extra_mile=self.extra_mile,
+            essential=self.essential,
+        )
+
+    def staff_open(self, ts: float) -> bool:
+        """Whether staff are open at ``ts``, read from the drawn week and holidays."""
+        local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.staff_zone))
+        if self.holidays is not None and local.date() in self.holidays:
+            return False
+        clock = local_clock(ts, self.staff_zone)
+        return any(start <= clock < end for start, end in self.week[local.weekday()])
+
+    def past(self) -> list[Interaction]:
+        """What had happened by ``now``."""
+        return [item for item in self.history if item.at <= self.now]
+
+    def attempts(self) -> list[float]:
+        """Outbound calls by ``now``, oldest first."""
+        return sorted(
+            item.at.timestamp()
+            for item in self.past()
+            if item.direction.value == "outbound" and item.kind == "call"
+        )
+
+    def last_inbound(self) -> float | None:
+        """The customer's latest own contact by ``now`` (system events are not theirs)."""
+        inbound = [
+            item.at.timestamp()
+            for item in self.past()
+            if item.direction.value == "inbound" and item.channel.value != "system"
+        ]
+        return max(inbound, default=None)
+
+    def zones(self) -> Sequence[str]:
+        """Where the calling window must be open."""
+        return (self.customer.timezone,) if self.customer.timezone else self.served
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """A random placement problem, with history in the ten days before ``now``."""
+    now = draw(instants)
+    known = draw(st.booleans())
+    customer_zone = zone_of(draw, now)
+    staff_zone = zone_of(draw, now)
+    served: tuple[str, ...] = ()
+    if not known:
+        count = draw(st.sampled_from([0, 1, 1, 2, 2, 3]))
+        served = tuple(draw(st.lists(zone_names, min_size=count, max_size=count, unique=True)))
+    pivot = customer_zone if known else (served or (staff_zone,))[0]
+    now, centre, change = near_change(draw, now, pivot)
+    customer = Customer(
+        id="c-1",
+        timezone=customer_zone if known else None,
+        do_not_call=draw(st.integers(0, 7)) == 0,
+        calling_hours=draw(st.none() | calling_windows_around(centre)),
+    )
+    week = draw(st.tuples(*[days_around(centre)] * 7).filter(any))
+    holidays = None
+    if draw(st.booleans()):
+        first = now.astimezone(dt.timezone.utc).date()
+        offsets = draw(st.sets(st.integers(-2, 20), max_size=8))
+        holidays = frozenset(first + dt.timedelta(days=k) for k in offsets)
+    caps = ContactCaps(
+        max_attempts=draw(st.integers(1, 4)),
+        per=Local(days=draw(st.integers(1, 7))),
+        min_gap=Elapsed(seconds=draw(st.integers(0, 30)) * HOUR),
+    )
+    # seconds from now, up to ten days back (a few lie in the future), often near the change
+    when = st.integers(-10 * DAY, HOUR)
+    if change is not None:
+        back = int(change - now.timestamp())
+        latest = min(back + 2 * HOUR, HOUR)
+        when |= st.integers(min(back - 2 * HOUR, latest), latest)
+    events = draw(
+        st.lists(
+            st.tuples(
+                when,
+                st.sampled_from(["inbound", "outbound"]),
+                st.sampled_from(["call", "call", "email"]),
+                st.sampled_from(["phone", "phone", "email", "system"]),
+            ),
+            max_size=8,
+        )
+    )
+    history = tuple(
+        Interaction(
+            id=f"i-{n}",
+            customer_id="c-1",
+            kind=kind,
+            at=now + dt.timedelta(seconds=offset),
+            direction=direction,
+            channel=channel,
+        )
+        for n, (offset, direction, kind, channel) in enumerate(events)
+    )
+    due = now + dt.timedelta(seconds=draw(st.integers(-3 * DAY, 3 * DAY)))
+    deadline = due + dt.timedelta(seconds=draw(st.integers(0, 2 * DAY)))
+    return Case(
+        customer=customer,
+        window=draw(calling_windows_around(centre)),
+        served=served,
+        staff_zone=staff_zone,
+        week=week,
+        holidays=holidays,
+        caps=caps,
+        history=history,
+        now=now,
+        due=due,
+        deadline=deadline,
+        extra_mile=draw(st.booleans()),
+        essential=draw(st.booleans()),
+    )
+
+
+def broken_rules(case: Case, placed: Placement) -> list[str]:
+    """Every constraint the placed call breaks, checked against the drawn data."""
+    at = placed.due_at.timestamp()
+    broken = []
+    if at < case.now.timestamp():
+        broken.append("before now")
+    if at < case.due.timestamp():
+        broken.append("before due")
+    inbound = case.last_inbound()
+    callback = inbound is not None and inbound <= at <= inbound + CALLBACK_GRACE
+    window = case.customer.calling_hours or case.window
+    if not callback:
+        broken.extend(
+            f"window closed in {zone}"
+            for zone in case.zones()
+            if not window.start <= local_clock(at, zone) < window.end
+        )
+    if not case.extra_mile and not case.staff_open(at):
+        broken.append("staff closed")
+    if not case.essential:
+        attempts = [a for a in case.attempts() if a <= at]
+        if attempts and at - attempts[-1] < case.caps.min_gap.seconds:
+            broken.append("gap")
+        cap_zone = case.customer.timezone or case.staff_zone
+        counting = [a for a in attempts if local_days_later(a, case.caps.per.days, cap_zone) > at]
+        if len(counting) >= case.caps.max_attempts:
+            broken.append("cap")
+    return broken
+
+
+class TestPlacedCallsObeyTheRules:
+    """Wherever a call lands, it may land there."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_a_placed_call_breaks_no_rule(self, case: Case) -> None:
+        """Window (or callback hour), staff hours, gap and cap hold; never before now or due."""
+        result = case.place()
+        if isinstance(result, Placement):
+            assert [] == broken_rules(case, result)
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_suppressions_say_why(self, case: Case) -> None:
+        """Do-not-call and an unknown zone with none served suppress; nothing else must."""
+        result = case.place()
+        if case.customer.do_not_call:
+            expected = "do-not-call"
+        elif not case.zones():
+            expected = "unknown-timezone"
+        elif isinstance(result, Suppression):
+            # no common window: only possible when two clocks must agree
+            many_clocks = len(case.zones()) > 1 or not case.extra_mile
+            expected = "no-common-window" if many_clocks else "a placement"
+        else:
+            expected = "a placement"
+        actual = result.constraint if isinstance(result, Suppression) else "a placement"
+        assert expected == actual
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_the_deadline_keeps_its_slack(self, case: Case) -> None:
+        """A call due after ``now`` keeps its deadline, or its slack once pushed past it."""
+        result = case.place()
+        if isinstance(result, Placement) and case.due >= case.now:
+            at = result.due_at.timestamp()
+            due, deadline = case.due.timestamp(), case.deadline.timestamp()
+            expected = deadline if at <= deadline else at + (deadline - due)
+            assert expected == result.deadline.timestamp()
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_every_move_goes_forward_and_ends_at_the_call(self, case: Case) -> None:
+        """Adjustments chain forward in time, the last ending where the call landed."""
+        result = case.place()
+        if isinstance(result, Placement) and result.adjustments:
+            moves = result.adjustments
+            forward = all(m.moved_to > m.moved_from for m in moves)
+            chained = all(a.moved_to == b.moved_from for a, b in itertools.pairwise(moves))
+            assert (True, True, result.due_at) == (forward, chained, moves[-1].moved_to)
+
+
+class TestTimezoneOfTheInput:
+    """Placement depends on instants, never on the timezone they are written in."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), other=st.timezones())
+    def test_same_instants_same_placement(self, case: Case, other: zoneinfo.ZoneInfo) -> None:
+        """``now`` and ``due`` written in another zone give the same call and reasons."""
+        here = case.place()
+        there = case.place(now=case.now.astimezone(other), due=case.due.astimezone(other))
+        assert summary(here) == summary(there)
+
+
+def summary(result: Placement | Suppression) -> tuple[object, ...]:
+    """A placement's instants and reasons, or a suppression's constraint."""
+    if isinstance(result, Suppression):
+        return (result.constraint,)
+    return (
+        result.due_at.timestamp(),
+        result.deadline.timestamp(),
+        tuple((m.constraint, m.moved_from.timestamp(), m.reason) for m in result.adjustments),
+    )
+
+
+class TestFastPath:
+    """The engine's fast path gives what place() gives."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_place_ts_agrees_with_place(self, case: Case) -> None:
+        """For a call due after ``now``, place_ts on a prepared Contact lands where place() does."""
+        result = case.place()
+        if case.due < case.now or not isinstance(result, Placement):
+            return
+        schedule = case.schedule()
+        contact = Contact.of(
+            case.customer,
+            case.history,
+            now_ts=case.now.timestamp(),
+            calling_window=case.window,
+            served_timezones=case.served,
+            schedule=schedule,
+        )
+        fast = place_ts(
+            contact,
+            case.due.timestamp(),
+            schedule=schedule,
+            caps=case.caps,
+            extra_mile=case.extra_mile,
+            essential=case.essential,
+            moves=None,
+        )
+        assert result.due_at.timestamp() == fast

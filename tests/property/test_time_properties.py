@@ -1,0 +1,348 @@
+"""Invariants of ``extramile._time``, with schedules and instants drawn over every timezone.
+
+The oracle
+----------
+
+Schedules are drawn on a quarter-hour grid, and every UTC offset the tz database gives
+from 2000 to 2040 is a whole number of quarter hours, changing at whole quarter hours.
+So the set of open instants is a union of intervals whose ends fall on the UTC
+quarter-hour grid, and each grid cell ``[g, g + 900)`` is wholly open or wholly closed.
+Checking one instant a cell with a plain reading of the schedule (local date, holiday,
+weekday windows) is then an exact, independent measure of business time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import math
+import zoneinfo
+from collections.abc import Iterator
+
+import attrs
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from extramile import Business, Schedule, Window
+from extramile._time import add_local_days
+from extramile._tz import known_zone
+
+QUARTER = 900
+DAY = 86_400
+FIRST = int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+LAST = int(dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+TOLERANCE = 1e-6
+MAX_SPAN = 120 * 86_400
+"""Longest stretch the grid oracle walks, so each example stays fast."""
+
+Week = tuple[tuple[tuple[int, int], ...], ...]
+
+
+@attrs.frozen
+class ScheduleSpec:
+    """A drawn schedule, as plain data the oracle reads directly."""
+
+    zone: str
+    week: Week
+    holidays: frozenset[dt.date] | None
+
+    def build(self) -> Schedule:
+        """The library's Schedule for this spec."""
+        return Schedule(
+            timezone=self.zone,
+            hours=[[Window(start, end) for start, end in day] for day in self.week],
+            holidays=self.holidays,
+        )
+
+    def is_open(self, ts: float) -> bool:
+        """Whether staff are open at ``ts``, read straight from the spec."""
+        local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.zone))
+        offset = local.utcoffset()
+        assume(offset is not None and offset.total_seconds() % QUARTER == 0)
+        if self.holidays is not None and local.date() in self.holidays:
+            return False
+        clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        return any(start <= clock < end for start, end in self.week[local.weekday()])
+
+
+def grid(start: float, end: float) -> Iterator[float]:
+    """The quarter-hour grid points in ``(start, end)``."""
+    g = math.floor(start / QUARTER) * QUARTER + QUARTER
+    while g < end:
+        yield float(g)
+        g += QUARTER
+
+
+def oracle_between(spec: ScheduleSpec, start: float, end: float) -> float:
+    """Open seconds in ``[start, end)``, one grid cell at a time."""
+    total = 0.0
+    cuts = [start, *grid(start, end), end] if start < end else []
+    for lo, hi in itertools.pairwise(cuts):
+        if spec.is_open(lo):
+            total += hi - lo
+    return total
+
+
+def civil(key: str) -> bool:
+    """Whether ``key`` names a civil timezone extramile knows.
+
+    The ``right/`` copies of the database count leap seconds into their offsets: their
+    clocks are not civil time.
+    """
+    return known_zone(key) and not key.startswith("right/")
+
+
+zone_names = st.sampled_from(sorted(zoneinfo.available_timezones())).filter(civil)
+"""Every civil timezone name (the list is read once: reading it walks the disk)."""
+
+instants = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),
+    max_value=dt.datetime(2040, 1, 1),
+    timezones=st.timezones(),
+).map(lambda moment: moment.replace(microsecond=0))
+"""Whole-second instants from 2000 to 2040 written in any timezone; Hypothesis steers
+some of them to that zone's offset changes."""
+
+
+def zone_of(draw: st.DrawFn, moment: dt.datetime) -> str:
+    """The zone ``moment`` is written in, or (half the time, or if not civil) any zone."""
+    key = getattr(moment.tzinfo, "key", None)
+    if isinstance(key, str) and civil(key) and draw(st.booleans()):
+        return key
+    return draw(zone_names)
+
+
+@functools.cache
+def offset_changes(zone: str) -> tuple[int, ...]:
+    """The POSIX seconds at which ``zone`` changes its UTC offset, from 2000 to 2040.
+
+    Scanned six days at a time (changes lie further apart) and bisected to the second.
+    """
+    tz = zoneinfo.ZoneInfo(zone)
+
+    def offset(ts: int) -> dt.timedelta | None:
+        return dt.datetime.fromtimestamp(ts, tz).utcoffset()
+
+    found = []
+    t, before = FIRST, offset(FIRST)
+    while t < LAST:
+        step = t + 6 * DAY
+        after = offset(step)
+        if after != before:
+            lo, hi = t, step
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if offset(mid) == before else (lo, mid)
+            found.append(hi)
+        t, before = step, after
+    return tuple(found)
+
+
+def near_change(draw: st.DrawFn, moment: dt.datetime, zone: str) -> tuple[dt.datetime, int | None]:
+    """Half the time, ``moment`` moved to a few days before one of ``zone``'s offset changes.
+
+    Returns the instant (still written in ``moment``'s timezone) and the quarter hour of
+    the wall clock just before the change, around which windows are then drawn, so that
+    windows start, end or lie inside a gap or a repeated hour.
+    """
+    changes = offset_changes(zone)
+    if not changes or not draw(st.booleans()):
+        return moment, None
+    change = draw(st.sampled_from(changes))
+    start = change + draw(st.integers(-3 * DAY, 6 * 3600))
+    before = dt.datetime.fromtimestamp(change - 1, zoneinfo.ZoneInfo(zone))
+    return (
+        dt.datetime.fromtimestamp(start, moment.tzinfo),
+        (before.hour * 3600 + before.minute * 60 + before.second + 1) // QUARTER,
+    )
+
+
+def _windows(marks: list[int]) -> tuple[tuple[int, int], ...]:
+    ordered = sorted(marks)[: len(marks) // 2 * 2]
+    return tuple(
+        (ordered[i] * QUARTER, ordered[i + 1] * QUARTER) for i in range(0, len(ordered), 2)
+    )
+
+
+def days_around(centre: int | None) -> st.SearchStrategy[tuple[tuple[int, int], ...]]:
+    """A day's windows: none, one or two, on the quarter-hour grid, up to 24:00.
+
+    Their ends are often drawn within a couple of hours of ``centre`` (a quarter hour).
+    """
+    marks = st.integers(0, 96)
+    if centre is not None:
+        marks |= st.integers(max(0, centre - 8), min(96, centre + 8))
+    return st.lists(marks, max_size=4, unique=True).map(_windows)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[ScheduleSpec, dt.datetime]:
+    """A random schedule and an instant near which its holidays (if any) fall."""
+    moment = draw(instants)
+    zone = zone_of(draw, moment)
+    moment, centre = near_change(draw, moment, zone)
+    week = draw(st.tuples(*[days_around(centre)] * 7).filter(any))
+    holidays = None
+    if draw(st.booleans()):
+        first = moment.astimezone(dt.timezone.utc).date()
+        offsets = draw(st.sets(st.integers(-2, 30), max_size=12))
+        holidays = frozenset(first + dt.timedelta(days=k) for k in offsets)
+    return ScheduleSpec(zone=zone, week=week, holidays=holidays), moment
+
+
+business_seconds = st.integers(0, 40 * 3600)
+"""Up to a working week of business time, in whole seconds."""
+
+
+class TestNextOpen:
+    """next_open(t) is the first open instant at or after t."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_next_open_is_open_and_nothing_before_it_is(
+        self, case: tuple[ScheduleSpec, dt.datetime]
+    ) -> None:
+        """The result is open; t and every grid point between t and it are closed."""
+        spec, moment = case
+        start = moment.timestamp()
+        found = spec.build().next_open_ts(start)
+        assume(found - start < MAX_SPAN)
+        opened_early = [g for g in (start, *grid(start, found)) if g < found and spec.is_open(g)]
+        assert (True, []) == (spec.is_open(found), opened_early)
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_an_opening_lies_on_a_grid_boundary(
+        self, case: tuple[ScheduleSpec, dt.datetime]
+    ) -> None:
+        """Unless t is already open, next_open is where some cell opens: a grid point."""
+        spec, moment = case
+        start = moment.timestamp()
+        found = spec.build().next_open_ts(start)
+        assert (found == start) or (found % QUARTER == 0)
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_open_until_ends_the_run(self, case: tuple[ScheduleSpec, dt.datetime]) -> None:
+        """From an opening, the run is open throughout and closed where it ends."""
+        spec, moment = case
+        schedule = spec.build()
+        opening = schedule.next_open_ts(moment.timestamp())
+        until = schedule.open_until_ts(opening)
+        assume(until - opening < MAX_SPAN)
+        closed_inside = [g for g in (opening, *grid(opening, until)) if not spec.is_open(g)]
+        assert ([], False) == (closed_inside, spec.is_open(until))
+
+
+class TestBusinessArithmetic:
+    """Adding and measuring business time agree with each other and with the oracle."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), seconds=business_seconds)
+    def test_between_undoes_add(self, case: tuple[ScheduleSpec, dt.datetime], seconds: int) -> None:
+        """between(t, add(t, d)) == d."""
+        spec, moment = case
+        schedule = spec.build()
+        end = schedule.add(moment, Business(seconds=seconds))
+        assert math.isclose(seconds, schedule.between(moment, end).seconds, abs_tol=TOLERANCE)
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), seconds=business_seconds)
+    def test_add_counts_exactly_the_open_time(
+        self, case: tuple[ScheduleSpec, dt.datetime], seconds: int
+    ) -> None:
+        """add(t, d) is reached after exactly d open seconds, and not later than needed."""
+        spec, moment = case
+        start = moment.timestamp()
+        end = spec.build().add_ts(start, Business(seconds=seconds))
+        assume(end - start < MAX_SPAN)
+        counted = oracle_between(spec, start, end)
+        # with d > 0 the last second before the result was open, or the result came late
+        last_second_open = seconds == 0 or spec.is_open(end - 1)
+        assert (True, True) == (math.isclose(seconds, counted, abs_tol=TOLERANCE), last_second_open)
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), span=st.integers(0, 21 * 86_400))
+    def test_between_matches_the_oracle(
+        self, case: tuple[ScheduleSpec, dt.datetime], span: int
+    ) -> None:
+        """between(t, t + span) is the open time the oracle counts cell by cell."""
+        spec, moment = case
+        start = moment.timestamp()
+        expected = oracle_between(spec, start, start + span)
+        assert math.isclose(expected, spec.build().between_ts(start, start + span), abs_tol=1e-6)
+
+    @settings(max_examples=100, deadline=None)
+    @given(case=cases(), count=st.integers(1, 5))
+    def test_business_days_land_open_and_later(
+        self, case: tuple[ScheduleSpec, dt.datetime], count: int
+    ) -> None:
+        """n business days from t is an open instant, after next_open(t)."""
+        spec, moment = case
+        schedule = spec.build()
+        landed = schedule.add_ts(moment.timestamp(), Business(days=count))
+        assert (True, True) == (
+            spec.is_open(landed),
+            landed > schedule.next_open_ts(moment.timestamp()),
+        )
+
+
+class TestTimezoneOfTheInput:
+    """Results depend on the instant, never on the timezone it is written in."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), seconds=business_seconds, other=st.timezones())
+    def test_same_instant_same_answers(
+        self,
+        case: tuple[ScheduleSpec, dt.datetime],
+        seconds: int,
+        other: zoneinfo.ZoneInfo,
+    ) -> None:
+        """is_open, next_open, add and between agree for the instant written elsewhere."""
+        spec, moment = case
+        schedule = spec.build()
+        elsewhere = moment.astimezone(other)
+        later = moment + dt.timedelta(days=3)
+
+        def answers(at: dt.datetime) -> tuple[bool, float, float, float]:
+            return (
+                schedule.is_open(at),
+                schedule.next_open(at).timestamp(),
+                schedule.add(at, Business(seconds=seconds)).timestamp(),
+                schedule.between(at, later.astimezone(at.tzinfo)).seconds,
+            )
+
+        assert answers(moment) == answers(elsewhere)
+
+
+class TestLocalDays:
+    """Local days keep the wall clock; elapsed time follows the offsets."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(moment=instants, count=st.integers(1, 400), zone=zone_names)
+    def test_an_existing_wall_time_is_kept(
+        self, moment: dt.datetime, count: int, zone: str
+    ) -> None:
+        """Where the same wall time exists n days later, that is the result (first pass)."""
+        tz = zoneinfo.ZoneInfo(zone)
+        start = dt.datetime.fromtimestamp(moment.timestamp(), tz)
+        target = start.replace(tzinfo=None) + dt.timedelta(days=count)
+        first = target.replace(tzinfo=tz)
+        exists = first.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None) == target
+        assume(exists)
+        landed = dt.datetime.fromtimestamp(add_local_days(start.timestamp(), count, tz), tz)
+        assert (target, 0) == (landed.replace(tzinfo=None), landed.fold)
+
+    @settings(max_examples=200, deadline=None)
+    @given(moment=instants, count=st.integers(1, 400), zone=zone_names)
+    def test_a_missing_wall_time_moves_forward(
+        self, moment: dt.datetime, count: int, zone: str
+    ) -> None:
+        """The result is never earlier in wall time than asked, and less than a day later."""
+        tz = zoneinfo.ZoneInfo(zone)
+        start = dt.datetime.fromtimestamp(moment.timestamp(), tz)
+        target = start.replace(tzinfo=None) + dt.timedelta(days=count)
+        landed = dt.datetime.fromtimestamp(add_local_days(start.timestamp(), count, tz), tz)
+        drift = landed.replace(tzinfo=None) - target
+        assert dt.timedelta(0) <= drift <= dt.timedelta(days=1)

@@ -1,0 +1,444 @@
+"""Unit tests for ``extramile._time``: durations, local arithmetic and staff schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Container
+
+import holidays
+import pendulum
+import pytest
+
+from extramile import (
+    Business,
+    Elapsed,
+    InvalidPolicyError,
+    Local,
+    PolicyError,
+    PolicyTypeError,
+    Schedule,
+    Window,
+)
+from extramile._time import add_local_days, wall_to_ts
+
+US_HOLIDAYS = holidays.country_holidays("US")
+NEW_YORK = pendulum.timezone("America/New_York")
+
+
+def utc(text: str) -> pendulum.DateTime:
+    """An instant written as ISO-8601 UTC, e.g. ``"2026-10-30T20:00"``."""
+    return pendulum.parse(text + "Z")  # type: ignore[return-value]
+
+
+def office(
+    timezone: str, country: Container[dt.date] | None = None, hours: str = "09:00-17:00"
+) -> Schedule:
+    """A Monday-to-Friday office in ``timezone``."""
+    return Schedule(timezone=timezone, hours={"mon-fri": hours}, holidays=country)
+
+
+class _EveryDay:
+    """A holiday calendar in which every date is a holiday."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class TestDurations:
+    """The three kinds of duration and what they hold."""
+
+    def test_elapsed_adds_its_units(self) -> None:
+        """Elapsed time is exact seconds, whatever unit it was written in."""
+        assert 7 * 86_400 + 90 == Elapsed(days=7, minutes=1, seconds=30).seconds
+
+    def test_a_week_of_hours_equals_seven_elapsed_days(self) -> None:
+        """168 elapsed hours and 7 elapsed days are the same duration."""
+        assert Elapsed(days=7) == Elapsed(hours=168)
+
+    def test_local_weeks_are_seven_days(self) -> None:
+        """Local(weeks=2) is fourteen calendar days."""
+        assert Local(days=14) == Local(weeks=2)
+
+    def test_business_keeps_days_apart_from_open_time(self) -> None:
+        """Business days are counted apart from business hours."""
+        duration = Business(days=2, hours=1, minutes=30)
+        assert (2, 5400) == (duration.days, duration.seconds)
+
+    def test_reprs_name_the_unit(self) -> None:
+        """A duration prints as the constructor call that makes it."""
+        expected = ["Elapsed(minutes=15)", "Local(days=7)", "Business(days=2, hours=4)"]
+        actual = [repr(Elapsed(minutes=15)), repr(Local(weeks=1)), repr(Business(days=2, hours=4))]
+        assert expected == actual
+
+
+class TestBadDurations:
+    """A malformed duration is refused at construction, naming the field."""
+
+    @pytest.mark.parametrize(
+        ("make", "field"),
+        [
+            (lambda: Elapsed(hours=-1), "Elapsed.hours"),
+            (lambda: Elapsed(seconds=float("nan")), "Elapsed.seconds"),
+            (lambda: Local(days=-1), "Local.days"),
+            (lambda: Business(minutes=-5), "Business.minutes"),
+            (lambda: Business(days=-2), "Business.days"),
+        ],
+    )
+    def test_negative_amounts_are_refused(self, make: object, field: str) -> None:
+        """Durations are never negative (nor NaN): InvalidPolicyError, also a ValueError."""
+        with pytest.raises(InvalidPolicyError, match=re.escape(field)) as info:
+            make()  # type: ignore[operator]
+        assert (True, True) == (
+            isinstance(info.value, PolicyError),
+            isinstance(info.value, ValueError),
+        )
+
+    def test_fractional_days_are_refused(self) -> None:
+        """Local and business days are whole days."""
+        with pytest.raises(InvalidPolicyError, match=r"Business\.days must be a whole number"):
+            Business(days=1.5)  # type: ignore[arg-type]
+
+    def test_a_non_number_is_a_type_error(self) -> None:
+        """A string amount is a PolicyTypeError, also a TypeError."""
+        with pytest.raises(TypeError, match=r"Elapsed\.hours must be a number") as info:
+            Elapsed(hours="2")  # type: ignore[arg-type]
+        assert isinstance(info.value, PolicyTypeError)
+
+
+class TestLocalArithmetic:
+    """Calendar days in a timezone keep the wall-clock time; elapsed hours do not."""
+
+    def test_seven_local_days_keep_the_clock_across_spring_forward(self) -> None:
+        """Fri 10:00 EST + 7 local days is Fri 10:00 EDT, an hour sooner than 168 hours."""
+        start = utc("2026-03-06T15:00")
+        expected = (utc("2026-03-13T14:00").timestamp(), utc("2026-03-13T15:00").timestamp())
+        actual = (
+            add_local_days(start.timestamp(), Local(days=7).days, NEW_YORK),
+            start.timestamp() + Elapsed(hours=168).seconds,
+        )
+        assert expected == actual
+
+    def test_a_nonexistent_time_moves_forward_by_the_gap(self) -> None:
+        """Sat 02:30 EST + 1 local day: 02:30 does not exist on Sunday, so 03:30 EDT."""
+        start = utc("2026-03-07T07:30")  # Sat 02:30 EST
+        expected = utc("2026-03-08T07:30").timestamp()  # Sun 03:30 EDT
+        assert expected == add_local_days(start.timestamp(), 1, NEW_YORK)
+
+    def test_an_ambiguous_time_takes_its_first_occurrence(self) -> None:
+        """Sat 01:30 EDT + 1 local day: Sunday has 01:30 twice; the first is EDT."""
+        start = utc("2026-10-31T05:30")  # Sat 01:30 EDT
+        expected = utc("2026-11-01T05:30").timestamp()  # Sun 01:30 EDT, not 06:30Z (EST)
+        assert expected == add_local_days(start.timestamp(), 1, NEW_YORK)
+
+    def test_zero_days_keep_the_second_pass_of_a_repeated_hour(self) -> None:
+        """Adding no days to 01:30 EST (the second 01:30) returns the same instant."""
+        start = utc("2026-11-01T06:30").timestamp()
+        assert start == add_local_days(start, 0, NEW_YORK)
+
+    def test_going_back_a_week_from_the_second_pass(self) -> None:
+        """A week after 01:30 EST on the fall-back day is 01:30 EST again."""
+        start = utc("2026-11-01T06:30").timestamp()
+        expected = utc("2026-11-08T06:30").timestamp()
+        assert expected == add_local_days(start, 7, NEW_YORK)
+
+    @pytest.mark.parametrize(
+        ("clock", "fold", "expected"),
+        [
+            (2.5 * 3600, 0, "2026-03-08T07:30"),  # in the gap: moved forward
+            (1.5 * 3600, 0, "2026-03-08T06:30"),  # an ordinary time
+            (86_400, 0, "2026-03-09T04:00"),  # midnight ending the day
+        ],
+    )
+    def test_wall_to_ts_on_the_spring_forward_day(
+        self, clock: float, fold: int, expected: str
+    ) -> None:
+        """wall_to_ts maps a wall-clock time of a day to POSIX seconds."""
+        actual = wall_to_ts(dt.date(2026, 3, 8), clock, NEW_YORK, fold=fold)
+        assert utc(expected).timestamp() == actual
+
+    def test_wall_to_ts_fold_picks_the_second_pass(self) -> None:
+        """On the fall-back day fold=0 is 01:30 EDT, fold=1 is 01:30 EST."""
+        day = dt.date(2026, 11, 1)
+        expected = (utc("2026-11-01T05:30").timestamp(), utc("2026-11-01T06:30").timestamp())
+        actual = (wall_to_ts(day, 5400, NEW_YORK), wall_to_ts(day, 5400, NEW_YORK, fold=1))
+        assert expected == actual
+
+
+class TestBusinessAdd:
+    """Adding business time counts only open hours, skipping weekends and holidays."""
+
+    def test_friday_afternoon_plus_four_hours_in_chicago(self) -> None:
+        """Fri 15:00 CDT + 4 business hours = Mon 11:00 CST (the clocks went back)."""
+        schedule = office("America/Chicago")
+        actual = schedule.add(utc("2026-10-30T20:00"), Business(hours=4))
+        assert utc("2026-11-02T17:00") == actual
+        assert ("America/Chicago", "CST") == (actual.timezone_name, actual.format("zz"))
+
+    def test_christmas_is_skipped_in_new_york(self) -> None:
+        """Thu 24 Dec 16:00 EST + 2 business hours skips Christmas: Mon 28 Dec 10:00 EST."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        assert utc("2026-12-28T15:00") == schedule.add(utc("2026-12-24T21:00"), Business(hours=2))
+
+    def test_the_fast_path_agrees(self) -> None:
+        """add_ts on POSIX seconds gives the same instant as add."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        actual = schedule.add_ts(utc("2026-12-24T21:00").timestamp(), Business(hours=2))
+        assert utc("2026-12-28T15:00").timestamp() == actual
+
+    def test_bastille_day_is_skipped_in_paris(self) -> None:
+        """Mon 13 July 16:00 CEST + 3 business hours skips the 14th: Wed 15 July 11:00."""
+        schedule = office("Europe/Paris", holidays.country_holidays("FR"))
+        assert utc("2026-07-15T09:00") == schedule.add(utc("2026-07-13T14:00"), Business(hours=3))
+
+    def test_from_a_closed_moment_counting_starts_at_the_opening(self) -> None:
+        """Saturday + 1 business hour is Monday 10:00."""
+        schedule = office("America/Chicago")
+        assert utc("2026-11-02T16:00") == schedule.add(utc("2026-10-31T15:00"), Business(hours=1))
+
+    def test_an_empty_business_duration_is_the_next_opening(self) -> None:
+        """Business() from Saturday is Monday 09:00."""
+        schedule = office("America/Chicago")
+        assert utc("2026-11-02T15:00") == schedule.add(utc("2026-10-31T15:00"), Business())
+
+    def test_two_business_days_skip_thanksgiving_and_the_weekend(self) -> None:
+        """Wed 25 Nov 10:00 CST + 2 business days: Fri 27 is one, Mon 30 10:00 is two."""
+        schedule = office("America/Chicago", US_HOLIDAYS)
+        assert utc("2026-11-30T16:00") == schedule.add(utc("2026-11-25T16:00"), Business(days=2))
+
+    def test_business_days_start_from_the_next_opening(self) -> None:
+        """Saturday + 1 business day: from Mon 09:00 to Tue 09:00."""
+        schedule = office("America/Chicago")
+        assert utc("2026-12-01T15:00") == schedule.add(utc("2026-11-28T18:00"), Business(days=1))
+
+    def test_days_and_hours_together(self) -> None:
+        """Fri 16:30 + 1 business day and 1 hour: Mon 16:30, then 30 minutes and Tue 09:30."""
+        schedule = office("America/Chicago")
+        actual = schedule.add(utc("2026-11-20T22:30"), Business(days=1, hours=1))
+        assert utc("2026-11-24T15:30") == actual
+
+    def test_a_run_across_midnight_is_one_run(self) -> None:
+        """Windows 20:00-24:00 and 00:00-04:00 join: 22:00 + 4h is 02:00 the next day."""
+        schedule = Schedule(timezone="UTC", hours={"mon-sun": ["00:00-04:00", "20:00-24:00"]})
+        assert utc("2026-05-06T02:00") == schedule.add(utc("2026-05-05T22:00"), Business(hours=4))
+
+    def test_always_open_adds_elapsed_time(self) -> None:
+        """An always-open schedule counts every second."""
+        schedule = Schedule.always_open("Europe/Paris")
+        assert utc("2026-03-30T00:00") == schedule.add(utc("2026-03-29T00:00"), Business(hours=24))
+
+    def test_add_refuses_other_durations(self) -> None:
+        """Schedule.add takes only Business time; an Elapsed duration is a PolicyTypeError."""
+        with pytest.raises(PolicyTypeError, match=r"Schedule\.add takes a Business duration"):
+            office("UTC").add(utc("2026-01-05T10:00"), Elapsed(hours=1))  # type: ignore[arg-type]
+
+
+class TestBetween:
+    """Schedule.between measures business time between two instants."""
+
+    def test_across_christmas(self) -> None:
+        """From Thu 24 Dec 16:00 to Mon 28 Dec 10:00 EST: two business hours."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        actual = schedule.between(utc("2026-12-24T21:00"), utc("2026-12-28T15:00"))
+        assert Business(hours=2) == actual
+
+    def test_across_the_fall_back_weekend(self) -> None:
+        """From Fri 15:00 CDT to Mon 11:00 CST: four business hours."""
+        schedule = office("America/Chicago")
+        assert Business(hours=4) == schedule.between(
+            utc("2026-10-30T20:00"), utc("2026-11-02T17:00")
+        )
+
+    def test_a_full_week(self) -> None:
+        """A whole week of a Monday-to-Friday office is 40 hours."""
+        schedule = office("Europe/London")
+        assert Business(hours=40) == schedule.between(
+            utc("2026-06-01T00:00"), utc("2026-06-08T00:00")
+        )
+
+    def test_end_before_start_is_zero(self) -> None:
+        """Between a later and an earlier instant there is no business time."""
+        schedule = office("Europe/London")
+        assert Business() == schedule.between(utc("2026-06-08T00:00"), utc("2026-06-01T00:00"))
+
+    def test_a_never_open_calendar_between_two_instants_is_zero(self) -> None:
+        """Measuring a closed stretch needs no opening: zero, not an error."""
+        schedule = Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays=_EveryDay())
+        assert Business() == schedule.between(utc("2026-06-01T00:00"), utc("2026-06-08T00:00"))
+
+
+class TestOpenAndNextOpen:
+    """is_open and next_open on ordinary days."""
+
+    def test_open_inside_closed_at_the_end(self) -> None:
+        """A window includes its start and excludes its end."""
+        schedule = office("UTC")
+        actual = [
+            schedule.is_open(utc(t))
+            for t in ("2026-06-01T09:00", "2026-06-01T16:59:59", "2026-06-01T17:00")
+        ]
+        assert [True, True, False] == actual
+
+    def test_closed_on_a_holiday(self) -> None:
+        """Christmas Day is closed though it is a weekday."""
+        assert not office("America/New_York", US_HOLIDAYS).is_open(utc("2026-12-25T15:00"))
+
+    def test_next_open_from_an_open_moment_is_itself(self) -> None:
+        """next_open of an open instant is that instant."""
+        assert utc("2026-06-01T10:00") == office("UTC").next_open(utc("2026-06-01T10:00"))
+
+    def test_next_open_is_in_the_schedule_timezone(self) -> None:
+        """next_open after Christmas Eve closing is Mon 28 Dec 09:00 EST."""
+        actual = office("America/New_York", US_HOLIDAYS).next_open(utc("2026-12-24T22:00"))
+        assert ("2026-12-28T09:00:00-05:00", "America/New_York") == (
+            actual.isoformat(),
+            actual.timezone_name,
+        )
+
+    def test_split_shift_reopens_after_lunch(self) -> None:
+        """Two windows a day: closed over lunch, reopening at 13:00."""
+        schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-12:00, 13:00-17:00"})
+        assert utc("2026-06-01T13:00") == schedule.next_open(utc("2026-06-01T12:15"))
+
+    def test_holiday_name_and_reason(self) -> None:
+        """A holiday is named in the explanation of why staff are closed."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        expected = (
+            "Christmas Day",
+            "holiday: Christmas Day; staff open again Mon 09:00 EST",
+            "staff hours closed in America/New_York until Mon 09:00 EST",
+        )
+        actual = (
+            schedule.holiday_name(dt.date(2026, 12, 25)),
+            schedule.describe_closed(utc("2026-12-25T15:00").timestamp()),
+            schedule.describe_closed(utc("2026-12-26T15:00").timestamp()),
+        )
+        assert expected == actual
+
+    def test_a_plain_set_of_dates_has_unnamed_holidays(self) -> None:
+        """A set of dates works as a holiday calendar; its days are called "holiday"."""
+        schedule = office("UTC", {dt.date(2026, 6, 1)})
+        assert ("holiday", None) == (
+            schedule.holiday_name(dt.date(2026, 6, 1)),
+            schedule.holiday_name(dt.date(2026, 6, 2)),
+        )
+
+
+class TestDaylightSavingEdges:
+    """Windows that meet a clock change open and close where their wall clock says."""
+
+    def test_a_window_starting_inside_the_gap_opens_at_the_change(self) -> None:
+        """Sun 02:30-04:00 on spring-forward day: 02:30 never happens, 03:00 EDT is open."""
+        schedule = Schedule(timezone="America/New_York", hours={"sun": "02:30-04:00"})
+        start = utc("2026-03-08T05:00")  # Sun 00:00 EST
+        expected = (utc("2026-03-08T07:00"), Business(hours=1))
+        actual = (schedule.next_open(start), schedule.between(start, utc("2026-03-09T05:00")))
+        assert expected == actual
+
+    def test_a_window_wholly_inside_the_gap_does_not_open(self) -> None:
+        """Sun 02:00-02:30 does not exist on spring-forward day; next is Monday 09:00."""
+        schedule = Schedule(
+            timezone="America/New_York", hours={"sun": "02:00-02:30", "mon": "09:00-10:00"}
+        )
+        actual = schedule.next_open(utc("2026-03-08T05:00"))
+        assert (utc("2026-03-09T13:00"), True) == (actual, schedule.is_open(actual))
+
+    def test_a_window_ending_inside_the_gap_closes_at_the_change(self) -> None:
+        """Sun 00:00-02:30 on spring-forward day is open two hours, until 03:00 EDT."""
+        schedule = Schedule(timezone="America/New_York", hours={"sun": "00:00-02:30"})
+        start = utc("2026-03-08T05:00")
+        expected = (utc("2026-03-08T07:00").timestamp(), Business(hours=2))
+        actual = (
+            schedule.open_until_ts(start.timestamp()),
+            schedule.between(start, utc("2026-03-09T05:00")),
+        )
+        assert expected == actual
+
+    def test_a_window_inside_the_repeated_hour_opens_twice(self) -> None:
+        """Sun 01:00-01:30 on fall-back day happens in EDT and again in EST."""
+        schedule = Schedule(timezone="America/New_York", hours={"sun": "01:00-01:30"})
+        # compared as POSIX seconds: Python never calls a repeated-hour time equal to an
+        # instant written in another zone (PEP 495)
+        expected = (utc("2026-11-01T06:00").timestamp(), Business(hours=1))
+        actual = (
+            schedule.next_open(utc("2026-11-01T05:40")).timestamp(),  # 01:40 EDT
+            schedule.between(utc("2026-11-01T04:00"), utc("2026-11-02T05:00")),
+        )
+        assert expected == actual
+
+    def test_a_window_spanning_the_repeated_hour_lasts_an_hour_longer(self) -> None:
+        """Sun 00:00-04:00 on fall-back day is five hours of business time."""
+        schedule = Schedule(timezone="America/New_York", hours={"sun": "00:00-04:00"})
+        expected = (utc("2026-11-01T09:00").timestamp(), Business(hours=5))
+        actual = (
+            schedule.open_until_ts(utc("2026-11-01T04:00").timestamp()),
+            schedule.between(utc("2026-11-01T04:00"), utc("2026-11-02T05:00")),
+        )
+        assert expected == actual
+
+    def test_business_time_across_a_midnight_gap(self) -> None:
+        """Havana springs forward at midnight: Sat 20:00-24:00 joins Sun from 01:00 CDT."""
+        schedule = Schedule(
+            timezone="America/Havana", hours={"mon-sun": ["00:00-08:00", "20:00-24:00"]}
+        )
+        # Sat 2026-03-07 22:00 CST (04:00Z) + 5h: 2h to midnight, which is 01:00 CDT, then 3h
+        actual = schedule.add(utc("2026-03-08T03:00"), Business(hours=5))
+        assert utc("2026-03-08T08:00") == actual
+
+
+class TestBadSchedules:
+    """A malformed schedule is refused, naming the field."""
+
+    def test_a_window_must_start_before_it_ends(self) -> None:
+        """Window('17:00', '09:00') is refused: InvalidPolicyError, also a ValueError."""
+        with pytest.raises(ValueError, match=r"Window\.start must be before Window\.end") as info:
+            Window("17:00", "09:00")
+        assert isinstance(info.value, InvalidPolicyError)
+
+    def test_a_window_in_schedule_text_must_start_before_it_ends(self) -> None:
+        """The same check applies to windows written in a schedule."""
+        with pytest.raises(InvalidPolicyError, match=r"Window\.start must be before Window\.end"):
+            Schedule(timezone="UTC", hours={"mon": "17:00-09:00"})
+
+    def test_an_unknown_timezone(self) -> None:
+        """An unknown timezone name is refused, naming Schedule.timezone."""
+        with pytest.raises(InvalidPolicyError, match=r"Schedule\.timezone .*'Mars/Olympus'"):
+            Schedule(timezone="Mars/Olympus", hours={"mon": "09:00-17:00"})
+
+    def test_a_timezone_of_the_wrong_type(self) -> None:
+        """A timezone that is not a string is a PolicyTypeError, also a TypeError."""
+        with pytest.raises(TypeError, match=r"Schedule\.timezone must be an IANA timezone"):
+            Schedule(timezone=5, hours={"mon": "09:00-17:00"})
+
+    @pytest.mark.parametrize("hours", [{}, {"mon-sun": []}, [None] * 7])
+    def test_a_schedule_with_no_opening(self, hours: object) -> None:
+        """A schedule must open at least once a week."""
+        with pytest.raises(InvalidPolicyError, match=r"Schedule\.hours has no opening at all"):
+            Schedule(timezone="UTC", hours=hours)
+
+    def test_overlapping_windows(self) -> None:
+        """Two windows of one day may not overlap."""
+        with pytest.raises(InvalidPolicyError, match=r"Schedule\.hours for mon has overlapping"):
+            Schedule(timezone="UTC", hours={"mon": "09:00-12:00,11:00-17:00"})
+
+    def test_an_unknown_weekday(self) -> None:
+        """A key that is not a weekday is refused."""
+        with pytest.raises(InvalidPolicyError, match=r"Schedule\.hours keys must be weekdays"):
+            Schedule(timezone="UTC", hours={"someday": "09:00-17:00"})
+
+    def test_holidays_of_the_wrong_type(self) -> None:
+        """A set of holidays must hold dates."""
+        with pytest.raises(PolicyTypeError, match=r"Schedule\.holidays must hold datetime\.date"):
+            Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays={"2026-12-25"})
+
+    def test_every_day_a_holiday_raises_instead_of_looping(self) -> None:
+        """Adding business time to a schedule that never opens raises, naming the schedule."""
+        schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=_EveryDay())
+        with pytest.raises(InvalidPolicyError, match=r"Schedule in UTC has no opening within"):
+            schedule.add(utc("2026-06-01T10:00"), Business(hours=1))
+
+    def test_every_day_a_holiday_has_no_next_opening(self) -> None:
+        """next_open on a schedule that never opens raises too."""
+        schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=_EveryDay())
+        with pytest.raises(InvalidPolicyError, match=r"are all days holidays\?"):
+            schedule.next_open(utc("2026-06-01T10:00"))
