@@ -17,20 +17,36 @@ from pendulum.tz.timezone import Timezone
 __all__ = ["UTC", "from_ts", "known_zone", "local", "to_ts", "zone", "zone_or_none"]
 
 UTC: Final = pendulum.UTC
-_ZONES: dict[str, Timezone | None] = {}
+_ZONES: dict[str, Timezone] = {}
+# Files in the zone database that are not civil time: leap-second clocks, and names that
+# stand for the machine's own setting (which would make answers depend on the machine).
+_NOT_CIVIL: Final = ("right/", "posix/")
+_MACHINE: Final = frozenset({"localtime", "posixrules", "Factory"})
 
 
 def zone_or_none(name: str) -> Timezone | None:
-    """Return the IANA zone called ``name``, or None when there is no such zone."""
+    """Return the IANA zone called ``name``, or None when there is no such zone.
+
+    >>> zone_or_none("Europe/Paris") is not None, zone_or_none("Mars/Olympus")
+    (True, None)
+    >>> zone_or_none("right/UTC"), zone_or_none("localtime")
+    (None, None)
+    """
+    found = _ZONES.get(name)
+    if found is not None:
+        return found
+    if (
+        not isinstance(name, str)
+        or not name
+        or name.strip() != name
+        or name.startswith(_NOT_CIVIL)
+        or name in _MACHINE
+    ):
+        return None
     try:
-        return _ZONES[name]
-    except KeyError:
-        pass
-    found: Timezone | None
-    try:
-        found = pendulum.timezone(name) if name and name.strip() == name else None
+        found = pendulum.timezone(name)
     except (ValueError, KeyError, OSError):
-        found = None
+        return None  # not cached: only real zones are, so bad input cannot grow the cache
     _ZONES[name] = found
     return found
 
