@@ -42,11 +42,12 @@ from extramile._time import (
     Local,
     Schedule,
     add_local_days,
+    clock_label,
     next_in_windows,
     open_run_end,
 )
 from extramile._tz import UTC, from_ts, zone
-from extramile._window import Window, format_clock
+from extramile._window import Window
 from extramile.errors import (
     InvalidFactError,
     InvalidPolicyError,
@@ -366,12 +367,9 @@ def render_move(
     """Turn a recorded move into an :class:`Adjustment` with a readable reason."""
     constraint, before, after, detail = move
     if constraint == "calling-window":
-        tz = zone(detail)
-        opening = from_ts(after, tz)
         prefix = "customer timezone unknown; " if contact.unknown_zone else ""
         reason = (
-            f"{prefix}calling window closed in {detail} until"
-            f" {format_clock(opening.hour * 3600 + opening.minute * 60)} {opening.format('zz')}"
+            f"{prefix}calling window closed in {detail} until {clock_label(after, zone(detail))}"
         )
     elif constraint == "staff-hours":
         reason = schedule.describe_closed(before)
@@ -398,6 +396,30 @@ def render_move(
         moved_to=from_ts(after, UTC),
         reason=reason,
     )
+
+
+def render_moves(
+    moves: Sequence[RawMove], *, schedule: Schedule, caps: ContactCaps, contact: Contact
+) -> tuple[Adjustment, ...]:
+    """One :class:`Adjustment` per constraint that moved the call, in the order they first
+    did: from where it first moved the call to where it last put it.
+
+    The fixed-point search may bounce between constraints (a calling window, then staff
+    hours, then the window again); a reader wants each reason once.
+    """
+    first: dict[str, float] = {}
+    last: dict[str, RawMove] = {}
+    for move in moves:
+        first.setdefault(move[0], move[1])
+        last[move[0]] = move
+    adjustments = []
+    for constraint, start in first.items():
+        end = last[constraint]
+        rendered = render_move(end, schedule=schedule, caps=caps, contact=contact)
+        if start != end[1]:
+            rendered = attrs.evolve(rendered, moved_from=from_ts(start, UTC))
+        adjustments.append(rendered)
+    return tuple(adjustments)
 
 
 def place(
@@ -491,7 +513,5 @@ def place(
     return Placement(
         due_at=from_ts(placed, tz),  # type: ignore[arg-type]
         deadline=from_ts(new_deadline, tz),  # type: ignore[arg-type]
-        adjustments=tuple(
-            render_move(m, schedule=schedule, caps=caps, contact=contact) for m in moves
-        ),
+        adjustments=render_moves(moves, schedule=schedule, caps=caps, contact=contact),
     )
