@@ -401,25 +401,20 @@ def render_move(
 def render_moves(
     moves: Sequence[RawMove], *, schedule: Schedule, caps: ContactCaps, contact: Contact
 ) -> tuple[Adjustment, ...]:
-    """One :class:`Adjustment` per constraint that moved the call, in the order they first
-    did: from where it first moved the call to where it last put it.
+    """The recorded moves as :class:`Adjustment` objects, chained in time order.
 
-    The fixed-point search may bounce between constraints (a calling window, then staff
-    hours, then the window again); a reader wants each reason once.
+    Consecutive moves by the same constraint become one, from where the first began to
+    where the last ended.
     """
-    first: dict[str, float] = {}
-    last: dict[str, RawMove] = {}
+    merged: list[RawMove] = []
     for move in moves:
-        first.setdefault(move[0], move[1])
-        last[move[0]] = move
-    adjustments = []
-    for constraint, start in first.items():
-        end = last[constraint]
-        rendered = render_move(end, schedule=schedule, caps=caps, contact=contact)
-        if start != end[1]:
-            rendered = attrs.evolve(rendered, moved_from=from_ts(start, UTC))
-        adjustments.append(rendered)
-    return tuple(adjustments)
+        if merged and merged[-1][0] == move[0] and merged[-1][2] == move[1]:
+            merged[-1] = (move[0], merged[-1][1], move[2], move[3])
+        else:
+            merged.append(move)
+    return tuple(
+        render_move(move, schedule=schedule, caps=caps, contact=contact) for move in merged
+    )
 
 
 def place(
