@@ -6,8 +6,8 @@ Theory of operation
 1. **Facts.**  The interactions are checked (they must all be the customer's), those
    after ``now`` are dropped -- they have not happened yet -- and the rest sorted by time,
    then id, so that input order never matters.  One pass threads them into issues, and
-   collects outbound call attempts, the latest inbound contact and the calls that may
-   satisfy a rule.
+   collects outbound call attempts, the customer's latest own inbound contact (not an
+   event logged by a system) and the calls that may satisfy a rule.
 
 2. **Episodes.**  Each rule's trigger names its episodes: every interaction of a kind
    (:class:`~extramile.On`), the latest contact on each issue
@@ -31,8 +31,8 @@ Theory of operation
    Awareness rules then add their talking points to each call.
 
 6. **Revisit.**  The earliest moment after ``now`` at which the answer could change on its
-   own: a condition's threshold, a lapse, a deadline passing, the end of the allowed
-   period of a call due now, the next anniversary.
+   own: a condition's threshold, a lapse, a deadline passing, a later call falling due,
+   the end of the allowed period of a call due now, the next anniversary.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from typing import Any, Final
 import attrs
 
 from extramile._decision import SATISFIES, Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
-from extramile._model import Customer, Direction, Interaction
+from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._placement import (
     CALLBACK_GRACE,
     Contact,
@@ -182,6 +182,7 @@ class _Facts:
         calls: list[Interaction] = []
         last_inbound: float | None = None
         outbound = Direction.OUTBOUND
+        system = Channel.SYSTEM
         for item in history:
             issue_id = item.issue_id
             if issue_id is not None:
@@ -199,7 +200,9 @@ class _Facts:
                 if kind == CALL:
                     attempts.append(item.ts)
                     calls.append(item)
-            else:
+            elif item.channel is not system:
+                # Only the customer's own contact opens a callback hour: an event a system
+                # logged (a charge, a price change) is inbound by default but is not one.
                 last_inbound = item.ts
         self.threads = threads
         self.by_kind = by_kind
@@ -255,12 +258,16 @@ def _satisfied(
     calls: Sequence[Interaction], key: str, start: float, issue_id: str | None, scope: str
 ) -> Interaction | None:
     for call in calls:
-        if call.ts <= start:
+        if call.ts < start:
             continue
-        if scope == "customer" or issue_id is None or call.issue_id == issue_id:
-            return call
+        # A call recorded for this very key satisfies it even at the triggering instant
+        # (a call due now, made now); any other call must come after the trigger.
         listed = call.attributes.get(SATISFIES)
         if listed is not None and key in listed:
+            return call
+        if call.ts > start and (
+            scope == "customer" or issue_id is None or call.issue_id == issue_id
+        ):
             return call
     return None
 
@@ -487,6 +494,10 @@ class _Run:
                         self.revisit.append(cand.final_deadline)
                     if at == now:
                         self.revisit.append(_stable_until(cand, self.contact, policy, now))
+                    else:
+                        # When it falls due it is placed at "now" from then on, and may
+                        # merge with calls that are already due.
+                        self.revisit.append(at)
                     continue
                 why = ("no-common-window", "no moment within ten years satisfies every constraint")
             suppressed.append(

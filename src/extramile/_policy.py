@@ -321,7 +321,7 @@ def _condition(value: object) -> Condition:
 def _flag(value: object) -> bool | Condition:
     if isinstance(value, (bool, Condition)):
         return value
-    raise PolicyTypeError(f"Rule flags must be a bool or a Condition (got {describe(value)})")
+    raise PolicyTypeError(f"Rule.extra_mile must be a bool or a Condition (got {describe(value)})")
 
 
 def _due(value: object) -> When:
@@ -354,7 +354,12 @@ def _rule_name(value: object) -> str:
 
 
 def _lapse(value: object) -> Duration | None:
-    return None if value is None else _offset(value)
+    if value is None or isinstance(value, (Elapsed, Local, Business)):
+        return value
+    raise PolicyTypeError(
+        "Rule.give_up_after must be an Elapsed, Local or Business duration, or None"
+        f" (got {describe(value)})"
+    )
 
 
 def _scope(value: object) -> str:

@@ -258,7 +258,10 @@ class Not(Condition):
 
 def _wrap(part: Condition, *compound: type) -> str:
     text = repr(part)
-    return f"({text})" if isinstance(part, compound) else text
+    # ``&``, ``|`` and ``~`` bind tighter than ``>=``: without the parentheses
+    # ``~(attr('x') >= 10)`` would print as ``~attr('x') >= 10``, which means otherwise.
+    infix = isinstance(part, Compare) and part.op in _INFIX
+    return f"({text})" if infix or isinstance(part, compound) else text
 
 
 @attrs.frozen
@@ -299,6 +302,7 @@ _OPS: Final[dict[str, Callable[[Any, Any], bool]]] = {
     "in": lambda seen, allowed: seen in allowed,
 }
 _MISSING: Final = object()
+_INFIX: Final = frozenset({">=", ">", "<=", "<"})
 
 
 @attrs.frozen(order=False)  # Fact's comparison operators build conditions instead
@@ -563,6 +567,8 @@ class TierIn(Condition):
 
 def tier_in(*tiers: str) -> Condition:
     """The customer's tier is one of ``tiers``."""
+    if not tiers:
+        raise InvalidPolicyError("tier_in() needs at least one tier")
     return TierIn(tiers=frozenset(_name(t, "tier_in() tier") for t in tiers))
 
 

@@ -1,0 +1,541 @@
+"""Unit tests of ``extramile.conditions``: conditions as data (repr, equality, pickling),
+the ``&``, ``|`` and ``~`` combinators, what ``explain`` says, and ``changes_at``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from typing import Any
+
+import attrs
+import pytest
+
+import extramile.conditions as conditions_module
+from extramile import (
+    Business,
+    Customer,
+    Elapsed,
+    Interaction,
+    InvalidPolicyError,
+    Local,
+    PolicyError,
+    PolicyTypeError,
+    Schedule,
+)
+from extramile.conditions import (
+    ALWAYS,
+    Condition,
+    Context,
+    IssueThread,
+    always,
+    attr,
+    count_at_least,
+    customer_attr,
+    direction_is,
+    has_attr,
+    has_tag,
+    issue_attr,
+    issue_is,
+    issue_open,
+    kind_is,
+    outside_staff_hours,
+    silence_at_least,
+    staff_open_at_trigger,
+    tenure_at_least,
+    tier_in,
+)
+
+UTC = dt.timezone.utc
+OFFICE = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
+# Saturday 28 November 2026, 10:00 CST
+SATURDAY = dt.datetime(2026, 11, 28, 16, tzinfo=UTC)
+
+
+def ts(text: str) -> float:
+    """POSIX seconds of ISO-8601 text with an offset."""
+    return dt.datetime.fromisoformat(text).timestamp()
+
+
+def interaction(
+    kind: str = "issue.opened", when: str = "2026-11-28T16:00:00+00:00", **fields: Any
+) -> Interaction:
+    """An interaction of customer c-1."""
+    fields.setdefault("id", f"{kind}@{when}")
+    return Interaction(customer_id="c-1", kind=kind, at=dt.datetime.fromisoformat(when), **fields)
+
+
+def untyped(value: object) -> Any:
+    """``value``, hidden from the type checker: a user without one may pass anything."""
+    return value
+
+
+def context(
+    *,
+    trigger: Interaction | None = None,
+    customer: Customer | None = None,
+    now: str = "2026-11-28T16:30:00+00:00",
+    history: list[Interaction] | None = None,
+    issue: IssueThread | None = None,
+    last_contact: float | None = None,
+) -> Context:
+    """A context for one episode, by default triggered by a critical issue report."""
+    if trigger is None:
+        trigger = interaction(
+            attributes={"severity": "critical", "increase_pct": 9.5, "flag": True}
+        )
+    return Context(
+        customer=customer
+        or Customer(
+            id="c-1",
+            timezone="America/Chicago",
+            tier="gold",
+            customer_since=dt.date(2022, 3, 10),
+            tags={"autopay"},
+            attributes={"region": "north"},
+        ),
+        now=ts(now),
+        history=history if history is not None else [trigger],
+        schedule=OFFICE,
+        trigger=trigger,
+        episode_start=trigger.ts,
+        issue=issue,
+        last_contact=last_contact,
+    )
+
+
+EXAMPLES: list[Condition] = [
+    always(),
+    attr("increase_pct") >= 10,
+    attr("amount") > 0,
+    issue_attr("count") <= 3,
+    customer_attr("score") < 5,
+    attr("severity").equals("critical"),
+    attr("severity").differs("low"),
+    attr("severity").is_in("high", "critical"),
+    issue_attr("intermittent").is_true(),
+    has_attr("bill_date"),
+    kind_is("feedback", "issue.opened"),
+    direction_is("inbound"),
+    issue_is("resolved"),
+    issue_open(),
+    tier_in("gold", "platinum"),
+    has_tag("autopay"),
+    tenure_at_least(years=5),
+    silence_at_least(Elapsed(hours=48)),
+    silence_at_least(Local(days=7)),
+    count_at_least("call", 3, within=Local(days=7)),
+    staff_open_at_trigger(),
+    outside_staff_hours(),
+    tier_in("gold") & (attr("increase_pct") >= 10),
+    tier_in("gold") | tenure_at_least(years=5),
+    ~(attr("increase_pct") >= 10),
+    (tier_in("gold") | has_tag("vip")) & ~staff_open_at_trigger(),
+    tier_in("gold") | (attr("amount") > 0) & has_tag("vip"),
+]
+NAMESPACE: dict[str, object] = {
+    **vars(conditions_module),
+    "Elapsed": Elapsed,
+    "Local": Local,
+}
+
+
+class TestAsData:
+    """Conditions print readably, compare equal by value and pickle."""
+
+    @pytest.mark.parametrize("condition", EXAMPLES, ids=repr)
+    def test_repr_reads_back_as_an_equal_condition(self, condition: Condition) -> None:
+        """The repr is the Python that builds the condition (found broken for comparisons
+        inside ``&``, ``|`` and ``~``: ``~attr('x') >= 10`` means something else)."""
+        assert condition == eval(repr(condition), NAMESPACE)  # our own repr, read back
+
+    @pytest.mark.parametrize(
+        ("condition", "expected"),
+        [
+            (attr("increase_pct") >= 10, "attr('increase_pct') >= 10"),
+            (attr("severity").equals("critical"), "attr('severity').equals('critical')"),
+            (attr("s").differs(1), "attr('s').differs(1)"),
+            (attr("s").is_in("a", "b"), "attr('s').is_in('a', 'b')"),
+            (issue_attr("intermittent").is_true(), "issue_attr('intermittent').is_true()"),
+            (has_attr("amount"), "attr('amount').exists()"),
+            (customer_attr("region").equals("EU"), "customer_attr('region').equals('EU')"),
+            (kind_is("b", "a"), "kind_is('a', 'b')"),
+            (issue_open(), "issue_is('open', 'reopened')"),
+            (silence_at_least(Elapsed(hours=48)), "silence_at_least(Elapsed(days=2))"),
+            (
+                count_at_least("call", 3, within=Local(days=7)),
+                "count_at_least('call', 3, within=Local(days=7))",
+            ),
+            (outside_staff_hours(), "~staff_open_at_trigger()"),
+            (
+                tier_in("gold", "platinum") | tenure_at_least(years=5),
+                "tier_in('gold', 'platinum') | tenure_at_least(years=5)",
+            ),
+            (
+                (tier_in("gold") | has_tag("vip")) & direction_is("inbound"),
+                "(tier_in('gold') | has_tag('vip')) & direction_is('inbound')",
+            ),
+            (
+                (attr("increase_pct") >= 10) & has_attr("bill_date"),
+                "(attr('increase_pct') >= 10) & attr('bill_date').exists()",
+            ),
+            (~(attr("x") >= 10), "~(attr('x') >= 10)"),
+            (~(tier_in("gold") & has_tag("vip")), "~(tier_in('gold') & has_tag('vip'))"),
+            (always(), "always()"),
+        ],
+    )
+    def test_repr(self, condition: Condition, expected: str) -> None:
+        """Each condition's repr, as a printed policy shows it."""
+        assert expected == repr(condition)
+
+    @pytest.mark.parametrize("condition", EXAMPLES, ids=repr)
+    def test_pickles_to_an_equal_condition(self, condition: Condition) -> None:
+        """A pickled condition compares equal and hashes alike."""
+        copied = pickle.loads(pickle.dumps(condition))
+        assert (condition, hash(condition)) == (copied, hash(copied))
+
+    def test_equal_by_value(self) -> None:
+        """Two conditions built alike are equal; a different value is not."""
+        assert (True, False) == (
+            (attr("x") >= 10) == (attr("x") >= 10),
+            (attr("x") >= 10) == (attr("x") >= 11),
+        )
+
+    def test_always_is_one_object(self) -> None:
+        """``always()`` is the ALWAYS constant."""
+        assert ALWAYS is always()
+
+    def test_frozen(self) -> None:
+        """A condition cannot be changed after it is built."""
+        condition = tier_in("gold")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            condition.tiers = frozenset({"bronze"})  # type: ignore[attr-defined]
+
+
+class TestCombinators:
+    """``&``, ``|`` and ``~`` build compound conditions."""
+
+    def test_and_flattens(self) -> None:
+        """``(a & b) & c`` and ``a & (b & c)`` are the same three-part condition."""
+        a, b, c = tier_in("gold"), has_tag("vip"), direction_is("inbound")
+        assert ((a, b, c), (a & b) & c) == (((a & b) & c).parts, a & (b & c))  # type: ignore[attr-defined]
+
+    def test_or_flattens(self) -> None:
+        """``a | b | c`` has three parts."""
+        a, b, c = tier_in("gold"), has_tag("vip"), direction_is("inbound")
+        assert (a, b, c) == (a | b | c).parts  # type: ignore[attr-defined]
+
+    def test_mixed_does_not_flatten_across_kinds(self) -> None:
+        """``a | b & c`` keeps the ``&`` as one part of the ``|``."""
+        a, b, c = tier_in("gold"), has_tag("vip"), direction_is("inbound")
+        assert (a, b & c) == (a | b & c).parts  # type: ignore[attr-defined]
+
+    def test_combining_with_something_else_is_refused(self) -> None:
+        """A lambda cannot be combined with a condition: a PolicyTypeError says so."""
+        with pytest.raises(PolicyTypeError, match="rather than a lambda") as caught:
+            tier_in("gold") & (lambda ctx: True)  # type: ignore[operator]
+        assert isinstance(caught.value, TypeError)
+
+    @pytest.mark.parametrize(
+        ("condition", "expected"),
+        [
+            (tier_in("gold") & has_tag("autopay"), True),
+            (tier_in("gold") & has_tag("vip"), False),
+            (tier_in("bronze") | has_tag("autopay"), True),
+            (tier_in("bronze") | has_tag("vip"), False),
+            (~tier_in("bronze"), True),
+            (~~tier_in("bronze"), False),
+        ],
+        ids=repr,
+    )
+    def test_truth(self, condition: Condition, expected: bool) -> None:
+        """The combinators compute and, or and not."""
+        assert expected == condition.check(context())
+
+
+class TestExplain:
+    """``explain`` says what each condition saw."""
+
+    @pytest.mark.parametrize(
+        ("condition", "expected"),
+        [
+            (attr("increase_pct") >= 10, "attr('increase_pct') >= 10 failed: increase_pct was 9.5"),
+            (attr("increase_pct") >= 9, "attr('increase_pct') >= 9 held: increase_pct was 9.5"),
+            (attr("bill_date") >= 1, "attr('bill_date') >= 1 failed: bill_date was missing"),
+            (
+                attr("severity") >= 1,
+                "attr('severity') >= 1 failed: severity was 'critical'",
+            ),
+            (has_attr("bill_date"), "attr('bill_date').exists() failed: bill_date was missing"),
+            (has_attr("severity"), "attr('severity').exists() held: severity was 'critical'"),
+            (
+                customer_attr("region").equals("south"),
+                "customer_attr('region').equals('south') failed: region was 'north'",
+            ),
+            (tier_in("bronze"), "tier_in('bronze') failed: the tier was 'gold'"),
+            (has_tag("vip"), "has_tag('vip') failed: the tags were ['autopay']"),
+            (kind_is("feedback"), "kind_is('feedback') failed: the kind was 'issue.opened'"),
+            (
+                direction_is("outbound"),
+                "direction_is('outbound') failed: the direction was 'inbound'",
+            ),
+            (issue_open(), "issue_is('open', 'reopened') failed: the issue was no issue"),
+            (
+                tenure_at_least(years=5),
+                "tenure_at_least(years=5) failed: a customer since 2022-03-10",
+            ),
+            (
+                silence_at_least(Elapsed(hours=1)),
+                "silence_at_least(Elapsed(hours=1)) failed: there was no contact",
+            ),
+            (
+                count_at_least("issue.opened", 1, within=Local(days=7)),
+                "count_at_least('issue.opened', 1, within=Local(days=7)) held: there were 1",
+            ),
+            (
+                staff_open_at_trigger(),
+                (
+                    "staff_open_at_trigger() failed: staff hours closed in America/Chicago"
+                    " until Mon 09:00 CST"
+                ),
+            ),
+            (
+                outside_staff_hours(),
+                (
+                    "not (staff_open_at_trigger() failed: staff hours closed in"
+                    " America/Chicago until Mon 09:00 CST)"
+                ),
+            ),
+            (always(), "no condition"),
+        ],
+        ids=repr,
+    )
+    def test_values_seen(self, condition: Condition, expected: str) -> None:
+        """Each condition says whether it held and quotes the value it saw."""
+        assert expected == condition.explain(context())
+
+    def test_and_explains_the_first_failing_part(self) -> None:
+        """A failing ``&`` names only the part that failed."""
+        condition = tier_in("gold") & (attr("increase_pct") >= 10) & has_tag("vip")
+        assert "attr('increase_pct') >= 10 failed: increase_pct was 9.5" == condition.explain(
+            context()
+        )
+
+    def test_and_that_holds_lists_every_part(self) -> None:
+        """A holding ``&`` says what each part saw."""
+        condition = tier_in("gold") & has_tag("autopay")
+        assert (
+            "all of: tier_in('gold') held: the tier was 'gold'; has_tag('autopay') held:"
+            " the tags were ['autopay']"
+        ) == condition.explain(context())
+
+    def test_or_that_fails_lists_every_part(self) -> None:
+        """A failing ``|`` says what each alternative saw."""
+        condition = tier_in("bronze") | has_tag("vip")
+        assert (
+            "none of: tier_in('bronze') failed: the tier was 'gold'; has_tag('vip') failed:"
+            " the tags were ['autopay']"
+        ) == condition.explain(context())
+
+    def test_or_that_holds_names_the_part_that_held(self) -> None:
+        """A holding ``|`` names the first alternative that held."""
+        condition = tier_in("bronze") | has_tag("autopay")
+        assert "has_tag('autopay') held: the tags were ['autopay']" == condition.explain(context())
+
+    def test_issue_state(self) -> None:
+        """An issue that was resolved and reopened is open again; the explanation says
+        which state it saw."""
+        thread = IssueThread("a")
+        thread.add(interaction("issue.opened", issue_id="a", attributes={"intermittent": True}))
+        thread.add(interaction("issue.resolved", "2026-11-28T16:10:00+00:00", issue_id="a"))
+        resolved = issue_is("resolved").explain(context(issue=thread))
+        thread.add(interaction("issue.reopened", "2026-11-28T16:20:00+00:00", issue_id="a"))
+        assert (
+            "issue_is('resolved') held: the issue was resolved",
+            "issue_is('open', 'reopened') held: the issue was reopened",
+            True,
+        ) == (
+            resolved,
+            issue_open().explain(context(issue=thread)),
+            issue_attr("intermittent").is_true().check(context(issue=thread)),
+        )
+
+    def test_custom_condition_default_explanation(self) -> None:
+        """A custom condition that does not explain itself still says held or not."""
+
+        @attrs.frozen
+        class Never(Condition):
+            def check(self, ctx: Context) -> bool:
+                return False
+
+        assert "Never() did not hold" == Never().explain(context())
+
+
+class TestFacts:
+    """Facts read the trigger, the issue or the customer; a missing value never holds."""
+
+    def test_missing_or_none_never_holds(self) -> None:
+        """A missing attribute, or one that is None, fails every comparison."""
+        trigger = interaction(attributes={"nothing": None})
+        ctx = context(trigger=trigger)
+        assert [False, False, False, False] == [
+            (attr("nothing") >= 0).check(ctx),
+            attr("nothing").equals(None).check(ctx),
+            attr("nothing").exists().check(ctx),
+            (attr("absent") < 1).check(ctx),
+        ]
+
+    def test_incomparable_values_do_not_hold(self) -> None:
+        """Comparing text with a number is false, not an error."""
+        assert False is (attr("severity") >= 3).check(context())
+
+    def test_issue_fact_without_an_issue(self) -> None:
+        """An issue attribute in an episode without an issue is missing."""
+        assert "issue_attr('x').exists() failed: x was missing" == issue_attr("x").exists().explain(
+            context()
+        )
+
+
+class TestChangesAt:
+    """``changes_at`` tells the engine when an answer can change with time alone."""
+
+    def test_tenure_changes_on_the_local_anniversary(self) -> None:
+        """Five years from 10 March 2022 in Chicago: 00:00 CST on 10 March 2027 (06:00Z)."""
+        assert ts("2027-03-10T06:00:00+00:00") == tenure_at_least(years=5).changes_at(context())
+
+    def test_tenure_already_reached(self) -> None:
+        """Once reached, tenure never changes back."""
+        assert None is tenure_at_least(years=4).changes_at(context())
+
+    def test_tenure_without_a_start_date(self) -> None:
+        """A customer without ``customer_since`` never has tenure."""
+        ctx = context(customer=Customer(id="c-1"))
+        assert (False, None) == (
+            tenure_at_least(years=0).check(ctx),
+            tenure_at_least(years=0).changes_at(ctx),
+        )
+
+    def test_silence_threshold(self) -> None:
+        """48 hours after the last contact at 16:00Z."""
+        ctx = context(last_contact=ts("2026-11-28T16:00:00+00:00"))
+        condition = silence_at_least(Elapsed(hours=48))
+        assert (False, ts("2026-11-30T16:00:00+00:00")) == (
+            condition.check(ctx),
+            condition.changes_at(ctx),
+        )
+
+    def test_silence_in_local_days_keeps_the_wall_clock(self) -> None:
+        """Seven local days from 10:00 CDT on 31 October 2026 end at 10:00 CST on 7
+        November: 16:00Z, an hour more than 168 elapsed hours."""
+        ctx = context(last_contact=ts("2026-10-31T15:00:00+00:00"), now="2026-11-01T00:00:00+00:00")
+        assert ts("2026-11-07T16:00:00+00:00") == silence_at_least(Local(days=7)).changes_at(ctx)
+
+    def test_silence_already_long_enough(self) -> None:
+        """Once the silence is long enough, only a new contact ends it."""
+        ctx = context(last_contact=ts("2026-11-20T16:00:00+00:00"))
+        assert (True, None) == (
+            silence_at_least(Elapsed(hours=48)).check(ctx),
+            silence_at_least(Elapsed(hours=48)).changes_at(ctx),
+        )
+
+    def test_count_changes_when_enough_age_out(self) -> None:
+        """Three calls within 7 days; at least two are needed: the answer changes when the
+        second newest is 7 local days old."""
+        calls = [
+            interaction("call", when, direction="outbound")
+            for when in (
+                "2026-11-23T16:00:00+00:00",
+                "2026-11-25T16:00:00+00:00",
+                "2026-11-27T16:00:00+00:00",
+            )
+        ]
+        ctx = context(history=calls, trigger=calls[-1])
+        condition = count_at_least("call", 2, within=Local(days=7))
+        assert (True, ts("2026-12-02T16:00:00+00:00")) == (
+            condition.check(ctx),
+            condition.changes_at(ctx),
+        )
+
+    def test_count_not_reached_cannot_change_alone(self) -> None:
+        """Too few interactions: only a new one can change that."""
+        condition = count_at_least("call", 2, within=Local(days=7))
+        assert (False, None) == (condition.check(context()), condition.changes_at(context()))
+
+    def test_combinations_report_the_earliest_change(self) -> None:
+        """``&``, ``|`` and ``~`` report the earliest change of any part."""
+        ctx = context(last_contact=ts("2026-11-28T16:00:00+00:00"))
+        soon = silence_at_least(Elapsed(hours=1))
+        later = tenure_at_least(years=5)
+        expected = ts("2026-11-28T17:00:00+00:00")
+        assert [expected, expected, expected, None] == [
+            (later & soon).changes_at(ctx),
+            (soon | later).changes_at(ctx),
+            (~soon).changes_at(ctx),
+            (tier_in("gold") & has_tag("x")).changes_at(ctx),
+        ]
+
+
+class TestStaffHours:
+    """Whether staff were open when the episode started."""
+
+    def test_open_on_a_weekday(self) -> None:
+        """Wednesday 10:00 CST: open, so ``outside_staff_hours()`` fails."""
+        ctx = context(trigger=interaction(when="2026-11-25T16:00:00+00:00"))
+        assert (True, False, "staff_open_at_trigger() held: staff were open when it happened") == (
+            staff_open_at_trigger().check(ctx),
+            outside_staff_hours().check(ctx),
+            staff_open_at_trigger().explain(ctx),
+        )
+
+
+class TestFactoryValidation:
+    """Malformed conditions are refused when built."""
+
+    @pytest.mark.parametrize(
+        ("build", "error", "message"),
+        [
+            (lambda: attr(""), PolicyTypeError, "attr\\(\\) name must be a non-empty str"),
+            (kind_is, InvalidPolicyError, "at least one kind"),
+            (lambda: direction_is("sideways"), InvalidPolicyError, "'inbound' or 'outbound'"),
+            (lambda: issue_is("closed"), InvalidPolicyError, "got 'closed'"),
+            (issue_is, InvalidPolicyError, "at least one state"),
+            (tier_in, InvalidPolicyError, "at least one tier"),
+            (lambda: tier_in(""), PolicyTypeError, "tier must be a non-empty str"),
+            (lambda: has_tag(untyped(5)), PolicyTypeError, "has_tag\\(\\) tag"),
+            (lambda: tenure_at_least(years=-1), InvalidPolicyError, "whole number >= 0"),
+            (lambda: tenure_at_least(years=True), InvalidPolicyError, "got bool True"),
+            (lambda: tenure_at_least(years=untyped(1.5)), InvalidPolicyError, "got float 1.5"),
+            (lambda: silence_at_least(untyped(5)), PolicyTypeError, "Elapsed or Local"),
+            (lambda: silence_at_least(untyped(Business(hours=1))), PolicyTypeError, "got Business"),
+            (
+                lambda: count_at_least("call", 0, within=Local(days=1)),
+                InvalidPolicyError,
+                "count must be >= 1",
+            ),
+            (
+                lambda: count_at_least("call", 1, within=untyped(3)),
+                PolicyTypeError,
+                "within must be",
+            ),
+        ],
+        ids=[
+            "attr-empty",
+            "kind_is-none",
+            "direction",
+            "issue-state",
+            "issue-none",
+            "tier-none",
+            "tier-empty",
+            "tag-type",
+            "tenure-negative",
+            "tenure-bool",
+            "tenure-fraction",
+            "silence-number",
+            "silence-business",
+            "count-zero",
+            "count-within",
+        ],
+    )
+    def test_refused(self, build: Any, error: type[PolicyError], message: str) -> None:
+        """Each malformed factory call raises the matching PolicyError, naming the value."""
+        with pytest.raises(error, match=message):
+            build()

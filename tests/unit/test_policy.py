@@ -1,0 +1,316 @@
+"""Unit tests of ``extramile._policy``: timing anchors, triggers, rules and policies, and
+the errors a malformed policy raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from typing import Any
+
+import pytest
+
+from extramile import (
+    DUE,
+    LAST_CONTACT,
+    TRIGGER,
+    Anniversary,
+    Awareness,
+    Business,
+    ContactCaps,
+    Customer,
+    Elapsed,
+    FollowUpPolicy,
+    InvalidPolicyError,
+    LastContact,
+    Local,
+    On,
+    PolicyError,
+    PolicyTypeError,
+    Priority,
+    Rule,
+    Schedule,
+    When,
+    Window,
+    attr_date,
+    starter_policy,
+)
+from extramile.conditions import tier_in
+
+SCHEDULE = Schedule.always_open("UTC")
+
+
+def rule(**fields: Any) -> Rule:
+    """A valid rule, with ``fields`` replaced."""
+    base: dict[str, Any] = {"name": "r", "trigger": On("feedback"), "deadline": TRIGGER}
+    base.update(fields)
+    return Rule(**base)
+
+
+def policy(**fields: Any) -> FollowUpPolicy:
+    """A valid policy, with ``fields`` replaced."""
+    base: dict[str, Any] = {"name": "p", "rules": [rule()], "schedule": SCHEDULE}
+    base.update(fields)
+    return FollowUpPolicy(**base)
+
+
+class TestTiming:
+    """Anchors plus or minus durations say when a call is due and by when."""
+
+    @pytest.mark.parametrize(
+        ("when", "text", "words"),
+        [
+            (
+                TRIGGER + Elapsed(minutes=15),
+                "TRIGGER + Elapsed(minutes=15)",
+                "15 minutes elapsed after the trigger",
+            ),
+            (
+                DUE + Business(hours=2),
+                "DUE + Business(hours=2)",
+                "2 hours of business time after the due time",
+            ),
+            (
+                attr_date("bill_date") - Local(days=7),
+                "attr_date('bill_date') - Local(days=7)",
+                "7 local days before the bill_date date",
+            ),
+            (When(anchor=LAST_CONTACT), "LAST_CONTACT", "the last contact"),
+            (TRIGGER + Elapsed(), "TRIGGER", "the trigger"),
+        ],
+    )
+    def test_repr_and_description(self, when: When, text: str, words: str) -> None:
+        """Each timing prints as the code that built it and describes itself in words."""
+        assert (text, words) == (repr(when), when.describe())
+
+    def test_business_time_cannot_be_subtracted(self) -> None:
+        """``TRIGGER - Business(...)`` has no meaning: InvalidPolicyError."""
+        with pytest.raises(InvalidPolicyError, match="only be added, not subtracted"):
+            TRIGGER - Business(hours=1)
+
+    def test_offset_must_be_a_duration(self) -> None:
+        """A bare number is not a duration: PolicyTypeError."""
+        with pytest.raises(
+            PolicyTypeError, match=r"Elapsed, Local or Business durations \(got int 5\)"
+        ):
+            TRIGGER + 5  # type: ignore[operator]
+
+    def test_attr_date_needs_a_name(self) -> None:
+        """``attr_date("")`` is refused."""
+        with pytest.raises(PolicyTypeError, match="takes an attribute name"):
+            attr_date("")
+
+
+class TestTriggers:
+    """Triggers are data too."""
+
+    def test_on_repr_and_description(self) -> None:
+        """``On`` sorts its kinds, shows a direction, and describes itself."""
+        trigger = On("b", "a", direction="inbound")
+        assert ("On('a', 'b', direction='inbound')", "inbound a or b interaction") == (
+            repr(trigger),
+            trigger.describe(),
+        )
+
+    @pytest.mark.parametrize(
+        ("build", "error", "message"),
+        [
+            (On, InvalidPolicyError, "at least one interaction kind"),
+            (lambda: On(""), PolicyTypeError, "kinds must be non-empty str"),
+            (lambda: On("x", direction="sideways"), InvalidPolicyError, "got 'sideways'"),
+        ],
+        ids=["no-kind", "empty-kind", "direction"],
+    )
+    def test_on_refuses(self, build: Any, error: type[PolicyError], message: str) -> None:
+        """A malformed ``On`` raises a PolicyError naming what arrived."""
+        with pytest.raises(error, match=message):
+            build()
+
+    def test_other_triggers_repr(self) -> None:
+        """``LastContact()`` and ``Anniversary()`` print as themselves."""
+        assert ("LastContact()", "Anniversary()") == (repr(LastContact()), repr(Anniversary()))
+
+    def test_anniversary_of_29_february(self) -> None:
+        """A customer since 29 February 2024 has their anniversary on 28 February in
+        common years: the latest before 1 March 2025 is 28 February 2025, the next 28
+        February 2026."""
+        customer = Customer(id="c-1", timezone="UTC", customer_since=dt.date(2024, 2, 29))
+        now = dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc).timestamp()
+        years, start = Anniversary().latest(customer, now, SCHEDULE)
+        upcoming = Anniversary().next_after(customer, now, SCHEDULE)
+        assert (1, "2025-02-28", "2026-02-28") == (
+            years,
+            dt.datetime.fromtimestamp(start, dt.timezone.utc).date().isoformat(),
+            dt.datetime.fromtimestamp(upcoming or 0, dt.timezone.utc).date().isoformat(),
+        )
+
+    def test_anniversary_without_a_start_date(self) -> None:
+        """No ``customer_since``: no anniversary, none coming."""
+        customer = Customer(id="c-1")
+        assert ((0, 0.0), None) == (
+            Anniversary().latest(customer, 0.0, SCHEDULE),
+            Anniversary().next_after(customer, 0.0, SCHEDULE),
+        )
+
+
+class TestRule:
+    """A rule is validated when it is built."""
+
+    def test_defaults(self) -> None:
+        """Due at the trigger, normal priority, issue scope, no talking point, not extra
+        mile, not essential, never given up."""
+        built = rule()
+        assert (
+            When(anchor=TRIGGER),
+            Priority.NORMAL,
+            "issue",
+            "",
+            False,
+            False,
+            None,
+        ) == (
+            built.due,
+            built.priority,
+            built.scope,
+            built.talking_point,
+            built.extra_mile,
+            built.essential,
+            built.give_up_after,
+        )
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [("HIGH", Priority.HIGH), ("low", Priority.LOW), (Priority.URGENT, Priority.URGENT)],
+    )
+    def test_priority_by_name(self, given: object, expected: Priority) -> None:
+        """A priority may be given by name, in any case."""
+        assert expected == rule(priority=given).priority
+
+    def test_priority_order_and_text(self) -> None:
+        """Urgent outranks low, and priorities print in lower case."""
+        assert (True, "urgent") == (Priority.URGENT > Priority.LOW, str(Priority.URGENT))
+
+    def test_extra_mile_may_be_a_condition(self) -> None:
+        """``extra_mile`` takes a condition such as loyalty."""
+        assert tier_in("gold") == rule(extra_mile=tier_in("gold")).extra_mile
+
+    def test_anchor_alone_is_a_timing(self) -> None:
+        """An anchor alone is accepted where a timing is wanted."""
+        assert When(anchor=LAST_CONTACT) == rule(due=LAST_CONTACT).due
+
+    @pytest.mark.parametrize(
+        ("fields", "error", "message"),
+        [
+            ({"name": ""}, InvalidPolicyError, r"Rule.name must be a non-empty str \(got ''\)"),
+            ({"name": 3}, InvalidPolicyError, r"Rule.name .*\(got int 3\)"),
+            ({"trigger": "feedback"}, PolicyTypeError, "Rule.trigger must be On"),
+            ({"condition": lambda ctx: True}, PolicyTypeError, "Rule.condition must be"),
+            ({"scope": "team"}, InvalidPolicyError, "Rule.scope must be 'issue' or 'customer'"),
+            ({"due": DUE}, InvalidPolicyError, "due cannot be measured from DUE"),
+            ({"due": DUE + Elapsed(hours=1)}, InvalidPolicyError, "from DUE"),
+            ({"due": 5}, PolicyTypeError, r"Rule.due must be an anchor"),
+            ({"deadline": "soon"}, PolicyTypeError, r"Rule.deadline must be an anchor"),
+            ({"priority": "asap"}, InvalidPolicyError, r"Rule.priority .*\(got 'asap'\)"),
+            ({"talking_point": 5}, PolicyTypeError, "talking_point must be a str"),
+            ({"essential": "yes"}, PolicyTypeError, "essential must be a bool"),
+            ({"extra_mile": "yes"}, PolicyTypeError, r"Rule.extra_mile must be a bool"),
+            ({"give_up_after": 3}, PolicyTypeError, r"Rule.give_up_after must be"),
+        ],
+        ids=lambda value: str(value) if not isinstance(value, dict) else next(iter(value)),
+    )
+    def test_refuses(self, fields: dict[str, Any], error: type[PolicyError], message: str) -> None:
+        """A malformed rule raises the matching PolicyError, naming the field."""
+        with pytest.raises(error, match=message):
+            rule(**fields)
+
+
+class TestAwareness:
+    """The awareness rule holds programmes, sorted by tag."""
+
+    def test_points_for_missing_programmes_in_tag_order(self) -> None:
+        """Programmes are kept sorted; a customer hears about the ones they lack."""
+        awareness = Awareness(programmes={"zeta": "Z", "alpha": "A", "mid": "M"})
+        customer = Customer(id="c-1", tags={"mid"})
+        assert ((("alpha", "A"), ("mid", "M"), ("zeta", "Z")), ["A", "Z"]) == (
+            awareness.programmes,
+            awareness.points_for(customer),
+        )
+
+    @pytest.mark.parametrize(
+        ("programmes", "message"),
+        [({"autopay": 1}, "str tags to str points"), (5, "map tags to talking points")],
+    )
+    def test_refuses(self, programmes: object, message: str) -> None:
+        """Points must be text: PolicyTypeError."""
+        with pytest.raises(PolicyTypeError, match=message):
+            Awareness(programmes=programmes)
+
+
+class TestFollowUpPolicy:
+    """A policy is validated when it is built, and is plain data."""
+
+    def test_calling_window_as_text(self) -> None:
+        """The calling window may be written ``"HH:MM-HH:MM"``."""
+        assert Window("09:00", "18:00") == policy(calling_window="09:00-18:00").calling_window
+
+    def test_rule_by_name(self) -> None:
+        """``policy.rule(name)`` finds a rule, and raises KeyError for an unknown name."""
+        starter = starter_policy()
+        assert "loyal-rescue" == starter.rule("loyal-rescue").name
+        with pytest.raises(KeyError, match="nope"):
+            starter.rule("nope")
+
+    def test_duplicate_rule_names(self) -> None:
+        """Two rules with one name: InvalidPolicyError naming it (also a ValueError)."""
+        with pytest.raises(InvalidPolicyError, match="two rules named 'r'") as caught:
+            policy(rules=[rule(), rule(talking_point="again")])
+        assert isinstance(caught.value, ValueError)
+
+    def test_awareness_name_clashing_with_a_rule(self) -> None:
+        """An awareness rule shares the name space of rules."""
+        with pytest.raises(InvalidPolicyError, match="'service-awareness'"):
+            policy(rules=[rule(name="service-awareness"), Awareness(programmes={"a": "A"})])
+
+    @pytest.mark.parametrize(
+        ("fields", "error", "message"),
+        [
+            ({"name": " "}, InvalidPolicyError, "FollowUpPolicy.name must be a non-empty str"),
+            ({"rules": "r"}, PolicyTypeError, "FollowUpPolicy.rules must be a list of rules"),
+            ({"rules": {"r": 1}}, PolicyTypeError, "must be a list of rules"),
+            ({"rules": [5]}, PolicyTypeError, r"must hold Rule or Awareness objects \(got int"),
+            ({"schedule": "9-5"}, PolicyTypeError, "FollowUpPolicy.schedule must be a Schedule"),
+            ({"calling_window": 5}, PolicyTypeError, "calling_window must be a Window"),
+            ({"calling_window": "21:00-08:00"}, InvalidPolicyError, "use two windows"),
+            ({"served_timezones": "Europe/Paris"}, PolicyTypeError, "list of IANA names"),
+            ({"served_timezones": ["Mars/Olympus"]}, InvalidPolicyError, "'Mars/Olympus'"),
+            ({"caps": {"max_attempts": 3}}, PolicyTypeError, "caps must be ContactCaps"),
+        ],
+        ids=lambda value: str(value) if not isinstance(value, dict) else next(iter(value)),
+    )
+    def test_refuses(self, fields: dict[str, Any], error: type[PolicyError], message: str) -> None:
+        """A malformed policy raises the matching PolicyError, naming the field."""
+        with pytest.raises(error, match=message):
+            policy(**fields)
+
+    def test_pickles_and_compares_equal(self) -> None:
+        """A policy with holidays, served zones, caps and conditions survives pickling."""
+        import holidays  # noqa: PLC0415  # optional dependency, only here
+
+        original = starter_policy(
+            company_timezone="Europe/Paris",
+            holidays=holidays.country_holidays("FR", years=2026),
+            served_timezones=("Europe/Paris", "Europe/Lisbon"),
+            caps=ContactCaps(max_attempts=2),
+            programmes={"autopay": "Mention autopay."},
+        )
+        copied = pickle.loads(pickle.dumps(original))
+        assert (original, hash(original)) == (copied, hash(copied))
+
+    def test_starter_policy_refuses_a_lambda_for_loyalty(self) -> None:
+        """Loyalty must be a condition, not a lambda."""
+        with pytest.raises(PolicyTypeError, match="loyalty must be a Condition"):
+            starter_policy(loyalty=lambda ctx: True)  # type: ignore[arg-type]
+
+    def test_starter_policy_refuses_an_unknown_zone(self) -> None:
+        """An unknown company timezone: InvalidPolicyError naming it."""
+        with pytest.raises(InvalidPolicyError, match="'Mars/Olympus'"):
+            starter_policy(company_timezone="Mars/Olympus")
