@@ -321,7 +321,7 @@ def _stable_until(cand: _Candidate, contact: Contact, policy: FollowUpPolicy, no
     """When a call that is due now stops being allowed to go now."""
     limits = []
     grace = contact.last_inbound
-    in_grace = grace is not None and grace <= now <= grace + CALLBACK_GRACE
+    in_grace = grace is not None and grace <= now < grace + CALLBACK_GRACE
     window_open_until = min(
         (window_end(now, contact.window, tz) for tz in contact.zones), default=now
     )

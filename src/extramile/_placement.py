@@ -319,7 +319,7 @@ def place_ts(
                 if moves is not None:
                     moves.append(("cap", t, moved, ""))
                 t = moved
-        if grace_from is None or not grace_from <= t <= grace_from + CALLBACK_GRACE:
+        if grace_from is None or not grace_from <= t < grace_from + CALLBACK_GRACE:
             for tz, name in zip(contact.zones, contact.zone_names, strict=True):
                 moved = _window_next(t, window, tz)
                 if moved != t:

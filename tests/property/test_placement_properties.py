@@ -321,7 +321,7 @@ def broken_rules(case: Case, placed: Placement) -> list[str]:
     if at < case.due.timestamp():
         broken.append("before due")
     inbound = case.last_inbound()
-    callback = inbound is not None and inbound <= at <= inbound + CALLBACK_GRACE
+    callback = inbound is not None and inbound <= at < inbound + CALLBACK_GRACE
     window = case.customer.calling_hours or case.window
     if not callback:
         broken.extend(

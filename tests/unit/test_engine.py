@@ -429,11 +429,6 @@ class TestRevisit:
             utc(decision.revisit_at) if decision.revisit_at else None,
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_placement.place_ts treats the callback hour as closed [t, t+1h], so at"
-        " exactly t+1h a call is due now for that instant only; windows are half-open",
-    )
     def test_callback_hour_is_half_open(self) -> None:
         """Exactly one hour after the customer's own call at 22:00 CST, the callback hour
         is over: the call waits for 08:00 CST (14:00Z) like any other."""
