@@ -51,7 +51,7 @@ from extramile._placement import (
     RawMove,
     deadline_after,
     place_ts,
-    render_move,
+    render_moves,
     suppression_of,
     window_end,
 )
@@ -81,6 +81,10 @@ from extramile.kinds import CALL
 __all__ = ["evaluate"]
 
 _NO_TRACE: Final[list[EpisodeTrace]] = []
+_NO_COMMON_WINDOW: Final = (
+    "no moment satisfies every constraint: the calling windows and the allowed hours never"
+    " overlap within the search"
+)
 
 
 def evaluate(
@@ -350,6 +354,7 @@ class _Run:
         "policy",
         "revisit",
         "traces",
+        "track",
     )
 
     def __init__(
@@ -360,12 +365,15 @@ class _Run:
         now_ts: float,
         *,
         explain: bool,
+        revisit: bool,
     ) -> None:
         self.policy = policy
         self.customer = customer
         self.history = history
         self.now = now_ts
         self.explain = explain
+        self.track = revisit
+        """Whether to collect the moments the decision could change (for revisit_at)."""
         self.facts = facts = _Facts(history)
         self.contact = Contact.build(
             customer,
@@ -416,7 +424,8 @@ class _Run:
         bucket: list[EpisodeTrace],
     ) -> None:
         condition = rule.condition
-        self._watch(condition, ctx, rule)
+        if self.track:
+            self._watch(condition, ctx, rule)
         if not _check(condition, ctx, rule.name):
             if self.explain:
                 self._note(bucket, key, "not-fired", _explain(condition, ctx, rule.name))
@@ -424,6 +433,8 @@ class _Run:
         due = resolve(rule.due, ctx)
         deadline = resolve(rule.deadline, ctx, due) if due is not None else None
         if due is None or deadline is None:
+            if not self.explain:
+                return
             self._note(
                 bucket,
                 key,
@@ -432,24 +443,30 @@ class _Run:
                 f" ({rule.deadline.describe()}) could not be computed",
             )
             return
+        done = _satisfied(self.facts.calls, key, start, issue_id, rule.scope)
+        if done is not None:
+            if self.explain:
+                self._note(
+                    bucket, key, "satisfied", f"outbound call {done.id!r} at {_iso(done.ts)}"
+                )
+            return
         lapse = _lapse_at(rule, ctx, deadline)
         if lapse is not None:
             if lapse <= self.now:
-                self._note(
-                    bucket,
-                    key,
-                    "lapsed",
-                    f"given up {rule.give_up_after} after the deadline {_iso(deadline)}",
-                )
+                if self.explain:
+                    self._note(
+                        bucket,
+                        key,
+                        "lapsed",
+                        f"given up {rule.give_up_after} after the deadline {_iso(deadline)}",
+                    )
                 return
-            self.revisit.append(lapse)
-        done = _satisfied(self.facts.calls, key, start, issue_id, rule.scope)
-        if done is not None:
-            self._note(bucket, key, "satisfied", f"outbound call {done.id!r} at {_iso(done.ts)}")
-            return
+            if self.track:
+                self.revisit.append(lapse)
         flag = rule.extra_mile
         if isinstance(flag, Condition):
-            self._watch(flag, ctx, rule)
+            if self.track:
+                self._watch(flag, ctx, rule)
             flag = _check(flag, ctx, rule.name)
         self.candidates.append(
             _Candidate(
@@ -479,27 +496,22 @@ class _Run:
                     "essential": cand.rule.essential,
                 }
                 moves: list[RawMove] = []
-                nominal = place_ts(self.contact, cand.due, moves=moves, **flags)
-                at = nominal
-                if nominal is not None and nominal < now:
-                    moves = []
-                    at = place_ts(self.contact, now, moves=moves, **flags)
+                at = place_ts(self.contact, max(now, cand.due), moves=moves, **flags)
+                nominal = at
+                if at is not None and cand.due < now and at > cand.deadline:
+                    # Only a call landing past its deadline needs to know where it would
+                    # have landed from its due time: that fixes its new deadline.
+                    nominal = place_ts(self.contact, cand.due, moves=None, **flags)
                 if nominal is not None and at is not None:
                     cand.nominal = nominal
                     cand.placed = at
                     cand.final_deadline = deadline_after(cand.due, cand.deadline, nominal)
                     cand.moves = moves
                     placed.append(cand)
-                    if cand.final_deadline > now:
-                        self.revisit.append(cand.final_deadline)
-                    if at == now:
-                        self.revisit.append(_stable_until(cand, self.contact, policy, now))
-                    else:
-                        # When it falls due it is placed at "now" from then on, and may
-                        # merge with calls that are already due.
-                        self.revisit.append(at)
+                    if self.track:
+                        self._watch_call(cand)
                     continue
-                why = ("no-common-window", "no moment within ten years satisfies every constraint")
+                why = ("no-common-window", _NO_COMMON_WINDOW)
             suppressed.append(
                 SuppressedCall(
                     customer_id=self.customer.id,
@@ -513,6 +525,17 @@ class _Run:
             self._note(self.traces[cand.rule.name], cand.key, "suppressed", why[1])
         return placed, suppressed
 
+    def _watch_call(self, cand: _Candidate) -> None:
+        now = self.now
+        if cand.final_deadline > now:
+            self.revisit.append(cand.final_deadline)
+        if cand.placed == now:
+            self.revisit.append(_stable_until(cand, self.contact, self.policy, now))
+        else:
+            # When it falls due it is placed at "now" from then on, and may merge with
+            # calls that are already due.
+            self.revisit.append(cand.placed)
+
 
 def decide(
     policy: FollowUpPolicy,
@@ -521,9 +544,14 @@ def decide(
     now_ts: float,
     *,
     explain: bool,
+    revisit: bool = True,
 ) -> Decision:
-    """The engine proper, on checked, sorted history (see the module docstring)."""
-    run = _Run(policy, customer, history, now_ts, explain=explain)
+    """The engine proper, on checked, sorted history (see the module docstring).
+
+    ``explain=False`` leaves out the trace and ``revisit=False`` the revisit time (then
+    None): :func:`~extramile.plan` needs only the calls.
+    """
+    run = _Run(policy, customer, history, now_ts, explain=explain, revisit=revisit)
     awareness: list[Awareness] = []
     for rule in policy.rules:
         if isinstance(rule, Awareness):
@@ -606,9 +634,8 @@ def _merge(
                 talking_points=tuple(points),
                 extra_mile=any(c.extra_mile for c in group),
                 essential=any(c.rule.essential for c in group),
-                moved_by=tuple(
-                    render_move(m, schedule=policy.schedule, caps=policy.caps, contact=contact)
-                    for m in first.moves or ()
+                moved_by=render_moves(
+                    first.moves or (), schedule=policy.schedule, caps=policy.caps, contact=contact
                 ),
             )
         )

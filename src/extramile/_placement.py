@@ -362,10 +362,19 @@ def deadline_after(nominal_due: float, nominal_deadline: float, placed: float) -
 
 
 def render_move(
-    move: RawMove, *, schedule: Schedule, caps: ContactCaps, contact: Contact
+    move: RawMove,
+    *,
+    schedule: Schedule,
+    caps: ContactCaps,
+    contact: Contact,
+    explained_at: float | None = None,
 ) -> Adjustment:
-    """Turn a recorded move into an :class:`Adjustment` with a readable reason."""
-    constraint, before, after, detail = move
+    """Turn a recorded move into an :class:`Adjustment` with a readable reason.
+
+    ``explained_at`` is the instant the reason speaks of (default: where the move began).
+    """
+    constraint, start, after, detail = move
+    before = start if explained_at is None else explained_at
     if constraint == "calling-window":
         prefix = "customer timezone unknown; " if contact.unknown_zone else ""
         reason = (
@@ -392,7 +401,7 @@ def render_move(
         )
     return Adjustment(
         constraint=constraint,
-        moved_from=from_ts(before, UTC),
+        moved_from=from_ts(start, UTC),
         moved_to=from_ts(after, UTC),
         reason=reason,
     )
@@ -401,19 +410,28 @@ def render_move(
 def render_moves(
     moves: Sequence[RawMove], *, schedule: Schedule, caps: ContactCaps, contact: Contact
 ) -> tuple[Adjustment, ...]:
-    """The recorded moves as :class:`Adjustment` objects, chained in time order.
+    """One :class:`Adjustment` per constraint (per timezone, for calling windows) that moved
+    the call, in the order they first did: from where it first moved the call to where it
+    last put it.
 
-    Consecutive moves by the same constraint become one, from where the first began to
-    where the last ended.
+    The search for an allowed moment may bounce between constraints for days (a calling
+    window, then staff hours, then the window again); a reader wants each reason once.
     """
-    merged: list[RawMove] = []
+    first: dict[tuple[str, str], float] = {}
+    last: dict[tuple[str, str], RawMove] = {}
     for move in moves:
-        if merged and merged[-1][0] == move[0] and merged[-1][2] == move[1]:
-            merged[-1] = (move[0], merged[-1][1], move[2], move[3])
-        else:
-            merged.append(move)
+        reason = (move[0], move[3])  # a calling window is one reason per timezone
+        first.setdefault(reason, move[1])
+        last[reason] = move
     return tuple(
-        render_move(move, schedule=schedule, caps=caps, contact=contact) for move in merged
+        render_move(
+            (constraint, start, last[constraint, detail][2], detail),
+            schedule=schedule,
+            caps=caps,
+            contact=contact,
+            explained_at=last[constraint, detail][1],
+        )
+        for (constraint, detail), start in first.items()
     )
 
 

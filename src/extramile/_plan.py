@@ -308,7 +308,7 @@ def plan(
         except ExtramileError as exc:
             who = customer.id if isinstance(customer, Customer) else "?"
             raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from None
-        decision = decide(policy, customer, history, now_ts, explain=False)
+        decision = decide(policy, customer, history, now_ts, explain=False, revisit=False)
         kept.extend(call for call in decision.calls if call.due_at.timestamp() < end)
         for skipped in decision.suppressed:
             suppressed[skipped.constraint] += 1
