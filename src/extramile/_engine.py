@@ -82,8 +82,8 @@ __all__ = ["evaluate"]
 
 _NO_TRACE: Final[list[EpisodeTrace]] = []
 _NO_COMMON_WINDOW: Final = (
-    "no moment satisfies every constraint: the calling windows and the allowed hours never"
-    " overlap within the search"
+    "no moment within 400 days of the due time satisfies every constraint: the calling"
+    " windows and the allowed hours never overlap"
 )
 
 

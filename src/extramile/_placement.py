@@ -37,7 +37,6 @@ import pendulum
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._time import (
     DAY,
-    SEARCH_DAYS,
     Elapsed,
     Local,
     Schedule,
@@ -68,7 +67,10 @@ __all__ = [
 DEFAULT_CALLING_WINDOW: Final = Window("08:00", "21:00")
 CALLBACK_GRACE: Final = 3600.0
 """Seconds after a customer's own inbound contact during which a call is a callback."""
-_MAX_ROUNDS: Final = 200
+SEARCH_SECONDS: Final = 400 * 86_400.0
+"""How far past its due time placement looks for an allowed moment (about 13 months, so
+that every daylight-saving state of the year is seen)."""
+_MAX_ROUNDS: Final = 10_000
 
 
 def _positive_int(value: object) -> int:
@@ -299,14 +301,19 @@ def place_ts(
     essential: bool,
     moves: list[RawMove] | None,
 ) -> float | None:
-    """The earliest instant at or after ``start`` that every constraint allows, or None.
+    """The earliest instant in ``[start, start + SEARCH_SECONDS]`` that every constraint
+    allows, or None.  Do-not-call and a missing timezone are the caller's to check first.
 
-    Do-not-call and a missing timezone are the caller's to check first.
+    Each round moves the instant past what one constraint refuses, so the answer, and
+    the moves recorded on the way, depend only on the facts and ``start``.
     """
+    limit = start + SEARCH_SECONDS
     t = start
     window = contact.window
     grace_from = contact.last_inbound
     for _ in range(_MAX_ROUNDS):
+        if t > limit:
+            return None
         before = t
         if not essential and contact.attempts:
             moved = _gap_next(t, contact.attempts, caps)
@@ -333,10 +340,8 @@ def place_ts(
                     moves.append(("staff-hours", t, moved, ""))
                 t = moved
         if t == before:
-            return t
-        if t - start > SEARCH_DAYS * 86_400.0:
-            return None
-    return None
+            return t if t <= limit else None
+    return None  # pragma: no cover - thousands of alternating windows in 400 days
 
 
 def suppression_of(contact: Contact) -> tuple[str, str] | None:
@@ -518,7 +523,7 @@ def place(
     if nominal is None or placed is None:
         return Suppression(
             constraint="no-common-window",
-            reason="no instant within ten years satisfies every constraint (calling windows"
+            reason="no instant within 400 days satisfies every constraint (calling windows"
             f" of {', '.join(contact.zone_names)} never overlap with the allowed hours)",
         )
     new_deadline = deadline_after(due_ts, deadline.timestamp(), nominal)

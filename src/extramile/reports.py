@@ -68,7 +68,7 @@ class MadeCall:
     @property
     def on_time(self) -> bool:
         """Made at or before its deadline."""
-        return self.at <= self.deadline
+        return self.at.timestamp() <= self.deadline.timestamp()  # instants, not wall clocks
 
 
 @attrs.frozen(kw_only=True)

@@ -476,7 +476,7 @@ class TestRevisit:
         """At instants strictly between ``now`` and ``revisit_at`` (or within 60 days when
         there is none) the decision is the same, calls that fell due being simply due."""
         policy, customer, everything, now = situation
-        history = [i for i in everything if i.at <= now]  # nothing else happens
+        history = [i for i in everything if i.ts <= now.timestamp()]  # nothing else happens
         decision = evaluate(policy, customer, history, now=now)
         horizon = decision.revisit_at or _plus(now, 60 * 86400)
         span = horizon.timestamp() - now.timestamp()

@@ -209,8 +209,13 @@ class Case:
         return any(start <= clock < end for start, end in self.week[local.weekday()])
 
     def past(self) -> list[Interaction]:
-        """What had happened by ``now``."""
-        return [item for item in self.history if item.at <= self.now]
+        """What had happened by ``now``.
+
+        Compared as instants: datetimes sharing a tzinfo compare by wall clock, which
+        puts a time written inside a daylight-saving gap on the wrong side of ``now``.
+        """
+        now = self.now.timestamp()
+        return [item for item in self.history if item.at.timestamp() <= now]
 
     def attempts(self) -> list[float]:
         """Outbound calls by ``now``, oldest first."""
