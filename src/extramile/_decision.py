@@ -97,6 +97,16 @@ class EpisodeTrace:
     detail: str
     due_at: pendulum.DateTime | None = None
     deadline: pendulum.DateTime | None = None
+    issue_id: str | None = None
+    """The issue the episode is about, if any."""
+    episode: str | None = None
+    """What started the episode: an interaction id, or ``anniversary-N``."""
+
+    @property
+    def label(self) -> str:
+        """``"issue t-7, i-1"``: which episode this is, for people."""
+        episode = self.episode if self.episode is not None else self.key
+        return episode if self.issue_id is None else f"issue {self.issue_id}, {episode}"
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +156,10 @@ class Decision:
         lines.append("Rules:")
         for rule in self.trace:
             lines.append(f"  {rule.rule}: {rule.summary}")
-            lines.extend(f"    - {episode.outcome}: {episode.detail}" for episode in rule.episodes)
+            lines.extend(
+                f"    - {episode.outcome} ({episode.label}): {episode.detail}"
+                for episode in rule.episodes
+            )
         if self.revisit_at is not None:
             lines.append(f"Revisit at {_at(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)

@@ -349,6 +349,7 @@ class _Run:
         "explain",
         "facts",
         "history",
+        "labels",
         "last_any",
         "now",
         "policy",
@@ -387,10 +388,18 @@ class _Run:
         self.revisit: list[float] = []
         self.candidates: list[_Candidate] = []
         self.traces: dict[str, list[EpisodeTrace]] = {}
+        self.labels: dict[str, tuple[str | None, str]] = {}
 
     def _note(self, bucket: list[EpisodeTrace], key: str, outcome: str, detail: str) -> None:
         if self.explain:
-            bucket.append(EpisodeTrace(key=key, outcome=outcome, detail=detail))
+            bucket.append(self.trace(key, outcome, detail))
+
+    def trace(self, key: str, outcome: str, detail: str, **times: Any) -> EpisodeTrace:
+        """What became of the episode with this key."""
+        issue_id, episode = self.labels.get(key, (None, None))
+        return EpisodeTrace(
+            key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode, **times
+        )
 
     def run_rule(self, rule: Rule) -> None:
         """Turn each of the rule's episodes into a candidate call, or say why not."""
@@ -402,6 +411,8 @@ class _Run:
         for episode_id, start, trigger, issue in episodes:
             issue_id = issue.id if issue is not None else None
             key = f"{self.customer.id}/{issue_id or '-'}/{rule.name}/{episode_id}"
+            if self.explain:
+                self.labels[key] = (issue_id, episode_id)
             ctx = Context(
                 customer=self.customer,
                 now=self.now,
@@ -564,10 +575,10 @@ def decide(
         for call in calls:
             for key, rule_name in zip(call.keys, call.rules, strict=True):
                 run.traces[rule_name].append(
-                    EpisodeTrace(
-                        key=key,
-                        outcome="call",
-                        detail=_call_detail(call),
+                    run.trace(
+                        key,
+                        "call",
+                        _call_detail(call),
                         due_at=call.due_at,
                         deadline=call.deadline,
                     )
@@ -585,7 +596,7 @@ def decide(
 
 def _call_detail(call: Call) -> str:
     merged = f" (merged with {len(call.keys) - 1} more)" if len(call.keys) > 1 else ""
-    return f"fired: call due {_iso(call.due_at.timestamp())}{merged}"
+    return f"due {_iso(call.due_at.timestamp())}{merged}"
 
 
 def _iso(ts: float) -> str:
