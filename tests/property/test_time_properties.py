@@ -14,7 +14,6 @@ weekday windows) is then an exact, independent measure of business time.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import math
 import zoneinfo
@@ -26,12 +25,15 @@ from hypothesis import strategies as st
 
 from extramile import Business, Schedule, Window
 from extramile._time import add_local_days
-from extramile._tz import known_zone
+from strategies_time import (
+    DAY,
+    QUARTER,
+    instants,
+    offset_changes,
+    zone_names,
+    zone_of,
+)
 
-QUARTER = 900
-DAY = 86_400
-FIRST = int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
-LAST = int(dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc).timestamp())
 TOLERANCE = 1e-6
 MAX_SPAN = 120 * 86_400
 """Longest stretch the grid oracle walks, so each example stays fast."""
@@ -82,61 +84,6 @@ def oracle_between(spec: ScheduleSpec, start: float, end: float) -> float:
         if spec.is_open(lo):
             total += hi - lo
     return total
-
-
-def civil(key: str) -> bool:
-    """Whether ``key`` names a civil timezone extramile knows.
-
-    The ``right/`` copies of the database count leap seconds into their offsets: their
-    clocks are not civil time.
-    """
-    return known_zone(key) and not key.startswith("right/")
-
-
-zone_names = st.sampled_from(sorted(zoneinfo.available_timezones())).filter(civil)
-"""Every civil timezone name (the list is read once: reading it walks the disk)."""
-
-instants = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1),
-    max_value=dt.datetime(2040, 1, 1),
-    timezones=st.timezones(),
-).map(lambda moment: moment.replace(microsecond=0))
-"""Whole-second instants from 2000 to 2040 written in any timezone; Hypothesis steers
-some of them to that zone's offset changes."""
-
-
-def zone_of(draw: st.DrawFn, moment: dt.datetime) -> str:
-    """The zone ``moment`` is written in, or (half the time, or if not civil) any zone."""
-    key = getattr(moment.tzinfo, "key", None)
-    if isinstance(key, str) and civil(key) and draw(st.booleans()):
-        return key
-    return draw(zone_names)
-
-
-@functools.cache
-def offset_changes(zone: str) -> tuple[int, ...]:
-    """The POSIX seconds at which ``zone`` changes its UTC offset, from 2000 to 2040.
-
-    Scanned six days at a time (changes lie further apart) and bisected to the second.
-    """
-    tz = zoneinfo.ZoneInfo(zone)
-
-    def offset(ts: int) -> dt.timedelta | None:
-        return dt.datetime.fromtimestamp(ts, tz).utcoffset()
-
-    found = []
-    t, before = FIRST, offset(FIRST)
-    while t < LAST:
-        step = t + 6 * DAY
-        after = offset(step)
-        if after != before:
-            lo, hi = t, step
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                lo, hi = (mid, hi) if offset(mid) == before else (lo, mid)
-            found.append(hi)
-        t, before = step, after
-    return tuple(found)
 
 
 def near_change(draw: st.DrawFn, moment: dt.datetime, zone: str) -> tuple[dt.datetime, int | None]:
