@@ -38,8 +38,8 @@ Theory of operation
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -79,6 +79,8 @@ from extramile.errors import (
 from extramile.kinds import CALL
 
 __all__ = ["evaluate"]
+
+_T = TypeVar("_T")
 
 _NO_TRACE: Final[list[EpisodeTrace]] = []
 _NO_COMMON_WINDOW: Final = (
@@ -276,38 +278,30 @@ def _satisfied(
     return None
 
 
-def _check(condition: Condition, ctx: Context, rule: str) -> bool:
+def _guarded(
+    call: Callable[[Context], _T], condition: Condition, ctx: Context, rule: str, doing: str = ""
+) -> _T:
+    """Run one of a condition's methods; a user's condition that raises names its rule."""
     try:
-        return condition.check(ctx)
+        return call(ctx)
     except ExtramileError:
         raise
     except Exception as exc:
         raise ConditionError(
-            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}: {exc}"
+            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}{doing}: {exc}"
         ) from exc
+
+
+def _check(condition: Condition, ctx: Context, rule: str) -> bool:
+    return _guarded(condition.check, condition, ctx, rule)
 
 
 def _explain(condition: Condition, ctx: Context, rule: str) -> str:
-    try:
-        return condition.explain(ctx)
-    except ExtramileError:
-        raise
-    except Exception as exc:
-        raise ConditionError(
-            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__} while"
-            f" explaining: {exc}"
-        ) from exc
+    return _guarded(condition.explain, condition, ctx, rule, " while explaining")
 
 
 def _changes_at(condition: Condition, ctx: Context, rule: str) -> float | None:
-    try:
-        return condition.changes_at(ctx)
-    except ExtramileError:
-        raise
-    except Exception as exc:
-        raise ConditionError(
-            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}: {exc}"
-        ) from exc
+    return _guarded(condition.changes_at, condition, ctx, rule)
 
 
 def _lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
