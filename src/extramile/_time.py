@@ -590,6 +590,15 @@ class Schedule:
             InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
         """
         tz = zone(self.timezone)
+        # Placement asks this for nearly every call, and mostly staff are open: answer
+        # that case without the general search.
+        local = dt.datetime.fromtimestamp(ts, tz)
+        clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        for window in self.hours[local.weekday()]:
+            if window.start <= clock < window.end:
+                if self.holidays is None or self.holiday_name(local.date()) is None:
+                    return ts
+                break
         found = next_in_windows(ts, tz, self._open_windows, ts + SEARCH_DAYS * DAY)
         if found is None:
             raise InvalidPolicyError(
