@@ -4,7 +4,6 @@ timezones, revisiting, and the errors that bad facts or a misbehaving policy rai
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 import pytest
@@ -13,12 +12,10 @@ from extramile import (
     TRIGGER,
     ConditionError,
     Customer,
-    Decision,
     Elapsed,
     ExtramileError,
     FactsError,
     FollowUpPolicy,
-    Interaction,
     On,
     PolicyError,
     Priority,
@@ -28,39 +25,12 @@ from extramile import (
     starter_policy,
 )
 from extramile.conditions import Condition, Context
+from scenario_helpers import PROGRAMMES, at, event, outcomes, utc
 
-UTC = dt.timezone.utc
-PROGRAMMES = {
-    "autopay": "Mention autopay: no more late fees.",
-    "paperless": "Offer paperless billing.",
-}
 CHICAGO = starter_policy(company_timezone="America/Chicago", programmes=PROGRAMMES)
 CUSTOMER = Customer(id="c-1", timezone="America/Chicago", tier="bronze")
 CHARGE_POINT = "Apologise for the duplicate charge, confirm the refund and when it will show."
 THANKS_POINT = "Thank them for their feedback and say what we will do with it."
-
-
-def at(text: str) -> dt.datetime:
-    """An aware instant from ISO-8601 text with an explicit offset."""
-    moment = dt.datetime.fromisoformat(text)
-    assert moment.tzinfo is not None
-    return moment
-
-
-def utc(moment: dt.datetime) -> str:
-    """The instant as UTC ISO-8601 text."""
-    return moment.astimezone(UTC).isoformat()
-
-
-def event(ident: str, kind: str, when: str, *, customer: str = "c-1", **fields: Any) -> Interaction:
-    """An interaction of ``customer`` at ``when``."""
-    return Interaction(id=ident, customer_id=customer, kind=kind, at=at(when), **fields)
-
-
-def outcomes(decision: Decision, rule: str) -> list[tuple[str, str]]:
-    """(key, outcome) of each episode of ``rule``."""
-    (trace,) = [t for t in decision.trace if t.rule == rule]
-    return [(e.key, e.outcome) for e in trace.episodes]
 
 
 # Wednesday 25 November 2026, 10:00 CST: staff open, calling window open.

@@ -7,7 +7,6 @@ exact instants, written in UTC so that local times are spelled out in the docstr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import holidays
 import pytest
@@ -21,36 +20,7 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-
-UTC = dt.timezone.utc
-PROGRAMMES = {
-    "autopay": "Mention autopay: no more late fees.",
-    "paperless": "Offer paperless billing.",
-}
-
-
-def at(text: str) -> dt.datetime:
-    """An aware instant from ISO-8601 text with an explicit offset."""
-    moment = dt.datetime.fromisoformat(text)
-    assert moment.tzinfo is not None
-    return moment
-
-
-def utc(moment: dt.datetime) -> str:
-    """The instant as UTC ISO-8601 text, for exact comparisons that read well."""
-    return moment.astimezone(UTC).isoformat()
-
-
-def event(ident: str, kind: str, when: str, *, customer: str = "c-1", **fields: Any) -> Interaction:
-    """An interaction of ``customer`` at ``when``."""
-    return Interaction(id=ident, customer_id=customer, kind=kind, at=at(when), **fields)
-
-
-def outcomes(decision: Decision, rule: str) -> list[tuple[str, str]]:
-    """(key, outcome) of each episode of ``rule`` in the decision's trace."""
-    (trace,) = [t for t in decision.trace if t.rule == rule]
-    return [(e.key, e.outcome) for e in trace.episodes]
-
+from scenario_helpers import PROGRAMMES, at, event, outcomes, utc
 
 # ---------------------------------------------------------------------------------------
 # S4: a duplicate charge, called back within 15 minutes
