@@ -17,14 +17,16 @@ Theory of operation
    and a new episode (a new charge, a newer contact) a new one.
 
 3. **Rules, in policy order.**  For each episode: the condition is checked; the due time
-   and deadline are computed from their anchors; an episode past its ``give_up_after``
-   lapses; an outbound call after the episode started satisfies it (on the same issue,
-   or any call for a customer-scoped rule, or a call that lists the key in its
-   ``satisfies`` attribute).  What remains is a candidate call.
+   and deadline are computed from their anchors; an outbound call after the episode
+   started satisfies it (on the same issue, or any call for a customer-scoped rule, or a
+   call that lists the key in its ``satisfies`` attribute); an episode past its
+   ``give_up_after`` lapses.  What remains is a candidate call.
 
 4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
-   candidate.  Otherwise each is placed (see :mod:`extramile._placement`): the nominal
-   placement from its due time fixes its deadline; the call itself is never before ``now``.
+   candidate.  Otherwise each is placed (see :mod:`extramile._placement`) at the first
+   allowed moment at or after ``max(now, due)``; a call that lands past its deadline is
+   placed once more from its due time alone, which fixes its new deadline, so an overdue
+   call stays overdue instead of chasing the clock.
 
 5. **Merging.**  Candidates whose windows overlap become one call: the earliest due time,
    the earliest deadline, the highest priority, every rule's talking point, and every key.
