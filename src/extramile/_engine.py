@@ -110,7 +110,8 @@ def evaluate(
         A :class:`Decision`: calls, suppressed calls, a trace of every rule, revisit time.
 
     Raises:
-        InvalidFactError: a naive ``now``, or an interaction of another customer.
+        InvalidFactError: a naive ``now``, an interaction of another customer, or two
+            interactions with one id.
         FactTypeError: arguments of the wrong type.
         ConditionError: a condition raised; the message names the rule.
     """
@@ -145,6 +146,7 @@ def customer_history(
         )
     cid = customer.id
     kept = []
+    seen: set[str] = set()
     for item in interactions:
         if item.__class__ is not Interaction and not isinstance(item, Interaction):
             raise FactTypeError(
@@ -154,6 +156,12 @@ def customer_history(
             raise InvalidFactError(
                 f"interaction {item.id!r} belongs to customer {item.customer_id!r}, not to {cid!r}"
             )
+        if item.id in seen:
+            # Episode keys are made of ids: two interactions with one id would share keys.
+            raise InvalidFactError(
+                f"interaction id {item.id!r} appears twice in customer {cid!r}'s history"
+            )
+        seen.add(item.id)
         if item.ts <= now_ts:
             kept.append(item)
     kept.sort(key=_order)
@@ -271,7 +279,7 @@ def _satisfied(
         # A call recorded for this very key satisfies it even at the triggering instant
         # (a call due now, made now); any other call must come after the trigger.
         listed = call.attributes.get(SATISFIES)
-        if listed is not None and key in listed:
+        if isinstance(listed, tuple) and key in listed:  # a list of keys, never a substring
             return call
         if call.ts > start and (
             scope == "customer" or issue_id is None or call.issue_id == issue_id

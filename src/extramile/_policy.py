@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -329,7 +329,15 @@ def _due(value: object) -> When:
 
 
 def _deadline(value: object) -> When:
+    if value is _REQUIRED:
+        raise PolicyTypeError(
+            "Rule.deadline is required: say by when the call should have happened,"
+            " e.g. DUE + Business(hours=2)"
+        )
     return _when(value, "Rule.deadline")
+
+
+_REQUIRED: Any = object()
 
 
 def _programmes(value: object) -> tuple[tuple[str, str], ...]:
@@ -400,7 +408,7 @@ class Rule:
     condition: Condition = attrs.field(default=ALWAYS, converter=_condition)
     scope: str = attrs.field(default="issue", converter=_scope)
     due: When = attrs.field(default=When(anchor=TRIGGER), converter=_due)
-    deadline: When = attrs.field(converter=_deadline)
+    deadline: When = attrs.field(default=_REQUIRED, converter=_deadline)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_priority)
     talking_point: str = ""
     extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)

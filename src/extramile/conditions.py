@@ -523,8 +523,10 @@ class IssueIs(Condition):
         return ctx.issue is not None and ctx.issue.state in self.states
 
     def explain(self, ctx: Context) -> str:
-        seen = "no issue" if ctx.issue is None else ctx.issue.state
-        return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the issue was {seen}"
+        if ctx.issue is None:
+            return f"{self!r} failed: the episode is not about an issue"
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: the issue was {ctx.issue.state}"
 
     def __repr__(self) -> str:
         return f"issue_is({', '.join(map(repr, sorted(self.states)))})"
@@ -629,7 +631,9 @@ class TenureAtLeast(Condition):
 
     def explain(self, ctx: Context) -> str:
         verdict = "held" if self.check(ctx) else "failed"
-        return f"{self!r} {verdict}: a customer since {ctx.customer.customer_since}"
+        since = ctx.customer.customer_since
+        known = "customer_since is unknown" if since is None else f"a customer since {since}"
+        return f"{self!r} {verdict}: {known}"
 
     def changes_at(self, ctx: Context) -> float | None:
         start = self._since_ts(ctx)
@@ -722,7 +726,8 @@ class CountAtLeast(Condition):
 
     def explain(self, ctx: Context) -> str:
         verdict = "held" if self.check(ctx) else "failed"
-        return f"{self!r} {verdict}: there were {len(self._inside(ctx))}"
+        count = len(self._inside(ctx))
+        return f"{self!r} {verdict}: {count} such interaction{'' if count == 1 else 's'}"
 
     def changes_at(self, ctx: Context) -> float | None:
         inside = self._inside(ctx)

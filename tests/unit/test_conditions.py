@@ -278,7 +278,10 @@ class TestExplain:
                 direction_is("outbound"),
                 "direction_is('outbound') failed: the direction was 'inbound'",
             ),
-            (issue_open(), "issue_is('open', 'reopened') failed: the issue was no issue"),
+            (
+                issue_open(),
+                "issue_is('open', 'reopened') failed: the episode is not about an issue",
+            ),
             (
                 tenure_at_least(years=5),
                 "tenure_at_least(years=5) failed: a customer since 2022-03-10",
@@ -289,7 +292,7 @@ class TestExplain:
             ),
             (
                 count_at_least("issue.opened", 1, within=Local(days=7)),
-                "count_at_least('issue.opened', 1, within=Local(days=7)) held: there were 1",
+                "count_at_least('issue.opened', 1, within=Local(days=7)) held: 1 such interaction",
             ),
             (
                 staff_open_at_trigger(),

@@ -148,6 +148,13 @@ class TestCheckingFacts:
         )
         assert [later, FEEDBACK] == given
 
+    def test_two_interactions_with_one_id(self) -> None:
+        """Keys are made of ids, so a history repeating an id is refused, naming it."""
+        again = event("fb-1", "feedback", "2026-11-25T16:30:00+00:00", channel="web")
+        with pytest.raises(InvalidFactError, match="id 'fb-1' appears twice") as caught:
+            evaluate(policy_of(ON_FEEDBACK), CUSTOMER, [FEEDBACK, again], now=at(NOON))
+        assert isinstance(caught.value, ValueError)
+
     def test_policy_method_is_the_same(self) -> None:
         """``policy.evaluate(...)`` is ``evaluate(policy, ...)``."""
         policy = policy_of(ON_FEEDBACK)
@@ -342,6 +349,22 @@ class TestSatisfaction:
         assert [
             ("c-1/a/ack/op-1", "satisfied", "outbound call 'out-1' at 2026-11-25T15:30:00+00:00")
         ] == (episodes(decision, "ack"))
+
+    def test_satisfies_as_text_is_not_searched_for_a_part_of_a_key(self) -> None:
+        """``satisfies`` is a list of keys: a string holding the key is not such a list,
+        so a call on another issue does not satisfy the episode by a substring match."""
+        rule = Rule(name="ack", trigger=On("issue.opened"), deadline=TRIGGER + Elapsed(hours=4))
+        history = [
+            event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a"),
+            outbound_call(
+                "out-1",
+                "2026-11-25T15:30:00+00:00",
+                issue_id="b",
+                attributes={"satisfies": "c-1/a/ack/op-1 and more"},
+            ),
+        ]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        assert ["c-1/a/ack/op-1"] == [c.key for c in decision.calls]
 
     def test_call_on_the_issue_satisfies_it(self) -> None:
         """A call on the same issue after the trigger satisfies an issue-scoped rule."""

@@ -193,6 +193,12 @@ class TestRule:
         """``extra_mile`` takes a condition such as loyalty."""
         assert tier_in("gold") == rule(extra_mile=tier_in("gold")).extra_mile
 
+    def test_deadline_is_required(self) -> None:
+        """A rule without a deadline is a PolicyTypeError (also a TypeError) saying so."""
+        with pytest.raises(PolicyTypeError, match=r"Rule\.deadline is required") as caught:
+            Rule(name="no-deadline", trigger=On("feedback"))
+        assert isinstance(caught.value, TypeError)
+
     def test_anchor_alone_is_a_timing(self) -> None:
         """An anchor alone is accepted where a timing is wanted."""
         assert When(anchor=LAST_CONTACT) == rule(due=LAST_CONTACT).due
