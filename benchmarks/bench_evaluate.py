@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import book  # benchmarks/ is not a package; the line above finds it
+from harness import pin
 
 from extramile import evaluate, starter_policy
 from extramile._engine import customer_history, decide
@@ -44,8 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cpu", type=int, default=0, help="core to pin to (-1: do not pin)")
     args = parser.parse_args(argv)
-    if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {args.cpu})
+    pinned = pin(args.cpu) if args.cpu >= 0 else "not pinned"
 
     policy = starter_policy(company_timezone=book.COMPANY_TIMEZONE)
     customers = list(book.book(args.customers))
@@ -77,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ref = statistics.median(reference)
     print(
         f"# {args.customers:,} customers, {interactions / args.customers:.1f} interactions"
-        f" and {calls / args.customers:.2f} calls each; medians of {args.runs} runs"
+        f" and {calls / args.customers:.2f} calls each; medians of {args.runs} runs; {pinned}"
     )
     print("| path | us per customer | customers/s | x reference |")
     print("|---|---:|---:|---:|")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import platform
 import statistics
 import sys
@@ -31,6 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pendulum
+from harness import interleaved, pin  # benchmarks/ is the script's own folder
 
 from extramile import Customer, Interaction
 
@@ -139,15 +139,6 @@ def _check(cases: list[tuple[str, Callable[[Any], object], object]]) -> None:
                 raise SystemExit(f"{label}: the row does not round-trip")
 
 
-def _pin(cpu: int | None) -> str:
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no os.sched_setaffinity here)"
-    allowed = sorted(os.sched_getaffinity(0))
-    chosen = allowed[-1] if cpu is None else cpu
-    os.sched_setaffinity(0, {chosen})
-    return f"pinned to core {chosen}"
-
-
 def run(runs: int, number: int) -> dict[str, list[float]]:
     """Per-call microseconds of every case, ``runs`` times each, interleaved."""
     cases = _cases()
@@ -156,13 +147,7 @@ def run(runs: int, number: int) -> dict[str, list[float]]:
         (label, timeit.Timer("f(a)", globals={"f": function, "a": argument}))
         for label, function, argument in cases
     ]
-    for _, timer in timers:  # warm caches (zones, windows) and the interpreter
-        timer.timeit(number // 10 or 1)
-    results: dict[str, list[float]] = {label: [] for label, _ in timers}
-    for _ in range(runs):
-        for label, timer in timers:
-            results[label].append(timer.timeit(number) / number * 1e6)
-    return results
+    return interleaved(timers, runs, number)
 
 
 def report(results: dict[str, list[float]], header: str) -> str:
@@ -186,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
     parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
     args = parser.parse_args(argv)
-    pinned = _pin(args.cpu)
+    pinned = pin(args.cpu)
     header = (
         f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
         f" {args.runs} runs x {args.number} calls"

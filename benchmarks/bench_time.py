@@ -39,6 +39,7 @@ from collections.abc import Callable
 
 import holidays
 import pendulum
+from harness import interleaved, pin  # benchmarks/ is the script's own folder
 
 from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
 from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, place_ts
@@ -148,26 +149,11 @@ def _check() -> None:
         raise SystemExit("between_ts: expected two business hours over Christmas")
 
 
-def _pin(cpu: int | None) -> str:
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no os.sched_setaffinity here)"
-    allowed = sorted(os.sched_getaffinity(0))
-    chosen = allowed[-1] if cpu is None else cpu
-    os.sched_setaffinity(0, {chosen})
-    return f"pinned to core {chosen}"
-
-
 def run(runs: int, number: int) -> dict[str, list[float]]:
     """Per-call microseconds of every case, ``runs`` times each, interleaved."""
     _check()
     timers = [(label, timeit.Timer("f()", globals={"f": function})) for label, function, _ in CASES]
-    for _, timer in timers:  # warm caches (zones, holiday memo) and the interpreter
-        timer.timeit(number // 10 or 1)
-    results: dict[str, list[float]] = {label: [] for label, _ in timers}
-    for _ in range(runs):
-        for label, timer in timers:
-            results[label].append(timer.timeit(number) / number * 1e6)
-    return results
+    return interleaved(timers, runs, number)
 
 
 def report(results: dict[str, list[float]], header: str) -> str:
@@ -195,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
     parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
     args = parser.parse_args(argv)
-    pinned = _pin(args.cpu)
+    pinned = pin(args.cpu)
     header = (
         f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
         f" {args.runs} runs x {args.number} calls; load average"
