@@ -51,8 +51,8 @@ from extramile._placement import (
     CALLBACK_GRACE,
     Contact,
     RawMove,
-    deadline_after,
-    place_ts,
+    no_common_window,
+    place_call,
     render_moves,
     suppression_of,
     window_end,
@@ -85,10 +85,6 @@ __all__ = ["evaluate"]
 _T = TypeVar("_T")
 
 _NO_TRACE: Final[list[EpisodeTrace]] = []
-_NO_COMMON_WINDOW: Final = (
-    "no moment within 400 days of the due time satisfies every constraint: the calling"
-    " windows and the allowed hours never overlap"
-)
 
 
 def evaluate(
@@ -181,7 +177,6 @@ class _Candidate:
     deadline: float
     extra_mile: bool
     placed: float = 0.0
-    nominal: float = 0.0
     final_deadline: float = 0.0
     moves: list[RawMove] | None = None
 
@@ -504,29 +499,26 @@ class _Run:
         for cand in self.candidates:
             why = blocked
             if why is None:
-                flags: dict[str, Any] = {
-                    "schedule": policy.schedule,
-                    "caps": policy.caps,
-                    "extra_mile": cand.extra_mile,
-                    "essential": cand.rule.essential,
-                }
                 moves: list[RawMove] = []
-                at = place_ts(self.contact, max(now, cand.due), moves=moves, **flags)
-                nominal = at
-                if at is not None and cand.due < now and at > cand.deadline:
-                    # Only a call landing past its deadline needs to know where it would
-                    # have landed from its due time: that fixes its new deadline.
-                    nominal = place_ts(self.contact, cand.due, moves=None, **flags)
-                if nominal is not None and at is not None:
-                    cand.nominal = nominal
-                    cand.placed = at
-                    cand.final_deadline = deadline_after(cand.due, cand.deadline, nominal)
+                landed = place_call(
+                    self.contact,
+                    cand.due,
+                    cand.deadline,
+                    now,
+                    schedule=policy.schedule,
+                    caps=policy.caps,
+                    extra_mile=cand.extra_mile,
+                    essential=cand.rule.essential,
+                    moves=moves,
+                )
+                if landed is not None:
+                    cand.placed, cand.final_deadline = landed
                     cand.moves = moves
                     placed.append(cand)
                     if self.track:
                         self._watch_call(cand)
                     continue
-                why = ("no-common-window", _NO_COMMON_WINDOW)
+                why = ("no-common-window", no_common_window(self.contact))
             suppressed.append(
                 SuppressedCall(
                     customer_id=self.customer.id,

@@ -359,6 +359,60 @@ def suppression_of(contact: Contact) -> tuple[str, str] | None:
     return None
 
 
+def place_call(
+    contact: Contact,
+    due: float,
+    deadline: float,
+    now: float,
+    *,
+    schedule: Schedule,
+    caps: ContactCaps,
+    extra_mile: bool,
+    essential: bool,
+    moves: list[RawMove] | None,
+) -> tuple[float, float] | None:
+    """(when the call goes, its deadline), or None when no moment is allowed.
+
+    The call goes at the first allowed moment at or after ``max(now, due)``.  Only a call
+    landing past its deadline needs to know where it would have landed from its due time
+    alone: that fixes its new deadline, so an overdue call stays overdue.
+    """
+    at = place_ts(
+        contact,
+        max(now, due),
+        schedule=schedule,
+        caps=caps,
+        extra_mile=extra_mile,
+        essential=essential,
+        moves=moves,
+    )
+    if at is None:
+        return None
+    nominal = at
+    if due < now and at > deadline:
+        from_due = place_ts(
+            contact,
+            due,
+            schedule=schedule,
+            caps=caps,
+            extra_mile=extra_mile,
+            essential=essential,
+            moves=None,
+        )
+        if from_due is None:
+            return None
+        nominal = from_due
+    return at, deadline_after(due, deadline, nominal)
+
+
+def no_common_window(contact: Contact) -> str:
+    """Why a call found no allowed moment, for a suppression."""
+    return (
+        "no moment within 400 days of the due time satisfies every constraint: the calling"
+        f" windows of {', '.join(contact.zone_names)} never overlap with the allowed hours"
+    )
+
+
 def deadline_after(nominal_due: float, nominal_deadline: float, placed: float) -> float:
     """A call pushed past its deadline keeps the slack its rule gave it."""
     if placed <= nominal_deadline:
@@ -513,20 +567,20 @@ def place(
     if blocked is not None:
         return Suppression(constraint=blocked[0], reason=blocked[1])
     moves: list[RawMove] = []
-    due_ts = due.timestamp()
-    flags = {"schedule": schedule, "caps": caps, "extra_mile": extra_mile, "essential": essential}
-    nominal = place_ts(contact, due_ts, moves=moves, **flags)  # type: ignore[arg-type]
-    placed = nominal
-    if nominal is not None and nominal < now_ts:
-        moves.clear()
-        placed = place_ts(contact, now_ts, moves=moves, **flags)  # type: ignore[arg-type]
-    if nominal is None or placed is None:
-        return Suppression(
-            constraint="no-common-window",
-            reason="no instant within 400 days satisfies every constraint (calling windows"
-            f" of {', '.join(contact.zone_names)} never overlap with the allowed hours)",
-        )
-    new_deadline = deadline_after(due_ts, deadline.timestamp(), nominal)
+    landed = place_call(
+        contact,
+        due.timestamp(),
+        deadline.timestamp(),
+        now_ts,
+        schedule=schedule,
+        caps=caps,
+        extra_mile=extra_mile,
+        essential=essential,
+        moves=moves,
+    )
+    if landed is None:
+        return Suppression(constraint="no-common-window", reason=no_common_window(contact))
+    placed, new_deadline = landed
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
     return Placement(
         due_at=from_ts(placed, tz),  # type: ignore[arg-type]
