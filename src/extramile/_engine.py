@@ -16,10 +16,11 @@ Theory of operation
    ``customer/issue/rule/episode``, made only of ids, so re-evaluating gives the same key
    and a new episode (a new charge, a newer contact) a new one.
 
-3. **Rules, in policy order.**  For each episode: the condition is checked; the due time
-   and deadline are computed from their anchors; an outbound call after the episode
-   started satisfies it (on the same issue, or any call for a customer-scoped rule, or a
-   call that lists the key in its ``satisfies`` attribute); an episode past its
+3. **Rules, in policy order.**  Each rule is compiled once per policy
+   (:mod:`extramile._program`).  For each episode: the condition is checked; an outbound
+   call after the episode started satisfies it (on the same issue, or any call for a
+   customer-scoped rule, or a call that lists the key in its ``satisfies`` attribute);
+   the due time and deadline are computed from their anchors; an episode past its
    ``give_up_after`` lapses.  What remains is a candidate call.
 
 4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
@@ -40,6 +41,7 @@ Theory of operation
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
 
@@ -65,10 +67,8 @@ from extramile._policy import (
     On,
     Priority,
     Rule,
-    customer_zone,
-    resolve,
 )
-from extramile._time import Business, Local, add_local_days
+from extramile._program import CompiledRule, lapse_at, program_of
 from extramile._tz import UTC, from_ts
 from extramile.conditions import Condition, Context, IssueThread
 from extramile.errors import (
@@ -160,12 +160,12 @@ def customer_history(
         seen.add(item.id)
         if item.ts <= now_ts:
             kept.append(item)
-    kept.sort(key=_order)
+    kept.sort(key=_ORDER)
     return kept
 
 
-def _order(item: Interaction) -> tuple[float, str]:
-    return (item.ts, item.id)
+_ORDER: Final = operator.attrgetter("ts", "id")
+"""Interactions in time order, then by id."""
 
 
 @attrs.define(slots=True)
@@ -230,6 +230,8 @@ def _episodes(  # noqa: PLR0917  # private, called once
     policy: FollowUpPolicy,
     now_ts: float,
     revisit: list[float],
+    *,
+    track: bool,
 ) -> list[tuple[str, float, Interaction | None, IssueThread | None]]:
     trigger = rule.trigger
     threads = facts.threads
@@ -256,9 +258,10 @@ def _episodes(  # noqa: PLR0917  # private, called once
             if thread.last is not None
         ]
     assert isinstance(trigger, Anniversary)
-    upcoming = trigger.next_after(customer, now_ts, policy.schedule)
-    if upcoming is not None:
-        revisit.append(upcoming)
+    if track:
+        upcoming = trigger.next_after(customer, now_ts, policy.schedule)
+        if upcoming is not None:
+            revisit.append(upcoming)
     years, start = trigger.latest(customer, now_ts, policy.schedule)
     if years <= 0:
         return []
@@ -292,13 +295,19 @@ def _guarded(
     except ExtramileError:
         raise
     except Exception as exc:
-        raise ConditionError(
-            f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}{doing}: {exc}"
-        ) from exc
+        raise _condition_error(condition, rule, exc, doing) from exc
 
 
-def _check(condition: Condition, ctx: Context, rule: str) -> bool:
-    return _guarded(condition.check, condition, ctx, rule)
+def _condition_error(
+    condition: Condition, rule: str, exc: Exception, doing: str = ""
+) -> ConditionError:
+    return ConditionError(
+        f"rule {rule!r}: condition {condition!r} raised {type(exc).__name__}{doing}: {exc}"
+    )
+
+
+def _check(check: Callable[[Context], bool], condition: Condition, ctx: Context, rule: str) -> bool:
+    return _guarded(check, condition, ctx, rule)
 
 
 def _explain(condition: Condition, ctx: Context, rule: str) -> str:
@@ -307,17 +316,6 @@ def _explain(condition: Condition, ctx: Context, rule: str) -> str:
 
 def _changes_at(condition: Condition, ctx: Context, rule: str) -> float | None:
     return _guarded(condition.changes_at, condition, ctx, rule)
-
-
-def _lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
-    after = rule.give_up_after
-    if after is None:
-        return None
-    if isinstance(after, Business):
-        return ctx.schedule.add_ts(deadline, after)
-    if isinstance(after, Local):
-        return add_local_days(deadline, after.days, customer_zone(ctx.customer, ctx.schedule))
-    return deadline + after.seconds
 
 
 def _stable_until(cand: _Candidate, contact: Contact, policy: FollowUpPolicy, now: float) -> float:
@@ -353,6 +351,7 @@ class _Run:
         "now",
         "policy",
         "revisit",
+        "shared",
         "traces",
         "track",
     )
@@ -366,6 +365,7 @@ class _Run:
         *,
         explain: bool,
         revisit: bool,
+        reuse_context: bool = False,
     ) -> None:
         self.policy = policy
         self.customer = customer
@@ -388,6 +388,12 @@ class _Run:
         self.candidates: list[_Candidate] = []
         self.traces: dict[str, list[EpisodeTrace]] = {}
         self.labels: dict[str, tuple[str | None, str]] = {}
+        self.shared: Context | None = None
+        """One context for every episode, when the policy's conditions allow it."""
+        if reuse_context and not explain:
+            self.shared = Context(
+                customer=customer, now=now_ts, history=history, schedule=policy.schedule
+            )
 
     def _note(self, bucket: list[EpisodeTrace], key: str, outcome: str, detail: str) -> None:
         if self.explain:
@@ -400,51 +406,91 @@ class _Run:
             key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode, **times
         )
 
-    def run_rule(self, rule: Rule) -> None:
+    def run_rule(self, compiled: CompiledRule) -> None:
         """Turn each of the rule's episodes into a candidate call, or say why not."""
-        bucket: list[EpisodeTrace] = [] if self.explain else _NO_TRACE
-        self.traces[rule.name] = bucket
+        rule = compiled.rule
+        explain = self.explain
+        bucket: list[EpisodeTrace] = [] if explain else _NO_TRACE
+        self.traces[compiled.name] = bucket
+        if compiled.kinds is not None and not any(
+            kind in self.facts.by_kind for kind in compiled.kinds
+        ):
+            return  # no interaction of the trigger's kinds: no episode
         episodes = _episodes(
-            rule, self.customer, self.history, self.facts, self.policy, self.now, self.revisit
+            rule,
+            self.customer,
+            self.history,
+            self.facts,
+            self.policy,
+            self.now,
+            self.revisit,
+            track=self.track,
         )
+        shared = self.shared
+        customer_id = self.customer.id
         for episode_id, start, trigger, issue in episodes:
             issue_id = issue.id if issue is not None else None
-            key = f"{self.customer.id}/{issue_id or '-'}/{rule.name}/{episode_id}"
-            if self.explain:
+            last = issue.last.ts if issue is not None and issue.last else self.last_any
+            if shared is not None:
+                ctx = shared
+                ctx.trigger = trigger
+                ctx.episode_start = start
+                ctx.issue = issue
+                ctx.last_contact = last
+            else:
+                ctx = Context(
+                    customer=self.customer,
+                    now=self.now,
+                    history=self.history,
+                    schedule=self.policy.schedule,
+                    trigger=trigger,
+                    episode_start=start,
+                    issue=issue,
+                    last_contact=last,
+                )
+            if explain:
+                key = f"{customer_id}/{issue_id or '-'}/{compiled.name}/{episode_id}"
                 self.labels[key] = (issue_id, episode_id)
-            ctx = Context(
-                customer=self.customer,
-                now=self.now,
-                history=self.history,
-                schedule=self.policy.schedule,
-                trigger=trigger,
-                episode_start=start,
-                issue=issue,
-                last_contact=issue.last.ts if issue is not None and issue.last else self.last_any,
-            )
-            self._episode(rule, key, start, issue_id, ctx, bucket)
+            if self.track:
+                self._watch(rule.condition, ctx, rule)
+            if not compiled.always:
+                try:
+                    holds = compiled.check(ctx)
+                except ExtramileError:
+                    raise
+                except Exception as exc:
+                    raise _condition_error(rule.condition, rule.name, exc) from exc
+            else:
+                holds = True
+            if not holds:
+                if explain:
+                    self._note(bucket, key, "not-fired", _explain(rule.condition, ctx, rule.name))
+                continue
+            if not explain:
+                key = f"{customer_id}/{issue_id or '-'}/{compiled.name}/{episode_id}"
+            self._fired(compiled, key, start, issue_id, ctx, bucket)
 
-    def _episode(  # noqa: PLR0917  # private; one call site
+    def _fired(  # noqa: PLR0917  # private; one call site
         self,
-        rule: Rule,
+        compiled: CompiledRule,
         key: str,
         start: float,
         issue_id: str | None,
         ctx: Context,
         bucket: list[EpisodeTrace],
     ) -> None:
-        condition = rule.condition
-        if self.track:
-            self._watch(condition, ctx, rule)
-        if not _check(condition, ctx, rule.name):
+        """An episode whose condition holds: timed, then satisfied, lapsed, or a candidate."""
+        rule = compiled.rule
+        done = _satisfied(self.facts.calls, key, start, issue_id, rule.scope)
+        if done is not None:
             if self.explain:
-                self._note(bucket, key, "not-fired", _explain(condition, ctx, rule.name))
+                self._note(
+                    bucket, key, "satisfied", f"outbound call {done.id!r} at {_iso(done.ts)}"
+                )
             return
-        due = resolve(rule.due, ctx)
-        deadline = resolve(rule.deadline, ctx, due) if due is not None else None
+        due = compiled.due(ctx, None)
+        deadline = compiled.deadline(ctx, due) if due is not None else None
         if due is None or deadline is None:
-            if not self.explain:
-                return
             self._note(
                 bucket,
                 key,
@@ -453,16 +499,8 @@ class _Run:
                 f" ({rule.deadline.describe()}) could not be computed",
             )
             return
-        done = _satisfied(self.facts.calls, key, start, issue_id, rule.scope)
-        if done is not None:
-            if self.explain:
-                self._note(
-                    bucket, key, "satisfied", f"outbound call {done.id!r} at {_iso(done.ts)}"
-                )
-            return
-        lapse = _lapse_at(rule, ctx, deadline)
-        if lapse is not None:
-            if lapse <= self.now:
+        if compiled.lapsed is not None:
+            if compiled.lapsed(ctx, deadline, self.now):
                 if self.explain:
                     self._note(
                         bucket,
@@ -472,12 +510,14 @@ class _Run:
                     )
                 return
             if self.track:
-                self.revisit.append(lapse)
-        flag = rule.extra_mile
-        if isinstance(flag, Condition):
+                lapse = lapse_at(rule, ctx, deadline)
+                if lapse is not None:
+                    self.revisit.append(lapse)
+        flag = compiled.flag
+        if not isinstance(flag, bool):
             if self.track:
-                self._watch(flag, ctx, rule)
-            flag = _check(flag, ctx, rule.name)
+                self._watch(rule.extra_mile, ctx, rule)  # type: ignore[arg-type]  # a Condition
+            flag = _check(flag, rule.extra_mile, ctx, rule.name)  # type: ignore[arg-type]
         self.candidates.append(
             _Candidate(
                 rule=rule, key=key, issue_id=issue_id, due=due, deadline=deadline, extra_mile=flag
@@ -544,6 +584,39 @@ class _Run:
             self.revisit.append(cand.placed)
 
 
+def _run(  # noqa: PLR0917  # private
+    policy: FollowUpPolicy,
+    customer: Customer,
+    history: Sequence[Interaction],
+    now_ts: float,
+    explain: bool,
+    revisit: bool,
+) -> tuple[_Run, list[Call], list[SuppressedCall]]:
+    program = program_of(policy)
+    run = _Run(
+        policy,
+        customer,
+        history,
+        now_ts,
+        explain=explain,
+        revisit=revisit,
+        reuse_context=program.reuse_context,
+    )
+    for rule in program.rules:
+        run.run_rule(rule)
+    placed, suppressed = run.place()
+    return run, _merge(placed, customer, program.awareness, run.contact, policy), suppressed
+
+
+def calls_for(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> tuple[list[Call], list[SuppressedCall]]:
+    """Only the calls and suppressed calls of a decision: what :func:`~extramile.plan`
+    keeps, without the trace, the revisit time or the :class:`Decision` around them."""
+    _, calls, suppressed = _run(policy, customer, history, now_ts, False, False)  # noqa: FBT003
+    return calls, suppressed
+
+
 def decide(
     policy: FollowUpPolicy,
     customer: Customer,
@@ -558,15 +631,7 @@ def decide(
     ``explain=False`` leaves out the trace and ``revisit=False`` the revisit time (then
     None): :func:`~extramile.plan` needs only the calls.
     """
-    run = _Run(policy, customer, history, now_ts, explain=explain, revisit=revisit)
-    awareness: list[Awareness] = []
-    for rule in policy.rules:
-        if isinstance(rule, Awareness):
-            awareness.append(rule)
-        else:
-            run.run_rule(rule)
-    placed, suppressed = run.place()
-    calls = _merge(placed, customer, awareness, run.contact, policy)
+    run, calls, suppressed = _run(policy, customer, history, now_ts, explain, revisit)
     if explain:
         for call in calls:
             for key, rule_name in zip(call.keys, call.rules, strict=True):
@@ -602,7 +667,7 @@ def _iso(ts: float) -> str:
 def _merge(
     placed: list[_Candidate],
     customer: Customer,
-    awareness: list[Awareness],
+    awareness: Sequence[Awareness],
     contact: Contact,
     policy: FollowUpPolicy,
 ) -> list[Call]:

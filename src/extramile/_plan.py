@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from extramile._decision import Call
-from extramile._engine import customer_history, decide, now_seconds
+from extramile._engine import calls_for, customer_history, now_seconds
 from extramile._model import Customer
 from extramile._placement import Adjustment
 from extramile._policy import FollowUpPolicy
@@ -308,10 +308,10 @@ def plan(
         except ExtramileError as exc:
             who = customer.id if isinstance(customer, Customer) else "?"
             raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from None
-        decision = decide(policy, customer, history, now_ts, explain=False, revisit=False)
-        kept.extend(call for call in decision.calls if call.due_at.timestamp() < end)
-        for skipped in decision.suppressed:
-            suppressed[skipped.constraint] += 1
+        calls, skipped = calls_for(policy, customer, history, now_ts)
+        kept.extend(call for call in calls if call.due_at.timestamp() < end)
+        for dropped in skipped:
+            suppressed[dropped.constraint] += 1
     return Agenda.build(
         now=from_ts(now_ts, UTC),
         horizon_end=from_ts(end, UTC),

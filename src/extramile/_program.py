@@ -1,0 +1,189 @@
+"""A policy compiled once into plain functions, for the engine's per-customer loop.
+
+The engine evaluates one policy over many customers (a nightly plan goes over the whole
+book), so whatever can be decided from the policy alone is decided once, here: each
+rule's condition becomes a closure (:meth:`~extramile.conditions.Condition.compiled`),
+its due time and deadline become functions on POSIX seconds, and its give-up time a test
+that answers without calendar arithmetic unless the answer is close.
+
+The compiled form is kept beside the policy (keyed by identity, dropped with the
+policy) and is never part of it: it does not pickle, print or compare.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Final
+
+from extramile._policy import (
+    Awareness,
+    FollowUpPolicy,
+    On,
+    Rule,
+    When,
+    customer_zone,
+    resolve,
+)
+from extramile._time import DAY, Business, Elapsed, Local, add_local_days
+from extramile.conditions import ALWAYS, Check, Condition, Context
+
+__all__ = ["CompiledRule", "Program", "lapse_at", "program_of"]
+
+Resolver = Callable[[Context, "float | None"], "float | None"]
+"""(context, due) -> POSIX seconds of a rule's due time or deadline, or None."""
+
+Lapsed = Callable[[Context, float, float], bool]
+"""(context, deadline, now) -> whether the episode has been given up."""
+
+_MARGIN: Final = 2 * DAY
+"""How far a number of local days can differ from the same number of 24-hour days: an
+hour or two of daylight saving, or a whole day a country skipped (Samoa, 2011)."""
+
+_BUILT_IN: Final = "extramile.conditions"
+
+
+def lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
+    """When an episode of ``rule`` with this deadline is given up (None: never)."""
+    after = rule.give_up_after
+    if after is None:
+        return None
+    if isinstance(after, Business):
+        return ctx.schedule.add_ts(deadline, after)
+    if isinstance(after, Local):
+        return add_local_days(deadline, after.days, customer_zone(ctx.customer, ctx.schedule))
+    return deadline + after.seconds
+
+
+def _resolver(when: When) -> Resolver:
+    offset = when.offset
+    name = when.anchor.name
+    if isinstance(offset, Elapsed) and name in ("TRIGGER", "DUE"):
+        delta = -offset.seconds if when.before else offset.seconds
+        if name == "TRIGGER":
+
+            def after_trigger(ctx: Context, due: float | None) -> float | None:
+                return ctx.episode_start + delta
+
+            return after_trigger
+
+        def after_due(ctx: Context, due: float | None) -> float | None:
+            return None if due is None else due + delta
+
+        return after_due
+
+    def general(ctx: Context, due: float | None) -> float | None:
+        return resolve(when, ctx, due)
+
+    return general
+
+
+def _lapsed(rule: Rule) -> Lapsed | None:
+    after = rule.give_up_after
+    if after is None:
+        return None
+    if isinstance(after, Elapsed):
+        seconds = after.seconds
+
+        def elapsed(ctx: Context, deadline: float, now: float) -> bool:
+            return deadline + seconds <= now
+
+        return elapsed
+    if isinstance(after, Local):
+        nominal = after.days * DAY
+
+        def local(ctx: Context, deadline: float, now: float) -> bool:
+            guess = deadline + nominal
+            if guess - _MARGIN > now:
+                return False
+            if guess + _MARGIN <= now:
+                return True
+            exact = lapse_at(rule, ctx, deadline)
+            return exact is not None and exact <= now
+
+        return local
+
+    def business(ctx: Context, deadline: float, now: float) -> bool:
+        exact = lapse_at(rule, ctx, deadline)
+        return exact is not None and exact <= now
+
+    return business
+
+
+def _built_in(condition: Condition) -> bool:
+    """Whether a condition (and every part of it) is one of the library's own."""
+    if type(condition).__module__ != _BUILT_IN:
+        return False
+    parts: tuple[Condition, ...] = getattr(condition, "parts", ())
+    part = getattr(condition, "part", None)
+    if isinstance(part, Condition):
+        parts = (*parts, part)
+    return all(_built_in(p) for p in parts)
+
+
+class CompiledRule:
+    """One rule, with everything the per-customer loop asks of it ready to call."""
+
+    __slots__ = (
+        "always",
+        "check",
+        "deadline",
+        "due",
+        "flag",
+        "kinds",
+        "lapsed",
+        "name",
+        "rule",
+    )
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.name = rule.name
+        self.always = rule.condition == ALWAYS
+        self.check: Check = rule.condition.compiled()
+        flag = rule.extra_mile
+        self.flag: bool | Check = flag if isinstance(flag, bool) else flag.compiled()
+        self.due = _resolver(rule.due)
+        self.deadline = _resolver(rule.deadline)
+        self.lapsed = _lapsed(rule)
+        trigger = rule.trigger
+        self.kinds: tuple[str, ...] | None = (
+            tuple(sorted(trigger.kinds)) if isinstance(trigger, On) else None
+        )
+
+
+class Program:
+    """A policy's rules compiled, and whether the engine may reuse one context object
+    for the episodes of a customer (only when every condition is a built-in one, which
+    never keeps it)."""
+
+    __slots__ = ("__weakref__", "awareness", "reuse_context", "rules")
+
+    def __init__(self, policy: FollowUpPolicy) -> None:
+        self.rules: tuple[CompiledRule, ...] = tuple(
+            CompiledRule(rule) for rule in policy.rules if isinstance(rule, Rule)
+        )
+        self.awareness: tuple[Awareness, ...] = tuple(
+            rule for rule in policy.rules if isinstance(rule, Awareness)
+        )
+        conditions = [rule.rule.condition for rule in self.rules]
+        conditions.extend(
+            rule.rule.extra_mile
+            for rule in self.rules
+            if isinstance(rule.rule.extra_mile, Condition)
+        )
+        self.reuse_context = all(_built_in(condition) for condition in conditions)
+
+
+_PROGRAMS: dict[int, Program] = {}
+
+
+def program_of(policy: FollowUpPolicy) -> Program:
+    """The compiled form of ``policy``, made on first use and dropped with the policy."""
+    key = id(policy)
+    found = _PROGRAMS.get(key)
+    if found is None:
+        found = _PROGRAMS[key] = Program(policy)
+        # The id of a dead object may be reused: forget the program with its policy.
+        weakref.finalize(policy, _PROGRAMS.pop, key, None)
+    return found

@@ -1,0 +1,225 @@
+"""Properties of the compiled form of a policy: every built-in condition's ``compiled()``
+answers as its ``check()`` does, and the quick give-up test as the exact computation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extramile import (
+    TRIGGER,
+    Customer,
+    Elapsed,
+    FollowUpPolicy,
+    Interaction,
+    Local,
+    On,
+    Rule,
+    Schedule,
+)
+from extramile._program import _PROGRAMS, CompiledRule, lapse_at, program_of
+from extramile.conditions import (
+    Condition,
+    Context,
+    IssueThread,
+    always,
+    attr,
+    count_at_least,
+    customer_attr,
+    direction_is,
+    has_attr,
+    has_tag,
+    issue_attr,
+    issue_is,
+    issue_open,
+    kind_is,
+    outside_staff_hours,
+    silence_at_least,
+    staff_open_at_trigger,
+    tenure_at_least,
+    tier_in,
+)
+
+UTC = dt.timezone.utc
+OFFICE = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
+ZONES = ("America/Chicago", "Australia/Sydney", "Pacific/Apia", "Europe/London", "Asia/Kolkata")
+VALUES: st.SearchStrategy[Any] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 30),
+    st.floats(-5, 30, allow_nan=False),
+    st.sampled_from(["critical", "low", "true", "gold", "2026-03-01"]),
+)
+NAMES = st.sampled_from(["severity", "increase_pct", "flag", "score"])
+
+leaves: st.SearchStrategy[Condition] = st.one_of(
+    st.just(always()),
+    st.builds(lambda n, v: attr(n) >= v, NAMES, VALUES),
+    st.builds(lambda n, v: issue_attr(n) < v, NAMES, VALUES),
+    st.builds(lambda n, v: customer_attr(n).equals(v), NAMES, VALUES),
+    st.builds(lambda n, v: attr(n).differs(v), NAMES, VALUES),
+    st.builds(lambda n, v: attr(n).is_in(v, "critical"), NAMES, VALUES),
+    st.builds(lambda n: issue_attr(n).is_true(), NAMES),
+    st.builds(has_attr, NAMES),
+    st.just(kind_is("feedback", "issue.opened")),
+    st.sampled_from([direction_is("inbound"), direction_is("outbound")]),
+    st.sampled_from([issue_is("resolved"), issue_open()]),
+    st.just(tier_in("gold", "platinum")),
+    st.just(has_tag("autopay")),
+    st.builds(lambda years: tenure_at_least(years=years), st.integers(0, 12)),
+    st.just(silence_at_least(Local(days=7))),
+    st.just(count_at_least("call", 2, within=Elapsed(days=7))),
+    st.sampled_from([staff_open_at_trigger(), outside_staff_hours()]),
+)
+conditions: st.SearchStrategy[Condition] = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.builds(lambda a, b: a & b, inner, inner),
+        st.builds(lambda a, b: a | b, inner, inner),
+        st.builds(lambda a: ~a, inner),
+    ),
+    max_leaves=8,
+)
+instants = st.datetimes(
+    min_value=dt.datetime(2010, 1, 1), max_value=dt.datetime(2030, 12, 31), timezones=st.just(UTC)
+)
+
+
+@st.composite
+def contexts(draw: st.DrawFn) -> Context:
+    """A context whose now falls near the customer's anniversaries as often as not."""
+    now = draw(instants)
+    zone = draw(st.sampled_from((*ZONES, None)))
+    years = draw(st.integers(0, 12))
+    near = now.date().replace(day=1) - dt.timedelta(days=365 * years)
+    since = draw(st.none() | st.dates(near - dt.timedelta(days=40), near + dt.timedelta(days=40)))
+    attributes = draw(st.dictionaries(NAMES, VALUES, max_size=3))
+    customer = Customer(
+        id="c-1",
+        timezone=zone,
+        tier=draw(st.sampled_from([None, "gold", "bronze"])),
+        customer_since=since,
+        tags=draw(st.sampled_from([(), ("autopay",)])),
+        attributes=attributes,
+    )
+    trigger = Interaction(
+        id="i-1",
+        customer_id="c-1",
+        kind=draw(st.sampled_from(["issue.opened", "feedback", "call"])),
+        at=now - draw(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=30))),
+        direction=draw(st.sampled_from(["inbound", "outbound"])),
+        issue_id="t-1",
+        attributes=draw(st.dictionaries(NAMES, VALUES, max_size=3)),
+    )
+    issue = None
+    if draw(st.booleans()):
+        issue = IssueThread("t-1")
+        issue.add(trigger)
+    return Context(
+        customer=customer,
+        now=now.timestamp(),
+        history=[trigger],
+        schedule=OFFICE,
+        trigger=trigger,
+        episode_start=trigger.ts,
+        issue=issue,
+        last_contact=draw(st.none() | st.just(trigger.ts)),
+    )
+
+
+@given(conditions, contexts())
+def test_a_compiled_condition_answers_as_check(condition: Condition, ctx: Context) -> None:
+    """For any built-in condition and context, compiled() and check() agree."""
+    assert condition.check(ctx) == condition.compiled()(ctx)
+
+
+# Deadlines in the months the clocks change, and "now" within hours of the nominal answer,
+# where a local day of 23 or 25 hours (or Samoa's skipped one) decides.
+changing = st.builds(
+    lambda year, month, day, hour: dt.datetime(year, month, day, hour, tzinfo=UTC),
+    st.integers(2010, 2030),
+    st.sampled_from([3, 4, 9, 10, 11, 12]),
+    st.integers(1, 28),
+    st.integers(0, 23),
+)
+
+
+@given(
+    st.integers(0, 12),
+    st.sampled_from(ZONES),
+    changing | instants,
+    st.integers(-4, 4),
+    st.integers(-12, 12),
+)
+def test_compiled_tenure_answers_as_check_around_the_anniversary(
+    years: int, zone: str, now: dt.datetime, days: int, hours: int
+) -> None:
+    """tenure_at_least compares local dates and asks exactly only near the anniversary:
+    the same answer as check() on the days around it, at any hour, in any zone."""
+    condition = tenure_at_least(years=years)
+    today = now.date()
+    since = today.replace(day=min(today.day, 28), year=today.year - years)
+    customer = Customer(id="c-1", timezone=zone, customer_since=since + dt.timedelta(days=days))
+    at = (now + dt.timedelta(hours=hours)).timestamp()
+    ctx = Context(customer=customer, now=at, history=[], schedule=OFFICE)
+    assert condition.check(ctx) == condition.compiled()(ctx)
+
+
+# The day before a change of offset: Chicago, London and Sydney springing forward and
+# falling back, and Samoa skipping 30 December 2011.
+eves = st.sampled_from(
+    [
+        dt.datetime(2026, 3, 7, 12, tzinfo=UTC),
+        dt.datetime(2026, 10, 31, 12, tzinfo=UTC),
+        dt.datetime(2026, 3, 28, 12, tzinfo=UTC),
+        dt.datetime(2026, 10, 3, 12, tzinfo=UTC),
+        dt.datetime(2026, 4, 4, 12, tzinfo=UTC),
+        dt.datetime(2011, 12, 29, 12, tzinfo=UTC),
+    ]
+)
+
+
+@given(
+    st.sampled_from([Local(days=0), Local(days=1), Local(days=3), Local(days=14)]),
+    st.sampled_from(ZONES),
+    eves | changing | instants,
+    st.integers(-7200, 7200) | st.integers(-3 * 86_400, 3 * 86_400),
+)
+def test_the_quick_give_up_test_agrees_with_the_exact_time(
+    after: Local, zone: str, deadline: dt.datetime, offset: int
+) -> None:
+    """The give-up test that skips calendar arithmetic when far from the answer gives the
+    exact answer, near offset changes and Samoa's skipped day included."""
+    rule = Rule(
+        name="r",
+        trigger=On("feedback"),
+        deadline=TRIGGER + Elapsed(hours=1),
+        give_up_after=after,
+    )
+    customer = Customer(id="c-1", timezone=zone)
+    ctx = Context(customer=customer, now=0.0, history=[], schedule=OFFICE)
+    at = deadline.timestamp()
+    now = at + after.days * 86_400 + offset
+    exact = lapse_at(rule, ctx, at)
+    quick = CompiledRule(rule).lapsed
+    assert quick is not None
+    assert (exact is not None and exact <= now) == quick(ctx, at, now)
+
+
+def test_a_policy_is_compiled_once_and_forgotten_with_it() -> None:
+    """program_of() keeps one program per live policy, and drops it with the policy."""
+    policy = FollowUpPolicy(
+        name="p",
+        rules=[Rule(name="r", trigger=On("feedback"), deadline=TRIGGER + Elapsed(hours=1))],
+        schedule=OFFICE,
+    )
+    key = id(policy)
+    first = program_of(policy)
+    assert (first is program_of(policy), key in _PROGRAMS) == (True, True)
+    del policy, first
+    gc.collect()
+    assert key not in _PROGRAMS
