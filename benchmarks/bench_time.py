@@ -17,7 +17,12 @@ Cases:
 * two business hours added across the Christmas weekend in New York with
   ``holidays.US()`` (2026-12-24T21:00Z -> 2026-12-28T15:00Z), ``Schedule.add_ts`` on POSIX
   seconds (target: at most 50 us) and the public ``Schedule.add``;
-* the next staff opening from a Friday evening, and the business time between two instants.
+* the next staff opening from a Friday evening, and the business time between two instants;
+* a customer in Sydney with staff in New York, due 2026-03-10T15:00Z: the calling window
+  and staff hours do not overlap until New York is back on standard time, and the call
+  lands on 2026-11-02T21:00Z (``place_ts``; the search used to bounce between the two a day
+  at a time, some 250 rounds);
+* one calling-window step, from a Sydney night to the next 08:00 (``_window_next``).
 
 Machines differ, so a reference operation is timed beside the library --
 ``datetime.fromtimestamp(ts, tz)``, the conversion every local-time check makes -- and each
@@ -42,7 +47,7 @@ import pendulum
 from harness import interleaved, pin  # benchmarks/ is the script's own folder
 
 from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
-from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, place_ts
+from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, _window_next, place_ts
 
 NEW_YORK = "America/New_York"
 NY_ZONE = pendulum.timezone(NEW_YORK)
@@ -79,6 +84,20 @@ CONTACT = Contact.of(
 )
 DUE_TS = DUE.timestamp()
 
+SYDNEY = "Australia/Sydney"
+SYDNEY_ZONE = pendulum.timezone(SYDNEY)
+FAR_DUE_TS = pendulum.datetime(2026, 3, 10, 15, tz="UTC").timestamp()  # 02:00 AEDT
+FAR_LANDS_TS = pendulum.datetime(2026, 11, 2, 21, tz="UTC").timestamp()  # 16:00 EST
+FAR_CONTACT = Contact.of(
+    Customer(id="c-5150", timezone=SYDNEY),
+    (),
+    now_ts=FAR_DUE_TS,
+    calling_window=DEFAULT_CALLING_WINDOW,
+    served_timezones=(),
+    schedule=SCHEDULE,
+)
+SYDNEY_MORNING_TS = pendulum.datetime(2026, 3, 10, 21, tz="UTC").timestamp()  # 08:00 AEDT
+
 CHRISTMAS_EVE = pendulum.datetime(2026, 12, 24, 21, tz="UTC")  # Thu 16:00 EST
 CHRISTMAS_EVE_TS = CHRISTMAS_EVE.timestamp()
 AFTER_CHRISTMAS_TS = pendulum.datetime(2026, 12, 28, 15, tz="UTC").timestamp()
@@ -89,6 +108,18 @@ FRIDAY_EVENING_TS = pendulum.datetime(2026, 6, 12, 23, tz="UTC").timestamp()  # 
 def _place_fast() -> float | None:
     return place_ts(
         CONTACT, DUE_TS, schedule=SCHEDULE, caps=CAPS, extra_mile=False, essential=False, moves=None
+    )
+
+
+def _place_far() -> float | None:
+    return place_ts(
+        FAR_CONTACT,
+        FAR_DUE_TS,
+        schedule=SCHEDULE,
+        caps=CAPS,
+        extra_mile=False,
+        essential=False,
+        moves=None,
     )
 
 
@@ -127,6 +158,12 @@ CASES: list[tuple[str, Callable[[], object], float | None]] = [
         lambda: SCHEDULE.between_ts(CHRISTMAS_EVE_TS, AFTER_CHRISTMAS_TS),
         None,
     ),
+    ("place_ts, Sydney customer, New York staff (long search)", _place_far, None),
+    (
+        "calling-window step, Sydney night to 08:00",
+        lambda: _window_next(FAR_DUE_TS, DEFAULT_CALLING_WINDOW, SYDNEY_ZONE),
+        None,
+    ),
     (
         "reference: datetime.fromtimestamp(ts, tz)",
         lambda: dt.datetime.fromtimestamp(DUE_TS, NY_ZONE),
@@ -147,6 +184,10 @@ def _check() -> None:
         raise SystemExit("add_ts: expected 2026-12-28T15:00Z (Christmas skipped)")
     if SCHEDULE.between_ts(CHRISTMAS_EVE_TS, AFTER_CHRISTMAS_TS) != TWO_HOURS.seconds:
         raise SystemExit("between_ts: expected two business hours over Christmas")
+    if _place_far() != FAR_LANDS_TS:
+        raise SystemExit("place_ts: expected the Sydney call on 2026-11-02T21:00Z")
+    if _window_next(FAR_DUE_TS, DEFAULT_CALLING_WINDOW, SYDNEY_ZONE) != SYDNEY_MORNING_TS:
+        raise SystemExit("_window_next: expected 08:00 AEDT, 2026-03-10T21:00Z")
 
 
 def run(runs: int, number: int) -> dict[str, list[float]]:

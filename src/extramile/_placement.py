@@ -14,7 +14,24 @@ monotone function "the earliest allowed instant at or after t":
   ``per`` local days old; a minimum gap), unless the rule is essential.
 
 Placement applies them in turn until none moves the instant any more (a fixed point, so
-the result satisfies all of them at once), and records each move.  Do-not-call is
+the result satisfies all of them at once), and records each move.  Each step moves the
+instant no further than the first one its constraint allows, so the fixed point is the
+first instant at or after the start that all of them allow.
+
+The calling window and staff hours are answered from memoised tables of open intervals
+(see ``_time.OpenTable``): pure functions of the window and zone, or of the schedule,
+so an answer never depends on what was asked before.  A customer far from the staff
+(Sydney, with staff in New York) can have no instant that both allow for months; rather
+than bounce between them a day at a time, after four rounds without a fixed point the
+search *leaps* to the first instant at which the calling window in every zone and (unless
+the rule is extra-mile) staff hours are open together, intersecting their tables, or
+gives up when there is none within the 400 days.  It leaps only once the callback hour
+is behind it.  Since what the leap skips is refused by one of the clocks, the call lands
+where it would have without the leap.  The leap is recorded as one move per zone
+(``"calling-window"``) and one for staff hours (``"staff-hours"``), their detail marked
+with :data:`LEAP`; their reasons say which clocks do not overlap until when, e.g.
+"calling window in Australia/Sydney (08:00-21:00) and staff hours in America/New_York do
+not overlap until Tue 2026-11-03 08:00 AEDT".  Do-not-call is
 absolute and is checked first; an unknown timezone with no served timezones has no
 window at all.  Both give a :class:`Suppression` instead of a :class:`Placement`.
 
@@ -28,6 +45,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -39,7 +57,10 @@ from extramile._time import (
     DAY,
     Elapsed,
     Local,
+    OpenTable,
+    OverlapTable,
     Schedule,
+    WindowsTable,
     add_local_days,
     clock_label,
     next_in_windows,
@@ -71,6 +92,13 @@ SEARCH_SECONDS: Final = 400 * 86_400.0
 """How far past its due time placement looks for an allowed moment (about 13 months, so
 that every daylight-saving state of the year is seen)."""
 _MAX_ROUNDS: Final = 10_000
+_LEAP_AFTER: Final = 4
+"""Rounds of the fixed-point search after which placement leaps to where the calling
+windows and staff hours next overlap, instead of bouncing between them day by day."""
+LEAP: Final = "|overlap"
+"""Ends the detail of a move that leapt to the next overlap of the clocks (see the module
+docstring): ``"Australia/Sydney|overlap+staff"`` for a calling window (``+staff`` when
+staff hours took part), ``"|overlap"`` for staff hours.  A zone name never holds ``|``."""
 
 
 def _positive_int(value: object) -> int:
@@ -129,7 +157,13 @@ class Adjustment:
     moved_from: pendulum.DateTime
     moved_to: pendulum.DateTime
     reason: str
-    """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``."""
+    """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``.
+
+    When the calling window and staff hours did not overlap for long and placement leapt
+    to their next overlap, both adjustments say so, e.g. ``"calling window in
+    Australia/Sydney (08:00-21:00) and staff hours in America/New_York do not overlap until
+    Tue 2026-11-03 08:00 AEDT"`` (the staff-hours one gives the time in the staff's zone).
+    """
 
     def __str__(self) -> str:
         return self.reason
@@ -179,6 +213,8 @@ class Contact:
     last_inbound: float | None
     do_not_call: bool
     unknown_zone: bool
+    tables: tuple[OpenTable, ...] = ()
+    """The calling window's memoised table in each of ``zones``."""
 
     @classmethod
     def of(
@@ -233,26 +269,58 @@ class Contact:
         else:
             names = tuple(served_timezones)
         zones = tuple(zone(n) for n in names)
+        window = customer.calling_hours or calling_window
         return cls(
             zones=zones,
             zone_names=names,
-            window=customer.calling_hours or calling_window,
+            window=window,
             cap_zone=zone(name) if name is not None else schedule.tz,
             attempts=attempts,
             last_inbound=last_inbound,
             do_not_call=customer.do_not_call,
             unknown_zone=name is None,
+            tables=tuple(window_table(window, tz) for tz in zones),
         )
 
 
+_WINDOW_TABLES: dict[tuple[dt.tzinfo, int, int], OpenTable] = {}
+_WINDOW_TABLES_KEPT: Final = 256
+_OVERLAP_TABLES: dict[tuple[tuple[str, ...], int, int], OpenTable] = {}
+
+
+def window_table(window: Window, tz: dt.tzinfo) -> OpenTable:
+    """The memoised table of a daily calling window in ``tz``."""
+    key = (tz, window.start, window.end)
+    table = _WINDOW_TABLES.get(key)
+    if table is None:
+        if len(_WINDOW_TABLES) >= _WINDOW_TABLES_KEPT:
+            _WINDOW_TABLES.clear()
+        days = (window,)
+        table = _WINDOW_TABLES[key] = WindowsTable(tz, lambda _day: days)
+    return table
+
+
+def clear_memos() -> None:
+    """Forget every memoised calling-window table (answers never depend on them)."""
+    _WINDOW_TABLES.clear()
+    _OVERLAP_TABLES.clear()
+
+
 def _window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """The first instant at or after ``ts`` inside the window (a daily window always has
+    one within a few days, even across Apia's skipped day)."""
+    found = window_table(window, tz).first_open(ts, ts + 7 * DAY)
+    return found if found is not None else ts + 7 * DAY  # pragma: no cover
+
+
+def window_next_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """:func:`_window_next` by the direct search (the reference for the tables)."""
     local = dt.datetime.fromtimestamp(ts, tz)
     clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
     if window.start <= clock < window.end:
         return ts
     # Across a daylight-saving change the window may open at the change itself, or twice
-    # in one day; the shared search handles both.  A daily window always has an instant
-    # within a few days (even Apia's skipped day is one day).
+    # in one day; the shared search handles both.
     days = (window,)
     found = next_in_windows(ts, tz, lambda _day: days, ts + 7 * DAY)
     return found if found is not None else ts + 7 * DAY  # pragma: no cover
@@ -260,8 +328,32 @@ def _window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
 
 def window_end(ts: float, window: Window, tz: dt.tzinfo) -> float:
     """When the calling window that is open at ``ts`` closes (``ts`` if it is closed)."""
+    limit = ts + 2 * DAY
+    end = window_table(window, tz).run_end(ts, limit)
+    # a window open around the clock runs past the limit: the search says where it stops
+    return end if end < limit else window_end_search(ts, window, tz)
+
+
+def window_end_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """:func:`window_end` by the direct search (the reference for the tables)."""
     days = (window,)
     return open_run_end(ts, tz, lambda _day: days, ts + 2 * DAY)
+
+
+def _overlap_table(contact: Contact, schedule: Schedule | None) -> OpenTable:
+    """Where the calling window is open in every zone of ``contact`` and, unless
+    ``schedule`` is None, staff are open too."""
+    window = contact.window
+    key = (contact.zone_names, window.start, window.end)
+    if schedule is not None:
+        staff = schedule.open_table()
+        return schedule.derived_table(key, lambda: OverlapTable((*contact.tables, staff)))
+    table = _OVERLAP_TABLES.get(key)
+    if table is None:
+        if len(_OVERLAP_TABLES) >= _WINDOW_TABLES_KEPT:
+            _OVERLAP_TABLES.clear()
+        table = _OVERLAP_TABLES[key] = OverlapTable(contact.tables)
+    return table
 
 
 def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
@@ -309,11 +401,20 @@ def place_ts(
     """
     limit = start + SEARCH_SECONDS
     t = start
-    window = contact.window
     grace_from = contact.last_inbound
+    grace_until = -math.inf if grace_from is None else grace_from + CALLBACK_GRACE
+    rounds = 0
     for _ in range(_MAX_ROUNDS):
         if t > limit:
             return None
+        if rounds == _LEAP_AFTER:
+            rounds = 0
+            if t >= grace_until:
+                leapt = _leap(contact, t, limit, None if extra_mile else schedule, moves)
+                if leapt is None:
+                    return None
+                t = leapt
+        rounds += 1
         before = t
         if not essential and contact.attempts:
             moved = _gap_next(t, contact.attempts, caps)
@@ -326,9 +427,11 @@ def place_ts(
                 if moves is not None:
                     moves.append(("cap", t, moved, ""))
                 t = moved
-        if grace_from is None or not grace_from <= t < grace_from + CALLBACK_GRACE:
-            for tz, name in zip(contact.zones, contact.zone_names, strict=True):
-                moved = _window_next(t, window, tz)
+        if grace_from is None or not grace_from <= t < grace_until:
+            for table, name in zip(contact.tables, contact.zone_names, strict=True):
+                # a daily window opens within days, even across Apia's skipped day
+                found = table.first_open(t, t + 7 * DAY)
+                moved = found if found is not None else t + 7 * DAY
                 if moved != t:
                     if moves is not None:
                         moves.append(("calling-window", t, moved, name))
@@ -342,6 +445,27 @@ def place_ts(
         if t == before:
             return t if t <= limit else None
     return None  # pragma: no cover - thousands of alternating windows in 400 days
+
+
+def _leap(
+    contact: Contact, t: float, limit: float, staff: Schedule | None, moves: list[RawMove] | None
+) -> float | None:
+    """The first instant in ``[t, limit]`` at which the calling window is open in every
+    zone and, unless ``staff`` is None, staff are open too (None if there is none).
+
+    Every constraint placement applies moves an instant no further than the first one it
+    allows, and what the leap skips is refused by one of them, so the search lands where
+    it would have without the leap; only the record of the moves is shorter.
+    """
+    if len(contact.tables) + (staff is not None) < 2:
+        return t  # one clock alone never needs the leap: its own step is exact
+    found = _overlap_table(contact, staff).first_open(t, math.nextafter(limit, math.inf))
+    if found is not None and found != t and moves is not None:
+        tail = LEAP + ("+staff" if staff is not None else "")
+        moves.extend(("calling-window", t, found, name + tail) for name in contact.zone_names)
+        if staff is not None:
+            moves.append(("staff-hours", t, found, LEAP))
+    return found
 
 
 def suppression_of(contact: Contact) -> tuple[str, str] | None:
@@ -432,38 +556,78 @@ def render_move(
 
     ``explained_at`` is the instant the reason speaks of (default: where the move began).
     """
-    constraint, start, after, detail = move
-    before = start if explained_at is None else explained_at
-    if constraint == "calling-window":
-        prefix = "customer timezone unknown; " if contact.unknown_zone else ""
-        reason = (
-            f"{prefix}calling window closed in {detail} until {clock_label(after, zone(detail))}"
-        )
-    elif constraint == "staff-hours":
-        reason = schedule.describe_closed(before)
-    elif constraint == "gap":
-        last = max(a for a in contact.attempts if a <= before)
-        reason = (
-            f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
-            f" and calls are at least {caps.min_gap} apart"
-        )
-    else:
-        days, cap_zone = caps.per.days, contact.cap_zone
-        count = sum(
-            1
-            for a in contact.attempts
-            if a <= before and add_local_days(a, days, cap_zone) > before
-        )
-        reason = (
-            f"cap: {count} calls in the {caps.per} before"
-            f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
-        )
+    constraint, start, after, _ = move
     return Adjustment(
         constraint=constraint,
         moved_from=from_ts(start, UTC),
         moved_to=from_ts(after, UTC),
-        reason=reason,
+        reason=_reason(
+            move,
+            schedule=schedule,
+            caps=caps,
+            contact=contact,
+            explained_at=start if explained_at is None else explained_at,
+        ),
     )
+
+
+def _reason(
+    move: RawMove, *, schedule: Schedule, caps: ContactCaps, contact: Contact, explained_at: float
+) -> str:
+    constraint, _, after, detail = move
+    before = explained_at
+    name, leap, tail = detail.partition(LEAP)
+    if leap:
+        return _leap_reason(
+            constraint,
+            name,
+            after,
+            staff=constraint == "staff-hours" or tail == "+staff",
+            schedule=schedule,
+            contact=contact,
+        )
+    if constraint == "calling-window":
+        prefix = "customer timezone unknown; " if contact.unknown_zone else ""
+        return f"{prefix}calling window closed in {name} until {clock_label(after, zone(name))}"
+    if constraint == "staff-hours":
+        return schedule.describe_closed(before)
+    if constraint == "gap":
+        last = max(a for a in contact.attempts if a <= before)
+        return (
+            f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
+            f" and calls are at least {caps.min_gap} apart"
+        )
+    days, cap_zone = caps.per.days, contact.cap_zone
+    count = sum(
+        1 for a in contact.attempts if a <= before and add_local_days(a, days, cap_zone) > before
+    )
+    return (
+        f"cap: {count} calls in the {caps.per} before"
+        f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
+    )
+
+
+def _leap_reason(
+    constraint: str, name: str, after: float, *, staff: bool, schedule: Schedule, contact: Contact
+) -> str:
+    """Why a leap skipped ahead: the clocks involved do not overlap until ``after``."""
+    window = contact.window
+    others = [f"the calling window in {other}" for other in contact.zone_names if other != name]
+    if constraint == "staff-hours":
+        subject = f"staff hours in {schedule.timezone}"
+        tz = schedule.tz
+        others = [f"{other} ({window})" for other in others]
+    else:
+        subject = f"calling window in {name} ({window})"
+        if staff:
+            others.append(f"staff hours in {schedule.timezone}")
+        tz = zone(name)
+    day, clock = clock_label(after, tz, weekday=True).split(" ", 1)
+    when = f"{day} {dt.datetime.fromtimestamp(after, tz).date().isoformat()} {clock}"
+    prefix = "customer timezone unknown; " if contact.unknown_zone else ""
+    clocks = [subject, *others]
+    together = ", ".join(clocks[:-1]) + " and " + clocks[-1]
+    return f"{prefix}{together} do not overlap until {when}"
 
 
 def render_moves(
@@ -475,23 +639,39 @@ def render_moves(
 
     The search for an allowed moment may bounce between constraints for days (a calling
     window, then staff hours, then the window again); a reader wants each reason once.
+    When the search leapt to where the clocks next overlap, the reason is the leap's,
+    followed by that of the constraint's last move if it moved the call again after.
     """
     first: dict[tuple[str, str], float] = {}
     last: dict[tuple[str, str], RawMove] = {}
+    leaps: dict[tuple[str, str], RawMove] = {}
     for move in moves:
-        reason = (move[0], move[3])  # a calling window is one reason per timezone
-        first.setdefault(reason, move[1])
-        last[reason] = move
-    return tuple(
-        render_move(
-            (constraint, start, last[constraint, detail][2], detail),
-            schedule=schedule,
-            caps=caps,
-            contact=contact,
-            explained_at=last[constraint, detail][1],
+        name, leap, _ = move[3].partition(LEAP)
+        key = (move[0], name)  # a calling window is one reason per timezone
+        first.setdefault(key, move[1])
+        last[key] = move
+        if leap:
+            leaps[key] = move
+
+    def why(move: RawMove) -> str:
+        return _reason(move, schedule=schedule, caps=caps, contact=contact, explained_at=move[1])
+
+    found = []
+    for key, start in first.items():
+        final = last[key]
+        reason = why(final)
+        leap_move = leaps.get(key)
+        if leap_move is not None and leap_move is not final:
+            reason = f"{why(leap_move)}; then {reason}"
+        found.append(
+            Adjustment(
+                constraint=key[0],
+                moved_from=from_ts(start, UTC),
+                moved_to=from_ts(final[2], UTC),
+                reason=reason,
+            )
         )
-        for (constraint, detail), start in first.items()
-    )
+    return tuple(found)
 
 
 def place(

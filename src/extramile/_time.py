@@ -16,15 +16,23 @@ Inside the library an instant is a float of POSIX seconds; local wall-clock valu
 computed with the standard library (about a microsecond) and pendulum values are made only
 for what is returned to users.  Every search for an opening is bounded, so a schedule that
 never opens is an error, not a hang.
+
+A schedule's open instants are memoised as tables of intervals, block by block of eight
+days (:class:`OpenTable`), so that the next opening and the end of an open run cost a
+bisection instead of a search.  A block depends only on the schedule and its place in
+time, so answers never depend on what was asked before; the direct searches stay
+available (``Schedule.next_open_search``, ``Schedule.open_until_search``) as the
+reference the tables are tested against.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import attrs
 import pendulum
@@ -380,6 +388,197 @@ def open_run_end(ts: float, tz: dt.tzinfo, windows_of: WindowsOf, limit: float) 
 
 
 # ---------------------------------------------------------------------------------------
+# Memoised open intervals
+#
+# Placement asks "the first open instant at or after t" and "when does this open run end"
+# of the same few window sets (a calling window in a zone, a staff schedule) for millions
+# of calls.  The searches above cost several microseconds each, so the open instants of a
+# window set are kept as tables: time is cut into fixed blocks ``[k * BLOCK, (k + 1) *
+# BLOCK)`` of POSIX seconds, and a block's table lists the open intervals within it, found
+# by the searches above and clipped to the block (so a run that crosses a block edge is
+# two pieces; the queries below join them).  A table depends only on the window set and
+# ``k``, never on what was asked before, so the memo is pure: answers are the same whether
+# a block was memoised or is built afresh, and a full memo can simply be emptied.
+# ---------------------------------------------------------------------------------------
+
+BLOCK: Final = 8 * DAY
+"""Seconds of one memoised block of open intervals (eight days)."""
+BLOCKS_KEPT: Final = 1024
+"""How many blocks one table keeps (about 22 years of them) before it starts afresh."""
+
+Intervals = tuple[float, ...]
+"""Open intervals of one block, flattened: ``(start0, end0, start1, end1, ...)``, sorted,
+disjoint, each start included and each end excluded."""
+
+
+def open_intervals(lo: float, hi: float, tz: dt.tzinfo, windows_of: WindowsOf) -> Intervals:
+    """The instants in ``[lo, hi)`` whose wall clock in ``tz`` lies in a window."""
+    found: list[float] = []
+    t = lo
+    while t < hi:
+        start = next_in_windows(t, tz, windows_of, hi)
+        if start is None:
+            break
+        end = min(open_run_end(start, tz, windows_of, hi), hi)
+        found += (start, end)
+        t = end
+    return tuple(found)
+
+
+def intersect(first: Intervals, second: Intervals) -> Intervals:
+    """The instants open in both of two blocks' intervals."""
+    found: list[float] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start = max(first[i], second[j])
+        end = min(first[i + 1], second[j + 1])
+        if start < end:
+            found += (start, end)
+        if first[i + 1] < second[j + 1]:
+            i += 2
+        else:
+            j += 2
+    return tuple(found)
+
+
+class OpenTable:
+    """The open instants of a set of daily windows, memoised block by block.
+
+    Subclasses say how a block is built; the queries agree exactly with the searches they
+    replace (:func:`next_in_windows`, :func:`open_run_end`) for instants of microsecond
+    resolution, the only ones the library makes.
+    """
+
+    __slots__ = ("blocks", "skips")
+
+    def __init__(self) -> None:
+        self.blocks: dict[int, Intervals] = {}
+        self.skips: dict[int, int] = {}
+
+    def build(self, k: int) -> Intervals:  # pragma: no cover - every subclass has its own
+        """The open intervals of block ``k``."""
+        raise NotImplementedError
+
+    def block(self, k: int) -> Intervals:
+        """Block ``k``'s intervals, built once (a full memo is emptied first)."""
+        found = self.blocks.get(k)
+        if found is None:
+            if len(self.blocks) >= BLOCKS_KEPT:
+                self.blocks.clear()
+            found = self.blocks[k] = self.build(k)
+        return found
+
+    def first_open(self, ts: float, horizon: float) -> float | None:
+        """The first open instant at or after ``ts`` and before ``horizon`` (None if none)."""
+        blocks = self.blocks
+        k = int(ts // BLOCK)
+        flat = blocks.get(k)
+        if flat is None:
+            flat = self.block(k)
+        i = bisect.bisect_right(flat, ts)
+        if i & 1:
+            return ts if ts < horizon else None
+        found = flat[i] if i < len(flat) else self._after(k, horizon, crossed=[] if flat else [k])
+        return found if found is not None and found < horizon else None
+
+    def _after(self, k: int, horizon: float, *, crossed: list[int]) -> float | None:
+        """The first open instant after block ``k``, if one begins before ``horizon``.
+
+        Runs of blocks with nothing open (months of them, for clocks far apart) are
+        crossed in one step once crossed before: ``skips`` maps an empty block to the
+        next block with anything open, a fact about the table alone.
+        """
+        blocks, skips = self.blocks, self.skips
+        while True:
+            k = skips.get(k, k + 1)
+            if k * BLOCK >= horizon:
+                return None
+            flat = blocks.get(k)
+            if flat is None:
+                flat = self.block(k)
+            if flat:
+                if crossed:
+                    if len(skips) >= BLOCKS_KEPT:
+                        skips.clear()
+                    skips.update(dict.fromkeys(crossed, k))
+                return flat[0]
+            crossed.append(k)
+
+    def is_open(self, ts: float) -> bool:
+        """Whether ``ts`` is open."""
+        k = int(ts // BLOCK)
+        flat = self.blocks.get(k)
+        if flat is None:
+            flat = self.block(k)
+        return bool(bisect.bisect_right(flat, ts) & 1)
+
+    def run_end(self, ts: float, limit: float) -> float:
+        """When the open run containing ``ts`` ends (``ts`` if closed).
+
+        Exact when the run ends by ``limit``; otherwise some instant from ``limit`` to the
+        run's end.
+        """
+        k = int(ts // BLOCK)
+        flat = self.block(k)
+        i = bisect.bisect_right(flat, ts)
+        if not i & 1:
+            return ts
+        end = flat[i]
+        while end < limit and end == (k + 1) * BLOCK:
+            k += 1
+            flat = self.block(k)
+            if not flat or flat[0] != end:
+                break
+            end = flat[1]
+        return end
+
+
+class TableMemo(dict[object, OpenTable]):
+    """Tables kept on a value, keyed by what they are of; copied and pickled empty, since
+    a memo is rebuilt wherever it is needed and its tables hold the functions they call."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[TableMemo], tuple[()]]:
+        return (type(self), ())
+
+
+class WindowsTable(OpenTable):
+    """Memoised open instants of windows given per local day, in one timezone."""
+
+    __slots__ = ("tz", "windows_of")
+
+    def __init__(self, tz: dt.tzinfo, windows_of: WindowsOf) -> None:
+        super().__init__()
+        self.tz = tz
+        self.windows_of = windows_of
+
+    def build(self, k: int) -> Intervals:
+        """The open intervals of block ``k``, by the direct search."""
+        lo = float(k * BLOCK)
+        return open_intervals(lo, lo + BLOCK, self.tz, self.windows_of)
+
+
+class OverlapTable(OpenTable):
+    """Memoised instants open in every one of several tables at once."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: Sequence[OpenTable]) -> None:
+        super().__init__()
+        self.parts = tuple(parts)
+
+    def build(self, k: int) -> Intervals:
+        """Block ``k`` of every part, intersected."""
+        found = self.parts[0].block(k)
+        for part in self.parts[1:]:
+            if not found:
+                break
+            found = intersect(found, part.block(k))
+        return found
+
+
+# ---------------------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------------------
 
@@ -485,6 +684,8 @@ def _check_holidays(value: object) -> Container[dt.date] | None:
 
 
 _NOT_CACHED: Final = object()
+_TABLES_KEPT: Final = 64
+"""How many tables one schedule keeps (its own, and its overlaps with calling windows)."""
 _ALL_DAY: Final = (Window(0, DAY),)
 
 
@@ -514,6 +715,9 @@ class Schedule:
     )
     _holiday_memo: dict[dt.date, Any] = attrs.field(
         init=False, factory=dict, eq=False, hash=False, repr=False
+    )
+    _tables: TableMemo = attrs.field(
+        init=False, factory=TableMemo, eq=False, hash=False, repr=False
     )
 
     @classmethod
@@ -583,15 +787,42 @@ class Schedule:
         now = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
         return any(w.start <= now < w.end for w in windows)
 
+    def open_table(self) -> OpenTable:
+        """The open instants as memoised interval tables (built as they are asked for)."""
+        table = self._tables.get(None)
+        if table is None:
+            table = self.derived_table(None, lambda: WindowsTable(self.tz, self._open_windows))
+        return table
+
+    def derived_table(self, key: object, make: Callable[[], OpenTable]) -> OpenTable:
+        """A table derived from this schedule (its overlap with calling windows, say),
+        memoised on the schedule under ``key``."""
+        table = self._tables.get(key)
+        if table is None:
+            if len(self._tables) >= _TABLES_KEPT:
+                self._tables.clear()
+            table = self._tables[key] = make()
+        return table
+
     def next_open_ts(self, ts: float) -> float:
         """The first open POSIX second at or after ``ts``.
 
         Raises:
             InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
         """
+        found = self.open_table().first_open(ts, ts + SEARCH_DAYS * DAY)
+        if found is None:
+            self._no_opening(ts)
+        return found
+
+    def next_open_search(self, ts: float) -> float:
+        """:meth:`next_open_ts` by the direct search, without the memoised tables (the
+        reference the tables are checked against).
+
+        Raises:
+            InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
+        """
         tz = zone(self.timezone)
-        # Placement asks this for nearly every call, and mostly staff are open: answer
-        # that case without the general search.
         local = dt.datetime.fromtimestamp(ts, tz)
         clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
         for window in self.hours[local.weekday()]:
@@ -601,11 +832,15 @@ class Schedule:
                 break
         found = next_in_windows(ts, tz, self._open_windows, ts + SEARCH_DAYS * DAY)
         if found is None:
-            raise InvalidPolicyError(
-                f"Schedule in {self.timezone} has no opening within {SEARCH_DAYS} days of"
-                f" {from_ts(ts, tz).isoformat()}; are all days holidays?"
-            )
+            self._no_opening(ts)
         return found
+
+    def _no_opening(self, ts: float) -> NoReturn:
+        tz = zone(self.timezone)
+        raise InvalidPolicyError(
+            f"Schedule in {self.timezone} has no opening within {SEARCH_DAYS} days of"
+            f" {from_ts(ts, tz).isoformat()}; are all days holidays?"
+        )
 
     def open_until_ts(self, ts: float) -> float:
         """When the open run containing ``ts`` ends (``ts`` itself if closed then).
@@ -613,6 +848,13 @@ class Schedule:
         Adjacent windows, and a window ending at 24:00 followed by one starting at 00:00,
         form one run.  A run longer than ten years is reported as ending ten years on.
         """
+        horizon = ts + SEARCH_DAYS * DAY
+        if self.holidays is None and all(day == _ALL_DAY for day in self.hours):
+            return horizon if self.is_open_ts(ts) else ts
+        return min(self.open_table().run_end(ts, horizon), horizon)
+
+    def open_until_search(self, ts: float) -> float:
+        """:meth:`open_until_ts` by the direct search (the reference for the tables)."""
         horizon = ts + SEARCH_DAYS * DAY
         if self.holidays is None and all(day == _ALL_DAY for day in self.hours):
             return horizon if self.is_open_ts(ts) else ts

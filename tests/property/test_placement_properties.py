@@ -28,7 +28,21 @@ from extramile import (
     Window,
     place,
 )
-from extramile._placement import CALLBACK_GRACE, DEFAULT_CALLING_WINDOW, Contact, place_ts
+from extramile._placement import (
+    CALLBACK_GRACE,
+    DEFAULT_CALLING_WINDOW,
+    SEARCH_SECONDS,
+    Contact,
+    _cap_next,
+    _gap_next,
+    _window_next,
+    clear_memos,
+    place_ts,
+    window_end,
+    window_end_search,
+    window_next_search,
+)
+from extramile._tz import zone as zone_of_name
 from strategies_time import (
     DAY,
     QUARTER,
@@ -402,3 +416,133 @@ class TestFastPath:
             moves=None,
         )
         assert result.due_at.timestamp() == fast
+
+
+@st.composite
+def window_probes(draw: st.DrawFn) -> tuple[str, Window, list[float]]:
+    """A zone, a calling window, and instants of microsecond resolution near the drawn
+    moment (often a few days before one of the zone's offset changes)."""
+    moment = draw(instants)
+    name = zone_of(draw, moment)
+    moment, centre, _ = near_change(draw, moment, name)
+    offsets = draw(
+        st.lists(
+            st.tuples(st.integers(-DAY, 4 * DAY), st.integers(0, 999_999)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    return (
+        name,
+        draw(calling_windows_around(centre)),
+        [(moment + dt.timedelta(seconds=s, microseconds=us)).timestamp() for s, us in offsets],
+    )
+
+
+def reference_place(case: Case, start: float) -> float | None:
+    """The fixed-point search as it was first written: the direct searches, no tables and
+    no leap, bouncing between constraints for as many rounds as it takes."""
+    schedule = case.schedule()
+    contact = Contact.of(
+        case.customer,
+        case.history,
+        now_ts=case.now.timestamp(),
+        calling_window=case.window,
+        served_timezones=case.served,
+        schedule=schedule,
+    )
+    limit = start + SEARCH_SECONDS
+    t = start
+    grace = contact.last_inbound
+    for _ in range(100_000):
+        if t > limit:
+            return None
+        before = t
+        if not case.essential and contact.attempts:
+            t = _gap_next(t, contact.attempts, case.caps)
+            t = _cap_next(t, contact.attempts, case.caps, contact.cap_zone)
+        if grace is None or not grace <= t < grace + CALLBACK_GRACE:
+            for tz in contact.zones:
+                t = window_next_search(t, contact.window, tz)
+        if not case.extra_mile:
+            t = schedule.next_open_search(t)
+        if t == before:
+            return t if t <= limit else None
+    raise AssertionError("the reference search did not settle")  # pragma: no cover
+
+
+class TestMemoisedWindows:
+    """The calling window's memoised tables answer exactly what the direct search does."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(probe=window_probes())
+    def test_window_next_and_end_equal_the_searches(
+        self, probe: tuple[str, Window, list[float]]
+    ) -> None:
+        """At every probe, and a microsecond either side of each answer, both agree."""
+        name, window, points = probe
+        tz = zone_of_name(name)
+        asked = list(points)
+        for ts in points:
+            found = window_next_search(ts, window, tz)
+            asked += [found, found - 1e-6, window_end_search(found, window, tz)]
+        clear_memos()
+        tables = [(_window_next(ts, window, tz), window_end(ts, window, tz)) for ts in asked]
+        searches = [
+            (window_next_search(ts, window, tz), window_end_search(ts, window, tz)) for ts in asked
+        ]
+        assert searches == tables
+
+
+OFFICE_DAYS = ((), ((9 * HOUR, 17 * HOUR),), ((8 * HOUR, 16 * HOUR),), ((10 * HOUR, 18 * HOUR),))
+"""Office days in New York, far from a customer's day in Sydney or Auckland."""
+
+
+class TestTheLeap:
+    """Leaping to the next overlap of the clocks lands where bouncing between them does."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        case=cases(),
+        far=st.sampled_from([None, "Australia/Sydney", "Pacific/Auckland"]),
+        office=st.tuples(*[st.sampled_from(OFFICE_DAYS)] * 7).filter(any),
+    )
+    def test_place_ts_lands_where_the_plain_search_does(
+        self, case: Case, far: str | None, office: tuple[tuple[tuple[int, int], ...], ...]
+    ) -> None:
+        """Often the customer lives half a world away from office hours in New York, so
+        that the calling window and staff hours rarely overlap and the search leaps."""
+        if far is not None:
+            customer = case.customer
+            if customer.timezone is not None:
+                customer = attrs.evolve(customer, timezone=far, calling_hours=None)
+            case = attrs.evolve(
+                case,
+                customer=customer,
+                staff_zone="America/New_York",
+                week=office,
+                window=DEFAULT_CALLING_WINDOW,
+                extra_mile=False,
+            )
+        schedule = case.schedule()
+        contact = Contact.of(
+            case.customer,
+            case.history,
+            now_ts=case.now.timestamp(),
+            calling_window=case.window,
+            served_timezones=case.served,
+            schedule=schedule,
+        )
+        if not contact.zones:
+            return
+        start = case.due.timestamp()
+        fast = place_ts(
+            contact,
+            start,
+            schedule=schedule,
+            caps=case.caps,
+            extra_mile=case.extra_mile,
+            essential=case.essential,
+            moves=None,
+        )
+        assert reference_place(case, start) == fast

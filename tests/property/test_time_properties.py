@@ -17,13 +17,13 @@ import datetime as dt
 import itertools
 import math
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extramile import Business, Schedule, Window
+from extramile import Business, InvalidPolicyError, Schedule, Window
 from extramile._time import add_local_days
 from strategies_time import (
     DAY,
@@ -293,3 +293,74 @@ class TestLocalDays:
         landed = dt.datetime.fromtimestamp(add_local_days(start.timestamp(), count, tz), tz)
         drift = landed.replace(tzinfo=None) - target
         assert dt.timedelta(0) <= drift <= dt.timedelta(days=1)
+
+
+def _answer(ask: Callable[[float], float], ts: float) -> float | str:
+    """What ``ask`` answers at ``ts``, or the message of the error it raises."""
+    try:
+        return ask(ts)
+    except InvalidPolicyError as error:
+        return str(error)
+
+
+@st.composite
+def probes(draw: st.DrawFn) -> tuple[ScheduleSpec, list[float]]:
+    """A schedule and instants of microsecond resolution around the drawn moment."""
+    spec, moment = draw(cases())
+    offsets = draw(
+        st.lists(
+            st.tuples(st.integers(-3 * DAY, 20 * DAY), st.integers(0, 999_999)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    return spec, [
+        (moment + dt.timedelta(seconds=s, microseconds=us)).timestamp() for s, us in offsets
+    ]
+
+
+class TestMemoisedTables:
+    """The memoised interval tables answer exactly what the direct searches answer."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(case=probes())
+    def test_next_open_and_open_until_equal_the_searches(
+        self, case: tuple[ScheduleSpec, list[float]]
+    ) -> None:
+        """At every probe, and a microsecond either side of each answer, both agree."""
+        spec, points = case
+        schedule, reference = spec.build(), spec.build()
+        asked = list(points)
+        for ts in points:
+            found = _answer(reference.next_open_search, ts)
+            if isinstance(found, float):
+                asked += [found, found - 1e-6, reference.open_until_search(found)]
+        tables = [
+            (
+                _answer(schedule.next_open_ts, ts),
+                _answer(schedule.open_until_ts, ts),
+                schedule.is_open_ts(ts),
+            )
+            for ts in asked
+        ]
+        searches = [
+            (
+                _answer(reference.next_open_search, ts),
+                _answer(reference.open_until_search, ts),
+                spec.is_open(ts),
+            )
+            for ts in asked
+        ]
+        assert searches == tables
+
+    @settings(max_examples=100, deadline=None)
+    @given(case=probes())
+    def test_answers_do_not_depend_on_what_was_asked_before(
+        self, case: tuple[ScheduleSpec, list[float]]
+    ) -> None:
+        """Asked in one order on one schedule, or backwards on another: the same answers."""
+        spec, points = case
+        forward, backward = spec.build(), spec.build()
+        first = [_answer(forward.next_open_ts, ts) for ts in points]
+        second = [_answer(backward.next_open_ts, ts) for ts in reversed(points)]
+        assert first == second[::-1]

@@ -28,7 +28,20 @@ from extramile import (
     Window,
     place,
 )
-from extramile._placement import Contact, deadline_after, place_ts, window_end
+from extramile._placement import (
+    _WINDOW_TABLES,
+    _WINDOW_TABLES_KEPT,
+    LEAP,
+    Contact,
+    _window_next,
+    clear_memos,
+    deadline_after,
+    place_ts,
+    render_moves,
+    window_end,
+    window_table,
+)
+from extramile._time import BLOCK, BLOCKS_KEPT, DAY
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = "America/New_York"
@@ -519,6 +532,158 @@ class TestFastPath:
             window_end(night, DEFAULT_CALLING_WINDOW, tz),
         )
         assert expected == actual
+
+
+class TestFarApart:
+    """A customer in Sydney and staff in New York: the clocks overlap only in the southern
+    summer, when New York keeps standard time."""
+
+    DUE = "2026-03-10T15:00"  # Tue 11:00 EDT, Wed 02:00 AEDT
+
+    def sydney(self, schedule: Schedule | None = None) -> Placement:
+        """The call placed for a Sydney customer against Mon-Fri 09:00-17:00 in New York."""
+        return placed(
+            self.DUE,
+            customer=Customer(id="c-1", timezone=SYDNEY),
+            schedule=schedule or Schedule(timezone=NEW_YORK, hours={"mon-fri": "09:00-17:00"}),
+        )
+
+    def test_the_call_lands_where_the_clocks_first_overlap(self) -> None:
+        """Sydney 08:00-21:00 is New York 17:00-06:00 under EDT (UTC-4) and AEDT or AEST
+        (UTC+11, +10): no overlap.  New York goes back to EST (UTC-5) on Sunday 1 November;
+        Sydney 08:00 AEDT is then 16:00 EST, so the first overlap is Mon 2 November 16:00
+        EST, Tue 3 November 08:00 AEDT, 2026-11-02T21:00Z."""
+        result = self.sydney()
+        expected = (
+            utc("2026-11-02T21:00"),
+            [
+                (
+                    "calling-window",
+                    utc(self.DUE),
+                    (
+                        "calling window in Australia/Sydney (08:00-21:00) and staff hours in"
+                        " America/New_York do not overlap until Tue 2026-11-03 08:00 AEDT"
+                    ),
+                ),
+                (
+                    "staff-hours",
+                    utc("2026-03-10T21:00"),
+                    (
+                        "staff hours in America/New_York and the calling window in"
+                        " Australia/Sydney (08:00-21:00) do not overlap until Mon 2026-11-02"
+                        " 16:00 EST"
+                    ),
+                ),
+            ],
+        )
+        actual = (
+            result.due_at,
+            [(m.constraint, m.moved_from, m.reason) for m in result.adjustments],
+        )
+        assert expected == actual
+
+    def test_every_adjustment_ends_at_the_call(self) -> None:
+        """Both the window and staff hours moved the call to where it landed."""
+        result = self.sydney()
+        assert [result.due_at] * 2 == [m.moved_to for m in result.adjustments]
+
+    def test_the_same_answer_whatever_was_asked_before(self) -> None:
+        """Placed from cold memos on a fresh schedule, or after many other calls on the
+        same schedule: the same instant, deadline and adjustments."""
+        clear_memos()
+        cold = self.sydney()
+        schedule = Schedule(timezone=NEW_YORK, hours={"mon-fri": "09:00-17:00"})
+        for zone_name in (SYDNEY, "Asia/Kolkata", "Europe/Berlin", "Pacific/Auckland"):
+            for day in range(0, 400, 9):
+                placed(
+                    pendulum.datetime(2026, 1, 1, 7, tz="UTC").add(days=day).isoformat()[:16],
+                    customer=Customer(id="c-1", timezone=zone_name),
+                    schedule=schedule,
+                )
+        warm = self.sydney(schedule)
+        assert (cold.due_at, cold.deadline, cold.adjustments) == (
+            warm.due_at,
+            warm.deadline,
+            warm.adjustments,
+        )
+
+    def test_a_move_after_the_leap_is_told_after_it(self) -> None:
+        """Should a constraint move the call again after a leap, its reason follows the
+        leap's, and the adjustment ends where that last move put the call."""
+        schedule = Schedule(timezone=NEW_YORK, hours={"mon-fri": "09:00-17:00"})
+        contact = Contact.of(
+            Customer(id="c-1", timezone=SYDNEY),
+            (),
+            now_ts=utc(self.DUE).timestamp(),
+            calling_window=DEFAULT_CALLING_WINDOW,
+            served_timezones=(),
+            schedule=schedule,
+        )
+        start, leap, later = (
+            utc(at).timestamp() for at in (self.DUE, "2026-11-02T21:00", "2026-11-03T21:00")
+        )
+        moves = [
+            ("calling-window", start, leap, SYDNEY + LEAP + "+staff"),
+            ("calling-window", leap + 600, later, SYDNEY),
+        ]
+        (adjustment,) = render_moves(moves, schedule=schedule, caps=ContactCaps(), contact=contact)
+        expected = (
+            utc("2026-11-03T21:00"),
+            (
+                "calling window in Australia/Sydney (08:00-21:00) and staff hours in"
+                " America/New_York do not overlap until Tue 2026-11-03 08:00 AEDT; then calling"
+                " window closed in Australia/Sydney until 08:00 AEDT"
+            ),
+        )
+        assert expected == (adjustment.moved_to, adjustment.reason)
+
+    def test_an_unknown_zone_names_every_served_zone(self) -> None:
+        """With the timezone unknown, each served zone's window is one adjustment whose
+        reason names the other clocks (in the order each first moved the call)."""
+        result = placed(
+            self.DUE,
+            customer=Customer(id="c-1"),
+            schedule=Schedule(timezone=NEW_YORK, hours={"mon-fri": "09:00-17:00"}),
+            served_timezones=(SYDNEY, "Pacific/Auckland"),
+        )
+        reasons = [m.reason for m in result.adjustments]
+        assert [
+            (
+                "customer timezone unknown; calling window in Australia/Sydney (08:00-21:00), the"
+                " calling window in Pacific/Auckland and staff hours in America/New_York do not"
+                " overlap until Tue 2026-11-03 08:00 AEDT"
+            ),
+            (
+                "customer timezone unknown; staff hours in America/New_York, the calling window in"
+                " Australia/Sydney (08:00-21:00) and the calling window in Pacific/Auckland"
+                " (08:00-21:00) do not overlap until Mon 2026-11-02 16:00 EST"
+            ),
+            (
+                "customer timezone unknown; calling window in Pacific/Auckland (08:00-21:00), the"
+                " calling window in Australia/Sydney and staff hours in America/New_York do not"
+                " overlap until Tue 2026-11-03 10:00 NZDT"
+            ),
+        ] == reasons
+
+
+class TestMemoSize:
+    """The memoised tables stay bounded however many windows and instants are asked."""
+
+    def test_window_tables_are_bounded(self) -> None:
+        """Hundreds of distinct calling windows keep at most the cap of tables."""
+        tz = pendulum.timezone(SYDNEY)
+        ts = utc("2026-06-10T16:00").timestamp()
+        for start in range(0, 80_000, 200):
+            _window_next(ts, Window(start, start + 3600), tz)
+        assert len(_WINDOW_TABLES) <= _WINDOW_TABLES_KEPT
+
+    def test_blocks_of_one_table_are_bounded(self) -> None:
+        """A table asked across centuries keeps at most BLOCKS_KEPT blocks."""
+        table = window_table(DEFAULT_CALLING_WINDOW, pendulum.timezone(SYDNEY))
+        ts = utc("1900-01-01T00:00").timestamp()
+        for step in range(BLOCKS_KEPT + 50):
+            table.first_open(ts + step * BLOCK, ts + step * BLOCK + 7 * DAY)
+        assert 0 < len(table.blocks) <= BLOCKS_KEPT
 
 
 class TestBadInput:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from collections.abc import Container
 
@@ -322,6 +323,35 @@ class TestOpenAndNextOpen:
             schedule.holiday_name(dt.date(2026, 6, 1)),
             schedule.holiday_name(dt.date(2026, 6, 2)),
         )
+
+
+class TestMemoisedTables:
+    """A schedule memoises its open intervals; the memo is bounded and never travels."""
+
+    def test_a_pickled_schedule_comes_back_equal_with_an_empty_memo(self) -> None:
+        """The memo holds functions and is rebuilt where needed, so it pickles empty; the
+        copy answers the same."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        friday = utc("2026-12-24T22:00").timestamp()
+        first = schedule.next_open_ts(friday)
+        back = pickle.loads(pickle.dumps(schedule))
+        assert (schedule, 0, first) == (back, len(back._tables), back.next_open_ts(friday))
+
+    def test_derived_tables_are_bounded(self) -> None:
+        """However many tables are derived from one schedule, it keeps a bounded number."""
+        schedule = office("UTC")
+        for key in range(200):
+            schedule.derived_table(key, schedule.open_table)
+        assert len(schedule._tables) <= 64
+
+    def test_the_memoised_and_direct_answers_agree_around_christmas(self) -> None:
+        """next_open_ts and open_until_ts agree with the direct searches hour by hour."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        start = utc("2026-12-20T00:00").timestamp()
+        hours = [start + 3600 * h for h in range(24 * 14)]
+        expected = [(schedule.next_open_search(t), schedule.open_until_search(t)) for t in hours]
+        actual = [(schedule.next_open_ts(t), schedule.open_until_ts(t)) for t in hours]
+        assert expected == actual
 
 
 class TestDaylightSavingEdges:
