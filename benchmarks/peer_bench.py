@@ -61,10 +61,10 @@ extramile (the "extramile" entry):
   * The peers get their dicts before their timed loop; extramile gets its domain objects
     the same way: PREPARE maps every record to (Customer, [Interaction]) before timing,
     and that construction is timed and reported on its own ("prepare", per record).
-  * evaluate() is the engine's fast path on the pre-sorted history,
-    extramile._engine.decide(policy, customer, history, now_ts, explain=False), and
-    returns the rules of its calls (several rules' calls merge into one call, which
-    lists them all) and of any suppressed calls.
+  * evaluate() is the engine's fast path on the pre-sorted history, the one plan() runs:
+    extramile._engine.calls_for(policy, customer, history, now_ts) (no trace, no revisit
+    time, no Decision around the calls), and returns the rules of its calls (several
+    rules' calls merge into one call, which lists them all) and of any suppressed calls.
   * It is verified against the floor like every engine.
 
 Other engines: add an entry to ENGINES below, or put ENGINES = {...} (and optionally
@@ -607,7 +607,7 @@ def extramile_setup() -> dict[str, Any]:
     )
     return {
         "policy": policy,
-        "decide": engine.decide,
+        "calls_for": engine.calls_for,
         "now_ts": EXTRAMILE_NOW.timestamp(),
         "prepared": {},
     }
@@ -637,9 +637,9 @@ def extramile_prepare(state: dict[str, Any], records: list[dict[str, Any]]) -> N
 
 def extramile_evaluate(state: dict[str, Any], r: dict[str, Any]) -> list[str]:
     customer, history = state["prepared"][r["issue_id"]]
-    decision = state["decide"](state["policy"], customer, history, state["now_ts"], explain=False)
-    fired = [name for call in decision.calls for name in call.rules]
-    fired.extend(item.rule for item in decision.suppressed)
+    calls, suppressed = state["calls_for"](state["policy"], customer, history, state["now_ts"])
+    fired = [name for call in calls for name in call.rules]
+    fired.extend(item.rule for item in suppressed)
     return fired
 
 

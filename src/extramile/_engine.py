@@ -232,17 +232,21 @@ def _episodes(  # noqa: PLR0917  # private, called once
     revisit: list[float],
     *,
     track: bool,
+    kinds: tuple[str, ...] | None,
 ) -> list[tuple[str, float, Interaction | None, IssueThread | None]]:
     trigger = rule.trigger
     threads = facts.threads
     if isinstance(trigger, On):
         found: list[tuple[str, float, Interaction | None, IssueThread | None]] = []
         direction = trigger.direction
-        for kind in sorted(trigger.kinds):
-            for item in facts.by_kind.get(kind, ()):
+        by_kind = facts.by_kind
+        for kind in kinds or ():
+            for item in by_kind.get(kind, ()):
                 if direction is None or item.direction is direction:
-                    issue = threads.get(item.issue_id) if item.issue_id is not None else None
-                    found.append((item.id, item.ts, item, issue))
+                    issue_id = item.issue_id
+                    found.append(
+                        (item.id, item.ts, item, None if issue_id is None else threads[issue_id])
+                    )
         if len(trigger.kinds) > 1:
             found.sort(key=lambda e: (e[1], e[0]))
         return found
@@ -412,10 +416,14 @@ class _Run:
         explain = self.explain
         bucket: list[EpisodeTrace] = [] if explain else _NO_TRACE
         self.traces[compiled.name] = bucket
-        if compiled.kinds is not None and not any(
-            kind in self.facts.by_kind for kind in compiled.kinds
-        ):
-            return  # no interaction of the trigger's kinds: no episode
+        kinds = compiled.kinds
+        if kinds is not None:
+            by_kind = self.facts.by_kind
+            for kind in kinds:
+                if kind in by_kind:
+                    break
+            else:
+                return  # no interaction of the trigger's kinds: no episode
         episodes = _episodes(
             rule,
             self.customer,
@@ -425,6 +433,7 @@ class _Run:
             self.now,
             self.revisit,
             track=self.track,
+            kinds=kinds,
         )
         shared = self.shared
         customer_id = self.customer.id
