@@ -213,8 +213,11 @@ class Contact:
     last_inbound: float | None
     do_not_call: bool
     unknown_zone: bool
-    tables: tuple[OpenTable, ...] = ()
+    tables: tuple[OpenTable, ...] = attrs.field(init=False)
     """The calling window's memoised table in each of ``zones``."""
+
+    def __attrs_post_init__(self) -> None:
+        self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
 
     @classmethod
     def of(
@@ -279,7 +282,6 @@ class Contact:
             last_inbound=last_inbound,
             do_not_call=customer.do_not_call,
             unknown_zone=name is None,
-            tables=tuple(window_table(window, tz) for tz in zones),
         )
 
 
