@@ -494,7 +494,7 @@ class Interaction:
             "id": self.id,
             "customer_id": self.customer_id,
             "kind": self.kind,
-            "at": self.at.isoformat(),
+            "at": _iso_instant(self.at),
             "direction": self.direction.value,
             "channel": self.channel.value,
             "issue_id": self.issue_id,
@@ -502,6 +502,18 @@ class Interaction:
             "outcome": self.outcome,
             "attributes": self.attributes.thaw(),
         }
+
+
+def _iso_instant(at: dt.datetime) -> str:
+    """ISO-8601 text of ``at``, which :func:`datetime.datetime.fromisoformat` reads back.
+
+    An offset of less than a second (``+00:00:00.000001``) is read back as UTC by Python
+    3.11 and 3.12; such an instant is written in UTC instead, which no reader gets wrong.
+    """
+    offset = at.utcoffset()
+    if offset is not None and offset.microseconds:
+        return at.astimezone(dt.timezone.utc).isoformat()
+    return at.isoformat()
 
 
 _CUSTOMER_KEYS: Final = frozenset(a.name for a in attrs.fields(Customer))

@@ -464,6 +464,19 @@ class TestInteractionFromMapping:
 
         assert message == str(error)[: len(message)]
 
+    def test_an_offset_under_a_second_is_written_in_utc(self) -> None:
+        """Python reads ``+00:00:00.000001`` back as UTC, so such an instant is written in
+        UTC: writing, reading and writing again gives the same text and the same instant."""
+        tiny = dt.timezone(dt.timedelta(microseconds=1))
+        made = make_interaction(at=dt.datetime(2020, 1, 1, tzinfo=tiny))
+        back = Interaction.from_mapping(made.to_mapping())
+
+        assert ("2019-12-31T23:59:59.999999+00:00", made, made.to_mapping()) == (
+            made.to_mapping()["at"],
+            back,
+            back.to_mapping(),
+        )
+
     def test_to_mapping(self) -> None:
         """The mapping is plain JSON values, with every key."""
         made = make_interaction(
