@@ -254,13 +254,36 @@ def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
     '2026-03-13T14:00:00+00:00'
     """
     local = dt.datetime.fromtimestamp(ts, tz)
+    if days and ts.is_integer():
+        # Mostly no offset change lies between: then the same wall-clock time ``days``
+        # later is exactly ``days`` * 24 hours later, if that instant is not the second
+        # pass of a repeated hour (the first is wanted).  Whole seconds only, so that the
+        # sum is exact.
+        guess = ts + days * DAY
+        later = dt.datetime.fromtimestamp(guess, tz)
+        if later.utcoffset() == local.utcoffset() and not later.fold:
+            return guess
     day = local.date() + dt.timedelta(days=days)
     return wall_to_ts(day, _seconds_of_day(local), tz, fold=local.fold if days == 0 else 0)
 
 
 def local_day_start(day: dt.date, tz: dt.tzinfo) -> float:
-    """POSIX seconds of the first instant of ``day`` in ``tz``."""
-    return wall_to_ts(day, 0, tz)
+    """POSIX seconds of the first instant of ``day`` in ``tz``.
+
+    The engine asks this for the same few hundred days (anniversaries, bill dates) over a
+    whole book, so answers are kept: a pure memo, cleared when it grows past a bound.
+    """
+    key = (day, tz)
+    found = _DAY_STARTS.get(key)
+    if found is None:
+        if len(_DAY_STARTS) >= _DAY_STARTS_MAX:
+            _DAY_STARTS.clear()
+        found = _DAY_STARTS[key] = wall_to_ts(day, 0, tz)
+    return found
+
+
+_DAY_STARTS: dict[tuple[dt.date, dt.tzinfo], float] = {}
+_DAY_STARTS_MAX: Final = 8192
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from extramile import Business, InvalidPolicyError, Schedule, Window
-from extramile._time import add_local_days
+from extramile._time import add_local_days, wall_to_ts
 from strategies_time import (
     DAY,
     QUARTER,
@@ -293,6 +293,20 @@ class TestLocalDays:
         landed = dt.datetime.fromtimestamp(add_local_days(start.timestamp(), count, tz), tz)
         drift = landed.replace(tzinfo=None) - target
         assert dt.timedelta(0) <= drift <= dt.timedelta(days=1)
+
+    @settings(max_examples=300, deadline=None)
+    @given(moment=instants, count=st.integers(-400, 400), zone=zone_names)
+    def test_whole_seconds_take_the_short_cut_to_the_same_answer(
+        self, moment: dt.datetime, count: int, zone: str
+    ) -> None:
+        """For whole seconds, add_local_days skips the wall-clock arithmetic when no offset
+        change lies between: the answer is the wall-clock arithmetic's, to the bit."""
+        tz = zoneinfo.ZoneInfo(zone)
+        start = dt.datetime.fromtimestamp(float(int(moment.timestamp())), tz)
+        day = start.date() + dt.timedelta(days=count)
+        seconds = start.hour * 3600 + start.minute * 60 + start.second
+        expected = wall_to_ts(day, seconds, tz, fold=start.fold if count == 0 else 0)
+        assert expected == add_local_days(start.timestamp(), count, tz)
 
 
 def _answer(ask: Callable[[float], float], ts: float) -> float | str:

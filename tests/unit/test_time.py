@@ -21,7 +21,13 @@ from extramile import (
     Schedule,
     Window,
 )
-from extramile._time import add_local_days, wall_to_ts
+from extramile._time import (
+    _DAY_STARTS,
+    _DAY_STARTS_MAX,
+    add_local_days,
+    local_day_start,
+    wall_to_ts,
+)
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = pendulum.timezone("America/New_York")
@@ -132,6 +138,14 @@ class TestLocalArithmetic:
         expected = utc("2026-11-01T05:30").timestamp()  # Sun 01:30 EDT, not 06:30Z (EST)
         assert expected == add_local_days(start.timestamp(), 1, NEW_YORK)
 
+    def test_from_standard_time_into_a_repeated_hour_takes_its_first_occurrence(self) -> None:
+        """01:30 EST on New Year's Day + 304 local days is 1 November, whose 01:30 comes
+        twice: the first (EDT), although exactly 304 days of 24 hours lands on the second,
+        which has the offset the start had."""
+        start = utc("2026-01-01T06:30")  # Thu 01:30 EST
+        expected = utc("2026-11-01T05:30").timestamp()  # Sun 01:30 EDT
+        assert expected == add_local_days(start.timestamp(), 304, NEW_YORK)
+
     def test_zero_days_keep_the_second_pass_of_a_repeated_hour(self) -> None:
         """Adding no days to 01:30 EST (the second 01:30) returns the same instant."""
         start = utc("2026-11-01T06:30").timestamp()
@@ -142,6 +156,16 @@ class TestLocalArithmetic:
         start = utc("2026-11-01T06:30").timestamp()
         expected = utc("2026-11-08T06:30").timestamp()
         assert expected == add_local_days(start, 7, NEW_YORK)
+
+    def test_day_starts_are_kept_within_a_bound(self) -> None:
+        """local_day_start remembers its answers, never more than its bound of them, and
+        answers alike with the memo full, cleared or warm."""
+        first = dt.date(2000, 1, 1)
+        days = [first + dt.timedelta(days=n) for n in range(_DAY_STARTS_MAX + 10)]
+        answers = [local_day_start(day, NEW_YORK) for day in days]
+        again = [local_day_start(day, NEW_YORK) for day in days]
+        direct = [wall_to_ts(day, 0, NEW_YORK) for day in days]
+        assert (answers, again, True) == (direct, direct, len(_DAY_STARTS) <= _DAY_STARTS_MAX)
 
     @pytest.mark.parametrize(
         ("clock", "fold", "expected"),
