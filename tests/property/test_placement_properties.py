@@ -398,7 +398,8 @@ class TestFastPath:
     def test_place_ts_agrees_with_place(self, case: Case) -> None:
         """For a call due after ``now``, place_ts on a prepared Contact lands where place() does."""
         result = case.place()
-        if case.due < case.now or not isinstance(result, Placement):
+        # Instants: within one zone Python compares wall clocks, ignoring the fold.
+        if case.due.timestamp() < case.now.timestamp() or not isinstance(result, Placement):
             return
         schedule = case.schedule()
         contact = Contact.of(
