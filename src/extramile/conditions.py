@@ -224,14 +224,7 @@ class All(Condition):
         return all(part.check(ctx) for part in self.parts)
 
     def compiled(self) -> Check:
-        checks = [part.compiled() for part in self.parts]
-        while len(checks) > 1:
-            # pairs, so that n parts cost log2(n) nested calls and no generator
-            checks = [
-                _both(*checks[i : i + 2]) if i + 1 < len(checks) else checks[i]
-                for i in range(0, len(checks), 2)
-            ]
-        return checks[0] if checks else _true
+        return _pairwise([part.compiled() for part in self.parts], _both, _true)
 
     def explain(self, ctx: Context) -> str:
         for part in self.parts:
@@ -256,13 +249,7 @@ class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
         return any(part.check(ctx) for part in self.parts)
 
     def compiled(self) -> Check:
-        checks = [part.compiled() for part in self.parts]
-        while len(checks) > 1:
-            checks = [
-                _either(*checks[i : i + 2]) if i + 1 < len(checks) else checks[i]
-                for i in range(0, len(checks), 2)
-            ]
-        return checks[0] if checks else _false
+        return _pairwise([part.compiled() for part in self.parts], _either, _false)
 
     def explain(self, ctx: Context) -> str:
         held = [part for part in self.parts if part.check(ctx)]
@@ -302,6 +289,17 @@ class Not(Condition):
 
     def __repr__(self) -> str:
         return f"~{_wrap(self.part, All, Any_)}"
+
+
+def _pairwise(checks: list[Check], join: Callable[[Check, Check], Check], empty: Check) -> Check:
+    """The checks joined in pairs, so that n parts cost about log2(n) nested calls and no
+    generator; ``empty`` when there are none."""
+    while len(checks) > 1:
+        checks = [
+            join(checks[i], checks[i + 1]) if i + 1 < len(checks) else checks[i]
+            for i in range(0, len(checks), 2)
+        ]
+    return checks[0] if checks else empty
 
 
 def _both(first: Check, second: Check) -> Check:

@@ -161,6 +161,17 @@ class Case:
             essential=self.essential,
         )
 
+    def contact(self, schedule: Schedule) -> Contact:
+        """What placement knows of the customer at ``now``, prepared as the engine does."""
+        return Contact.of(
+            self.customer,
+            self.history,
+            now_ts=self.now.timestamp(),
+            calling_window=self.window,
+            served_timezones=self.served,
+            schedule=schedule,
+        )
+
     def staff_open(self, ts: float) -> bool:
         """Whether staff are open at ``ts``, read from the drawn week and holidays."""
         local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.staff_zone))
@@ -402,14 +413,7 @@ class TestFastPath:
         if case.due.timestamp() < case.now.timestamp() or not isinstance(result, Placement):
             return
         schedule = case.schedule()
-        contact = Contact.of(
-            case.customer,
-            case.history,
-            now_ts=case.now.timestamp(),
-            calling_window=case.window,
-            served_timezones=case.served,
-            schedule=schedule,
-        )
+        contact = case.contact(schedule)
         fast = place_ts(
             contact,
             case.due.timestamp(),
@@ -447,14 +451,7 @@ def reference_place(case: Case, start: float) -> float | None:
     """The fixed-point search as it was first written: the direct searches, no tables and
     no leap, bouncing between constraints for as many rounds as it takes."""
     schedule = case.schedule()
-    contact = Contact.of(
-        case.customer,
-        case.history,
-        now_ts=case.now.timestamp(),
-        calling_window=case.window,
-        served_timezones=case.served,
-        schedule=schedule,
-    )
+    contact = case.contact(schedule)
     limit = start + SEARCH_SECONDS
     t = start
     grace = contact.last_inbound
@@ -529,14 +526,7 @@ class TestTheLeap:
                 extra_mile=False,
             )
         schedule = case.schedule()
-        contact = Contact.of(
-            case.customer,
-            case.history,
-            now_ts=case.now.timestamp(),
-            calling_window=case.window,
-            served_timezones=case.served,
-            schedule=schedule,
-        )
+        contact = case.contact(schedule)
         if not contact.zones:
             return
         start = case.due.timestamp()
