@@ -19,7 +19,7 @@ import attrs
 
 from extramile._model import Customer, Direction, Interaction
 from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
-from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days
+from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
 from extramile._time import local_day_start as _day_start
 from extramile._tz import known_zone, zone
 from extramile._window import Window
@@ -280,8 +280,7 @@ class Anniversary:
         if since is None:
             return (0, 0.0)
         tz = customer_zone(customer, schedule)
-        local_year = dt.datetime.fromtimestamp(now, tz).year
-        years = local_year - since.year
+        years = local_date(now, tz).year - since.year
         while years > 0:
             start = _day_start(_anniversary(since, years), tz)
             if start <= now:

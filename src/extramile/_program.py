@@ -58,6 +58,8 @@ def lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
 def _resolver(when: When) -> Resolver:
     offset = when.offset
     name = when.anchor.name
+    if isinstance(offset, Local) and name in ("TRIGGER", "DUE", "LAST_CONTACT"):
+        return _local_resolver(name, -offset.days if when.before else offset.days)
     if isinstance(offset, Elapsed) and name in ("TRIGGER", "DUE"):
         delta = -offset.seconds if when.before else offset.seconds
         if name == "TRIGGER":
@@ -76,6 +78,23 @@ def _resolver(when: When) -> Resolver:
         return resolve(when, ctx, due)
 
     return general
+
+
+def _local_resolver(anchor: str, days: int) -> Resolver:
+    """An anchor plus (or minus) local days, in the customer's zone."""
+
+    def local_days(ctx: Context, due: float | None) -> float | None:
+        if anchor == "TRIGGER":
+            base: float | None = ctx.episode_start
+        elif anchor == "DUE":
+            base = due
+        else:
+            base = ctx.last_contact
+        if base is None:
+            return None
+        return add_local_days(base, days, customer_zone(ctx.customer, ctx.schedule))
+
+    return local_days
 
 
 def _lapsed(rule: Rule) -> Lapsed | None:

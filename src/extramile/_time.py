@@ -49,6 +49,7 @@ __all__ = [
     "Local",
     "Schedule",
     "add_local_days",
+    "local_date",
     "local_day_start",
     "wall_to_ts",
 ]
@@ -284,6 +285,25 @@ def local_day_start(day: dt.date, tz: dt.tzinfo) -> float:
 
 _DAY_STARTS: dict[tuple[dt.date, dt.tzinfo], float] = {}
 _DAY_STARTS_MAX: Final = 8192
+
+
+def local_date(ts: float, tz: dt.tzinfo) -> dt.date:
+    """The local date of ``ts`` in ``tz``.
+
+    The engine asks this for one ``now`` and a handful of zones over and over, so answers
+    are kept: a pure memo, cleared when it grows past a bound.
+    """
+    key = (ts, tz)
+    day = _LOCAL_DATES.get(key)
+    if day is None:
+        if len(_LOCAL_DATES) >= _LOCAL_DATES_MAX:
+            _LOCAL_DATES.clear()
+        day = _LOCAL_DATES[key] = dt.datetime.fromtimestamp(ts, tz).date()
+    return day
+
+
+_LOCAL_DATES: dict[tuple[float, dt.tzinfo], dt.date] = {}
+_LOCAL_DATES_MAX: Final = 512
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import attrs
 
 from extramile._model import Customer, Direction, Interaction
-from extramile._time import Elapsed, Local, add_local_days
+from extramile._time import Elapsed, Local, add_local_days, local_date
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 if TYPE_CHECKING:
@@ -751,25 +751,6 @@ def _customer_zone(ctx: Context) -> dt.tzinfo:
     return zone(name) if name is not None else ctx.schedule.tz
 
 
-_LOCAL_DATES: dict[tuple[float, dt.tzinfo], dt.date] = {}
-
-
-def _local_date(ts: float, tz: dt.tzinfo) -> dt.date:
-    """The local date of ``ts`` in ``tz``.
-
-    The engine asks this for one ``now`` and a handful of zones over and over, so the
-    answers are kept: a pure memo (an answer depends on the question alone), cleared
-    when it grows past a few hundred entries.
-    """
-    key = (ts, tz)
-    day = _LOCAL_DATES.get(key)
-    if day is None:
-        if len(_LOCAL_DATES) >= 512:
-            _LOCAL_DATES.clear()
-        day = _LOCAL_DATES[key] = dt.datetime.fromtimestamp(ts, tz).date()
-    return day
-
-
 def _anniversary(since: dt.date, years: int) -> dt.date:
     year = since.year + years
     try:
@@ -808,7 +789,7 @@ class TenureAtLeast(Condition):
             # Compare local dates, which needs no wall-clock arithmetic; only within two
             # days of the anniversary (where an offset change could matter) ask exactly.
             due = _anniversary(since, years)
-            today = _local_date(ctx.now, _customer_zone(ctx))
+            today = local_date(ctx.now, _customer_zone(ctx))
             if due + two_days <= today:
                 return True
             if due >= today + two_days:

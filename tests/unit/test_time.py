@@ -24,7 +24,10 @@ from extramile import (
 from extramile._time import (
     _DAY_STARTS,
     _DAY_STARTS_MAX,
+    _LOCAL_DATES,
+    _LOCAL_DATES_MAX,
     add_local_days,
+    local_date,
     local_day_start,
     wall_to_ts,
 )
@@ -156,6 +159,13 @@ class TestLocalArithmetic:
         start = utc("2026-11-01T06:30").timestamp()
         expected = utc("2026-11-08T06:30").timestamp()
         assert expected == add_local_days(start, 7, NEW_YORK)
+
+    def test_local_dates_are_kept_within_a_bound(self) -> None:
+        """local_date remembers its answers, never more than its bound of them."""
+        instants = [1_773_154_800.0 + 3_600.0 * n for n in range(_LOCAL_DATES_MAX + 10)]
+        answers = [local_date(ts, NEW_YORK) for ts in instants]
+        direct = [dt.datetime.fromtimestamp(ts, NEW_YORK).date() for ts in instants]
+        assert (answers, True) == (direct, len(_LOCAL_DATES) <= _LOCAL_DATES_MAX)
 
     def test_day_starts_are_kept_within_a_bound(self) -> None:
         """local_day_start remembers its answers, never more than its bound of them, and
