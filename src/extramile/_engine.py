@@ -69,7 +69,7 @@ from extramile._policy import (
     Rule,
 )
 from extramile._program import CompiledRule, lapse_at, program_of
-from extramile._tz import UTC, from_ts
+from extramile._tz import UTC, from_ts, pooled
 from extramile.conditions import Condition, Context, IssueThread
 from extramile.errors import (
     ConditionError,
@@ -708,11 +708,11 @@ def _merge(
                 issue_id=lead.issue_id,
                 key=lead.key,
                 keys=tuple(c.key for c in ranked),
-                rules=tuple(c.rule.name for c in ranked),
+                rules=pooled(tuple(c.rule.name for c in ranked)),
                 due_at=from_ts(first.placed, tz),  # type: ignore[arg-type]
                 deadline=from_ts(min(c.final_deadline for c in group), tz),  # type: ignore[arg-type]
                 priority=Priority(max(c.rule.priority for c in group)),
-                talking_points=tuple(points),
+                talking_points=pooled(tuple(points)),
                 extra_mile=any(c.extra_mile for c in group),
                 essential=any(c.rule.essential for c in group),
                 moved_by=render_moves(

@@ -66,7 +66,7 @@ from extramile._time import (
     next_in_windows,
     open_run_end,
 )
-from extramile._tz import UTC, from_ts, zone
+from extramile._tz import UTC, from_ts, pooled, zone
 from extramile._window import Window
 from extramile.errors import (
     InvalidFactError,
@@ -666,14 +666,16 @@ def render_moves(
         if leap_move is not None and leap_move is not final:
             reason = f"{why(leap_move)}; then {reason}"
         found.append(
-            Adjustment(
-                constraint=key[0],
-                moved_from=from_ts(start, UTC),
-                moved_to=from_ts(final[2], UTC),
-                reason=reason,
+            pooled(
+                Adjustment(
+                    constraint=key[0],
+                    moved_from=from_ts(start, UTC),
+                    moved_to=from_ts(final[2], UTC),
+                    reason=reason,
+                )
             )
         )
-    return tuple(found)
+    return pooled(tuple(found))
 
 
 def place(

@@ -9,12 +9,23 @@ nanoseconds.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import pendulum
 from pendulum.tz.timezone import Timezone
 
-__all__ = ["UTC", "from_ts", "known_zone", "local", "to_ts", "zone", "zone_or_none"]
+__all__ = [
+    "UTC",
+    "from_ts",
+    "known_zone",
+    "local",
+    "pooled",
+    "to_ts",
+    "zone",
+    "zone_or_none",
+]
+
+_V = TypeVar("_V")
 
 UTC: Final = pendulum.UTC
 _ZONES: dict[str, Timezone] = {}
@@ -70,13 +81,51 @@ def to_ts(moment: dt.datetime) -> float:
 
 
 def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
-    """A pendulum DateTime for the instant ``ts`` in ``tz`` (made only for results)."""
-    # pendulum.from_timestamp costs about 10 us; building the DateTime from the standard
-    # library's conversion costs about 3 us and gives the same value.
-    d = dt.datetime.fromtimestamp(ts, tz)
-    return pendulum.DateTime(
-        d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=tz, fold=d.fold
-    )
+    """A pendulum DateTime for the instant ``ts`` in ``tz`` (made only for results).
+
+    DateTimes are immutable, and the calls of a book share few instants (the staff's
+    opening, a bill date), so one object is made for each instant and zone and handed
+    out again: an agenda of many calls keeps far fewer of them.  The pool is bounded.
+    """
+    key = (ts, tz)
+    found = _MADE.get(key)
+    if found is None:
+        # pendulum.from_timestamp costs about 10 us; building the DateTime from the
+        # standard library's conversion costs about 3 us and gives the same value.
+        d = dt.datetime.fromtimestamp(ts, tz)
+        found = pendulum.DateTime(
+            d.year,
+            d.month,
+            d.day,
+            d.hour,
+            d.minute,
+            d.second,
+            d.microsecond,
+            tzinfo=tz,
+            fold=d.fold,
+        )
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        _MADE[key] = found
+    return found
+
+
+_MADE: dict[tuple[float, dt.tzinfo], pendulum.DateTime] = {}
+_MADE_MAX: Final = 1 << 15
+
+
+def pooled(value: _V) -> _V:
+    """One shared copy of an immutable value equal to ``value`` (tuples of names, say):
+    results that repeat across a book are kept once.  The pool is bounded."""
+    found = _POOL.get(value)
+    if found is None:
+        if len(_POOL) >= _MADE_MAX:
+            _POOL.clear()
+        _POOL[value] = found = value
+    return found
+
+
+_POOL: dict[Any, Any] = {}
 
 
 def local(ts: float, tz: dt.tzinfo) -> dt.datetime:

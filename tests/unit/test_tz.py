@@ -1,0 +1,55 @@
+"""Unit tests of ``extramile._tz``: zone look-ups, and the bounded pools that let an agenda
+of many calls share its datetimes and repeated values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from extramile._tz import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone
+
+NEW_YORK = zone("America/New_York")
+INSTANT = dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.timezone.utc).timestamp()  # 01:30 EDT
+
+
+class TestFromTs:
+    def test_the_value_is_the_instant_in_the_zone(self) -> None:
+        """01:30 EDT on the fall-back day: the first pass of the repeated hour (fold 0)."""
+        made = from_ts(INSTANT, NEW_YORK)
+        assert (pendulum.DateTime, "2026-11-01T01:30:00-04:00", 0, INSTANT) == (
+            type(made),
+            made.isoformat(),
+            made.fold,
+            made.timestamp(),
+        )
+
+    def test_one_object_per_instant_and_zone(self) -> None:
+        """The same instant in the same zone is one shared object; in another zone, another
+        (the same instant, written in its own zone)."""
+        first, again, utc = from_ts(INSTANT, NEW_YORK), from_ts(INSTANT, NEW_YORK), from_ts(INSTANT)
+        assert (True, False, True, "+00:00") == (
+            first is again,
+            first is utc,
+            first.timestamp() == utc.timestamp(),
+            utc.isoformat()[-6:],
+        )
+
+    def test_the_pool_is_bounded(self) -> None:
+        """However many instants are asked for, the pool never holds more than its bound."""
+        made = [from_ts(INSTANT + n, UTC) for n in range(_MADE_MAX + 10)]
+        assert (True, INSTANT + _MADE_MAX + 9) == (len(_MADE) <= _MADE_MAX, made[-1].timestamp())
+
+
+class TestPooled:
+    def test_equal_values_are_shared(self) -> None:
+        """Two equal tuples built apart come back as one object."""
+        names = ["call-back", "check-in"]
+        first, second = pooled(tuple(names)), pooled(tuple(names))
+        assert (True, ("call-back", "check-in")) == (first is second, first)
+
+    def test_the_pool_is_bounded(self) -> None:
+        """The pool of values never holds more than its bound."""
+        for n in range(_MADE_MAX + 10):
+            pooled((f"rule-{n}",))
+        assert len(_POOL) <= _MADE_MAX
