@@ -9,6 +9,7 @@ partitions of a book and merged with :meth:`Agenda.merge` equal the agenda of th
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
@@ -60,11 +61,30 @@ def _count(value: object) -> int:
     return value
 
 
-def _order(call: Call) -> tuple[int, float, str, str]:
-    # The deadline as POSIX seconds: the same order as comparing the aware datetimes (the
-    # same instant, whatever its zone), at a fraction of the cost of comparing pendulum
-    # values in mixed zones.
-    return (-call.priority, call.deadline.timestamp(), call.customer_id, call.key)
+_BY_CUSTOMER_AND_KEY: Final = operator.attrgetter("customer_id", "key")
+
+
+def _deadline(call: Call) -> float:
+    # POSIX seconds: the same order as comparing the aware datetimes (the same instant,
+    # whatever its zone), at a fraction of the cost of comparing pendulum values.
+    return call.deadline.timestamp()
+
+
+def _urgency(call: Call) -> int:
+    return -call.priority
+
+
+def _in_order(calls: Iterable[Call]) -> list[Call]:
+    """The calls by priority, then deadline, then customer and key.
+
+    Three stable sorts, last key first, rather than one sort on a tuple of all four: a
+    book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
+    small key a call alive at a time.
+    """
+    ordered = sorted(calls, key=_BY_CUSTOMER_AND_KEY)
+    ordered.sort(key=_deadline)
+    ordered.sort(key=_urgency)
+    return ordered
 
 
 @attrs.frozen(kw_only=True)
@@ -97,7 +117,7 @@ class Agenda:
         suppressed: Mapping[str, int],
     ) -> Agenda:
         """An agenda from planned calls: ordered, with capacity applied."""
-        ordered = tuple(sorted(planned, key=_order))
+        ordered = tuple(_in_order(planned))
         calls = ordered if capacity is None else _apply_capacity(ordered, schedule, capacity)
         return cls(
             now=now,
@@ -196,16 +216,19 @@ class Agenda:
 def _apply_capacity(
     ordered: tuple[Call, ...], schedule: Schedule, capacity: tuple[int, ...]
 ) -> tuple[Call, ...]:
+    # Calls are handled by their rank in the agenda's order: lists of ranks merge in that
+    # order without a key a call, and moving a call does not change its rank (the order
+    # ignores due_at).
     tz = schedule.tz
-    by_day: dict[dt.date, list[Call]] = {}
-    for call in ordered:
-        by_day.setdefault(call.due_at.astimezone(tz).date(), []).append(call)
-    order = {id(call): _order(call) for call in ordered}  # the calls live as long as this
-    kept: list[Call] = []
+    by_day: dict[dt.date, list[int]] = {}
+    for rank, call in enumerate(ordered):
+        by_day.setdefault(call.due_at.astimezone(tz).date(), []).append(rank)
+    kept: list[int] = []
+    moved: dict[int, Call] = {}
     # Carried calls stay as they were planned, and are moved once, when they land: a call
     # carried over many full days would otherwise be rebuilt every day (quadratic in the
-    # backlog).  Moving does not change a call's place in the order, which ignores due_at.
-    carry: list[Call] = []
+    # backlog).
+    carry: list[int] = []
     day = min(by_day) if by_day else None
     last = max(by_day) if by_day else None
     one_day = dt.timedelta(days=1)
@@ -213,25 +236,26 @@ def _apply_capacity(
     while day is not None and (carry or (last is not None and day <= last)):
         guard += 1
         if guard > SEARCH_DAYS:  # pragma: no cover - no staff capacity in ten years
-            kept.extend(_moved(call, day - one_day, schedule) for call in carry)
+            for rank in carry:
+                moved[rank] = _moved(ordered[rank], day - one_day, schedule)
+            kept.extend(carry)
             break
         todays = by_day.pop(day, [])
         limit = capacity[day.weekday()] if schedule.hours[day.weekday()] else 0
         if schedule.holiday_name(day) is not None:
             limit = 0
         if carry:
-            carried = {id(call) for call in carry}
-            todays = sorted(carry + todays, key=lambda call: order[id(call)])
+            carried = set(carry)
+            todays = sorted(carry + todays)
             full = day - one_day
-            kept.extend(
-                _moved(call, full, schedule) if id(call) in carried else call
-                for call in todays[:limit]
-            )
-        else:
-            kept.extend(todays[:limit])
+            for rank in todays[:limit]:
+                if rank in carried:
+                    moved[rank] = _moved(ordered[rank], full, schedule)
+        kept.extend(todays[:limit])
         carry = todays[limit:]
         day = day + one_day
-    return tuple(sorted(kept, key=_order))
+    kept.sort()
+    return tuple(moved.get(rank, ordered[rank]) for rank in kept)
 
 
 def _moved(call: Call, day: dt.date, schedule: Schedule) -> Call:
