@@ -41,6 +41,7 @@ Theory of operation
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar
@@ -136,7 +137,9 @@ def customer_history(
     if not isinstance(customer, Customer):
         raise FactTypeError(f"evaluate() needs a Customer (got {describe(customer)})")
     given: object = interactions
-    if not isinstance(given, Iterable) or isinstance(given, (str, bytes)):
+    if given.__class__ is not list and (
+        not isinstance(given, Iterable) or isinstance(given, (str, bytes))
+    ):
         raise FactTypeError(
             f"interactions must be an iterable of Interaction (got {describe(interactions)})"
         )
@@ -160,10 +163,17 @@ def customer_history(
         seen.add(item.id)
         if item.ts <= now_ts:
             kept.append(item)
-    kept.sort(key=_ORDER)
+    # By time, then id: sort by time alone (no key tuple a call), and again by both only
+    # when two interactions share an instant.
+    kept.sort(key=_TIME)
+    for earlier, later in itertools.pairwise(kept):
+        if earlier.ts == later.ts:
+            kept.sort(key=_ORDER)
+            break
     return kept
 
 
+_TIME: Final = operator.attrgetter("ts")
 _ORDER: Final = operator.attrgetter("ts", "id")
 """Interactions in time order, then by id."""
 

@@ -4,6 +4,7 @@ placement edge cases, revisit times and the errors conditions raise."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +34,7 @@ from extramile import (
     evaluate,
     starter_policy,
 )
+from extramile._engine import customer_history
 from extramile.conditions import Condition, Context, attr
 
 UTC = dt.timezone.utc
@@ -525,3 +527,18 @@ class TestConditionErrors:
         with pytest.raises(ExtramileError, match=r"^deliberately malformed$") as caught:
             self._evaluate(_RaisesOurs())
         assert not isinstance(caught.value, ConditionError)
+
+
+class TestHistoryOrder:
+    @pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+    def test_time_then_id_whatever_the_input_order(self, order: tuple[int, ...]) -> None:
+        """Interactions at one instant are ordered by id; later ones after; future ones
+        dropped."""
+        items = [
+            event("b", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("a", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("c", "feedback", "2026-11-25T14:00:00+00:00"),
+            event("d", "feedback", "2026-11-25T17:00:00+00:00"),
+        ]
+        history = customer_history(CUSTOMER, [items[i] for i in order], at(NOON).timestamp())
+        assert ["c", "a", "b"] == [item.id for item in history]
