@@ -354,8 +354,8 @@ class _Run:
     """One evaluation: the facts gathered once, and what the rules make of them."""
 
     __slots__ = (
+        "_contact",
         "candidates",
-        "contact",
         "customer",
         "explain",
         "facts",
@@ -388,15 +388,8 @@ class _Run:
         self.explain = explain
         self.track = revisit
         """Whether to collect the moments the decision could change (for revisit_at)."""
-        self.facts = facts = _Facts(history)
-        self.contact = Contact.build(
-            customer,
-            facts.attempts,
-            facts.last_inbound,
-            calling_window=policy.calling_window,
-            served_timezones=policy.served_timezones,
-            schedule=policy.schedule,
-        )
+        self.facts = _Facts(history)
+        self._contact: Contact | None = None
         self.last_any = history[-1].ts if history else None
         self.revisit: list[float] = []
         self.candidates: list[_Candidate] = []
@@ -408,6 +401,22 @@ class _Run:
             self.shared = Context(
                 customer=customer, now=now_ts, history=history, schedule=policy.schedule
             )
+
+    @property
+    def contact(self) -> Contact:
+        """What placement needs to know of the customer, made when a call is to be placed."""
+        if self._contact is None:
+            facts = self.facts
+            policy = self.policy
+            self._contact = Contact.build(
+                self.customer,
+                facts.attempts,
+                facts.last_inbound,
+                calling_window=policy.calling_window,
+                served_timezones=policy.served_timezones,
+                schedule=policy.schedule,
+            )
+        return self._contact
 
     def _note(self, bucket: list[EpisodeTrace], key: str, outcome: str, detail: str) -> None:
         if self.explain:
@@ -623,6 +632,8 @@ def _run(  # noqa: PLR0917  # private
     )
     for rule in program.rules:
         run.run_rule(rule)
+    if not run.candidates:
+        return run, [], []
     placed, suppressed = run.place()
     return run, _merge(placed, customer, program.awareness, run.contact, policy), suppressed
 
