@@ -433,8 +433,9 @@ class _Run:
         """Turn each of the rule's episodes into a candidate call, or say why not."""
         rule = compiled.rule
         explain = self.explain
-        bucket: list[EpisodeTrace] = [] if explain else _NO_TRACE
-        self.traces[compiled.name] = bucket
+        bucket: list[EpisodeTrace] = _NO_TRACE
+        if explain:
+            bucket = self.traces[compiled.name] = []
         kinds = compiled.kinds
         if kinds is not None:
             by_kind = self.facts.by_kind
@@ -597,7 +598,8 @@ class _Run:
                     reason=why[1],
                 )
             )
-            self._note(self.traces[cand.rule.name], cand.key, "suppressed", why[1])
+            if self.explain:
+                self._note(self.traces[cand.rule.name], cand.key, "suppressed", why[1])
         return placed, suppressed
 
     def _watch_call(self, cand: _Candidate) -> None:
