@@ -61,7 +61,8 @@ def _count(value: object) -> int:
     return value
 
 
-_BY_CUSTOMER_AND_KEY: Final = operator.attrgetter("customer_id", "key")
+_BY_KEY: Final = operator.attrgetter("key")
+_BY_CUSTOMER: Final = operator.attrgetter("customer_id")
 
 
 def _deadline(call: Call) -> float:
@@ -77,11 +78,12 @@ def _urgency(call: Call) -> int:
 def _in_order(calls: Iterable[Call]) -> list[Call]:
     """The calls by priority, then deadline, then customer and key.
 
-    Three stable sorts, last key first, rather than one sort on a tuple of all four: a
+    Four stable sorts, last key first, rather than one sort on a tuple of all four: a
     book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
-    small key a call alive at a time.
+    small key a call alive at a time (mostly the call's own strings).
     """
-    ordered = sorted(calls, key=_BY_CUSTOMER_AND_KEY)
+    ordered = sorted(calls, key=_BY_KEY)
+    ordered.sort(key=_BY_CUSTOMER)
     ordered.sort(key=_deadline)
     ordered.sort(key=_urgency)
     return ordered
