@@ -8,14 +8,17 @@ Run from the checkout, with the package installed::
 
 The book comes from ``benchmarks/book.py`` (seeded; about ten interactions a customer) and
 is streamed: customers are built one at a time as ``plan()`` asks for them, never held
-whole.  Building them is not the engine's cost, so it is timed alone (the same stream,
-drained without planning) and subtracted:
+whole.  Building them is not the engine's cost: the stream times its own work as it goes,
+in the same pass, and that time is subtracted:
 
-    engine seconds = (generate + plan) seconds - generate seconds
+    engine seconds = plan() seconds - seconds spent building the customers it asked for
 
-Every run times both, side by side, so a slow moment of a shared machine falls on both;
-the table gives medians.  The process pins itself to one core.  ``per-customer cost vs
-10k`` is the engine's cost a customer at that size over its cost at 10k (1.0: linear).
+Timing both in one pass keeps a slow moment of a shared machine from falling on one and
+not the other; the table gives medians of the runs.  ``--floor`` adds a second pass per
+run, in which each customer's history is only checked and sorted (``customer_history()``,
+what every decision starts with): the cost no engine working on these objects can go
+below.  The process pins itself to one core.  ``per-customer cost vs smallest`` is the
+engine's cost a customer at that size over its cost at the smallest size (1.0: linear).
 Peak memory is the process's ``ru_maxrss`` after each size (it never goes down, so sizes
 run smallest first), and the agenda's length is given so that memory can be read against
 what is kept.
@@ -31,35 +34,62 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import book  # benchmarks/ is not a package; the line above finds it
 
-from extramile import Elapsed, FollowUpPolicy, plan, starter_policy
+from extramile import Customer, Elapsed, FollowUpPolicy, Interaction, plan, starter_policy
+from extramile._engine import customer_history
 
 HORIZON = Elapsed(days=14)
 CAPACITY = {"mon": 2_000, "tue": 2_000, "wed": 2_000, "thu": 2_000, "fri": 1_500}
 
 
-def _generate(n: int, size: int) -> float:
+class _TimedBook:
+    """The book, streamed, adding up the time spent building its customers."""
+
+    def __init__(self, n: int, size: int) -> None:
+        self._items = book.book(n, size=size)
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[tuple[Customer, list[Interaction]]]:
+        clock = time.perf_counter
+        items = self._items
+        while True:
+            start = clock()
+            item = next(items, None)
+            self.seconds += clock() - start
+            if item is None:
+                return
+            yield item
+
+
+def _history_only(n: int, size: int) -> tuple[float, float]:
+    """The floor: each customer's history only checked and sorted (what every decision
+    starts with), then dropped.  (seconds in all, seconds building the customers)"""
+    now = book.NOW.timestamp()
+    stream = _TimedBook(n, size)
     start = time.perf_counter()
-    for _ in book.book(n, size=size):
-        pass
-    return time.perf_counter() - start
+    for customer, interactions in stream:
+        customer_history(customer, interactions, now)
+    return time.perf_counter() - start, stream.seconds
 
 
-def _plan(policy: FollowUpPolicy, n: int, size: int, capacity: object) -> tuple[float, int]:
+def _plan(policy: FollowUpPolicy, n: int, size: int, capacity: object) -> tuple[float, float, int]:
+    """(seconds in all, seconds building the customers, calls in the agenda)"""
+    stream = _TimedBook(n, size)
     start = time.perf_counter()
     agenda = plan(
         policy,
-        book.book(n, size=size),
+        stream,
         now=book.NOW,
         horizon=HORIZON,
         capacity=capacity,  # type: ignore[arg-type]  # None or the mapping above
     )
-    return time.perf_counter() - start, len(agenda)
+    return time.perf_counter() - start, stream.seconds, len(agenda)
 
 
 def _pin(cpu: int | None) -> int | None:
@@ -85,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=10, help="interactions a customer, about")
     parser.add_argument("--capacity", action="store_true", help="plan with a weekday capacity")
     parser.add_argument("--cpu", type=int, default=None, help="core to pin to")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time checking and sorting each history alone (the floor of any decision)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(text) for text in args.sizes.split(",") if text})
     if args.million:
@@ -102,24 +137,34 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         "| customers | generate /s | plan incl. generation /s | engine customers/s"
-        " | per-customer cost vs smallest | calls | peak RSS MiB |"
+        " | per-customer cost vs smallest | history check alone, customers/s"
+        " | engine / history check | calls | peak RSS MiB |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     base: float | None = None
     for n in sizes:
-        generated, planned, calls = [], [], 0
+        generated, totals, engines, floors, calls = [], [], [], [], 0
         for _ in range(args.runs):
-            generated.append(_generate(n, args.size))
-            seconds, calls = _plan(policy, n, args.size, capacity)
-            planned.append(seconds)
+            if args.floor:
+                total, building = _history_only(n, args.size)
+                floors.append(total - building)
+            total, building, calls = _plan(policy, n, args.size, capacity)
+            generated.append(building)
+            totals.append(total)
+            engines.append(total - building)
         gen = statistics.median(generated)
-        total = statistics.median(planned)
-        engine = max(total - gen, 1e-9)
+        total = statistics.median(totals)
+        engine = statistics.median(engines)
         per_customer = engine / n
         base = per_customer if base is None else base
+        if floors:
+            floor = statistics.median(floors)
+            floor_text = f"{n / floor:,.0f} | {engine / floor:.1f}"
+        else:
+            floor_text = "- | -"
         print(
             f"| {n:,} | {n / gen:,.0f} | {n / total:,.0f} | {n / engine:,.0f}"
-            f" | {per_customer / base:.2f} | {calls:,} | {_peak_mib():,.0f} |",
+            f" | {per_customer / base:.2f} | {floor_text} | {calls:,} | {_peak_mib():,.0f} |",
             flush=True,
         )
     print(f"\n# loadavg at the end {os.getloadavg()[0]:.2f}")
