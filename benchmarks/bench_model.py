@@ -20,17 +20,16 @@ where ``datetime.fromisoformat`` costs about 0.1 us; that is a ratio of about 30
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import platform
 import statistics
 import sys
 import timeit
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import harness  # benchmarks/ is the script's own folder
 import pendulum
-from harness import interleaved, pin  # benchmarks/ is the script's own folder
+from harness import interleaved
 
 from extramile import Customer, Interaction
 
@@ -166,18 +165,7 @@ def report(results: dict[str, list[float]], header: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its table."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per case (15)")
-    parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
-    parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
-    args = parser.parse_args(argv)
-    pinned = pin(args.cpu)
-    header = (
-        f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
-        f" {args.runs} runs x {args.number} calls"
-    )
-    print(report(run(args.runs, args.number), header))
-    return 0
+    return harness.main(__doc__, run, report, argv)
 
 
 if __name__ == "__main__":

@@ -33,18 +33,16 @@ engine that evaluates many customers against one policy.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import timeit
 from collections.abc import Callable
 
+import harness  # benchmarks/ is the script's own folder
 import holidays
 import pendulum
-from harness import interleaved, pin  # benchmarks/ is the script's own folder
+from harness import interleaved
 
 from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
 from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, _window_next, place_ts
@@ -217,19 +215,7 @@ def report(results: dict[str, list[float]], header: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its table."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per case (15)")
-    parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
-    parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
-    args = parser.parse_args(argv)
-    pinned = pin(args.cpu)
-    header = (
-        f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
-        f" {args.runs} runs x {args.number} calls; load average"
-        f" {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
-    print(report(run(args.runs, args.number), header))
-    return 0
+    return harness.main(__doc__, run, report, argv)
 
 
 if __name__ == "__main__":

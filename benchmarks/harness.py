@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import platform
 import timeit
+from collections.abc import Callable
 
 
 def pin(cpu: int | None) -> str:
@@ -32,3 +35,25 @@ def interleaved(
         for label, timer in timers:
             results[label].append(timer.timeit(number) / number * 1e6)
     return results
+
+
+def main(
+    doc: str | None,
+    run: Callable[[int, int], dict[str, list[float]]],
+    report: Callable[[dict[str, list[float]], str], str],
+    argv: list[str] | None,
+) -> int:
+    """A micro-benchmark's command line: its options, pinning, the header, the table."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per case (15)")
+    parser.add_argument("--number", type=int, default=20_000, help="calls per run (20000)")
+    parser.add_argument("--cpu", type=int, default=None, help="core to pin to (the last)")
+    args = parser.parse_args(argv)
+    pinned = pin(args.cpu)
+    header = (
+        f"Python {platform.python_version()} on {platform.machine()}, {pinned};"
+        f" {args.runs} runs x {args.number} calls; load average"
+        f" {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print(report(run(args.runs, args.number), header))
+    return 0
