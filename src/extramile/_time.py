@@ -920,8 +920,9 @@ class Schedule:
                     break
             t = self.next_open_ts(wall_to_ts(candidate, _seconds_of_day(local), tz))
         remaining = duration.seconds
+        table = self.open_table()
         while remaining > 0:
-            end = open_run_end(t, tz, self._open_windows, t + remaining)
+            end = table.run_end(t, t + remaining)
             if t + remaining <= end:
                 return t + remaining
             remaining -= end - t
@@ -930,13 +931,13 @@ class Schedule:
 
     def between_ts(self, start: float, end: float) -> float:
         """Open seconds in ``[start, end)`` (zero if ``end`` is not after ``start``)."""
-        tz = zone(self.timezone)
+        table = self.open_table()
         total = 0.0
-        t = next_in_windows(start, tz, self._open_windows, end) if start < end else None
+        t = table.first_open(start, end) if start < end else None
         while t is not None and t < end:
-            until = open_run_end(t, tz, self._open_windows, end)
+            until = table.run_end(t, end)
             total += min(until, end) - t
-            t = next_in_windows(until, tz, self._open_windows, end) if until < end else None
+            t = table.first_open(until, end) if until < end else None
         return total
 
     def describe_closed(self, ts: float) -> str:
