@@ -38,6 +38,7 @@ import attrs
 import pendulum
 from pendulum.tz.timezone import Timezone
 
+from extramile._memo import Memo
 from extramile._tz import from_ts, zone, zone_or_none
 from extramile._window import Window, format_clock
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -272,38 +273,30 @@ def local_day_start(day: dt.date, tz: dt.tzinfo) -> float:
     """POSIX seconds of the first instant of ``day`` in ``tz``.
 
     The engine asks this for the same few hundred days (anniversaries, bill dates) over a
-    whole book, so answers are kept: a pure memo, cleared when it grows past a bound.
+    whole book, so answers are kept in a bounded, pure memo.
     """
-    key = (day, tz)
-    found = _DAY_STARTS.get(key)
-    if found is None:
-        if len(_DAY_STARTS) >= _DAY_STARTS_MAX:
-            _DAY_STARTS.clear()
-        found = _DAY_STARTS[key] = wall_to_ts(day, 0, tz)
-    return found
+    return _DAY_STARTS[day, tz]
 
 
-_DAY_STARTS: dict[tuple[dt.date, dt.tzinfo], float] = {}
 _DAY_STARTS_MAX: Final = 8192
+_DAY_STARTS: Memo[tuple[dt.date, dt.tzinfo], float] = Memo(
+    lambda key: wall_to_ts(key[0], 0, key[1]), _DAY_STARTS_MAX
+)
 
 
 def local_date(ts: float, tz: dt.tzinfo) -> dt.date:
     """The local date of ``ts`` in ``tz``.
 
     The engine asks this for one ``now`` and a handful of zones over and over, so answers
-    are kept: a pure memo, cleared when it grows past a bound.
+    are kept in a bounded, pure memo.
     """
-    key = (ts, tz)
-    day = _LOCAL_DATES.get(key)
-    if day is None:
-        if len(_LOCAL_DATES) >= _LOCAL_DATES_MAX:
-            _LOCAL_DATES.clear()
-        day = _LOCAL_DATES[key] = dt.datetime.fromtimestamp(ts, tz).date()
-    return day
+    return _LOCAL_DATES[ts, tz]
 
 
-_LOCAL_DATES: dict[tuple[float, dt.tzinfo], dt.date] = {}
 _LOCAL_DATES_MAX: Final = 512
+_LOCAL_DATES: Memo[tuple[float, dt.tzinfo], dt.date] = Memo(
+    lambda key: dt.datetime.fromtimestamp(*key).date(), _LOCAL_DATES_MAX
+)
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Any, Final, TypeVar
 import pendulum
 from pendulum.tz.timezone import Timezone
 
+from extramile._memo import Memo
+
 __all__ = [
     "UTC",
     "from_ts",
@@ -87,45 +89,31 @@ def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
     opening, a bill date), so one object is made for each instant and zone and handed
     out again: an agenda of many calls keeps far fewer of them.  The pool is bounded.
     """
-    key = (ts, tz)
-    found = _MADE.get(key)
-    if found is None:
-        # pendulum.from_timestamp costs about 10 us; building the DateTime from the
-        # standard library's conversion costs about 3 us and gives the same value.
-        d = dt.datetime.fromtimestamp(ts, tz)
-        found = pendulum.DateTime(
-            d.year,
-            d.month,
-            d.day,
-            d.hour,
-            d.minute,
-            d.second,
-            d.microsecond,
-            tzinfo=tz,
-            fold=d.fold,
-        )
-        if len(_MADE) >= _MADE_MAX:
-            _MADE.clear()
-        _MADE[key] = found
-    return found
+    return _MADE[ts, tz]
 
 
-_MADE: dict[tuple[float, dt.tzinfo], pendulum.DateTime] = {}
+def _datetime(key: tuple[float, Timezone]) -> pendulum.DateTime:
+    # pendulum.from_timestamp costs about 10 us; building the DateTime from the standard
+    # library's conversion costs about 3 us and gives the same value.
+    ts, tz = key
+    d = dt.datetime.fromtimestamp(ts, tz)
+    return pendulum.DateTime(
+        d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=tz, fold=d.fold
+    )
+
+
 _MADE_MAX: Final = 1 << 15
+_MADE: Memo[tuple[float, Timezone], pendulum.DateTime] = Memo(_datetime, _MADE_MAX)
 
 
 def pooled(value: _V) -> _V:
     """One shared copy of an immutable value equal to ``value`` (tuples of names, say):
     results that repeat across a book are kept once.  The pool is bounded."""
-    found = _POOL.get(value)
-    if found is None:
-        if len(_POOL) >= _MADE_MAX:
-            _POOL.clear()
-        _POOL[value] = found = value
+    found: _V = _POOL[value]
     return found
 
 
-_POOL: dict[Any, Any] = {}
+_POOL: Memo[Any, Any] = Memo(lambda value: value, _MADE_MAX)
 
 
 def local(ts: float, tz: dt.tzinfo) -> dt.datetime:
