@@ -5,6 +5,7 @@ Everything public is importable from here.
 
 from __future__ import annotations
 
+from extramile._calls import CallList
 from extramile._decision import Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
 from extramile._engine import evaluate
 from extramile._frozen import FrozenMap
@@ -61,6 +62,7 @@ __all__ = [
     "Awareness",
     "Business",
     "Call",
+    "CallList",
     "Channel",
     "ConditionError",
     "ContactCaps",

@@ -52,6 +52,7 @@ from extramile._decision import SATISFIES, Call, Decision, EpisodeTrace, RuleTra
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._placement import (
     CALLBACK_GRACE,
+    Adjustment,
     Contact,
     RawMove,
     no_common_window,
@@ -621,7 +622,7 @@ def _run(  # noqa: PLR0917  # private
     now_ts: float,
     explain: bool,
     revisit: bool,
-) -> tuple[_Run, list[Call], list[SuppressedCall]]:
+) -> tuple[_Run, list[Raw], list[SuppressedCall]]:
     program = program_of(policy)
     run = _Run(
         policy,
@@ -643,10 +644,19 @@ def _run(  # noqa: PLR0917  # private
 def calls_for(
     policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
 ) -> tuple[list[Call], list[SuppressedCall]]:
-    """Only the calls and suppressed calls of a decision: what :func:`~extramile.plan`
-    keeps, without the trace, the revisit time or the :class:`Decision` around them."""
-    _, calls, suppressed = _run(policy, customer, history, now_ts, False, False)  # noqa: FBT003
-    return calls, suppressed
+    """Only the calls and suppressed calls of a decision, without the trace, the revisit
+    time or the :class:`Decision` around them."""
+    raws, suppressed = raw_calls_for(policy, customer, history, now_ts)
+    return [call_of(raw) for raw in raws], suppressed
+
+
+def raw_calls_for(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> tuple[list[Raw], list[SuppressedCall]]:
+    """What :func:`~extramile.plan` keeps of a decision: its calls, raw, and its
+    suppressed calls."""
+    _, raws, suppressed = _run(policy, customer, history, now_ts, False, False)  # noqa: FBT003
+    return raws, suppressed
 
 
 def decide(
@@ -663,7 +673,8 @@ def decide(
     ``explain=False`` leaves out the trace and ``revisit=False`` the revisit time (then
     None): :func:`~extramile.plan` needs only the calls.
     """
-    run, calls, suppressed = _run(policy, customer, history, now_ts, explain, revisit)
+    run, raws, suppressed = _run(policy, customer, history, now_ts, explain, revisit)
+    calls = [call_of(raw) for raw in raws]
     if explain:
         for call in calls:
             for key, rule_name in zip(call.keys, call.rules, strict=True):
@@ -696,13 +707,52 @@ def _iso(ts: float) -> str:
     return from_ts(ts, UTC).isoformat()
 
 
+Raw = tuple[
+    str,  # customer_id
+    "str | None",  # issue_id
+    tuple[str, ...],  # keys, the leading one first
+    tuple[str, ...],  # rules
+    float,  # due, POSIX seconds
+    float,  # deadline, POSIX seconds
+    dt.tzinfo,  # the zone both are written in
+    int,  # priority
+    tuple[str, ...],  # talking points
+    bool,  # extra mile
+    bool,  # essential
+    tuple[Adjustment, ...],  # moved by
+]
+"""A call before its datetimes and its :class:`Call` are made (see :func:`call_of`).
+
+:func:`~extramile.plan` keeps these, in columns, for a whole book: an agenda is held in
+a fraction of the memory its calls would take."""
+
+
+def call_of(raw: Raw) -> Call:
+    """The :class:`Call` of a raw call."""
+    (cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved) = raw
+    return Call(
+        customer_id=cid,
+        issue_id=issue_id,
+        key=keys[0],
+        keys=keys,
+        rules=rules,
+        due_at=from_ts(due, tz),  # type: ignore[arg-type]  # a pendulum Timezone
+        deadline=from_ts(deadline, tz),  # type: ignore[arg-type]
+        priority=Priority(priority),
+        talking_points=points,
+        extra_mile=extra,
+        essential=essential,
+        moved_by=moved,
+    )
+
+
 def _merge(
     placed: list[_Candidate],
     customer: Customer,
     awareness: Sequence[Awareness],
     contact: Contact,
     policy: FollowUpPolicy,
-) -> list[Call]:
+) -> list[Raw]:
     if not placed:
         return []
     placed.sort(key=lambda c: (c.placed, -c.rule.priority, c.final_deadline, c.key))
@@ -718,32 +768,48 @@ def _merge(
             group_end = end
     extra_points = [point for rule in awareness for point in rule.points_for(customer)]
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
-    calls = []
+    raws: list[Raw] = []
     for group in groups:
         first = group[0]
-        ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
-        lead = ranked[0]
-        points = list(dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point))
+        if len(group) == 1:
+            ranked = group
+            rule = first.rule
+            points = [rule.talking_point] if rule.talking_point else []
+            deadline = first.final_deadline
+            priority = int(rule.priority)
+            extra = first.extra_mile
+            essential = rule.essential
+        else:
+            ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
+            points = list(
+                dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
+            )
+            deadline = min(c.final_deadline for c in group)
+            priority = max(c.rule.priority for c in group)
+            extra = any(c.extra_mile for c in group)
+            essential = any(c.rule.essential for c in group)
         points.extend(p for p in extra_points if p not in points)
-        calls.append(
-            Call(
-                customer_id=customer.id,
-                issue_id=lead.issue_id,
-                key=lead.key,
-                keys=tuple(c.key for c in ranked),
-                rules=pooled(tuple(c.rule.name for c in ranked)),
-                due_at=from_ts(first.placed, tz),  # type: ignore[arg-type]
-                deadline=from_ts(min(c.final_deadline for c in group), tz),  # type: ignore[arg-type]
-                priority=Priority(max(c.rule.priority for c in group)),
-                talking_points=pooled(tuple(points)),
-                extra_mile=any(c.extra_mile for c in group),
-                essential=any(c.rule.essential for c in group),
-                moved_by=render_moves(
+        raws.append(
+            (
+                customer.id,
+                ranked[0].issue_id,
+                tuple(c.key for c in ranked),
+                pooled(tuple(c.rule.name for c in ranked)),
+                first.placed,
+                deadline,
+                tz,
+                priority,
+                pooled(tuple(points)),
+                extra,
+                essential,
+                render_moves(
                     first.moves or (), schedule=policy.schedule, caps=policy.caps, contact=contact
-                ),
+                )
+                if first.moves
+                else (),
             )
         )
-    return calls
+    return raws
 
 
 def _rule_traces(

@@ -9,7 +9,7 @@ partitions of a book and merged with :meth:`Agenda.merge` equal the agenda of th
 from __future__ import annotations
 
 import datetime as dt
-import operator
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
@@ -17,13 +17,14 @@ from typing import Any, Final
 import attrs
 import pendulum
 
+from extramile._calls import CallList, Columns, Move
 from extramile._decision import Call
-from extramile._engine import calls_for, customer_history, now_seconds
+from extramile._engine import customer_history, now_seconds, raw_calls_for
 from extramile._model import Customer
 from extramile._placement import Adjustment
-from extramile._policy import FollowUpPolicy
+from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
-from extramile._tz import UTC, from_ts, zone
+from extramile._tz import UTC, from_ts
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -61,32 +62,21 @@ def _count(value: object) -> int:
     return value
 
 
-_BY_KEY: Final = operator.attrgetter("key")
-_BY_CUSTOMER: Final = operator.attrgetter("customer_id")
-
-
-def _deadline(call: Call) -> float:
-    # POSIX seconds: the same order as comparing the aware datetimes (the same instant,
-    # whatever its zone), at a fraction of the cost of comparing pendulum values.
-    return call.deadline.timestamp()
-
-
-def _urgency(call: Call) -> int:
-    return -call.priority
-
-
-def _in_order(calls: Iterable[Call]) -> list[Call]:
-    """The calls by priority, then deadline, then customer and key.
+def _in_order(columns: Columns) -> array[int]:
+    """The calls' indices by priority, then deadline, then customer and key.
 
     Four stable sorts, last key first, rather than one sort on a tuple of all four: a
     book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
     small key a call alive at a time (mostly the call's own strings).
     """
-    ordered = sorted(calls, key=_BY_KEY)
-    ordered.sort(key=_BY_CUSTOMER)
-    ordered.sort(key=_deadline)
-    ordered.sort(key=_urgency)
-    return ordered
+    customer_id = columns.customer_id
+    deadline = columns.deadline
+    priority = columns.priority
+    order = sorted(range(len(columns)), key=columns.lead_key())
+    order.sort(key=customer_id.__getitem__)
+    order.sort(key=deadline.__getitem__)
+    order.sort(key=lambda index: -priority[index])
+    return array("q", order)
 
 
 @attrs.frozen(kw_only=True)
@@ -102,8 +92,8 @@ class Agenda:
     horizon_end: pendulum.DateTime
     schedule: Schedule
     capacity: tuple[int, ...] | None
-    planned: tuple[Call, ...]
-    calls: tuple[Call, ...]
+    planned: CallList
+    calls: CallList
     suppressed: Mapping[str, int]
     """How many calls were suppressed, by constraint (``"do-not-call"``, ...)."""
 
@@ -119,15 +109,37 @@ class Agenda:
         suppressed: Mapping[str, int],
     ) -> Agenda:
         """An agenda from planned calls: ordered, with capacity applied."""
-        ordered = tuple(_in_order(planned))
-        calls = ordered if capacity is None else _apply_capacity(ordered, schedule, capacity)
+        columns = Columns()
+        for call in planned:
+            columns.add_call(call)
+        return cls._of(
+            columns,
+            now=now,
+            horizon_end=horizon_end,
+            schedule=schedule,
+            capacity=capacity,
+            suppressed=suppressed,
+        )
+
+    @classmethod
+    def _of(
+        cls,
+        columns: Columns,
+        *,
+        now: pendulum.DateTime,
+        horizon_end: pendulum.DateTime,
+        schedule: Schedule,
+        capacity: tuple[int, ...] | None,
+        suppressed: Mapping[str, int],
+    ) -> Agenda:
+        planned = CallList(columns, _in_order(columns))
         return cls(
             now=now,
             horizon_end=horizon_end,
             schedule=schedule,
             capacity=capacity,
-            planned=ordered,
-            calls=calls,
+            planned=planned,
+            calls=planned if capacity is None else _apply_capacity(planned, schedule, capacity),
             suppressed=dict(sorted(suppressed.items())),
         )
 
@@ -153,14 +165,16 @@ class Agenda:
                     "Agenda.merge: agendas must share now, horizon, schedule and capacity"
                 )
         counts: Counter[str] = Counter()
+        columns = Columns()
         for agenda in agendas:
             counts.update(agenda.suppressed)
-        return cls.build(
+            columns.copy_from(agenda.planned)
+        return cls._of(
+            columns,
             now=first.now,
             horizon_end=first.horizon_end,
             schedule=first.schedule,
             capacity=first.capacity,
-            planned=[call for agenda in agendas for call in agenda.planned],
             suppressed=counts,
         )
 
@@ -173,7 +187,13 @@ class Agenda:
     @property
     def at_risk(self) -> tuple[Call, ...]:
         """Calls due after their deadline (capacity or constraints pushed them)."""
-        return tuple(call for call in self.calls if call.overdue)
+        calls = self.calls
+        deadline = calls.columns.deadline
+        return tuple(
+            calls[rank]
+            for rank, index in enumerate(calls.order)
+            if calls.due_ts(index) > deadline[index]
+        )
 
     def by_day(self) -> dict[dt.date, tuple[Call, ...]]:
         """The calls grouped by the staff's local day of their due time, days in order."""
@@ -185,13 +205,13 @@ class Agenda:
 
     def count_by_rule(self) -> dict[str, int]:
         """How many calls each rule is part of."""
-        counts = Counter(rule for call in self.calls for rule in call.rules)
+        counts = Counter(rule for rules in self.calls.rules() for rule in rules)
         return dict(sorted(counts.items()))
 
     def count_by_priority(self) -> dict[str, int]:
         """How many calls of each priority."""
-        counts = Counter(str(call.priority) for call in self.calls)
-        return dict(sorted(counts.items()))
+        counts = Counter(self.calls.priorities())
+        return dict(sorted((str(Priority(value)), count) for value, count in counts.items()))
 
     def to_rows(self) -> list[dict[str, Any]]:
         """JSON-serialisable rows, one a call, in agenda order."""
@@ -215,18 +235,19 @@ class Agenda:
         ]
 
 
-def _apply_capacity(
-    ordered: tuple[Call, ...], schedule: Schedule, capacity: tuple[int, ...]
-) -> tuple[Call, ...]:
+def _apply_capacity(planned: CallList, schedule: Schedule, capacity: tuple[int, ...]) -> CallList:
     # Calls are handled by their rank in the agenda's order: lists of ranks merge in that
     # order without a key a call, and moving a call does not change its rank (the order
     # ignores due_at).
     tz = schedule.tz
+    order = planned.order
+    columns = planned.columns
+    due = columns.due
     by_day: dict[dt.date, list[int]] = {}
-    for rank, call in enumerate(ordered):
-        by_day.setdefault(call.due_at.astimezone(tz).date(), []).append(rank)
+    for rank, index in enumerate(order):
+        by_day.setdefault(dt.datetime.fromtimestamp(due[index], tz).date(), []).append(rank)
     kept: list[int] = []
-    moved: dict[int, Call] = {}
+    moves: dict[int, Move] = {}
     # Carried calls stay as they were planned, and are moved once, when they land: a call
     # carried over many full days would otherwise be rebuilt every day (quadratic in the
     # backlog).
@@ -239,7 +260,7 @@ def _apply_capacity(
         guard += 1
         if guard > SEARCH_DAYS:  # pragma: no cover - no staff capacity in ten years
             for rank in carry:
-                moved[rank] = _moved(ordered[rank], day - one_day, schedule)
+                moves[order[rank]] = _moved(columns, order[rank], day - one_day, schedule)
             kept.extend(carry)
             break
         todays = by_day.pop(day, [])
@@ -252,31 +273,34 @@ def _apply_capacity(
             full = day - one_day
             for rank in todays[:limit]:
                 if rank in carried:
-                    moved[rank] = _moved(ordered[rank], full, schedule)
+                    moves[order[rank]] = _moved(columns, order[rank], full, schedule)
         kept.extend(todays[:limit])
         carry = todays[limit:]
         day = day + one_day
     kept.sort()
-    return tuple(moved.get(rank, ordered[rank]) for rank in kept)
+    return CallList(columns, array("q", [order[rank] for rank in kept]), moves)
 
 
-def _moved(call: Call, day: dt.date, schedule: Schedule) -> Call:
+def _moved(columns: Columns, index: int, day: dt.date, schedule: Schedule) -> Move:
+    """Where capacity moves a call when the staff day ``day`` is full: the next staff
+    opening after it (never before the call is due), with the reason."""
+    due = columns.due[index]
     start = local_day_start(day + dt.timedelta(days=1), schedule.tz)
-    opening = max(schedule.next_open_ts(start), call.due_at.timestamp())
-    if call.moved_by and call.moved_by[-1].constraint == "capacity":
-        first_from = call.moved_by[-1].moved_from
-        previous = call.moved_by[:-1]
+    opening = max(schedule.next_open_ts(start), due)
+    moved_by = columns.moved_by[index]
+    if moved_by and moved_by[-1].constraint == "capacity":
+        first_from = moved_by[-1].moved_from
+        previous = moved_by[:-1]
     else:
-        first_from = call.due_at
-        previous = call.moved_by
-    new_due = from_ts(opening, zone(call.due_at.timezone_name or "UTC"))
+        first_from = from_ts(due, columns.zones[columns.zone[index]])  # type: ignore[arg-type]
+        previous = moved_by
     move = Adjustment(
         constraint="capacity",
         moved_from=first_from,
         moved_to=from_ts(opening, UTC),
         reason=f"capacity: the staff day {day.isoformat()} was full",
     )
-    return attrs.evolve(call, due_at=new_due, moved_by=(*previous, move))
+    return opening, (*previous, move)
 
 
 def plan(
@@ -321,7 +345,7 @@ def plan(
         raise InvalidPolicyError(f"plan() horizon must not be negative (got {horizon!r})")
     per_day = _capacity(capacity)
     end = now_ts + horizon_seconds
-    kept: list[Call] = []
+    kept = Columns()
     suppressed: Counter[str] = Counter()
     for index, item in enumerate(book):
         if not isinstance(item, tuple | list) or len(item) != 2:
@@ -334,15 +358,17 @@ def plan(
         except ExtramileError as exc:
             who = customer.id if isinstance(customer, Customer) else "?"
             raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from None
-        calls, skipped = calls_for(policy, customer, history, now_ts)
-        kept.extend(call for call in calls if call.due_at.timestamp() < end)
+        raws, skipped = raw_calls_for(policy, customer, history, now_ts)
+        for raw in raws:
+            if raw[4] < end:  # due
+                kept.add(raw)
         for dropped in skipped:
             suppressed[dropped.constraint] += 1
-    return Agenda.build(
+    return Agenda._of(  # the module's own constructor
+        kept,
         now=from_ts(now_ts, UTC),
         horizon_end=from_ts(end, UTC),
         schedule=policy.schedule,
         capacity=per_day,
-        planned=kept,
         suppressed=suppressed,
     )

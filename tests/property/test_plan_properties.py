@@ -23,6 +23,7 @@ from extramile import (
     On,
     Rule,
     Schedule,
+    evaluate,
     plan,
 )
 
@@ -160,6 +161,34 @@ class TestPartitions:
             for call in agenda
             if call.moved_by and call.moved_by[-1].constraint == "capacity" and limits is None
         ]
+
+
+class TestCalls:
+    @settings(max_examples=40)
+    @given(drawn=st.lists(customers, max_size=10), horizon_days=st.integers(0, 14))
+    def test_the_agenda_holds_the_engines_own_calls(
+        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], horizon_days: int
+    ) -> None:
+        """The agenda keeps its calls compactly and makes them again when asked: they are
+        the calls ``evaluate()`` gives each customer, field for field and zone for zone."""
+        book = _book(drawn)
+        end = NOW + dt.timedelta(days=horizon_days)
+        expected = [
+            call
+            for customer, history in book
+            for call in evaluate(POLICY, customer, history, now=NOW).calls
+            if call.due_at < end
+        ]
+        agenda = plan(POLICY, book, now=NOW, horizon=Elapsed(days=horizon_days))
+
+        def seen(calls: Any) -> list[tuple[Any, ...]]:
+            return sorted(
+                (call.key, call, call.due_at.timezone_name, call.deadline.timezone_name)
+                for call in calls
+            )
+
+        assert seen(expected) == seen(agenda)
+        assert agenda.planned == tuple(agenda)
 
 
 class TestStreaming:

@@ -21,6 +21,7 @@ from extramile import (
     Agenda,
     Business,
     Call,
+    CallList,
     Customer,
     Decision,
     Elapsed,
@@ -121,6 +122,9 @@ def nightly(
     assert_type(Agenda.merge(agenda, agenda), Agenda)
     assert_type(agenda.by_day(), dict[dt.date, tuple[Call, ...]])
     assert_type(agenda.at_risk, tuple[Call, ...])
+    assert_type(agenda.calls, CallList)
+    assert_type(agenda.planned[0], Call)
+    assert_type(agenda.planned[1:], CallList)
     for call in agenda:
         assert_type(call, Call)
     return agenda.to_rows()

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import pickle
 from collections.abc import Iterable
 
+import pendulum
 import pytest
 
 from extramile import (
     DUE,
     TRIGGER,
     Agenda,
+    Call,
+    CallList,
     Customer,
     Elapsed,
     FactsError,
@@ -25,6 +29,7 @@ from extramile import (
     On,
     PolicyError,
     PolicyTypeError,
+    Priority,
     Rule,
     Schedule,
     plan,
@@ -398,3 +403,85 @@ class TestMerge:
         second = plan(POLICY, [], now=NOW, horizon=WEEK, capacity=2)
         with pytest.raises(InvalidFactError, match="must share now, horizon"):
             Agenda.merge(first, second)
+
+
+class TestCallList:
+    def _agenda(self) -> Agenda:
+        book = [pair(f"c{i}", ("low", "urgent", "normal")[i % 3], 10 + i % 5) for i in range(6)]
+        return plan(POLICY, book, now=NOW, horizon=WEEK, capacity=2)
+
+    def test_a_read_only_sequence_of_calls(self) -> None:
+        """Indexing, negative indexing and slicing give what a tuple of the calls gives;
+        a slice is a CallList too."""
+        agenda = self._agenda()
+        calls = tuple(agenda)
+        assert (6, calls[0], calls[-1]) == (len(agenda.calls), agenda.calls[0], agenda.calls[-1])
+        assert calls[1:5:2] == agenda.calls[1:5:2]
+        assert isinstance(agenda.calls[1:3], CallList)
+        assert [calls.index(call) for call in calls] == [agenda.calls.index(call) for call in calls]
+
+    def test_equality_hash_and_repr(self) -> None:
+        """A CallList equals any sequence of equal calls in the same order, hashes as the
+        tuple of them, and prints its length, not half a million calls."""
+        agenda = self._agenda()
+        calls = tuple(agenda)
+        assert agenda.calls == calls
+        assert agenda.calls == list(calls)
+        assert agenda.calls != calls[::-1]
+        assert agenda.calls != calls[:-1]
+        assert agenda.calls != "not calls"
+        assert hash(agenda.calls) == hash(calls)
+        assert repr(agenda.calls) == "<CallList of 6 call(s)>"
+
+    def test_an_agenda_pickles(self) -> None:
+        """Partitions are planned in other processes: an agenda, moved calls and all,
+        comes back equal."""
+        agenda = self._agenda()
+        assert any(call.moved_by for call in agenda)
+        again = pickle.loads(pickle.dumps(agenda))  # our own bytes
+        assert (again, tuple(again)) == (agenda, tuple(agenda))
+
+    def test_hand_made_calls_come_back_unchanged(self) -> None:
+        """Agenda.build takes any calls: one whose leading key is not its first, whose
+        deadline is written in another zone, or whose instant a float cannot hold to the
+        microsecond comes back as it went in."""
+        new_york = pendulum.timezone("America/New_York")
+        due = pendulum.datetime(2026, 3, 9, 10, tz="UTC")
+
+        def call(key: str, **fields: object) -> Call:
+            values: dict[str, object] = {
+                "customer_id": key,
+                "issue_id": None,
+                "key": key,
+                "keys": (key,),
+                "rules": ("low",),
+                "due_at": due,
+                "deadline": due.add(days=1),
+                "priority": Priority.LOW,
+                "talking_points": (),
+                "extra_mile": False,
+                "essential": False,
+            }
+            values.update(fields)
+            return Call(**values)  # type: ignore[arg-type]
+
+        made = [
+            call("a", keys=("b", "a")),
+            call("b", deadline=due.add(days=1).in_timezone(new_york)),
+            call("c", due_at=pendulum.datetime(9000, 1, 1, 0, 0, 0, 7, tz="UTC")),
+            call("d"),
+        ]
+        agenda = Agenda.build(
+            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity=None,
+            planned=made,
+            suppressed={},
+        )
+        kept = {call.key: call for call in agenda}
+        assert [(c, c.deadline.timezone_name, c.due_at.microsecond) for c in made] == [
+            (kept[c.key], kept[c.key].deadline.timezone_name, kept[c.key].due_at.microsecond)
+            for c in made
+        ]
+        assert ["b", "a"] == list(kept["a"].keys)

@@ -1,0 +1,259 @@
+"""The calls of an agenda, kept in columns and made into :class:`Call` objects on demand.
+
+A nightly plan of a large book keeps hundreds of thousands of calls.  As objects, each
+holds a :class:`Call`, two pendulum datetimes and a tuple of keys: about half a kilobyte.
+Kept as columns -- references to the strings and tuples the calls share, and the two
+instants as 8-byte floats -- the same calls take a fraction of that, and a :class:`Call`
+is made only when a caller asks for one.  What a call is made from is exactly what the
+engine would have made it from, so it is equal to the engine's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final, overload
+
+import attrs
+
+from extramile._decision import Call
+from extramile._engine import Raw, call_of
+from extramile._placement import Adjustment
+from extramile._tz import from_ts
+
+if TYPE_CHECKING:
+    from typing import SupportsIndex
+
+__all__ = ["CallList", "Columns"]
+
+_EXTRA_MILE: Final = 1
+_ESSENTIAL: Final = 2
+
+Move = tuple[float, tuple[Adjustment, ...]]
+"""A call capacity moved: its new due time (POSIX seconds) and its adjustments."""
+
+
+class Columns:
+    """Calls, one column a field, appended once and never changed.
+
+    A call that the columns would not give back unchanged (one built by hand, whose
+    datetimes are in two zones, say) is also kept whole in ``exact``; its columns still
+    hold its instants, priority and rules, which is all that ordering and counting read.
+    """
+
+    __slots__ = (
+        "customer_id",
+        "deadline",
+        "due",
+        "exact",
+        "flags",
+        "issue_id",
+        "keys",
+        "moved_by",
+        "points",
+        "priority",
+        "rules",
+        "zone",
+        "zones",
+    )
+
+    def __init__(self) -> None:
+        self.customer_id: list[str] = []
+        self.issue_id: list[str | None] = []
+        self.keys: list[str | tuple[str, ...]] = []
+        """A call's one key, or the tuple of its keys when it has several (most calls
+        have one, and a tuple would cost more than the key)."""
+        self.rules: list[tuple[str, ...]] = []
+        self.due = array("d")
+        self.deadline = array("d")
+        self.zone = array("H")
+        self.zones: list[dt.tzinfo] = []
+        self.priority = array("b")
+        self.points: list[tuple[str, ...]] = []
+        self.flags = array("B")
+        self.moved_by: list[tuple[Adjustment, ...]] = []
+        self.exact: dict[int, Call] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def _zone_number(self, tz: dt.tzinfo) -> int:
+        zones = self.zones
+        # An agenda's calls are written in the few zones its customers live in.
+        for number, known in enumerate(zones):
+            if known is tz:
+                return number
+        zones.append(tz)
+        return len(zones) - 1
+
+    def add(self, raw: Raw) -> None:
+        """Append a call the engine made."""
+        cid, issue, keys, rules, due, deadline, tz, priority, points, extra, essential, moved = raw
+        self.customer_id.append(cid)
+        self.issue_id.append(issue)
+        self.keys.append(keys[0] if len(keys) == 1 else keys)
+        self.rules.append(rules)
+        self.due.append(due)
+        self.deadline.append(deadline)
+        self.zone.append(self._zone_number(tz))
+        self.priority.append(priority)
+        self.points.append(points)
+        self.flags.append((_EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
+        self.moved_by.append(moved)
+
+    def add_call(self, call: Call) -> None:
+        """Append a :class:`Call`: as columns if they give it back unchanged, else whole."""
+        tz = call.due_at.tzinfo
+        assert tz is not None  # a Call's datetimes are aware
+        raw: Raw = (
+            call.customer_id,
+            call.issue_id,
+            call.keys,
+            call.rules,
+            call.due_at.timestamp(),
+            call.deadline.timestamp(),
+            tz,
+            int(call.priority),
+            call.talking_points,
+            call.extra_mile,
+            call.essential,
+            call.moved_by,
+        )
+        if call.keys[:1] != (call.key,) or call.deadline.tzinfo is not tz or call_of(raw) != call:
+            self.exact[len(self)] = call
+        self.add(raw)
+
+    def raw(self, index: int) -> Raw:
+        """The call at ``index``, raw."""
+        return (
+            self.customer_id[index],
+            self.issue_id[index],
+            _keys(self.keys[index]),
+            self.rules[index],
+            self.due[index],
+            self.deadline[index],
+            self.zones[self.zone[index]],
+            self.priority[index],
+            self.points[index],
+            bool(self.flags[index] & _EXTRA_MILE),
+            bool(self.flags[index] & _ESSENTIAL),
+            self.moved_by[index],
+        )
+
+    def copy_from(self, calls: CallList) -> None:
+        """Append the calls of ``calls``, in its order, as they were planned."""
+        source = calls.columns
+        for index in calls.order:
+            exact = source.exact.get(index)
+            if exact is not None:
+                self.exact[len(self)] = exact
+            self.add(source.raw(index))
+
+    def lead_key(self) -> Callable[[int], str]:
+        """The sort key: a call's leading key."""
+        keys = self.keys
+        exact = self.exact
+
+        def lead(index: int) -> str:
+            found = keys[index]
+            return found if isinstance(found, str) else found[0]
+
+        if exact:
+            return lambda index: exact[index].key if index in exact else lead(index)
+        return lead
+
+
+def _keys(kept: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (kept,) if isinstance(kept, str) else kept
+
+
+def _call(columns: Columns, index: int, move: Move | None) -> Call:
+    exact = columns.exact.get(index)
+    call = call_of(columns.raw(index)) if exact is None else exact
+    if move is None:
+        return call
+    due, moved_by = move
+    return attrs.evolve(call, due_at=from_ts(due, call.due_at.tzinfo), moved_by=moved_by)  # type: ignore[arg-type]
+
+
+class CallList(Sequence[Call]):
+    """The calls of an :class:`~extramile.Agenda`, in its order: a read-only sequence.
+
+    The calls are kept compactly and each :class:`Call` is made when it is asked for, so
+    the same call asked for twice is two equal objects.  Slicing gives a ``CallList``;
+    a ``CallList`` equals any sequence of equal calls in the same order (a tuple, say).
+    """
+
+    __slots__ = ("columns", "moves", "order")
+
+    def __init__(
+        self, columns: Columns, order: array[int], moves: dict[int, Move] | None = None
+    ) -> None:
+        self.columns = columns
+        self.order = order
+        """Indices into the columns, in the agenda's order."""
+        self.moves: dict[int, Move] = {} if moves is None else moves
+        """Calls capacity moved, by their index in the columns."""
+
+    def __getstate__(self) -> tuple[Columns, array[int], dict[int, Move]]:
+        return self.columns, self.order, self.moves
+
+    def __setstate__(self, state: tuple[Columns, array[int], dict[int, Move]]) -> None:
+        self.columns, self.order, self.moves = state
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, position: SupportsIndex) -> Call: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> CallList: ...
+
+    def __getitem__(self, position: SupportsIndex | slice) -> Call | CallList:
+        if isinstance(position, slice):
+            return CallList(self.columns, self.order[position], self.moves)
+        index = self.order[position]
+        return _call(self.columns, index, self.moves.get(index))
+
+    def __iter__(self) -> Iterator[Call]:
+        columns = self.columns
+        moves = self.moves
+        for index in self.order:
+            yield _call(columns, index, moves.get(index))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            mine == theirs for mine, theirs in zip(self, other, strict=True)
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"<CallList of {len(self)} call(s)>"
+
+    def due_ts(self, index: int) -> float:
+        """POSIX seconds of the due time of the call at ``index`` in the columns."""
+        move = self.moves.get(index)
+        return self.columns.due[index] if move is None else move[0]
+
+    def rules(self) -> Iterator[tuple[str, ...]]:
+        """Each call's rules, in order, without making the calls."""
+        rules = self.columns.rules
+        return (rules[index] for index in self.order)
+
+    def priorities(self) -> Iterator[int]:
+        """Each call's priority, in order, without making the calls."""
+        priority = self.columns.priority
+        return (priority[index] for index in self.order)
