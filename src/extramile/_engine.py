@@ -40,11 +40,13 @@ Theory of operation
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -145,9 +147,31 @@ def customer_history(
             f"interactions must be an iterable of Interaction (got {describe(interactions)})"
         )
     cid = customer.id
+    items = (
+        cast("list[Interaction]", interactions) if given.__class__ is list else list(interactions)
+    )
+    # Each check is one pass of the interpreter's own loops; the loop below is taken only
+    # when one fails, to say which interaction and why (or to admit a subclass).
+    if (
+        set(map(type, items)) <= _PLAIN
+        and set(map(_CUSTOMER, items)) <= {cid}
+        and len(set(map(_ID, items))) == len(items)
+    ):
+        kept = sorted(items, key=_TIME)
+        if kept and kept[-1].ts > now_ts:
+            del kept[bisect.bisect_right(kept, now_ts, key=_TIME) :]
+        if len(set(map(_TIME, kept))) != len(kept):
+            kept.sort(key=_ORDER)  # by time, then id
+        return kept
+    return _checked(customer, items, now_ts)
+
+
+def _checked(customer: Customer, items: list[Any], now_ts: float) -> list[Interaction]:
+    """The history checked one interaction at a time, failing on the first bad one."""
+    cid = customer.id
     kept = []
     seen: set[str] = set()
-    for item in interactions:
+    for item in items:
         if item.__class__ is not Interaction and not isinstance(item, Interaction):
             raise FactTypeError(
                 f"interactions must hold Interaction objects (got {describe(item)})"
@@ -177,6 +201,9 @@ def customer_history(
 _TIME: Final = operator.attrgetter("ts")
 _ORDER: Final = operator.attrgetter("ts", "id")
 """Interactions in time order, then by id."""
+_CUSTOMER: Final = operator.attrgetter("customer_id")
+_ID: Final = operator.attrgetter("id")
+_PLAIN: Final = frozenset({Interaction})
 
 
 @attrs.define(slots=True)
@@ -244,7 +271,10 @@ def _episodes(  # noqa: PLR0917  # private, called once
     *,
     track: bool,
     kinds: tuple[str, ...] | None,
+    stale: float,
 ) -> list[tuple[str, float, Interaction | None, IssueThread | None]]:
+    """The rule's episodes: (id, start, trigger, issue).  Those that started at or before
+    ``stale`` have lapsed whatever else holds, and are left out."""
     trigger = rule.trigger
     threads = facts.threads
     if isinstance(trigger, On):
@@ -252,7 +282,10 @@ def _episodes(  # noqa: PLR0917  # private, called once
         direction = trigger.direction
         by_kind = facts.by_kind
         for kind in kinds or ():
-            for item in by_kind.get(kind, ()):
+            same = by_kind.get(kind, ())
+            # In time order: the stale ones are a prefix.
+            skip = bisect.bisect_right(same, stale, key=_TIME) if same else 0
+            for item in itertools.islice(same, skip, None):
                 if direction is None or item.direction is direction:
                     issue_id = item.issue_id
                     found.append(
@@ -263,14 +296,14 @@ def _episodes(  # noqa: PLR0917  # private, called once
         return found
     if isinstance(trigger, LastContact):
         if rule.scope == "customer":
-            if not history:
+            if not history or history[-1].ts <= stale:
                 return []
             last = history[-1]
             return [(last.id, last.ts, last, threads.get(last.issue_id or ""))]
         return [
             (thread.last.id, thread.last.ts, thread.last, thread)
             for thread in threads.values()
-            if thread.last is not None
+            if thread.last is not None and thread.last.ts > stale
         ]
     assert isinstance(trigger, Anniversary)
     if track:
@@ -278,7 +311,7 @@ def _episodes(  # noqa: PLR0917  # private, called once
         if upcoming is not None:
             revisit.append(upcoming)
     years, start = trigger.latest(customer, now_ts, policy.schedule)
-    if years <= 0:
+    if years <= 0 or start <= stale:
         return []
     return [(f"anniversary-{years}", start, None, None)]
 
@@ -455,6 +488,9 @@ class _Run:
             self.revisit,
             track=self.track,
             kinds=kinds,
+            stale=self.now - compiled.stale_after
+            if compiled.stale_after is not None and self.shared is not None and not self.track
+            else -math.inf,
         )
         shared = self.shared
         customer_id = self.customer.id

@@ -129,6 +129,37 @@ def _lapsed(rule: Rule) -> Lapsed | None:
     return business
 
 
+def _most(offset: object, *, before: bool) -> float | None:
+    """The most an offset can move an instant, in seconds (None: no bound known)."""
+    if isinstance(offset, Elapsed):
+        return -offset.seconds if before else offset.seconds
+    if isinstance(offset, Local):
+        days = offset.days * DAY
+        return (-days if before else days) + _MARGIN
+    return None  # business time: a run of holidays can stretch it without end
+
+
+def _stale_after(rule: Rule) -> float | None:
+    """Seconds after an episode starts by which it has certainly been given up, if the
+    rule's timing bounds it: the due time and deadline measured from the trigger (or the
+    deadline from the due time) in elapsed time or local days, and a give-up time in
+    either.  None: no such bound."""
+    after = rule.give_up_after
+    due, deadline = rule.due, rule.deadline
+    if after is None or due.anchor.name != "TRIGGER":
+        return None
+    give_up = _most(after, before=False)
+    to_due = _most(due.offset, before=due.before)
+    to_deadline = _most(deadline.offset, before=deadline.before)
+    if give_up is None or to_due is None or to_deadline is None:
+        return None
+    if deadline.anchor.name == "DUE":
+        to_deadline += to_due
+    elif deadline.anchor.name != "TRIGGER":
+        return None
+    return to_deadline + give_up + DAY  # a day to spare
+
+
 def _built_in(condition: Condition) -> bool:
     """Whether a condition (and every part of it) is one of the library's own."""
     if type(condition).__module__ != _BUILT_IN:
@@ -153,6 +184,7 @@ class CompiledRule:
         "lapsed",
         "name",
         "rule",
+        "stale_after",
     )
 
     def __init__(self, rule: Rule) -> None:
@@ -165,6 +197,9 @@ class CompiledRule:
         self.due = _resolver(rule.due)
         self.deadline = _resolver(rule.deadline)
         self.lapsed = _lapsed(rule)
+        self.stale_after = _stale_after(rule)
+        """An episode that started this many seconds before ``now`` has lapsed whatever
+        its condition says (None: no bound); the engine's fast path skips it unseen."""
         trigger = rule.trigger
         self.kinds: tuple[str, ...] | None = (
             tuple(sorted(trigger.kinds)) if isinstance(trigger, On) else None

@@ -43,6 +43,7 @@ from extramile import (
     evaluate,
     starter_policy,
 )
+from extramile._engine import calls_for, customer_history
 from extramile.conditions import count_at_least, silence_at_least, tenure_at_least
 
 # ---------------------------------------------------------------------------------------
@@ -379,6 +380,22 @@ def _latest_inbound(history: Sequence[Interaction], now: dt.datetime) -> float |
 # ---------------------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------------------
+
+
+class TestFastPath:
+    @FAST
+    @given(situation=situations())
+    def test_the_fast_path_gives_the_explained_answer(self, situation: Situation) -> None:
+        """The path plan() takes (no trace, no revisit time, and episodes that the rule's
+        timing says have lapsed skipped unseen) gives exactly the calls and suppressed
+        calls of evaluate()."""
+        policy, customer, history, now = situation
+        expected = evaluate(policy, customer, history, now=now)
+        now_ts = now.timestamp()
+        calls, suppressed = calls_for(
+            policy, customer, customer_history(customer, history, now_ts), now_ts
+        )
+        assert (expected.calls, expected.suppressed) == (tuple(calls), tuple(suppressed))
 
 
 class TestDeterminism:

@@ -35,6 +35,7 @@ from extramile import (
     starter_policy,
 )
 from extramile._engine import customer_history
+from extramile._program import program_of
 from extramile.conditions import Condition, Context, attr
 
 UTC = dt.timezone.utc
@@ -407,6 +408,27 @@ class TestLapse:
         )
         assert ((), "lapsed") == (gone.calls, episodes(gone, "thanks")[0][1])
 
+    def test_how_long_an_episode_can_live(self) -> None:
+        """The fast path skips an episode that started so long ago that the rule's timing
+        has given it up, whatever else holds: due time, deadline and give-up time in
+        elapsed time or local days bound it (a local day counted at up to two days, and
+        a day to spare); business time does not (a run of holidays can stretch it)."""
+        days = {
+            rule.name: None if rule.stale_after is None else round(rule.stale_after / 86_400, 2)
+            for rule in program_of(starter_policy()).rules
+        }
+        assert {
+            "duplicate-charge-callback": 10.01,  # 15 minutes + 7 local days (2 spare) + 1
+            "loyal-rescue": 6.02,  # 30 minutes + 3 local days (2 spare) + 1
+            "critical-callback": None,  # due a business hour after the trigger
+            "price-heads-up": None,  # due from the bill date, not the trigger
+            "intermittent-check-in": 30.0,  # (7 + 2) + (2 + 2) + (14 + 2) + 1
+            "thanks-for-feedback": None,  # deadline two business days after
+            "loyalty-anniversary": 12.0,  # (7 + 2) + (0 + 2) + 1
+        } == days
+        fresh = attrs.evolve(ON_FEEDBACK, give_up_after=Local(days=1))
+        assert program_of(policy_of(fresh)).rules[0].stale_after == 4 * 3600 + (1 + 2 + 1) * 86_400
+
 
 class TestRevisit:
     """``revisit_at`` is the next moment the decision could change on its own."""
@@ -542,3 +564,36 @@ class TestHistoryOrder:
         ]
         history = customer_history(CUSTOMER, [items[i] for i in order], at(NOON).timestamp())
         assert ["c", "a", "b"] == [item.id for item in history]
+
+    def test_a_subclass_and_a_generator_are_histories_too(self) -> None:
+        """A host's subclass of Interaction is an interaction, and a history may be any
+        iterable: both give what a list of plain interactions gives."""
+
+        class Logged(Interaction):
+            pass
+
+        plain = event("b", "feedback", "2026-11-25T15:00:00+00:00")
+        logged = Logged(id="a", customer_id=CUSTOMER.id, kind="feedback", at=plain.at)
+        now = at(NOON).timestamp()
+        expected = customer_history(CUSTOMER, [plain, logged], now)
+        assert ["a", "b"] == [item.id for item in expected]
+        assert expected == customer_history(CUSTOMER, iter([logged, plain]), now)
+
+    @pytest.mark.parametrize(
+        ("bad", "message"),
+        [
+            ("someone else's", "belongs to customer 'c-2'"),
+            ("a repeated id", "appears twice"),
+        ],
+    )
+    def test_the_first_bad_interaction_is_named(self, bad: str, message: str) -> None:
+        """However long the history, a bad interaction is found and named."""
+        items = [
+            event(f"i-{n}", "feedback", f"2026-11-2{n % 5}T15:00:00+00:00") for n in range(9)
+        ]
+        if bad == "a repeated id":
+            items.append(items[3])
+        else:
+            items.append(attrs.evolve(items[0], id="x", customer_id="c-2"))
+        with pytest.raises(InvalidFactError, match=message):
+            customer_history(CUSTOMER, items, at(NOON).timestamp())
