@@ -260,6 +260,34 @@ class _Facts:
         self.last_inbound = last_inbound
 
 
+Episode = tuple[str, float, "Interaction | None", "IssueThread | None"]
+"""(id, start, trigger, issue) of an episode.  Episodes that started at or before a
+rule's ``stale`` instant have lapsed whatever else holds, and are left out."""
+
+
+def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: _Facts, stale: float) -> list[Episode]:
+    """The episodes of a rule triggered by interactions of some kinds: one each."""
+    found: list[Episode] = []
+    direction = trigger.direction
+    by_kind = facts.by_kind
+    threads = facts.threads
+    for kind in kinds:
+        same = by_kind.get(kind)
+        if not same:
+            continue
+        # In time order: the stale ones are a prefix.
+        skip = bisect.bisect_right(same, stale, key=_TIME) if same[0].ts <= stale else 0
+        for item in itertools.islice(same, skip, None) if skip else same:
+            if direction is None or item.direction is direction:
+                issue_id = item.issue_id
+                found.append(
+                    (item.id, item.ts, item, None if issue_id is None else threads[issue_id])
+                )
+    if len(kinds) > 1:
+        found.sort(key=lambda e: (e[1], e[0]))
+    return found
+
+
 def _episodes(  # noqa: PLR0917  # private, called once
     rule: Rule,
     customer: Customer,
@@ -270,30 +298,12 @@ def _episodes(  # noqa: PLR0917  # private, called once
     revisit: list[float],
     *,
     track: bool,
-    kinds: tuple[str, ...] | None,
     stale: float,
-) -> list[tuple[str, float, Interaction | None, IssueThread | None]]:
-    """The rule's episodes: (id, start, trigger, issue).  Those that started at or before
-    ``stale`` have lapsed whatever else holds, and are left out."""
+) -> list[Episode]:
+    """The episodes of a rule triggered by the last contact or an anniversary (see
+    :func:`_on_episodes` for the others)."""
     trigger = rule.trigger
     threads = facts.threads
-    if isinstance(trigger, On):
-        found: list[tuple[str, float, Interaction | None, IssueThread | None]] = []
-        direction = trigger.direction
-        by_kind = facts.by_kind
-        for kind in kinds or ():
-            same = by_kind.get(kind, ())
-            # In time order: the stale ones are a prefix.
-            skip = bisect.bisect_right(same, stale, key=_TIME) if same else 0
-            for item in itertools.islice(same, skip, None):
-                if direction is None or item.direction is direction:
-                    issue_id = item.issue_id
-                    found.append(
-                        (item.id, item.ts, item, None if issue_id is None else threads[issue_id])
-                    )
-        if len(trigger.kinds) > 1:
-            found.sort(key=lambda e: (e[1], e[0]))
-        return found
     if isinstance(trigger, LastContact):
         if rule.scope == "customer":
             if not history or history[-1].ts <= stale:
@@ -470,28 +480,26 @@ class _Run:
         bucket: list[EpisodeTrace] = _NO_TRACE
         if explain:
             bucket = self.traces[compiled.name] = []
-        kinds = compiled.kinds
-        if kinds is not None:
-            by_kind = self.facts.by_kind
-            for kind in kinds:
-                if kind in by_kind:
-                    break
-            else:
-                return  # no interaction of the trigger's kinds: no episode
-        episodes = _episodes(
-            rule,
-            self.customer,
-            self.history,
-            self.facts,
-            self.policy,
-            self.now,
-            self.revisit,
-            track=self.track,
-            kinds=kinds,
-            stale=self.now - compiled.stale_after
+        stale = (
+            self.now - compiled.stale_after
             if compiled.stale_after is not None and self.shared is not None and not self.track
-            else -math.inf,
+            else -math.inf
         )
+        starts = rule.trigger
+        if isinstance(starts, On):
+            episodes = _on_episodes(starts, compiled.kinds or (), self.facts, stale)
+        else:
+            episodes = _episodes(
+                rule,
+                self.customer,
+                self.history,
+                self.facts,
+                self.policy,
+                self.now,
+                self.revisit,
+                track=self.track,
+                stale=stale,
+            )
         shared = self.shared
         customer_id = self.customer.id
         for episode_id, start, trigger, issue in episodes:
@@ -669,8 +677,12 @@ def _run(  # noqa: PLR0917  # private
         revisit=revisit,
         reuse_context=program.reuse_context,
     )
+    present = run.facts.by_kind.keys()
     for rule in program.rules:
-        run.run_rule(rule)
+        kinds = rule.kinds
+        if kinds is None or not present.isdisjoint(kinds):
+            run.run_rule(rule)
+        # else: no interaction of the trigger's kinds, so no episode (nor any trace).
     if not run.candidates:
         return run, [], []
     placed, suppressed = run.place()
