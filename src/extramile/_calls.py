@@ -150,8 +150,8 @@ class Columns:
 
     def copy_from(self, calls: CallList) -> None:
         """Append the calls of ``calls``, in its order, as they were planned."""
-        source = calls.columns
-        for index in calls.order:
+        source = calls._columns
+        for index in calls._order:
             exact = source.exact.get(index)
             if exact is not None:
                 self.exact[len(self)] = exact
@@ -192,25 +192,25 @@ class CallList(Sequence[Call]):
     a ``CallList`` equals any sequence of equal calls in the same order (a tuple, say).
     """
 
-    __slots__ = ("columns", "moves", "order")
+    __slots__ = ("_columns", "_moves", "_order")
 
     def __init__(
         self, columns: Columns, order: array[int], moves: dict[int, Move] | None = None
     ) -> None:
-        self.columns = columns
-        self.order = order
+        self._columns = columns
+        self._order = order
         """Indices into the columns, in the agenda's order."""
-        self.moves: dict[int, Move] = {} if moves is None else moves
+        self._moves: dict[int, Move] = {} if moves is None else moves
         """Calls capacity moved, by their index in the columns."""
 
     def __getstate__(self) -> tuple[Columns, array[int], dict[int, Move]]:
-        return self.columns, self.order, self.moves
+        return self._columns, self._order, self._moves
 
     def __setstate__(self, state: tuple[Columns, array[int], dict[int, Move]]) -> None:
-        self.columns, self.order, self.moves = state
+        self._columns, self._order, self._moves = state
 
     def __len__(self) -> int:
-        return len(self.order)
+        return len(self._order)
 
     @overload
     def __getitem__(self, position: SupportsIndex) -> Call: ...
@@ -220,14 +220,14 @@ class CallList(Sequence[Call]):
 
     def __getitem__(self, position: SupportsIndex | slice) -> Call | CallList:
         if isinstance(position, slice):
-            return CallList(self.columns, self.order[position], self.moves)
-        index = self.order[position]
-        return _call(self.columns, index, self.moves.get(index))
+            return CallList(self._columns, self._order[position], self._moves)
+        index = self._order[position]
+        return _call(self._columns, index, self._moves.get(index))
 
     def __iter__(self) -> Iterator[Call]:
-        columns = self.columns
-        moves = self.moves
-        for index in self.order:
+        columns = self._columns
+        moves = self._moves
+        for index in self._order:
             yield _call(columns, index, moves.get(index))
 
     def __eq__(self, other: object) -> bool:
@@ -243,17 +243,19 @@ class CallList(Sequence[Call]):
     def __repr__(self) -> str:
         return f"<CallList of {len(self)} call(s)>"
 
-    def due_ts(self, index: int) -> float:
+    # For the agenda, which reads its calls' columns without making the calls:
+
+    def _due_ts(self, index: int) -> float:
         """POSIX seconds of the due time of the call at ``index`` in the columns."""
-        move = self.moves.get(index)
-        return self.columns.due[index] if move is None else move[0]
+        move = self._moves.get(index)
+        return self._columns.due[index] if move is None else move[0]
 
-    def rules(self) -> Iterator[tuple[str, ...]]:
-        """Each call's rules, in order, without making the calls."""
-        rules = self.columns.rules
-        return (rules[index] for index in self.order)
+    def _rules(self) -> Iterator[tuple[str, ...]]:
+        """Each call's rules, in order."""
+        rules = self._columns.rules
+        return (rules[index] for index in self._order)
 
-    def priorities(self) -> Iterator[int]:
-        """Each call's priority, in order, without making the calls."""
-        priority = self.columns.priority
-        return (priority[index] for index in self.order)
+    def _priorities(self) -> Iterator[int]:
+        """Each call's priority, in order."""
+        priority = self._columns.priority
+        return (priority[index] for index in self._order)

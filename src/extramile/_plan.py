@@ -188,11 +188,11 @@ class Agenda:
     def at_risk(self) -> tuple[Call, ...]:
         """Calls due after their deadline (capacity or constraints pushed them)."""
         calls = self.calls
-        deadline = calls.columns.deadline
+        deadline = calls._columns.deadline
         return tuple(
             calls[rank]
-            for rank, index in enumerate(calls.order)
-            if calls.due_ts(index) > deadline[index]
+            for rank, index in enumerate(calls._order)
+            if calls._due_ts(index) > deadline[index]
         )
 
     def by_day(self) -> dict[dt.date, tuple[Call, ...]]:
@@ -205,12 +205,12 @@ class Agenda:
 
     def count_by_rule(self) -> dict[str, int]:
         """How many calls each rule is part of."""
-        counts = Counter(rule for rules in self.calls.rules() for rule in rules)
+        counts = Counter(rule for rules in self.calls._rules() for rule in rules)
         return dict(sorted(counts.items()))
 
     def count_by_priority(self) -> dict[str, int]:
         """How many calls of each priority."""
-        counts = Counter(self.calls.priorities())
+        counts = Counter(self.calls._priorities())
         return dict(sorted((str(Priority(value)), count) for value, count in counts.items()))
 
     def to_rows(self) -> list[dict[str, Any]]:
@@ -240,8 +240,8 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: tuple[int, 
     # order without a key a call, and moving a call does not change its rank (the order
     # ignores due_at).
     tz = schedule.tz
-    order = planned.order
-    columns = planned.columns
+    order = planned._order
+    columns = planned._columns
     due = columns.due
     by_day: dict[dt.date, list[int]] = {}
     for rank, index in enumerate(order):
