@@ -52,6 +52,7 @@ from typing import Final
 import attrs
 import pendulum
 
+from extramile._memo import Memo
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._time import (
     DAY,
@@ -303,9 +304,11 @@ def window_table(window: Window, tz: dt.tzinfo) -> OpenTable:
 
 
 def clear_memos() -> None:
-    """Forget every memoised calling-window table (answers never depend on them)."""
+    """Forget every memoised calling-window table and reason (answers never depend on
+    them)."""
     _WINDOW_TABLES.clear()
     _OVERLAP_TABLES.clear()
+    _WINDOW_REASONS.clear()
 
 
 def _window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
@@ -589,8 +592,7 @@ def _reason(
             contact=contact,
         )
     if constraint == "calling-window":
-        prefix = "customer timezone unknown; " if contact.unknown_zone else ""
-        return f"{prefix}calling window closed in {name} until {clock_label(after, zone(name))}"
+        return _WINDOW_REASONS[after, name, contact.unknown_zone]
     if constraint == "staff-hours":
         return schedule.describe_closed(before)
     if constraint == "gap":
@@ -607,6 +609,16 @@ def _reason(
         f"cap: {count} calls in the {caps.per} before"
         f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
     )
+
+
+def _window_reason(key: tuple[float, str, bool]) -> str:
+    after, name, unknown_zone = key
+    prefix = "customer timezone unknown; " if unknown_zone else ""
+    return f"{prefix}calling window closed in {name} until {clock_label(after, zone(name))}"
+
+
+_WINDOW_REASONS: Final[Memo[tuple[float, str, bool], str]] = Memo(_window_reason, 4096)
+"""A book's calls wait for a few window openings: their reasons are made once each."""
 
 
 def _leap_reason(

@@ -579,6 +579,18 @@ class TableMemo(dict[object, OpenTable]):
         return (type(self), ())
 
 
+class ReasonMemo(dict[float, str]):
+    """Explanations kept on a value, by instant; copied and pickled empty."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[ReasonMemo], tuple[()]]:
+        return (type(self), ())
+
+
+_REASONS_KEPT: Final = 4096
+
+
 class WindowsTable(OpenTable):
     """Memoised open instants of windows given per local day, in one timezone."""
 
@@ -754,6 +766,9 @@ class Schedule:
     )
     _tables: TableMemo = attrs.field(
         init=False, factory=TableMemo, eq=False, hash=False, repr=False
+    )
+    _closed_reasons: ReasonMemo = attrs.field(
+        init=False, factory=ReasonMemo, eq=False, hash=False, repr=False
     )
 
     @classmethod
@@ -934,7 +949,19 @@ class Schedule:
         return total
 
     def describe_closed(self, ts: float) -> str:
-        """Why staff are closed at ``ts``, for explanations."""
+        """Why staff are closed at ``ts``, for explanations.
+
+        A book's calls are moved from a few instants (``now``, say), so the answers are
+        remembered (a bounded, pure memo: the answer depends on ``ts`` alone)."""
+        memo = self._closed_reasons
+        found = memo.get(ts)
+        if found is None:
+            if len(memo) >= _REASONS_KEPT:
+                memo.clear()
+            found = memo[ts] = self._describe_closed(ts)
+        return found
+
+    def _describe_closed(self, ts: float) -> str:
         tz = zone(self.timezone)
         local = dt.datetime.fromtimestamp(ts, tz)
         name = self.holiday_name(local.date()) if self.holidays is not None else None

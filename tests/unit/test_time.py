@@ -371,6 +371,20 @@ class TestMemoisedTables:
         back = pickle.loads(pickle.dumps(schedule))
         assert (schedule, 0, first) == (back, len(back._tables), back.next_open_ts(friday))
 
+    def test_reasons_are_remembered_and_pickle_empty(self) -> None:
+        """Why staff are closed at an instant is worked out once; a pickled copy starts
+        without the memo and gives the same reason."""
+        schedule = office("America/New_York", US_HOLIDAYS)
+        christmas = utc("2026-12-25T15:00").timestamp()
+        first = schedule.describe_closed(christmas)
+        back = pickle.loads(pickle.dumps(schedule))
+        assert (first, 1, 0) == (
+            schedule.describe_closed(christmas),
+            len(schedule._closed_reasons),
+            len(back._closed_reasons),
+        )
+        assert first == back.describe_closed(christmas)
+
     def test_derived_tables_are_bounded(self) -> None:
         """However many tables are derived from one schedule, it keeps a bounded number."""
         schedule = office("UTC")
