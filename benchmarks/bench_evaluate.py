@@ -6,16 +6,18 @@ Run from the checkout, with the package installed::
     python benchmarks/bench_evaluate.py --customers 5000 --runs 7 --cpu 1
 
 The customers come from ``benchmarks/book.py`` (seeded; about ten interactions each) and
-are built before timing.  Three costs are reported per customer, as medians over the runs:
+are built before timing.  Four costs are reported per customer, as medians over the runs:
 
 * ``evaluate()`` -- the public call: checks the facts, sorts them, evaluates every rule,
   places and merges the calls, and writes the trace and the revisit time;
-* the fast path ``plan()`` uses -- ``decide(..., explain=False, revisit=False)`` on
-  already sorted history, returning only the calls;
+* ``decide(..., explain=False, revisit=False)`` on already sorted history: a
+  :class:`Decision` with its calls, without the trace or the revisit time;
+* the path ``plan()`` takes -- ``raw_calls_for()`` on already sorted history: the calls
+  as the agenda keeps them, before any :class:`Call` or datetime is made;
 * a reference operation, ``datetime.fromtimestamp(ts, tz)``, so that figures taken on
   machines of different speed can be compared as ratios.
 
-Each run times all three side by side, so a slow moment of a shared machine falls on all.
+Each run times all four side by side, so a slow moment of a shared machine falls on all.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import book  # benchmarks/ is not a package; the line above finds it
 from harness import pin
 
 from extramile import evaluate, starter_policy
-from extramile._engine import customer_history, decide
+from extramile._engine import customer_history, decide, raw_calls_for
 from extramile._tz import zone
 
 
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     full: list[float] = []
     fast: list[float] = []
+    planned: list[float] = []
     reference: list[float] = []
     for _ in range(args.runs):
         start = time.perf_counter()
@@ -67,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         for customer, history in prepared:
             decide(policy, customer, history, now_ts, explain=False, revisit=False)
         fast.append((time.perf_counter() - start) / len(customers))
+
+        start = time.perf_counter()
+        for customer, history in prepared:
+            raw_calls_for(policy, customer, history, now_ts)
+        planned.append((time.perf_counter() - start) / len(customers))
 
         start = time.perf_counter()
         for _ in range(len(customers)):
@@ -83,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, samples in (
         ("evaluate()", full),
         ("decide(explain=False, revisit=False)", fast),
+        ("raw_calls_for() (what plan() runs)", planned),
         ("reference: datetime.fromtimestamp", reference),
     ):
         median = statistics.median(samples)

@@ -480,9 +480,10 @@ class _Run:
         bucket: list[EpisodeTrace] = _NO_TRACE
         if explain:
             bucket = self.traces[compiled.name] = []
+        shared = self.shared
         stale = (
-            self.now - compiled.stale_after
-            if compiled.stale_after is not None and self.shared is not None and not self.track
+            compiled.stale_before(shared, self.now)
+            if shared is not None and not self.track
             else -math.inf
         )
         starts = rule.trigger
@@ -500,7 +501,6 @@ class _Run:
                 track=self.track,
                 stale=stale,
             )
-        shared = self.shared
         customer_id = self.customer.id
         for episode_id, start, trigger, issue in episodes:
             issue_id = issue.id if issue is not None else None

@@ -12,6 +12,7 @@ policy) and is never part of it: it does not pickle, print or compare.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Callable
 from typing import Final
@@ -160,6 +161,51 @@ def _stale_after(rule: Rule) -> float | None:
     return to_deadline + give_up + DAY  # a day to spare
 
 
+def _timed_from_trigger(rule: Rule) -> bool:
+    """Whether a rule's give-up time follows from its episode's start alone: a due time
+    measured from the trigger and a deadline from the trigger or the due time."""
+    return (
+        rule.give_up_after is not None
+        and rule.due.anchor.name == "TRIGGER"
+        and rule.deadline.anchor.name in ("TRIGGER", "DUE")
+    )
+
+
+_SEARCH_BACK: Final = 800 * DAY
+"""How far back the search for a rule's stale instant starts (placement itself looks no
+further than 400 days)."""
+_CUTOFFS_KEPT: Final = 256
+
+
+def _search_stale(compiled: CompiledRule, ctx: Context, now: float) -> float:
+    """The latest instant at which an episode of ``compiled`` could start and still have
+    been given up by ``now``, less a day, found by bisection on its exact give-up time.
+
+    The give-up time never moves back as the start moves on, but for an hour around a
+    fall-back (a local clock reads the same twice), which the day to spare covers."""
+    probe = Context(customer=ctx.customer, now=now, history=(), schedule=ctx.schedule)
+
+    def gone_by_now(start: float) -> bool:
+        probe.episode_start = start
+        due = compiled.due(probe, None)
+        deadline = None if due is None else compiled.deadline(probe, due)
+        lapse = None if deadline is None else lapse_at(compiled.rule, probe, deadline)
+        return lapse is not None and lapse <= now
+
+    lo, hi = now - _SEARCH_BACK, now
+    if not gone_by_now(lo):
+        return -math.inf
+    if gone_by_now(hi):
+        return hi - DAY
+    while hi - lo > 60:
+        mid = (lo + hi) / 2
+        if gone_by_now(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo - DAY
+
+
 def _built_in(condition: Condition) -> bool:
     """Whether a condition (and every part of it) is one of the library's own."""
     if type(condition).__module__ != _BUILT_IN:
@@ -177,6 +223,7 @@ class CompiledRule:
     __slots__ = (
         "always",
         "check",
+        "cutoffs",
         "deadline",
         "due",
         "flag",
@@ -185,6 +232,7 @@ class CompiledRule:
         "name",
         "rule",
         "stale_after",
+        "timed_from_trigger",
     )
 
     def __init__(self, rule: Rule) -> None:
@@ -200,10 +248,32 @@ class CompiledRule:
         self.stale_after = _stale_after(rule)
         """An episode that started this many seconds before ``now`` has lapsed whatever
         its condition says (None: no bound); the engine's fast path skips it unseen."""
+        self.timed_from_trigger = _timed_from_trigger(rule)
+        self.cutoffs: dict[tuple[float, str | None], float] = {}
+        """The stale instants found by :meth:`stale_before`, by ``now`` and zone."""
         trigger = rule.trigger
         self.kinds: tuple[str, ...] | None = (
             tuple(sorted(trigger.kinds)) if isinstance(trigger, On) else None
         )
+
+    def stale_before(self, ctx: Context, now: float) -> float:
+        """Episodes that started at or before the instant returned have been given up
+        by ``now``, whatever their conditions say (``-inf``: none known to).
+
+        Without a bound worked out from the durations alone (business time has none: a
+        run of holidays can stretch it), the instant is searched for, once for each
+        ``now`` and customer timezone: it depends on nothing else."""
+        if self.stale_after is not None:
+            return now - self.stale_after
+        if not self.timed_from_trigger:
+            return -math.inf
+        key = (now, ctx.customer.timezone)
+        found = self.cutoffs.get(key)
+        if found is None:
+            if len(self.cutoffs) >= _CUTOFFS_KEPT:
+                self.cutoffs.clear()
+            found = self.cutoffs[key] = _search_stale(self, ctx, now)
+        return found
 
 
 class Program:

@@ -11,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extramile import (
+    DUE,
     TRIGGER,
+    Business,
     Customer,
     Elapsed,
     FollowUpPolicy,
@@ -208,6 +210,63 @@ def test_the_quick_give_up_test_agrees_with_the_exact_time(
     quick = CompiledRule(rule).lapsed
     assert quick is not None
     assert (exact is not None and exact <= now) == quick(ctx, at, now)
+
+
+DURATIONS = st.sampled_from(
+    [Elapsed(), Elapsed(minutes=15), Local(days=1), Local(days=7), Business(), Business(hours=2)]
+)
+HOLIDAY_OFFICE = Schedule(
+    timezone="America/New_York",
+    hours={"mon-fri": "09:00-17:00"},
+    holidays={dt.date(2026, 12, 24), dt.date(2026, 12, 25), dt.date(2027, 1, 1)},
+)
+
+
+@given(
+    due=DURATIONS,
+    deadline=DURATIONS,
+    from_due=st.booleans(),
+    after=st.sampled_from([Elapsed(hours=1), Local(days=3), Business(days=2)]),
+    zone=st.sampled_from((*ZONES, None)),
+    now=eves | changing | instants | st.just(dt.datetime(2026, 12, 28, 15, tzinfo=UTC)),
+    back=st.floats(0, 3 * 86_400),
+)
+def test_an_episode_skipped_as_stale_has_been_given_up(
+    *,
+    due: Elapsed | Local | Business,
+    deadline: Elapsed | Local | Business,
+    from_due: bool,
+    after: Elapsed | Local | Business,
+    zone: str | None,
+    now: dt.datetime,
+    back: float,
+) -> None:
+    """Whatever the rule's durations, an episode that started at or before the instant
+    the fast path skips from has been given up by now: by the bound worked out from the
+    durations, or by the instant searched for on the exact give-up time (business time,
+    across holidays and offset changes)."""
+    rule = Rule(
+        name="r",
+        trigger=On("feedback"),
+        due=TRIGGER + due,
+        deadline=(DUE if from_due else TRIGGER) + deadline,
+        give_up_after=after,
+    )
+    compiled = CompiledRule(rule)
+    ctx = Context(
+        customer=Customer(id="c-1", timezone=zone), now=0.0, history=[], schedule=HOLIDAY_OFFICE
+    )
+    now_ts = now.timestamp()
+    stale = compiled.stale_before(ctx, now_ts)
+    assert stale < now_ts
+    ctx.episode_start = stale - back
+    due_ts = compiled.due(ctx, None)
+    assert due_ts is not None
+    deadline_ts = compiled.deadline(ctx, due_ts)
+    assert deadline_ts is not None
+    lapse = lapse_at(rule, ctx, deadline_ts)
+    assert lapse is not None
+    assert lapse <= now_ts
 
 
 def test_a_policy_is_compiled_once_and_forgotten_with_it() -> None:

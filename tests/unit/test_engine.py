@@ -429,6 +429,25 @@ class TestLapse:
         fresh = attrs.evolve(ON_FEEDBACK, give_up_after=Local(days=1))
         assert program_of(policy_of(fresh)).rules[0].stale_after == 4 * 3600 + (1 + 2 + 1) * 86_400
 
+    def test_a_rule_timed_in_business_hours_is_searched(self) -> None:
+        """The critical callback is due at the next staff opening, by two business hours
+        later, and given up three local days after that.  At Tuesday 10:00 in New York,
+        a report made up to Friday 15:00 has been given up (its deadline was Friday
+        17:00, and Monday 17:00 has passed), and one from Friday 15:01 has not: the fast
+        path skips episodes from a day before that."""
+        policy = starter_policy(company_timezone="America/New_York")
+        critical = next(r for r in program_of(policy).rules if r.name == "critical-callback")
+        ctx = Context(
+            customer=Customer(id="c-1", timezone="America/New_York"),
+            now=0.0,
+            history=[],
+            schedule=policy.schedule,
+        )
+        tuesday = at("2026-03-10T14:00:00+00:00").timestamp()
+        thursday = at("2026-03-05T20:00:00+00:00").timestamp()
+        assert abs(critical.stale_before(ctx, tuesday) - thursday) <= 60
+        assert critical.stale_before(ctx, tuesday) == critical.stale_before(ctx, tuesday)
+
 
 class TestRevisit:
     """``revisit_at`` is the next moment the decision could change on its own."""
@@ -588,9 +607,7 @@ class TestHistoryOrder:
     )
     def test_the_first_bad_interaction_is_named(self, bad: str, message: str) -> None:
         """However long the history, a bad interaction is found and named."""
-        items = [
-            event(f"i-{n}", "feedback", f"2026-11-2{n % 5}T15:00:00+00:00") for n in range(9)
-        ]
+        items = [event(f"i-{n}", "feedback", f"2026-11-2{n % 5}T15:00:00+00:00") for n in range(9)]
         if bad == "a repeated id":
             items.append(items[3])
         else:
