@@ -5,6 +5,7 @@ Run from the checkout, with the package installed::
     python benchmarks/bench_plan.py                     # 10k and 100k customers, 3 runs
     python benchmarks/bench_plan.py --sizes 10000 --runs 5 --cpu 1
     python benchmarks/bench_plan.py --million           # adds 1,000,000 (minutes)
+    python benchmarks/bench_plan.py --span-days 730     # histories over two years
 
 The book comes from ``benchmarks/book.py`` (seeded; about ten interactions a customer) and
 is streamed: customers are built one at a time as ``plan()`` asks for them, never held
@@ -51,8 +52,8 @@ CAPACITY = {"mon": 2_000, "tue": 2_000, "wed": 2_000, "thu": 2_000, "fri": 1_500
 class _TimedBook:
     """The book, streamed, adding up the time spent building its customers."""
 
-    def __init__(self, n: int, size: int) -> None:
-        self._items = book.book(n, size=size)
+    def __init__(self, n: int, size: int, span_days: int = book.SPAN_DAYS) -> None:
+        self._items = book.book(n, size=size, span_days=span_days)
         self.seconds = 0.0
 
     def __iter__(self) -> Iterator[tuple[Customer, list[Interaction]]]:
@@ -67,20 +68,22 @@ class _TimedBook:
             yield item
 
 
-def _history_only(n: int, size: int) -> tuple[float, float]:
+def _history_only(n: int, size: int, span_days: int) -> tuple[float, float]:
     """The floor: each customer's history only checked and sorted (what every decision
     starts with), then dropped.  (seconds in all, seconds building the customers)"""
     now = book.NOW.timestamp()
-    stream = _TimedBook(n, size)
+    stream = _TimedBook(n, size, span_days)
     start = time.perf_counter()
     for customer, interactions in stream:
         customer_history(customer, interactions, now)
     return time.perf_counter() - start, stream.seconds
 
 
-def _plan(policy: FollowUpPolicy, n: int, size: int, capacity: object) -> tuple[float, float, int]:
+def _plan(
+    policy: FollowUpPolicy, n: int, size: int, capacity: object, span_days: int
+) -> tuple[float, float, int]:
     """(seconds in all, seconds building the customers, calls in the agenda)"""
-    stream = _TimedBook(n, size)
+    stream = _TimedBook(n, size, span_days)
     start = time.perf_counter()
     agenda = plan(
         policy,
@@ -113,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--million", action="store_true", help="add a 1,000,000-customer book")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", type=int, default=10, help="interactions a customer, about")
+    parser.add_argument(
+        "--span-days",
+        type=int,
+        default=book.SPAN_DAYS,
+        help="how many days back the interactions go (issues, price changes, calls)",
+    )
     parser.add_argument("--capacity", action="store_true", help="plan with a weekday capacity")
     parser.add_argument("--cpu", type=int, default=None, help="core to pin to")
     parser.add_argument(
@@ -128,11 +137,12 @@ def main(argv: list[str] | None = None) -> int:
 
     pinned = _pin(args.cpu)
     policy = starter_policy(company_timezone=book.COMPANY_TIMEZONE)
-    _plan(policy, 500, args.size, capacity)  # warm-up: imports, caches
+    _plan(policy, 500, args.size, capacity, args.span_days)  # warm-up: imports, caches
     print(
         f"# bench_plan  {dt.datetime.now(dt.timezone.utc):%Y-%m-%d}  python"
         f" {platform.python_version()}  {os.cpu_count()} cores, pinned to {pinned}"
         f"  loadavg {os.getloadavg()[0]:.2f}  capacity {capacity}  ~{args.size} interactions"
+        f" over {args.span_days} days"
     )
     print()
     print(
@@ -146,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         generated, totals, engines, floors, calls = [], [], [], [], 0
         for _ in range(args.runs):
             if args.floor:
-                total, building = _history_only(n, args.size)
+                total, building = _history_only(n, args.size, args.span_days)
                 floors.append(total - building)
-            total, building, calls = _plan(policy, n, args.size, capacity)
+            total, building, calls = _plan(policy, n, args.size, capacity, args.span_days)
             generated.append(building)
             totals.append(total)
             engines.append(total - building)

@@ -4,7 +4,8 @@ Customer ``index`` of book ``seed`` is built from its own ``random.Random``, see
 ``(seed, index)`` alone, so any slice of a book can be rebuilt anywhere -- in a Dask worker,
 say -- from two integers, and gives the same customers as the whole book does.
 
-Each customer has about ten interactions over the 45 days before :data:`NOW`, drawn so that
+Each customer has about ten interactions over the 45 days before :data:`NOW` (or another
+span), drawn so that
 every rule of the starter policy fires for some customers: duplicate charges, critical
 issues reported out of hours (by loyal and other customers), price increases before a
 bill, intermittent problems, feedback, anniversaries, and outbound calls that satisfy
@@ -51,18 +52,22 @@ _ZONES: Final = (
 )
 _TIERS: Final = ("bronze", "silver", "gold", "platinum", None)
 _TIER_WEIGHTS: Final = (40, 30, 15, 5, 10)
-_SPAN_SECONDS: Final = 45 * 86_400
+SPAN_DAYS: Final = 45
+"""How far back a customer's interactions go, by default."""
 _UTC: Final = dt.timezone.utc
 
 
-def _at(rng: random.Random) -> dt.datetime:
-    """A moment in the 45 days before NOW, to the second."""
-    return NOW - dt.timedelta(seconds=rng.randrange(1, _SPAN_SECONDS))
+def _at(rng: random.Random, span_days: int) -> dt.datetime:
+    """A moment in the ``span_days`` days before NOW, to the second."""
+    return NOW - dt.timedelta(seconds=rng.randrange(1, span_days * 86_400))
 
 
-def customer(seed: int, index: int, *, size: int = 10) -> tuple[Customer, list[Interaction]]:
+def customer(
+    seed: int, index: int, *, size: int = 10, span_days: int = SPAN_DAYS
+) -> tuple[Customer, list[Interaction]]:
     """Customer ``index`` of book ``seed`` and about ``size`` of its interactions (from
-    ``size - 3`` to ``size + 3``), unsorted."""
+    ``size - 3`` to ``size + 3``), unsorted.  Issues, price changes and calls fall in the
+    ``span_days`` days before NOW; duplicate charges and feedback in the last few days."""
     rng = random.Random(seed * 1_000_003 + index)
     cid = f"c{index:07d}"
     roll = rng.random()
@@ -92,7 +97,7 @@ def customer(seed: int, index: int, *, size: int = 10) -> tuple[Customer, list[I
     issue = 0
     while len(items) < count:
         pick = rng.random()
-        at = _at(rng)
+        at = _at(rng, span_days)
         if pick < 0.35:
             # An issue: opened (sometimes critical, sometimes intermittent), updated, maybe
             # resolved, maybe called about.
@@ -145,9 +150,9 @@ def customer(seed: int, index: int, *, size: int = 10) -> tuple[Customer, list[I
 
 
 def book(
-    n: int, seed: int = SEED, *, start: int = 0, size: int = 10
+    n: int, seed: int = SEED, *, start: int = 0, size: int = 10, span_days: int = SPAN_DAYS
 ) -> Iterator[tuple[Customer, list[Interaction]]]:
     """Customers ``start`` to ``start + n - 1`` of book ``seed``, built one at a time, with
-    about ``size`` interactions each."""
+    about ``size`` interactions each, over ``span_days`` days."""
     for index in range(start, start + n):
-        yield customer(seed, index, size=size)
+        yield customer(seed, index, size=size, span_days=span_days)
