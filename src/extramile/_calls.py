@@ -20,7 +20,9 @@ import attrs
 from extramile._decision import Call
 from extramile._engine import Raw, call_of
 from extramile._placement import Adjustment
+from extramile._policy import Priority
 from extramile._tz import from_ts
+from extramile.errors import InvalidFactError
 
 if TYPE_CHECKING:
     from typing import SupportsIndex
@@ -55,6 +57,7 @@ class Columns:
         "priority",
         "rules",
         "zone",
+        "zone_numbers",
         "zones",
     )
 
@@ -67,8 +70,11 @@ class Columns:
         self.rules: list[tuple[str, ...]] = []
         self.due = array("d")
         self.deadline = array("d")
-        self.zone = array("H")
+        self.zone = array("I")
         self.zones: list[dt.tzinfo] = []
+        self.zone_numbers: dict[int, int] = {}
+        """Each zone's number in ``zones``, by identity (the list keeps the zones alive,
+        so their ids stand)."""
         self.priority = array("b")
         self.points: list[tuple[str, ...]] = []
         self.flags = array("B")
@@ -79,20 +85,21 @@ class Columns:
         return len(self.keys)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        # Ids do not survive a pickle: the numbers are made again from the zones.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "zone_numbers"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
+        self.zone_numbers = {id(tz): number for number, tz in enumerate(self.zones)}
 
     def _zone_number(self, tz: dt.tzinfo) -> int:
-        zones = self.zones
-        # An agenda's calls are written in the few zones its customers live in.
-        for number, known in enumerate(zones):
-            if known is tz:
-                return number
-        zones.append(tz)
-        return len(zones) - 1
+        numbers = self.zone_numbers
+        number = numbers.get(id(tz))
+        if number is None:
+            number = numbers[id(tz)] = len(self.zones)
+            self.zones.append(tz)
+        return number
 
     def add(self, raw: Raw) -> None:
         """Append a call the engine made."""
@@ -110,9 +117,17 @@ class Columns:
         self.moved_by.append(moved)
 
     def add_call(self, call: Call) -> None:
-        """Append a :class:`Call`: as columns if they give it back unchanged, else whole."""
+        """Append a :class:`Call`: as columns if they give it back unchanged, else whole.
+
+        Raises:
+            InvalidFactError: a naive ``due_at`` or ``deadline``.
+        """
         tz = call.due_at.tzinfo
-        assert tz is not None  # a Call's datetimes are aware
+        if tz is None or call.deadline.tzinfo is None:
+            raise InvalidFactError(
+                f"an agenda's calls must have timezone-aware due_at and deadline"
+                f" (call {call.key!r} has a naive one)"
+            )
         raw: Raw = (
             call.customer_id,
             call.issue_id,
@@ -127,7 +142,7 @@ class Columns:
             call.essential,
             call.moved_by,
         )
-        if call.keys[:1] != (call.key,) or call.deadline.tzinfo is not tz or call_of(raw) != call:
+        if not _made_again(call, raw):
             self.exact[len(self)] = call
         self.add(raw)
 
@@ -169,6 +184,24 @@ class Columns:
         if exact:
             return lambda index: exact[index].key if index in exact else lead(index)
         return lead
+
+
+def _made_again(call: Call, raw: Raw) -> bool:
+    """Whether :func:`call_of` gives back ``call`` itself from its columns: the same
+    values of the same types, its datetimes in the very zone objects (an equal zone of
+    another name would print otherwise)."""
+    if call.keys[:1] != (call.key,) or type(call.priority) is not Priority:
+        return False
+    if not all(
+        type(value) is tuple
+        for value in (call.keys, call.rules, call.talking_points, call.moved_by)
+    ):
+        return False
+    made = call_of(raw)
+    return made == call and all(
+        type(mine) is type(theirs) and mine.tzinfo is theirs.tzinfo and mine.fold == theirs.fold
+        for mine, theirs in ((made.due_at, call.due_at), (made.deadline, call.deadline))
+    )
 
 
 def _keys(kept: str | tuple[str, ...]) -> tuple[str, ...]:

@@ -42,8 +42,11 @@ class Call:
 
     @property
     def overdue(self) -> bool:
-        """Whether the call is due after its deadline (it should have happened already)."""
-        return self.due_at > self.deadline
+        """Whether the call is due after its deadline (it should have happened already).
+
+        Compared as instants: in one zone, Python compares datetimes by their clocks,
+        which read the same hour twice when clocks go back."""
+        return self.due_at.timestamp() > self.deadline.timestamp()
 
     def record(
         self,

@@ -591,7 +591,8 @@ class _Run:
         if not isinstance(flag, bool):
             if self.track:
                 self._watch(rule.extra_mile, ctx, rule)  # type: ignore[arg-type]  # a Condition
-            flag = _check(flag, rule.extra_mile, ctx, rule.name)  # type: ignore[arg-type]
+            # A custom condition may answer any truthy value: the call says True or False.
+            flag = bool(_check(flag, rule.extra_mile, ctx, rule.name))  # type: ignore[arg-type]
         self.candidates.append(
             _Candidate(
                 rule=rule, key=key, issue_id=issue_id, due=due, deadline=deadline, extra_mile=flag

@@ -180,8 +180,8 @@ class Placement:
 
     @property
     def overdue(self) -> bool:
-        """Whether the call is already past its deadline."""
-        return self.due_at > self.deadline
+        """Whether the call is already past its deadline (compared as instants)."""
+        return self.due_at.timestamp() > self.deadline.timestamp()
 
 
 @attrs.frozen(kw_only=True)

@@ -177,33 +177,56 @@ further than 400 days)."""
 _CUTOFFS_KEPT: Final = 256
 
 
-def _search_stale(compiled: CompiledRule, ctx: Context, now: float) -> float:
-    """The latest instant at which an episode of ``compiled`` could start and still have
-    been given up by ``now``, less a day, found by bisection on its exact give-up time.
+def _at_most(base: float | None, offset: object, before: bool, ctx: Context) -> float | None:
+    """An instant no earlier than where ``offset`` takes any instant at or before
+    ``base`` (None: no bound).
 
-    The give-up time never moves back as the start moves on, but for an hour around a
-    fall-back (a local clock reads the same twice), which the day to spare covers."""
+    Elapsed time and business time never take a later instant to an earlier one.  Local
+    days can, by as much as a clock goes back (an hour, or a day in Samoa's history):
+    the result is moved on by the margin that covers it."""
+    if base is None:
+        return None
+    if isinstance(offset, Elapsed):
+        return base - offset.seconds if before else base + offset.seconds
+    if isinstance(offset, Local):
+        days = -offset.days if before else offset.days
+        return add_local_days(base, days, customer_zone(ctx.customer, ctx.schedule)) + _MARGIN
+    if isinstance(offset, Business):
+        return ctx.schedule.add_ts(base, offset)  # as the rule's own timing counts it
+    return None
+
+
+def _search_stale(compiled: CompiledRule, ctx: Context, now: float) -> float:
+    """An instant such that every episode of ``compiled`` that started at or before it has
+    been given up by ``now``, found by bisection (``-inf``: none found).
+
+    Each probe bounds, from above, the give-up time of every episode that started at or
+    before it (see :func:`_at_most`), so any instant the bisection keeps is safe, whether
+    or not the bound grows with the start."""
+    rule = compiled.rule
+    due, deadline = rule.due, rule.deadline
+    from_trigger = deadline.anchor.name == "TRIGGER"
     probe = Context(customer=ctx.customer, now=now, history=(), schedule=ctx.schedule)
 
     def gone_by_now(start: float) -> bool:
-        probe.episode_start = start
-        due = compiled.due(probe, None)
-        deadline = None if due is None else compiled.deadline(probe, due)
-        lapse = None if deadline is None else lapse_at(compiled.rule, probe, deadline)
+        latest_due = _at_most(start, due.offset, due.before, probe)
+        base = start if from_trigger else latest_due
+        latest_deadline = _at_most(base, deadline.offset, deadline.before, probe)
+        lapse = _at_most(latest_deadline, rule.give_up_after, False, probe)  # noqa: FBT003
         return lapse is not None and lapse <= now
 
     lo, hi = now - _SEARCH_BACK, now
     if not gone_by_now(lo):
         return -math.inf
     if gone_by_now(hi):
-        return hi - DAY
+        return hi
     while hi - lo > 60:
         mid = (lo + hi) / 2
         if gone_by_now(mid):
             lo = mid
         else:
             hi = mid
-    return lo - DAY
+    return lo
 
 
 def _built_in(condition: Condition) -> bool:

@@ -213,23 +213,45 @@ def test_the_quick_give_up_test_agrees_with_the_exact_time(
 
 
 DURATIONS = st.sampled_from(
-    [Elapsed(), Elapsed(minutes=15), Local(days=1), Local(days=7), Business(), Business(hours=2)]
+    [
+        Elapsed(),
+        Elapsed(minutes=15),
+        Local(days=1),
+        Local(days=7),
+        Business(),
+        Business(minutes=55),
+        Business(hours=2),
+    ]
 )
+AFTER_A_FALL_BACK = st.builds(
+    lambda minutes: dt.datetime(2024, 11, 8, tzinfo=UTC) + dt.timedelta(minutes=minutes),
+    st.integers(0, 14 * 1440),
+)
+"""A week or two after New York's clocks went back (3 November 2024)."""
 HOLIDAY_OFFICE = Schedule(
     timezone="America/New_York",
     hours={"mon-fri": "09:00-17:00"},
     holidays={dt.date(2026, 12, 24), dt.date(2026, 12, 25), dt.date(2027, 1, 1)},
 )
+SUNDAY_MORNINGS = Schedule(timezone="UTC", hours={"sun": "05:00-07:00"})
+"""Open two hours a week: business time stands still for days at a time."""
 
 
 @given(
     due=DURATIONS,
     deadline=DURATIONS,
     from_due=st.booleans(),
-    after=st.sampled_from([Elapsed(hours=1), Local(days=3), Business(days=2)]),
-    zone=st.sampled_from((*ZONES, None)),
-    now=eves | changing | instants | st.just(dt.datetime(2026, 12, 28, 15, tzinfo=UTC)),
-    back=st.floats(0, 3 * 86_400),
+    after=st.sampled_from(
+        [Elapsed(hours=1), Local(days=3), Business(days=2), Business(minutes=30)]
+    ),
+    zone=st.sampled_from((*ZONES, "America/New_York", None)),
+    schedule=st.sampled_from([HOLIDAY_OFFICE, SUNDAY_MORNINGS]),
+    now=eves
+    | changing
+    | instants
+    | AFTER_A_FALL_BACK
+    | st.just(dt.datetime(2026, 12, 28, 15, tzinfo=UTC)),
+    back=st.floats(0, 3 * 86_400) | st.floats(0, 60 * 86_400),
 )
 def test_an_episode_skipped_as_stale_has_been_given_up(
     *,
@@ -238,6 +260,7 @@ def test_an_episode_skipped_as_stale_has_been_given_up(
     from_due: bool,
     after: Elapsed | Local | Business,
     zone: str | None,
+    schedule: Schedule,
     now: dt.datetime,
     back: float,
 ) -> None:
@@ -254,7 +277,7 @@ def test_an_episode_skipped_as_stale_has_been_given_up(
     )
     compiled = CompiledRule(rule)
     ctx = Context(
-        customer=Customer(id="c-1", timezone=zone), now=0.0, history=[], schedule=HOLIDAY_OFFICE
+        customer=Customer(id="c-1", timezone=zone), now=0.0, history=[], schedule=schedule
     )
     now_ts = now.timestamp()
     stale = compiled.stale_before(ctx, now_ts)

@@ -34,7 +34,7 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._engine import customer_history
+from extramile._engine import calls_for, customer_history
 from extramile._program import program_of
 from extramile.conditions import Condition, Context, attr
 
@@ -432,9 +432,9 @@ class TestLapse:
     def test_a_rule_timed_in_business_hours_is_searched(self) -> None:
         """The critical callback is due at the next staff opening, by two business hours
         later, and given up three local days after that.  At Tuesday 10:00 in New York,
-        a report made up to Friday 15:00 has been given up (its deadline was Friday
-        17:00, and Monday 17:00 has passed), and one from Friday 15:01 has not: the fast
-        path skips episodes from a day before that."""
+        the fast path skips reports made up to Wednesday 16:00: bounding each step from
+        above (local days by two days more, for the clocks that go back), such a report
+        was given up by Sunday 10:00 at the latest."""
         policy = starter_policy(company_timezone="America/New_York")
         critical = next(r for r in program_of(policy).rules if r.name == "critical-callback")
         ctx = Context(
@@ -444,9 +444,32 @@ class TestLapse:
             schedule=policy.schedule,
         )
         tuesday = at("2026-03-10T14:00:00+00:00").timestamp()
-        thursday = at("2026-03-05T20:00:00+00:00").timestamp()
-        assert abs(critical.stale_before(ctx, tuesday) - thursday) <= 60
+        wednesday = at("2026-03-04T21:00:00+00:00").timestamp()
+        assert abs(critical.stale_before(ctx, tuesday) - wednesday) <= 60
         assert critical.stale_before(ctx, tuesday) == critical.stale_before(ctx, tuesday)
+
+    def test_business_time_after_local_days_is_bounded_too(self) -> None:
+        """Business time stands still while staff are closed, and local days can run back
+        an hour when clocks go back: together they could make a later start give up
+        earlier.  An episode that has not been given up is never skipped."""
+        rule = Rule(
+            name="r",
+            trigger=On("feedback"),
+            due=TRIGGER + Business(minutes=55),
+            deadline=DUE + Local(days=7),
+            give_up_after=Business(minutes=30),
+            extra_mile=True,
+        )
+        policy = FollowUpPolicy(
+            name="p", rules=(rule,), schedule=Schedule(timezone="UTC", hours={"sun": "05:00-07:00"})
+        )
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [event("i1", "feedback", "2024-11-01T12:00:00+00:00")]
+        now = at("2024-11-15T17:09:00+00:00")
+        expected = evaluate(policy, customer, history, now=now).calls
+        now_ts = now.timestamp()
+        calls, _ = calls_for(policy, customer, customer_history(customer, history, now_ts), now_ts)
+        assert (1, expected) == (len(expected), tuple(calls))
 
 
 class TestRevisit:

@@ -8,6 +8,7 @@ import json
 import pickle
 from collections.abc import Iterable
 
+import attrs
 import pendulum
 import pytest
 
@@ -32,8 +33,11 @@ from extramile import (
     Priority,
     Rule,
     Schedule,
+    evaluate,
     plan,
 )
+from extramile._calls import Columns
+from extramile.conditions import Condition, Context
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
@@ -465,11 +469,25 @@ class TestCallList:
             values.update(fields)
             return Call(**values)  # type: ignore[arg-type]
 
+        cet = dt.timezone(dt.timedelta(hours=1), "CET")
+        # An equal zone of another name, seen first: a pool of datetimes keyed by equal
+        # zones would hand back a datetime in it.
+        Agenda.build(
+            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity=None,
+            planned=[call("z", due_at=due.astimezone(dt.timezone(dt.timedelta(hours=1))))],
+            suppressed={},
+        ).calls[0]
         made = [
             call("a", keys=("b", "a")),
             call("b", deadline=due.add(days=1).in_timezone(new_york)),
             call("c", due_at=pendulum.datetime(9000, 1, 1, 0, 0, 0, 7, tz="UTC")),
             call("d"),
+            call("e", due_at=dt.datetime(2026, 3, 9, 11, tzinfo=cet)),
+            call("f", due_at=due.astimezone(cet), deadline=due.add(days=1).astimezone(cet)),
+            call("g", priority=1),
         ]
         agenda = Agenda.build(
             now=pendulum.datetime(2026, 3, 9, tz="UTC"),
@@ -480,8 +498,122 @@ class TestCallList:
             suppressed={},
         )
         kept = {call.key: call for call in agenda}
-        assert [(c, c.deadline.timezone_name, c.due_at.microsecond) for c in made] == [
-            (kept[c.key], kept[c.key].deadline.timezone_name, kept[c.key].due_at.microsecond)
-            for c in made
-        ]
+
+        def seen(c: Call) -> tuple[object, ...]:
+            return (
+                c,
+                type(c.due_at),
+                c.due_at.tzname(),
+                c.deadline.tzname(),
+                c.due_at.microsecond,
+                type(c.priority),
+            )
+
+        assert [seen(c) for c in made] == [seen(kept[c.key]) for c in made]
         assert ["b", "a"] == list(kept["a"].keys)
+
+    def test_a_hand_made_call_must_be_timezone_aware(self) -> None:
+        """A call's instants are compared as instants: a naive datetime, which would be
+        read in the machine's own timezone, is refused."""
+        naive = dt.datetime(2026, 3, 9, 10)
+        call = Call(
+            customer_id="a",
+            issue_id=None,
+            key="a",
+            keys=("a",),
+            rules=("low",),
+            due_at=naive,  # type: ignore[arg-type]
+            deadline=naive,  # type: ignore[arg-type]
+            priority=Priority.LOW,
+            talking_points=(),
+            extra_mile=False,
+            essential=False,
+        )
+        with pytest.raises(InvalidFactError, match="timezone-aware"):
+            Agenda.build(
+                now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+                horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+                schedule=POLICY.schedule,
+                capacity=None,
+                planned=[call],
+                suppressed={},
+            )
+
+    def test_any_number_of_zone_objects(self) -> None:
+        """Calls written in many distinct zone objects (a fixed offset read from each row,
+        say) are numbered without a search, and without running out of numbers."""
+        columns = Columns()
+        zones = [dt.timezone(dt.timedelta(minutes=n % 599 + 1)) for n in range(70_000)]
+        for tz in zones:
+            columns.add(("c", None, ("k",), ("r",), 0.0, 0.0, tz, 1, (), False, False, ()))
+        assert (len(columns), columns.raw(69_999)[6], columns.raw(0)[6]) == (
+            70_000,
+            zones[-1],
+            zones[0],
+        )
+        assert columns.raw(69_999)[6] is zones[-1]
+
+
+class TestOverdue:
+    def test_compared_as_instants_across_a_fall_back(self) -> None:
+        """01:10 EST comes twenty minutes after 01:50 EDT, although its clock reads
+        earlier: a call due then is overdue, for the call, its row and ``at_risk``."""
+        new_york = pendulum.timezone("America/New_York")
+        deadline = pendulum.datetime(2026, 11, 1, 1, 50, tz=new_york, fold=0)  # EDT, the first
+        due = pendulum.datetime(2026, 11, 1, 1, 10, tz=new_york, fold=1)  # EST, the second
+        assert (due.utcoffset(), deadline.utcoffset()) == (
+            dt.timedelta(hours=-5),
+            dt.timedelta(hours=-4),
+        )
+        call = Call(
+            customer_id="a",
+            issue_id=None,
+            key="a",
+            keys=("a",),
+            rules=("low",),
+            due_at=due,
+            deadline=deadline,
+            priority=Priority.LOW,
+            talking_points=(),
+            extra_mile=False,
+            essential=False,
+        )
+        agenda = Agenda.build(
+            now=pendulum.datetime(2026, 10, 30, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 11, 6, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity=None,
+            planned=[call],
+            suppressed={},
+        )
+        assert (True, (call,), True) == (
+            call.overdue,
+            agenda.at_risk,
+            agenda.to_rows()[0]["at_risk"],
+        )
+
+
+class TestExtraMileFlag:
+    def test_a_custom_flag_that_answers_truthy_values_gives_a_bool(self) -> None:
+        """A custom extra-mile condition may answer any truthy value; the call says True,
+        in a decision and in an agenda alike."""
+
+        @attrs.frozen
+        class Vip(Condition):
+            def check(self, ctx: Context) -> bool:
+                return ctx.customer.attributes.get("vip")  # type: ignore[return-value]
+
+        rule = Rule(
+            name="r",
+            trigger=On("feedback"),
+            deadline=DUE + Elapsed(hours=4),
+            extra_mile=Vip(),
+        )
+        policy = FollowUpPolicy(name="p", rules=(rule,), schedule=Schedule.always_open("UTC"))
+        customer = Customer(id="c", timezone="UTC", attributes={"vip": "yes"})
+        history = [
+            Interaction(id="i", customer_id="c", kind="feedback", at=NOW - dt.timedelta(minutes=5))
+        ]
+        decided = evaluate(policy, customer, history, now=NOW).calls[0]
+        planned = plan(policy, [(customer, history)], now=NOW, horizon=WEEK).calls[0]
+        assert (True, True, decided) == (decided.extra_mile, planned.extra_mile, planned)
