@@ -90,6 +90,23 @@ def ids(agenda: Agenda) -> list[str]:
     return [call.customer_id for call in agenda]
 
 
+def hand_made(key: str, **fields: object) -> Call:
+    """A call built by hand: customer and key ``key``, a low rule, and ``fields``."""
+    values: dict[str, object] = {
+        "customer_id": key,
+        "issue_id": None,
+        "key": key,
+        "keys": (key,),
+        "rules": ("low",),
+        "priority": Priority.LOW,
+        "talking_points": (),
+        "extra_mile": False,
+        "essential": False,
+    }
+    values.update(fields)
+    return Call(**values)  # type: ignore[arg-type]
+
+
 WEEK = Elapsed(days=7)
 
 
@@ -453,21 +470,7 @@ class TestCallList:
         due = pendulum.datetime(2026, 3, 9, 10, tz="UTC")
 
         def call(key: str, **fields: object) -> Call:
-            values: dict[str, object] = {
-                "customer_id": key,
-                "issue_id": None,
-                "key": key,
-                "keys": (key,),
-                "rules": ("low",),
-                "due_at": due,
-                "deadline": due.add(days=1),
-                "priority": Priority.LOW,
-                "talking_points": (),
-                "extra_mile": False,
-                "essential": False,
-            }
-            values.update(fields)
-            return Call(**values)  # type: ignore[arg-type]
+            return hand_made(key, **{"due_at": due, "deadline": due.add(days=1), **fields})
 
         cet = dt.timezone(dt.timedelta(hours=1), "CET")
         # An equal zone of another name, seen first: a pool of datetimes keyed by equal
@@ -516,19 +519,7 @@ class TestCallList:
         """A call's instants are compared as instants: a naive datetime, which would be
         read in the machine's own timezone, is refused."""
         naive = dt.datetime(2026, 3, 9, 10)
-        call = Call(
-            customer_id="a",
-            issue_id=None,
-            key="a",
-            keys=("a",),
-            rules=("low",),
-            due_at=naive,  # type: ignore[arg-type]
-            deadline=naive,  # type: ignore[arg-type]
-            priority=Priority.LOW,
-            talking_points=(),
-            extra_mile=False,
-            essential=False,
-        )
+        call = hand_made("a", due_at=naive, deadline=naive)
         with pytest.raises(InvalidFactError, match="timezone-aware"):
             Agenda.build(
                 now=pendulum.datetime(2026, 3, 9, tz="UTC"),
@@ -565,19 +556,7 @@ class TestOverdue:
             dt.timedelta(hours=-5),
             dt.timedelta(hours=-4),
         )
-        call = Call(
-            customer_id="a",
-            issue_id=None,
-            key="a",
-            keys=("a",),
-            rules=("low",),
-            due_at=due,
-            deadline=deadline,
-            priority=Priority.LOW,
-            talking_points=(),
-            extra_mile=False,
-            essential=False,
-        )
+        call = hand_made("a", due_at=due, deadline=deadline)
         agenda = Agenda.build(
             now=pendulum.datetime(2026, 10, 30, tz="UTC"),
             horizon_end=pendulum.datetime(2026, 11, 6, tz="UTC"),
