@@ -21,7 +21,10 @@ Theory of operation
    call after the episode started satisfies it (on the same issue, or any call for a
    customer-scoped rule, or a call that lists the key in its ``satisfies`` attribute);
    the due time and deadline are computed from their anchors; an episode past its
-   ``give_up_after`` lapses.  What remains is a candidate call.
+   ``give_up_after`` lapses.  What remains is a candidate call.  On the path
+   :func:`~extramile.plan` takes (no trace, no revisit time), episodes that started so
+   long ago that the rule's timing has certainly given them up are skipped unseen
+   (:meth:`~extramile._program.CompiledRule.stale_before`).
 
 4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
    candidate.  Otherwise each is placed (see :mod:`extramile._placement`) at the first
