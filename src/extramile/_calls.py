@@ -236,12 +236,6 @@ class CallList(Sequence[Call]):
         self._moves: dict[int, Move] = {} if moves is None else moves
         """Calls capacity moved, by their index in the columns."""
 
-    def __getstate__(self) -> tuple[Columns, array[int], dict[int, Move]]:
-        return self._columns, self._order, self._moves
-
-    def __setstate__(self, state: tuple[Columns, array[int], dict[int, Move]]) -> None:
-        self._columns, self._order, self._moves = state
-
     def __len__(self) -> int:
         return len(self._order)
 

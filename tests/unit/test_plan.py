@@ -107,6 +107,20 @@ def hand_made(key: str, **fields: object) -> Call:
     return Call(**values)  # type: ignore[arg-type]
 
 
+def built(calls: list[Call], now: pendulum.DateTime | None = None) -> Agenda:
+    """An agenda of these calls, built at ``now`` (default Monday 9 March 2026), a week
+    ahead, without capacity."""
+    start = pendulum.datetime(2026, 3, 9, tz="UTC") if now is None else now
+    return Agenda.build(
+        now=start,
+        horizon_end=start.add(days=7),
+        schedule=POLICY.schedule,
+        capacity=None,
+        planned=calls,
+        suppressed={},
+    )
+
+
 WEEK = Elapsed(days=7)
 
 
@@ -475,14 +489,7 @@ class TestCallList:
         cet = dt.timezone(dt.timedelta(hours=1), "CET")
         # An equal zone of another name, seen first: a pool of datetimes keyed by equal
         # zones would hand back a datetime in it.
-        Agenda.build(
-            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
-            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
-            schedule=POLICY.schedule,
-            capacity=None,
-            planned=[call("z", due_at=due.astimezone(dt.timezone(dt.timedelta(hours=1))))],
-            suppressed={},
-        ).calls[0]
+        built([call("z", due_at=due.astimezone(dt.timezone(dt.timedelta(hours=1))))]).calls[0]
         made = [
             call("a", keys=("b", "a")),
             call("b", deadline=due.add(days=1).in_timezone(new_york)),
@@ -492,14 +499,7 @@ class TestCallList:
             call("f", due_at=due.astimezone(cet), deadline=due.add(days=1).astimezone(cet)),
             call("g", priority=1),
         ]
-        agenda = Agenda.build(
-            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
-            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
-            schedule=POLICY.schedule,
-            capacity=None,
-            planned=made,
-            suppressed={},
-        )
+        agenda = built(made)
         kept = {call.key: call for call in agenda}
 
         def seen(c: Call) -> tuple[object, ...]:
@@ -521,14 +521,7 @@ class TestCallList:
         naive = dt.datetime(2026, 3, 9, 10)
         call = hand_made("a", due_at=naive, deadline=naive)
         with pytest.raises(InvalidFactError, match="timezone-aware"):
-            Agenda.build(
-                now=pendulum.datetime(2026, 3, 9, tz="UTC"),
-                horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
-                schedule=POLICY.schedule,
-                capacity=None,
-                planned=[call],
-                suppressed={},
-            )
+            built([call])
 
     def test_any_number_of_zone_objects(self) -> None:
         """Calls written in many distinct zone objects (a fixed offset read from each row,
@@ -557,14 +550,7 @@ class TestOverdue:
             dt.timedelta(hours=-4),
         )
         call = hand_made("a", due_at=due, deadline=deadline)
-        agenda = Agenda.build(
-            now=pendulum.datetime(2026, 10, 30, tz="UTC"),
-            horizon_end=pendulum.datetime(2026, 11, 6, tz="UTC"),
-            schedule=POLICY.schedule,
-            capacity=None,
-            planned=[call],
-            suppressed={},
-        )
+        agenda = built([call], now=pendulum.datetime(2026, 10, 30, tz="UTC"))
         assert (True, (call,), True) == (
             call.overdue,
             agenda.at_risk,
