@@ -323,7 +323,7 @@ def _episodes(  # noqa: PLR0917  # private, called once
         upcoming = trigger.next_after(customer, now_ts, policy.schedule)
         if upcoming is not None:
             revisit.append(upcoming)
-    years, start = trigger.latest(customer, now_ts, policy.schedule)
+    years, start = trigger.latest(customer, now_ts, policy.schedule, stale)
     if years <= 0 or start <= stale:
         return []
     return [(f"anniversary-{years}", start, None, None)]

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from extramile._memo import Memo
 from extramile._model import Customer, Direction, Interaction
 from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
 from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
@@ -274,10 +276,19 @@ class Anniversary:
         """Readable."""
         return "anniversary of customer_since"
 
-    def latest(self, customer: Customer, now: float, schedule: Schedule) -> tuple[int, float]:
-        """(years, start) of the latest anniversary at or before ``now``; years 0 if none."""
+    def latest(
+        self, customer: Customer, now: float, schedule: Schedule, after: float = -math.inf
+    ) -> tuple[int, float]:
+        """(years, start) of the latest anniversary at or before ``now``; years 0 if none.
+
+        With ``after``, an anniversary that started at or before it may also be answered
+        as none: most customers' anniversaries are far from ``now``, and a few dates
+        tell so without working out when any day starts.
+        """
         since = customer.customer_since
         if since is None:
+            return (0, 0.0)
+        if after > -math.inf and (since.month, since.day) not in _RECENT_DAYS[after, now]:
             return (0, 0.0)
         tz = customer_zone(customer, schedule)
         years = local_date(now, tz).year - since.year
@@ -296,6 +307,30 @@ class Anniversary:
         years, _ = self.latest(customer, now, schedule)
         tz = customer_zone(customer, schedule)
         return _day_start(_anniversary(since, years + 1), tz)
+
+
+def _recent_days(span: tuple[float, float]) -> frozenset[tuple[int, int]]:
+    """The (month, day) of every date on which a day could start after the first
+    instant of ``span`` and by the second, in any zone: their UTC dates with two days to
+    spare on each side (a local date is within a day of the UTC one; and one to spare,
+    as Apia lived one date twice in 1892).  Every date of the year when that spans a
+    year, and 29 February always (its anniversaries fall on 28 February in common
+    years)."""
+    first = dt.datetime.fromtimestamp(span[0], dt.timezone.utc).date() - _SPARE_DAYS
+    last = dt.datetime.fromtimestamp(span[1], dt.timezone.utc).date() + _SPARE_DAYS
+    if (last - first).days >= _YEAR_DAYS:
+        return _EVERY_DAY
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset({(2, 29), *((day.month, day.day) for day in days)})
+
+
+_SPARE_DAYS: Final = dt.timedelta(days=2)
+_YEAR_DAYS: Final = 365
+_EVERY_DAY: Final = frozenset(
+    (day.month, day.day) for day in (dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366))
+)
+_RECENT_DAYS: Final[Memo[tuple[float, float], frozenset[tuple[int, int]]]] = Memo(_recent_days, 64)
+"""By (after, now): the engine asks for one ``now`` and a few rules' stale instants."""
 
 
 Trigger = On | LastContact | Anniversary

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from extramile import (
     DUE,
     TRIGGER,
+    Anniversary,
     Business,
     Customer,
     Elapsed,
@@ -45,6 +48,7 @@ from extramile.conditions import (
     tenure_at_least,
     tier_in,
 )
+from strategies_time import offset_changes
 
 UTC = dt.timezone.utc
 OFFICE = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
@@ -290,6 +294,53 @@ def test_an_episode_skipped_as_stale_has_been_given_up(
     lapse = lapse_at(rule, ctx, deadline_ts)
     assert lapse is not None
     assert lapse <= now_ts
+
+
+@st.composite
+def anniversaries(draw: st.DrawFn) -> tuple[Customer, float]:
+    """A customer whose anniversary falls near ``now`` (or on 29 February), and ``now``:
+    often within hours of a change of the customer's clock, in zones that put it at
+    midnight (Asunción, Santiago, Beirut) or skipped a whole day (Apia)."""
+    zone = draw(st.sampled_from(MIDNIGHT_ZONES))
+    changes = offset_changes(zone)
+    now_ts: float
+    if draw(st.booleans()):
+        now_ts = draw(st.sampled_from(changes)) + draw(st.integers(-3 * 3600, 3 * 3600))
+    else:
+        now_ts = draw(eves | changing | instants | AFTER_A_FALL_BACK).timestamp()
+    today = dt.datetime.fromtimestamp(now_ts, ZoneInfo(zone)).date()
+    near = today - dt.timedelta(days=draw(st.integers(-3, 30) | st.integers(-400, 400)))
+    since = draw(st.sampled_from(LEAP_DAYS) | st.just(near))
+    years = draw(st.integers(-1, 30))
+    try:
+        since = since.replace(year=since.year - years)
+    except ValueError:  # 29 February
+        since = since.replace(year=since.year - years, day=28)
+    return Customer(id="c-1", timezone=zone, customer_since=since), now_ts
+
+
+MIDNIGHT_ZONES = ("America/Asuncion", "America/Santiago", "Asia/Beirut", "Pacific/Apia")
+LEAP_DAYS = (dt.date(2000, 2, 29), dt.date(2012, 2, 29), dt.date(2024, 2, 29))
+
+
+@given(
+    found=anniversaries(),
+    back=st.floats(0, 5 * 86_400) | st.floats(0, 800 * 86_400) | st.none(),
+)
+def test_the_anniversary_shortcut_keeps_every_recent_anniversary(
+    *, found: tuple[Customer, float], back: float | None
+) -> None:
+    """``Anniversary.latest(..., after)`` answers none only for an anniversary that
+    started at or before ``after``: near clock changes (even at midnight), across a
+    skipped day, and for customers since 29 February."""
+    customer, now_ts = found
+    after = -math.inf if back is None else now_ts - back
+    exact = Anniversary().latest(customer, now_ts, OFFICE)
+    quick = Anniversary().latest(customer, now_ts, OFFICE, after)
+    if exact[0] > 0 and exact[1] > after:
+        assert quick == exact
+    else:
+        assert quick in {exact, (0, 0.0)}
 
 
 def test_a_policy_is_compiled_once_and_forgotten_with_it() -> None:
