@@ -62,9 +62,10 @@ extramile (the "extramile" entry):
     the same way: PREPARE maps every record to (Customer, [Interaction]) before timing,
     and that construction is timed and reported on its own ("prepare", per record).
   * evaluate() is the engine's fast path on the pre-sorted history, the one plan() runs:
-    extramile._engine.calls_for(policy, customer, history, now_ts) (no trace, no revisit
-    time, no Decision around the calls), and returns the rules of its calls (several
-    rules' calls merge into one call, which lists them all) and of any suppressed calls.
+    extramile._engine.raw_calls_for(policy, customer, history, now_ts) (no trace, no
+    revisit time, no Decision around the calls, and the calls as plan() keeps them, before
+    any Call or datetime is made), and returns the rules of its calls (several rules'
+    calls merge into one call, which lists them all) and of any suppressed calls.
   * It is verified against the floor like every engine.
 
 Other engines: add an entry to ENGINES below, or put ENGINES = {...} (and optionally
@@ -607,7 +608,7 @@ def extramile_setup() -> dict[str, Any]:
     )
     return {
         "policy": policy,
-        "calls_for": engine.calls_for,
+        "raw_calls_for": engine.raw_calls_for,
         "now_ts": EXTRAMILE_NOW.timestamp(),
         "prepared": {},
     }
@@ -637,8 +638,8 @@ def extramile_prepare(state: dict[str, Any], records: list[dict[str, Any]]) -> N
 
 def extramile_evaluate(state: dict[str, Any], r: dict[str, Any]) -> list[str]:
     customer, history = state["prepared"][r["issue_id"]]
-    calls, suppressed = state["calls_for"](state["policy"], customer, history, state["now_ts"])
-    fired = [name for call in calls for name in call.rules]
+    raws, suppressed = state["raw_calls_for"](state["policy"], customer, history, state["now_ts"])
+    fired = [name for raw in raws for name in raw[3]]  # a raw call's rules
     fired.extend(item.rule for item in suppressed)
     return fired
 
