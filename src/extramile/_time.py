@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 DAY: Final = 86_400
+_ONE_DAY: Final = dt.timedelta(days=1)
 SEARCH_DAYS: Final = 3_660
 """How far ahead (in days) a search for an opening looks before giving up: ten years."""
 
@@ -920,13 +921,14 @@ class Schedule:
         tz = zone(self.timezone)
         t = self.next_open_ts(ts)
         for _ in range(duration.days):
-            local = dt.datetime.fromtimestamp(t, tz)
-            day = local.date()
-            for offset in range(1, SEARCH_DAYS):
-                candidate = day + dt.timedelta(days=offset)
-                if self._open_windows(candidate):
+            today = day = dt.datetime.fromtimestamp(t, tz).date()
+            for _ in range(1, SEARCH_DAYS):
+                day += _ONE_DAY
+                if self._open_windows(day):
                     break
-            t = self.next_open_ts(wall_to_ts(candidate, _seconds_of_day(local), tz))
+            # The same wall-clock time on that day (add_local_days() is quick when no
+            # offset change lies between), then the first open instant from there.
+            t = self.next_open_ts(add_local_days(t, (day - today).days, tz))
         remaining = duration.seconds
         table = self.open_table()
         while remaining > 0:

@@ -86,6 +86,29 @@ def oracle_between(spec: ScheduleSpec, start: float, end: float) -> float:
     return total
 
 
+def oracle_business_days(spec: ScheduleSpec, start: float, days: int) -> float:
+    """``days`` business days from ``start``, as documented: from the first open moment,
+    the same wall-clock time on each next day with open hours (the first such time,
+    if the clocks repeat it), then the first open moment from there; open moments are
+    found one grid cell at a time."""
+    tz = zoneinfo.ZoneInfo(spec.zone)
+
+    def next_open(ts: float) -> float:
+        if spec.is_open(ts):
+            return ts
+        return next(g for g in grid(ts, ts + 30 * DAY) if spec.is_open(g))
+
+    t = next_open(start)
+    for _ in range(days):
+        local = dt.datetime.fromtimestamp(t, tz)
+        day = local.date() + dt.timedelta(days=1)
+        while not spec.week[day.weekday()] or (spec.holidays and day in spec.holidays):
+            day += dt.timedelta(days=1)
+        clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        t = next_open(wall_to_ts(day, clock, tz))
+    return t
+
+
 def near_change(draw: st.DrawFn, moment: dt.datetime, zone: str) -> tuple[dt.datetime, int | None]:
     """Half the time, ``moment`` moved to a few days before one of ``zone``'s offset changes.
 
@@ -232,6 +255,18 @@ class TestBusinessArithmetic:
         assert (True, True) == (
             spec.is_open(landed),
             landed > schedule.next_open_ts(moment.timestamp()),
+        )
+
+    @settings(max_examples=100, deadline=None)
+    @given(case=cases(), count=st.integers(1, 5))
+    def test_business_days_agree_with_the_oracle(
+        self, case: tuple[ScheduleSpec, dt.datetime], count: int
+    ) -> None:
+        """n business days from t land where the oracle, reading the spec, says."""
+        spec, moment = case
+        start = moment.timestamp()
+        assert oracle_business_days(spec, start, count) == spec.build().add_ts(
+            start, Business(days=count)
         )
 
 
