@@ -19,7 +19,7 @@ import attrs
 
 from extramile._decision import Call
 from extramile._engine import Raw, call_of
-from extramile._placement import Adjustment
+from extramile._placement import Adjustment, Reach
 from extramile._policy import Priority
 from extramile._tz import from_ts
 from extramile.errors import InvalidFactError
@@ -31,6 +31,7 @@ __all__ = ["CallList", "Columns"]
 
 _EXTRA_MILE: Final = 1
 _ESSENTIAL: Final = 2
+_NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers"})
 
 Move = tuple[float, tuple[Adjustment, ...]]
 """A call capacity moved: its new due time (POSIX seconds) and its adjustments."""
@@ -55,6 +56,9 @@ class Columns:
         "moved_by",
         "points",
         "priority",
+        "reach",
+        "reach_numbers",
+        "reaches",
         "rules",
         "zone",
         "zone_numbers",
@@ -79,19 +83,25 @@ class Columns:
         self.points: list[tuple[str, ...]] = []
         self.flags = array("B")
         self.moved_by: list[tuple[Adjustment, ...]] = []
+        self.reach = array("I")
+        self.reaches: list[Reach | None] = []
+        self.reach_numbers: dict[Reach | None, int] = {}
+        """Each reach's number in ``reaches``."""
         self.exact: dict[int, Call] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Ids do not survive a pickle: the numbers are made again from the zones.
-        return {name: getattr(self, name) for name in self.__slots__ if name != "zone_numbers"}
+        # Ids do not survive a pickle: the numbers are made again from the zones (and,
+        # to keep the pickle small, from the reaches).
+        return {name: getattr(self, name) for name in self.__slots__ if name not in _NUMBERS}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             setattr(self, name, value)
         self.zone_numbers = {id(tz): number for number, tz in enumerate(self.zones)}
+        self.reach_numbers = {reach: number for number, reach in enumerate(self.reaches)}
 
     def _zone_number(self, tz: dt.tzinfo) -> int:
         numbers = self.zone_numbers
@@ -103,7 +113,8 @@ class Columns:
 
     def add(self, raw: Raw) -> None:
         """Append a call the engine made."""
-        cid, issue, keys, rules, due, deadline, tz, priority, points, extra, essential, moved = raw
+        cid, issue, keys, rules, due, deadline, tz, priority, points, extra, essential = raw[:11]
+        moved, reach = raw[11:]
         self.customer_id.append(cid)
         self.issue_id.append(issue)
         self.keys.append(keys[0] if len(keys) == 1 else keys)
@@ -115,6 +126,12 @@ class Columns:
         self.points.append(points)
         self.flags.append((_EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
         self.moved_by.append(moved)
+        numbers = self.reach_numbers
+        number = numbers.get(reach)
+        if number is None:
+            number = numbers[reach] = len(self.reaches)
+            self.reaches.append(reach)
+        self.reach.append(number)
 
     def add_call(self, call: Call) -> None:
         """Append a :class:`Call`: as columns if they give it back unchanged, else whole.
@@ -141,6 +158,7 @@ class Columns:
             call.extra_mile,
             call.essential,
             call.moved_by,
+            None,
         )
         if not _made_again(call, raw):
             self.exact[len(self)] = call
@@ -161,7 +179,13 @@ class Columns:
             bool(self.flags[index] & _EXTRA_MILE),
             bool(self.flags[index] & _ESSENTIAL),
             self.moved_by[index],
+            self.reach_of(index),
         )
+
+    def reach_of(self, index: int) -> Reach | None:
+        """Where the customer of the call at ``index`` may be called (None for a call
+        built by hand)."""
+        return self.reaches[self.reach[index]]
 
     def copy_from(self, calls: CallList) -> None:
         """Append the calls of ``calls``, in its order, as they were planned."""

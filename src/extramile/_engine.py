@@ -60,6 +60,7 @@ from extramile._placement import (
     Adjustment,
     Contact,
     RawMove,
+    Reach,
     no_common_window,
     place_call,
     render_moves,
@@ -772,6 +773,7 @@ Raw = tuple[
     bool,  # extra mile
     bool,  # essential
     tuple[Adjustment, ...],  # moved by
+    "Reach | None",  # where the customer may be called (None: not known)
 ]
 """A call before its datetimes and its :class:`Call` are made (see :func:`call_of`).
 
@@ -781,7 +783,8 @@ a fraction of the memory its calls would take."""
 
 def call_of(raw: Raw) -> Call:
     """The :class:`Call` of a raw call."""
-    (cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved) = raw
+    cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential = raw[:11]
+    moved = raw[11]
     return Call(
         customer_id=cid,
         issue_id=issue_id,
@@ -859,6 +862,7 @@ def _merge(
                 )
                 if first.moves
                 else (),
+                contact.reach,
             )
         )
     return raws

@@ -216,9 +216,12 @@ class Contact:
     unknown_zone: bool
     tables: tuple[OpenTable, ...] = attrs.field(init=False)
     """The calling window's memoised table in each of ``zones``."""
+    reach: Reach = attrs.field(init=False)
+    """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
 
     def __attrs_post_init__(self) -> None:
         self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
+        self.reach = pooled((self.zone_names, self.window))
 
     @classmethod
     def of(
@@ -348,17 +351,33 @@ def window_end_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
 def _overlap_table(contact: Contact, schedule: Schedule | None) -> OpenTable:
     """Where the calling window is open in every zone of ``contact`` and, unless
     ``schedule`` is None, staff are open too."""
-    window = contact.window
-    key = (contact.zone_names, window.start, window.end)
+    return reach_table(contact.reach, schedule)
+
+
+Reach = tuple[tuple[str, ...], Window]
+"""Where a customer may be called: the names of their zones (theirs, or every zone the
+policy serves when theirs is unknown) and their daily calling window."""
+
+
+def reach_table(reach: Reach, schedule: Schedule | None) -> OpenTable:
+    """Where the calling window of ``reach`` is open in every one of its zones and,
+    unless ``schedule`` is None, staff are open too (memoised)."""
+    names, window = reach
+    key = (names, window.start, window.end)
     if schedule is not None:
         staff = schedule.open_table()
-        return schedule.derived_table(key, lambda: OverlapTable((*contact.tables, staff)))
+        return schedule.derived_table(key, lambda: OverlapTable((*_window_tables(reach), staff)))
     table = _OVERLAP_TABLES.get(key)
     if table is None:
         if len(_OVERLAP_TABLES) >= _WINDOW_TABLES_KEPT:
             _OVERLAP_TABLES.clear()
-        table = _OVERLAP_TABLES[key] = OverlapTable(contact.tables)
+        table = _OVERLAP_TABLES[key] = OverlapTable(_window_tables(reach))
     return table
+
+
+def _window_tables(reach: Reach) -> tuple[OpenTable, ...]:
+    names, window = reach
+    return tuple(window_table(window, zone(name)) for name in names)
 
 
 def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:

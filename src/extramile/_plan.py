@@ -17,11 +17,11 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from extramile._calls import CallList, Columns, Move
+from extramile._calls import _EXTRA_MILE, CallList, Columns, Move
 from extramile._decision import Call
 from extramile._engine import customer_history, now_seconds, raw_calls_for
 from extramile._model import Customer
-from extramile._placement import Adjustment
+from extramile._placement import Adjustment, reach_table
 from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
 from extramile._tz import UTC, from_ts
@@ -39,19 +39,47 @@ __all__ = ["Agenda", "plan"]
 _DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _capacity(value: object) -> tuple[int, ...] | None:
+Capacity = tuple["int | None", ...]
+"""Calls a day can take, Monday first; None: not limited."""
+
+
+def _capacity(value: object, schedule: Schedule) -> Capacity | None:
+    """The capacity of each day of the week, from a number for every staff day, a
+    mapping by weekday, or an agenda's own ``capacity``.
+
+    A number is each staff day's; a mapping gives the weekdays it names.  A weekday with
+    staff hours that a mapping leaves out has no room; a weekday without staff hours is
+    not limited unless named (only extra-mile calls fall on it, made by whoever is on
+    call), and neither is a holiday.
+
+    Raises:
+        InvalidPolicyError: a capacity below zero, keyed by other than weekdays, or that
+            leaves no room for a call on any staff day.
+        PolicyTypeError: a capacity of the wrong type.
+    """
     if value is None:
         return None
+    staff = [bool(hours) for hours in schedule.hours]
+    per_day: list[int | None]
     if isinstance(value, Mapping):
-        per_day = [0] * 7
+        per_day = [0 if works else None for works in staff]
         for key, amount in value.items():
             if key not in _DAY_NAMES:
                 raise InvalidPolicyError(
                     f"capacity keys must be weekdays 'mon' to 'sun' (got {describe(key)})"
                 )
             per_day[_DAY_NAMES.index(key)] = _count(amount)
-        return tuple(per_day)
-    return (_count(value),) * 7
+    elif isinstance(value, tuple) and len(value) == len(_DAY_NAMES):
+        per_day = [None if amount is None else _count(amount) for amount in value]
+    else:
+        amount = _count(value)
+        per_day = [amount if works else None for works in staff]
+    if not any(per_day[day] != 0 for day in range(7) if staff[day]):
+        raise InvalidPolicyError(
+            f"capacity leaves no room for a call on any staff day (got {value!r}):"
+            " every call would wait for ever"
+        )
+    return tuple(per_day)
 
 
 def _count(value: object) -> int:
@@ -91,7 +119,9 @@ class Agenda:
     now: pendulum.DateTime
     horizon_end: pendulum.DateTime
     schedule: Schedule
-    capacity: tuple[int, ...] | None
+    capacity: Capacity | None
+    """Calls each day of the week can take, Monday first (None: not limited), or None
+    for no capacity at all."""
     planned: CallList
     calls: CallList
     suppressed: Mapping[str, int]
@@ -104,20 +134,35 @@ class Agenda:
         now: pendulum.DateTime,
         horizon_end: pendulum.DateTime,
         schedule: Schedule,
-        capacity: tuple[int, ...] | None,
+        capacity: int | Mapping[str, int] | Capacity | None,
         planned: Iterable[Call],
         suppressed: Mapping[str, int],
     ) -> Agenda:
-        """An agenda from planned calls: ordered, with capacity applied."""
+        """An agenda from planned calls: ordered, with capacity applied.
+
+        ``capacity`` is read as :func:`plan` reads it, or taken from another agenda's
+        :attr:`capacity`.  A call built by hand carries nothing of its customer's calling
+        window: capacity moves it to the next staff opening.
+
+        Raises:
+            FactTypeError: an item of ``planned`` that is not a :class:`Call`.
+            InvalidFactError: a call with a naive datetime.
+            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`.
+        """
+        per_day = _capacity(capacity, schedule)
         columns = Columns()
-        for call in planned:
+        for index, call in enumerate(planned):
+            if not isinstance(call, Call):
+                raise FactTypeError(
+                    f"Agenda.build() planned item {index} must be a Call (got {describe(call)})"
+                )
             columns.add_call(call)
         return cls._of(
             columns,
             now=now,
             horizon_end=horizon_end,
             schedule=schedule,
-            capacity=capacity,
+            capacity=per_day,
             suppressed=suppressed,
         )
 
@@ -129,7 +174,7 @@ class Agenda:
         now: pendulum.DateTime,
         horizon_end: pendulum.DateTime,
         schedule: Schedule,
-        capacity: tuple[int, ...] | None,
+        capacity: Capacity | None,
         suppressed: Mapping[str, int],
     ) -> Agenda:
         planned = CallList(columns, _in_order(columns))
@@ -235,7 +280,7 @@ class Agenda:
         ]
 
 
-def _apply_capacity(planned: CallList, schedule: Schedule, capacity: tuple[int, ...]) -> CallList:
+def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -> CallList:
     # Calls are handled by their rank in the agenda's order: lists of ranks merge in that
     # order without a key a call, and moving a call does not change its rank (the order
     # ignores due_at).
@@ -248,45 +293,77 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: tuple[int, 
         by_day.setdefault(dt.datetime.fromtimestamp(due[index], tz).date(), []).append(rank)
     kept: list[int] = []
     moves: dict[int, Move] = {}
-    # Carried calls stay as they were planned, and are moved once, when they land: a call
-    # carried over many full days would otherwise be rebuilt every day (quadratic in the
-    # backlog).
+    # Calls over a day's capacity are carried, as they were planned, to the next staff
+    # day on which the customer may be called; each is moved once, where it lands (a
+    # call carried over many full days would otherwise be rebuilt every day: quadratic
+    # in the backlog).  ``full`` is the last day that had no room for it.
     carry: list[int] = []
+    full: dict[int, dt.date] = {}
     day = min(by_day) if by_day else None
     last = max(by_day) if by_day else None
-    one_day = dt.timedelta(days=1)
     guard = 0
     while day is not None and (carry or (last is not None and day <= last)):
         guard += 1
-        if guard > SEARCH_DAYS:  # pragma: no cover - no staff capacity in ten years
-            for rank in carry:
-                moves[order[rank]] = _moved(columns, order[rank], day - one_day, schedule)
-            kept.extend(carry)
+        if guard > SEARCH_DAYS:  # pragma: no cover - no room for them in ten years
+            kept.extend(carry)  # kept as planned: never dropped
             break
         todays = by_day.pop(day, [])
-        limit = capacity[day.weekday()] if schedule.hours[day.weekday()] else 0
-        if schedule.holiday_name(day) is not None:
-            limit = 0
-        if carry:
-            carried = set(carry)
-            todays = sorted(carry + todays)
-            full = day - one_day
-            for rank in todays[:limit]:
-                if rank in carried:
-                    moves[order[rank]] = _moved(columns, order[rank], full, schedule)
-        kept.extend(todays[:limit])
-        carry = todays[limit:]
-        day = day + one_day
+        weekday = day.weekday()
+        staff_day = bool(schedule.hours[weekday]) and schedule.holiday_name(day) is None
+        limit = capacity[weekday] if staff_day or not schedule.hours[weekday] else None
+        landing: dict[int, float] = {}
+        if carry and staff_day:
+            start = local_day_start(day, tz)
+            end = local_day_start(day + _ONE_DAY, tz)
+            waiting = []
+            for rank in carry:
+                at = _landing(columns, order[rank], start, end, schedule)
+                if at is None:
+                    waiting.append(rank)
+                else:
+                    landing[rank] = at
+            carry = waiting
+            todays = sorted([*todays, *landing])
+        over = todays[limit:] if limit is not None else []
+        for rank in todays if limit is None else todays[:limit]:
+            if rank in landing:
+                index = order[rank]
+                moves[index] = _moved(columns, index, landing[rank], full[rank])
+            kept.append(rank)
+        for rank in over:
+            full[rank] = day
+        carry = sorted([*carry, *over]) if carry else over
+        day += _ONE_DAY
     kept.sort()
     return CallList(columns, array("q", [order[rank] for rank in kept]), moves)
 
 
-def _moved(columns: Columns, index: int, day: dt.date, schedule: Schedule) -> Move:
-    """Where capacity moves a call when the staff day ``day`` is full: the next staff
-    opening after it (never before the call is due), with the reason."""
+_ONE_DAY: Final = dt.timedelta(days=1)
+
+
+def _landing(
+    columns: Columns, index: int, start: float, end: float, schedule: Schedule
+) -> float | None:
+    """The first instant in ``[start, end)`` -- a staff day -- and not before the call
+    at ``index`` is due, at which staff are open and its customer may be called (their
+    calling window open in every zone it must be); None if there is none.  A call that
+    goes the extra mile, made out of hours if need be, lands when the customer may be
+    called if staff and customer never meet that day.  A call built by hand, whose
+    customer's window is not known, lands when staff open."""
+    reach = columns.reach_of(index)
+    since = max(start, columns.due[index])
+    if reach is None:
+        return schedule.open_table().first_open(since, end)
+    found = reach_table(reach, schedule).first_open(since, end)
+    if found is None and columns.flags[index] & _EXTRA_MILE:
+        found = reach_table(reach, None).first_open(since, end)
+    return found
+
+
+def _moved(columns: Columns, index: int, opening: float, day: dt.date) -> Move:
+    """The call at ``index`` moved by capacity to ``opening``, because the staff day
+    ``day`` was full, with the reason."""
     due = columns.due[index]
-    start = local_day_start(day + dt.timedelta(days=1), schedule.tz)
-    opening = max(schedule.next_open_ts(start), due)
     moved_by = columns.moved_by[index]
     if moved_by and moved_by[-1].constraint == "capacity":
         first_from = moved_by[-1].moved_from
@@ -319,8 +396,10 @@ def plan(
             held whole in memory.
         now: the present, any timezone-aware datetime.
         horizon: keep the calls due before ``now + horizon``.
-        capacity: calls the staff can make a day (an int, or ``{"mon": 40, ...}``);
-            overflow moves to the next staff day, lowest priority first.
+        capacity: calls a staff day can take (an int, or ``{"mon": 40, ...}``; a staff
+            weekday left out has no room, and days without staff hours are not limited
+            unless named); overflow moves to the next staff day, lowest priority first,
+            when staff are open and the customer may be called.
 
     Returns:
         The :class:`Agenda`.
@@ -329,7 +408,7 @@ def plan(
         FactTypeError: a book item that is not a pair; the message says which item.
         InvalidFactError: interactions of another customer; the message names the
             customer and the item.
-        InvalidPolicyError: a capacity below zero.
+        InvalidPolicyError: a capacity below zero, or with no room on any staff day.
         PolicyTypeError: a horizon or capacity of the wrong type.
     """
     now_ts = now_seconds(now)
@@ -343,7 +422,7 @@ def plan(
         )
     if horizon_seconds < 0:
         raise InvalidPolicyError(f"plan() horizon must not be negative (got {horizon!r})")
-    per_day = _capacity(capacity)
+    per_day = _capacity(capacity, policy.schedule)
     end = now_ts + horizon_seconds
     kept = Columns()
     suppressed: Counter[str] = Counter()

@@ -31,6 +31,8 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # a Monday
 KINDS = ("urgent", "high", "normal", "low")
 ZONES = ("UTC", "America/New_York", "Australia/Sydney", None)
+HOURS = (None, "11:00-20:00", "07:00-10:00")
+"""A customer's own calling hours (None: the policy's window)."""
 
 POLICY = FollowUpPolicy(
     name="plan-properties",
@@ -53,6 +55,7 @@ POLICY = FollowUpPolicy(
 )
 
 Pair = tuple[Customer, list[Interaction]]
+Drawn = tuple[str | None, bool, list[tuple[str, int]], str | None]
 
 # One customer: a timezone (None: unknown, suppressed), do-not-call, and up to three
 # interactions, each a kind and an offset in minutes before now (within ten days).
@@ -60,6 +63,7 @@ customers = st.tuples(
     st.sampled_from(ZONES),
     st.booleans(),
     st.lists(st.tuples(st.sampled_from(KINDS), st.integers(1, 10 * 24 * 60)), max_size=3),
+    st.sampled_from(HOURS),
 )
 capacities = (
     st.none()
@@ -70,9 +74,9 @@ capacities = (
 )
 
 
-def _book(drawn: list[tuple[str | None, bool, list[tuple[str, int]]]]) -> list[Pair]:
+def _book(drawn: list[Drawn]) -> list[Pair]:
     book = []
-    for index, (zone, do_not_call, items) in enumerate(drawn):
+    for index, (zone, do_not_call, items, hours) in enumerate(drawn):
         cid = f"c{index}"
         history = [
             Interaction(
@@ -83,7 +87,8 @@ def _book(drawn: list[tuple[str | None, bool, list[tuple[str, int]]]]) -> list[P
             )
             for n, (kind, minutes) in enumerate(items)
         ]
-        book.append((Customer(id=cid, timezone=zone, do_not_call=do_not_call), history))
+        who = Customer(id=cid, timezone=zone, do_not_call=do_not_call, calling_hours=hours)
+        book.append((who, history))
     return book
 
 
@@ -110,7 +115,7 @@ class TestPartitions:
     )
     def test_merging_any_partition_gives_the_whole(
         self,
-        drawn: list[tuple[str | None, bool, list[tuple[str, int]]]],
+        drawn: list[Drawn],
         cuts: list[int],
         capacity: Any,
         horizon_days: int,
@@ -129,9 +134,7 @@ class TestPartitions:
 
     @settings(max_examples=30)
     @given(drawn=st.lists(customers, min_size=1, max_size=10), capacity=capacities)
-    def test_merge_order_does_not_matter(
-        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], capacity: Any
-    ) -> None:
+    def test_merge_order_does_not_matter(self, drawn: list[Drawn], capacity: Any) -> None:
         """Merging the parts in reverse gives the same agenda."""
         book = _book(drawn)
         parts = [
@@ -143,7 +146,7 @@ class TestPartitions:
     @settings(max_examples=40)
     @given(drawn=st.lists(customers, max_size=12), capacity=capacities)
     def test_capacity_is_never_exceeded_and_nothing_is_dropped(
-        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], capacity: Any
+        self, drawn: list[Drawn], capacity: Any
     ) -> None:
         """Every staff day holds at most its capacity, and every planned call is on the
         agenda (moved maybe, at risk maybe, never dropped)."""
@@ -152,7 +155,9 @@ class TestPartitions:
         over = [
             day
             for day, calls in agenda.by_day().items()
-            if limits is not None and len(calls) > limits[day.weekday()]
+            if limits is not None
+            and (limit := limits[day.weekday()]) is not None
+            and len(calls) > limit
         ]
         assert [] == over
         assert sorted(call.key for call in agenda.planned) == sorted(call.key for call in agenda)
@@ -162,12 +167,33 @@ class TestPartitions:
             if call.moved_by and call.moved_by[-1].constraint == "capacity" and limits is None
         ]
 
+    @given(drawn=st.lists(customers, max_size=12), capacity=capacities)
+    def test_a_call_capacity_moves_lands_where_it_may_be_made(
+        self, drawn: list[Drawn], capacity: Any
+    ) -> None:
+        """A call capacity moved lands on a staff day, while staff are open and the
+        customer's calling window is open in their zone, and not before it was due."""
+        book = _book(drawn)
+        agenda = plan(POLICY, book, now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+        customers = {customer.id: customer for customer, _ in book}
+        schedule = POLICY.schedule
+        for call in agenda:
+            if not call.moved_by or call.moved_by[-1].constraint != "capacity":
+                continue
+            customer = customers[call.customer_id]
+            window = customer.calling_hours or POLICY.calling_window
+            local = call.due_at.in_timezone(customer.timezone or "UTC")
+            clock = local.hour * 3600 + local.minute * 60 + local.second
+            assert schedule.is_open(call.due_at)
+            assert window.start <= clock < window.end
+            assert call.due_at >= call.moved_by[-1].moved_from
+
 
 class TestCalls:
     @settings(max_examples=40)
     @given(drawn=st.lists(customers, max_size=10), horizon_days=st.integers(0, 14))
     def test_the_agenda_holds_the_engines_own_calls(
-        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]], horizon_days: int
+        self, drawn: list[Drawn], horizon_days: int
     ) -> None:
         """The agenda keeps its calls compactly and makes them again when asked: they are
         the calls ``evaluate()`` gives each customer, field for field and zone for zone."""
@@ -194,9 +220,7 @@ class TestCalls:
 class TestStreaming:
     @settings(max_examples=30)
     @given(drawn=st.lists(customers, max_size=8))
-    def test_the_book_is_iterated_once(
-        self, drawn: list[tuple[str | None, bool, list[tuple[str, int]]]]
-    ) -> None:
+    def test_the_book_is_iterated_once(self, drawn: list[Drawn]) -> None:
         """plan() makes one pass over the book, and gives what a list of it gives."""
         book = _book(drawn)
         expected = plan(POLICY, list(book), now=NOW, horizon=Elapsed(days=14), capacity=2)

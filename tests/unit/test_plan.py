@@ -47,7 +47,7 @@ SUNDAY = dt.datetime(2026, 3, 8, tzinfo=UTC)
 Pair = tuple[Customer, list[Interaction]]
 
 
-def _rule(name: str) -> Rule:
+def _rule(name: str, *, extra_mile: bool = False) -> Rule:
     # One rule per priority, named after it: a "low" interaction asks for a low call due
     # eight days after it, by two days later (so calls fall on several days after now).
     return Rule(
@@ -58,13 +58,17 @@ def _rule(name: str) -> Rule:
         deadline=DUE + Elapsed(days=2),
         priority=name,
         talking_point=f"a {name} call",
+        extra_mile=extra_mile,
     )
+
+
+KINDS = ("urgent", "high", "normal", "low")
 
 
 def _policy(holidays: Iterable[dt.date] = ()) -> FollowUpPolicy:
     return FollowUpPolicy(
         name="plan-tests",
-        rules=(_rule("urgent"), _rule("high"), _rule("normal"), _rule("low")),
+        rules=tuple(_rule(name) for name in KINDS),
         schedule=Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=set(holidays)),
         calling_window="00:00-24:00",
     )
@@ -248,14 +252,94 @@ class TestCapacity:
         assert sorted(call.key for call in agenda.planned) == sorted(call.key for call in agenda)
 
     def test_capacity_by_weekday(self) -> None:
-        """``{"mon": 1, "tue": 2}``: one call Monday, two Tuesday, and a weekday left out has
-        no room (Wednesday), so the rest wait for next Monday."""
+        """``{"mon": 1, "tue": 2}``: one call Monday, two Tuesday, and a staff weekday left
+        out has no room (Wednesday), so the rest wait for next Monday; a day without staff
+        hours left out is not limited (None)."""
         book = [pair(f"c{i}", "normal", 10 + i) for i in range(5)]  # all due Monday
         agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity={"mon": 1, "tue": 2})
         assert {at(1, 0).date(): 1, at(2, 0).date(): 2, at(8, 0).date(): 1, at(9, 0).date(): 1} == {
             day: len(calls) for day, calls in agenda.by_day().items()
         }
-        assert (1, 2, 0, 0, 0, 0, 0) == agenda.capacity
+        assert (1, 2, 0, 0, 0, None, None) == agenda.capacity
+
+    def test_a_moved_call_waits_for_the_customers_calling_window(self) -> None:
+        """Capacity moves a call to the next staff day when the customer may be called:
+        staff open at 09:00 UTC, and a customer whose window opens at 11:00 gets the
+        moved call at 11:00, not at 09:00."""
+        late = pair("late", "low", 11, calling_hours="11:00-20:00")
+        early = pair("early", "low", 9.5, calling_hours="09:00-10:00")
+        book = [pair("first", "urgent", 9), late, early]
+        agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1)
+        due = {call.customer_id: call.due_at for call in agenda}
+        assert (at(1, 9), at(2, 9), at(3, 11)) == (due["first"], due["early"], due["late"])
+        assert at(3, 11) == agenda.calls[2].moved_by[0].moved_to
+
+    def test_a_moved_call_of_a_customer_of_unknown_zone_is_in_every_served_window(
+        self,
+    ) -> None:
+        """A customer of unknown timezone is called when the window is open in every
+        zone the policy serves, after capacity moves the call too."""
+        served = attrs.evolve(
+            POLICY, served_timezones=("America/New_York",), calling_window="08:00-20:00"
+        )
+        nobody = Customer(id="z")
+        book = [
+            pair("first", "urgent", 14),
+            (nobody, [Interaction(id="z-1", customer_id="z", kind="low", at=at(-7, 14))]),
+        ]
+        moved = plan(served, book, now=NOW, horizon=WEEK, capacity=1).calls[1]
+        assert at(2, 12) == moved.due_at  # 08:00 in New York (EDT since 8 March)
+
+    def test_weekends_and_holidays_are_not_limited_by_a_staff_capacity(self) -> None:
+        """Only extra-mile calls fall on a day without staff hours, and a capacity given
+        for staff days does not hold them back: an urgent extra-mile call due on
+        Saturday stays on Saturday, whether capacity is a number or names the staff
+        days only."""
+        extra = attrs.evolve(POLICY, rules=tuple(_rule(name, extra_mile=True) for name in KINDS))
+        book = [pair(cid, "urgent", 10, day=5) for cid in "ab"]  # Saturday
+        for capacity in (1, {"mon": 1, "tue": 1, "wed": 1, "thu": 1, "fri": 1}):
+            agenda = plan(extra, book, now=NOW, horizon=WEEK, capacity=capacity)
+            assert [at(6, 10), at(6, 10)] == [call.due_at for call in agenda]
+        named = plan(extra, book, now=NOW, horizon=WEEK, capacity={"sat": 1, "mon": 5})
+        assert [at(6, 10), at(8, 9)] == [call.due_at for call in named]
+        assert "capacity: the staff day 2026-03-14 was full" == named.calls[1].moved_by[0].reason
+
+    def test_the_reason_names_the_day_that_was_full(self) -> None:
+        """Friday's overflow lands on Monday, and its reason names Friday, not Sunday."""
+        book = [pair("a", "high", 10, day=4), pair("b", "low", 10, day=4)]
+        moved = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1).calls[1]
+        assert "capacity: the staff day 2026-03-13 was full" == moved.moved_by[0].reason
+
+    @pytest.mark.parametrize(
+        "capacity", [0, {"mon": 0, "tue": 0, "wed": 0, "thu": 0, "fri": 0}, {"sat": 5}]
+    )
+    def test_a_capacity_with_no_room_on_any_staff_day_is_refused(self, capacity: object) -> None:
+        """A capacity that leaves no staff day room for a call could only push every call
+        on for ever: it is a policy error, whatever the book."""
+        with pytest.raises(InvalidPolicyError, match="no room for a call on any staff day"):
+            plan(POLICY, [], now=NOW, horizon=WEEK, capacity=capacity)  # type: ignore[arg-type]
+
+    def test_build_takes_capacity_as_plan_does(self) -> None:
+        """Agenda.build reads a capacity as plan() does, and refuses a bad one alike."""
+        calls = [hand_made(cid, due_at=at(1, 10), deadline=at(3, 10)) for cid in "ab"]
+        agenda = Agenda.build(
+            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity={"mon": 1},
+            planned=calls,
+            suppressed={},
+        )
+        assert ((1, 0, 0, 0, 0, None, None), at(8, 9)) == (agenda.capacity, agenda.calls[1].due_at)
+        with pytest.raises(InvalidPolicyError, match="capacity must be zero or more"):
+            Agenda.build(
+                now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+                horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+                schedule=POLICY.schedule,
+                capacity=-1,
+                planned=calls,
+                suppressed={},
+            )
 
     def test_no_capacity_keeps_the_planned_calls(self) -> None:
         """Without capacity the agenda is the planned calls, unmoved."""
@@ -529,7 +613,7 @@ class TestCallList:
         columns = Columns()
         zones = [dt.timezone(dt.timedelta(minutes=n % 599 + 1)) for n in range(70_000)]
         for tz in zones:
-            columns.add(("c", None, ("k",), ("r",), 0.0, 0.0, tz, 1, (), False, False, ()))
+            columns.add(("c", None, ("k",), ("r",), 0.0, 0.0, tz, 1, (), False, False, (), None))
         assert (len(columns), columns.raw(69_999)[6], columns.raw(0)[6]) == (
             70_000,
             zones[-1],
