@@ -20,6 +20,7 @@ import pendulum
 from extramile._calls import _EXTRA_MILE, CallList, Columns, Move
 from extramile._decision import Call
 from extramile._engine import customer_history, now_seconds, raw_calls_for
+from extramile._frozen import FrozenMap
 from extramile._model import Customer
 from extramile._placement import Adjustment, reach_table
 from extramile._policy import FollowUpPolicy, Priority
@@ -185,7 +186,7 @@ class Agenda:
             capacity=capacity,
             planned=planned,
             calls=planned if capacity is None else _apply_capacity(planned, schedule, capacity),
-            suppressed=dict(sorted(suppressed.items())),
+            suppressed=FrozenMap(dict(sorted(suppressed.items()))),
         )
 
     @classmethod
@@ -250,7 +251,8 @@ class Agenda:
 
     def count_by_rule(self) -> dict[str, int]:
         """How many calls each rule is part of."""
-        counts = Counter(rule for rules in self.calls._rules() for rule in rules)
+        # A call merged from two episodes of one rule lists the rule twice.
+        counts = Counter(rule for rules in self.calls._rules() for rule in set(rules))
         return dict(sorted(counts.items()))
 
     def count_by_priority(self) -> dict[str, int]:
@@ -405,12 +407,22 @@ def plan(
         The :class:`Agenda`.
 
     Raises:
-        FactTypeError: a book item that is not a pair; the message says which item.
+        FactTypeError: a policy that is not a FollowUpPolicy, a book that is not
+            iterable, or a book item that is not a pair; the message says which item.
+        ConditionError: a custom condition raised; the message names the rule, the
+            book item and the customer.
         InvalidFactError: interactions of another customer; the message names the
             customer and the item.
         InvalidPolicyError: a capacity below zero, or with no room on any staff day.
         PolicyTypeError: a horizon or capacity of the wrong type.
     """
+    if not isinstance(policy, FollowUpPolicy):
+        raise FactTypeError(f"plan() needs a FollowUpPolicy (got {describe(policy)})")
+    if not isinstance(book, Iterable):
+        raise FactTypeError(
+            f"plan() book must be an iterable of (customer, interactions) pairs"
+            f" (got {describe(book)})"
+        )
     now_ts = now_seconds(now)
     if isinstance(horizon, dt.timedelta):
         horizon_seconds = horizon.total_seconds()
@@ -434,10 +446,10 @@ def plan(
         customer, interactions = item
         try:
             history = customer_history(customer, interactions, now_ts)
+            raws, skipped = raw_calls_for(policy, customer, history, now_ts)
         except ExtramileError as exc:
             who = customer.id if isinstance(customer, Customer) else "?"
-            raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from None
-        raws, skipped = raw_calls_for(policy, customer, history, now_ts)
+            raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from exc.__cause__
         for raw in raws:
             if raw[4] < end:  # due
                 kept.add(raw)

@@ -89,13 +89,21 @@ def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
     opening, a bill date), so one object is made for each instant and zone and handed
     out again: an agenda of many calls keeps far fewer of them.  The pool is bounded.
     """
-    return _MADE[ts, tz]
+    # By the zone's identity: zones that compare equal may print otherwise (two fixed
+    # offsets of one offset and two names).  A kept DateTime holds its zone, so the id
+    # of a zone in the pool is never another zone's.
+    key = (ts, id(tz))
+    found = _MADE.get(key)
+    if found is None:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        found = _MADE[key] = _datetime(ts, tz)
+    return found
 
 
-def _datetime(key: tuple[float, Timezone]) -> pendulum.DateTime:
+def _datetime(ts: float, tz: Timezone) -> pendulum.DateTime:
     # pendulum.from_timestamp costs about 10 us; building the DateTime from the standard
     # library's conversion costs about 3 us and gives the same value.
-    ts, tz = key
     d = dt.datetime.fromtimestamp(ts, tz)
     return pendulum.DateTime(
         d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=tz, fold=d.fold
@@ -103,7 +111,7 @@ def _datetime(key: tuple[float, Timezone]) -> pendulum.DateTime:
 
 
 _MADE_MAX: Final = 1 << 15
-_MADE: Memo[tuple[float, Timezone], pendulum.DateTime] = Memo(_datetime, _MADE_MAX)
+_MADE: dict[tuple[float, int], pendulum.DateTime] = {}
 
 
 def pooled(value: _V) -> _V:

@@ -18,6 +18,7 @@ from extramile import (
     Agenda,
     Call,
     CallList,
+    ConditionError,
     Customer,
     Elapsed,
     FactsError,
@@ -461,6 +462,52 @@ class TestReports:
             agenda.count_by_priority(),
         )
 
+    def test_count_by_rule_counts_a_call_once_for_each_rule(self) -> None:
+        """Two episodes of one rule merged into one call: the rule is part of one call."""
+        who = Customer(id="a", timezone="UTC")
+        history = [
+            Interaction(id="a-1", customer_id="a", kind="low", at=at(-7, 10)),
+            Interaction(id="a-2", customer_id="a", kind="low", at=at(-7, 10.5)),
+        ]
+        agenda = plan(POLICY, [(who, history)], now=NOW, horizon=WEEK)
+        assert (1, ("low", "low"), {"low": 1}) == (
+            len(agenda),
+            agenda.calls[0].rules,
+            agenda.count_by_rule(),
+        )
+
+    def test_the_suppressed_counts_are_read_only(self) -> None:
+        """``suppressed`` cannot be changed after the fact, and an agenda hashes."""
+        agenda = plan(POLICY, [pair("a", "normal", 10, do_not_call=True)], now=NOW, horizon=WEEK)
+        with pytest.raises(TypeError):
+            agenda.suppressed["do-not-call"] = 0  # type: ignore[index]
+        assert hash(agenda) == hash(
+            plan(POLICY, [pair("a", "normal", 10, do_not_call=True)], now=NOW, horizon=WEEK)
+        )
+
+    def test_a_moved_hand_made_call_keeps_its_zone_name(self) -> None:
+        """Two hand-made calls in fixed-offset zones of one offset and two names: each
+        keeps its own zone's name, moved by capacity or not."""
+        zones = [dt.timezone(dt.timedelta(hours=1), name) for name in ("AAA", "BBB")]
+        calls = [
+            hand_made(name, due_at=at(1, 10).astimezone(tz), deadline=at(3, 10).astimezone(tz))
+            for name, tz in zip(("a", "b"), zones, strict=True)
+        ]
+        agenda = Agenda.build(
+            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity=1,
+            planned=calls,
+            suppressed={},
+        )
+        moved = agenda.calls[1]
+        assert ("AAA", "BBB", "BBB") == (
+            agenda.calls[0].due_at.tzname(),
+            moved.due_at.tzname(),
+            moved.moved_by[0].moved_from.tzname(),
+        )
+
 
 class TestBadBook:
     def test_an_item_that_is_not_a_pair(self) -> None:
@@ -494,6 +541,40 @@ class TestBadBook:
         _, history = pair("a", "low", 10)
         with pytest.raises(FactTypeError, match=r"book item 0 \(customer '\?'\)"):
             plan(POLICY, [({"id": "a"}, history)], now=NOW, horizon=WEEK)
+
+    def test_not_a_policy(self) -> None:
+        """A policy of the wrong type: a facts error naming what arrived, as evaluate()
+        raises."""
+        with pytest.raises(FactTypeError, match=r"plan\(\) needs a FollowUpPolicy \(got 'nope'\)"):
+            plan("nope", [], now=NOW, horizon=WEEK)  # type: ignore[arg-type]
+
+    def test_a_book_that_is_not_iterable(self) -> None:
+        """A book that cannot be iterated: a facts error naming what arrived."""
+        with pytest.raises(FactTypeError, match=r"book must be an iterable .*got int"):
+            plan(POLICY, 3, now=NOW, horizon=WEEK)  # type: ignore[arg-type]
+
+    def test_a_failing_condition_names_the_item_and_customer(self) -> None:
+        """A custom condition that raises: a ConditionError naming the rule, and the book
+        item and customer it was evaluated for."""
+
+        @attrs.frozen
+        class Broken(Condition):
+            def check(self, ctx: Context) -> bool:
+                return 1 / len(ctx.customer.id.strip("x")) > 0
+
+        rule = attrs.evolve(_rule("low"), condition=Broken())
+        policy = attrs.evolve(POLICY, rules=(rule,))
+        book = [pair("a", "low", 10), pair("xx", "low", 10)]
+        with pytest.raises(ConditionError) as raised:
+            plan(policy, book, now=NOW, horizon=WEEK)
+        assert str(raised.value).startswith(
+            "book item 1 (customer 'xx'): rule 'low': condition Broken() raised ZeroDivisionError"
+        )
+
+    def test_build_refuses_what_is_not_a_call(self) -> None:
+        """Agenda.build with a dict among the calls: a facts error naming the item."""
+        with pytest.raises(FactTypeError, match=r"planned item 1 must be a Call \(got dict"):
+            built([hand_made("a", due_at=at(1, 10), deadline=at(2, 10)), {"key": "b"}])  # type: ignore[list-item]
 
     def test_a_naive_now(self) -> None:
         """``now`` must be timezone-aware."""
