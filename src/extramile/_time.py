@@ -31,6 +31,7 @@ import bisect
 import datetime as dt
 import itertools
 import math
+import threading
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any, Final, NoReturn
 
@@ -732,6 +733,23 @@ def _check_holidays(value: object) -> Container[dt.date] | None:
     return value
 
 
+def _same_holidays(mine: Container[dt.date] | None, theirs: Container[dt.date] | None) -> bool:
+    """Whether two holiday calendars are the same.  A ``holidays`` calendar loads a year
+    when a date of it is first looked up, and compares its loaded years: two copies are
+    compared after each has loaded the years either has."""
+    if mine is theirs:
+        return True
+    loaded = getattr(mine, "years", None), getattr(theirs, "years", None)
+    if type(mine) is type(theirs) and all(isinstance(years, set) for years in loaded):
+        with _HOLIDAYS_LOCK:
+            for year in sorted(set().union(*loaded)):  # type: ignore[arg-type]
+                for calendar in (mine, theirs):
+                    _ = dt.date(year, 1, 1) in calendar  # type: ignore[operator]
+    return mine == theirs
+
+
+_HOLIDAYS_LOCK: Final = threading.Lock()
+"""Held while a holiday calendar is asked about a date (see :meth:`Schedule.holiday_name`)."""
 _NOT_CACHED: Final = object()
 _TABLES_KEPT: Final = 64
 """How many tables one schedule keeps (its own, and its overlaps with calling windows)."""
@@ -760,7 +778,10 @@ class Schedule:
     timezone: str = attrs.field(converter=_check_zone)
     hours: tuple[tuple[Window, ...], ...] = attrs.field(converter=_week)
     holidays: Container[dt.date] | None = attrs.field(
-        default=None, converter=_check_holidays, hash=False
+        default=None,
+        converter=_check_holidays,
+        hash=False,
+        eq=attrs.cmp_using(eq=_same_holidays),
     )
     _holiday_memo: dict[dt.date, Any] = attrs.field(
         init=False, factory=dict, eq=False, hash=False, repr=False
@@ -815,10 +836,13 @@ class Schedule:
         if found is _NOT_CACHED:
             found = None
             holidays = self.holidays
-            if holidays is not None and day in holidays:
-                getter = getattr(holidays, "get", None)
-                name = getter(day) if callable(getter) else None
-                found = str(name) if name else "holiday"
+            # One lookup at a time: a ``holidays`` calendar marks a year loaded before it
+            # has loaded it, and a date asked meanwhile would be remembered wrongly.
+            with _HOLIDAYS_LOCK:
+                if holidays is not None and day in holidays:
+                    getter = getattr(holidays, "get", None)
+                    name = getter(day) if callable(getter) else None
+                    found = str(name) if name else "holiday"
             memo[day] = found
         return found  # type: ignore[no-any-return]
 

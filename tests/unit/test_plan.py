@@ -9,6 +9,7 @@ import pickle
 from collections.abc import Iterable
 
 import attrs
+import holidays
 import pendulum
 import pytest
 
@@ -590,6 +591,31 @@ class TestMerge:
         parts = [
             plan(POLICY, part, now=NOW, horizon=WEEK, capacity=2) for part in (book[:4], book[4:])
         ]
+        assert whole == Agenda.merge(*parts)
+
+    def test_parts_planned_with_copies_of_a_holiday_calendar_merge(self) -> None:
+        """Workers each unpickle the policy, with its ``holidays`` calendar, and look up
+        different years (or none): their agendas still merge into the whole."""
+        policy = attrs.evolve(
+            POLICY,
+            schedule=Schedule(
+                timezone="America/New_York",
+                hours={"mon-fri": "09:00-17:00"},
+                holidays=holidays.country_holidays("US"),
+            ),
+        )
+        late = dt.datetime(2026, 12, 30, 15, tzinfo=UTC)
+        book = [pair("a", "low", 10, day=-60), pair("b", "normal", 12, day=-60)]
+        book = [
+            (who, [attrs.evolve(item, at=late - dt.timedelta(days=7)) for item in history])
+            for who, history in book
+        ]
+        blob = pickle.dumps(policy)
+        parts = [
+            plan(pickle.loads(blob), part, now=late, horizon=Elapsed(days=14), capacity=1)
+            for part in (book, [])
+        ]
+        whole = plan(policy, book, now=late, horizon=Elapsed(days=14), capacity=1)
         assert whole == Agenda.merge(*parts)
 
     def test_nothing_to_merge(self) -> None:

@@ -350,6 +350,48 @@ class TestOpenAndNextOpen:
         )
         assert expected == actual
 
+    def test_copies_of_a_holiday_calendar_stay_equal_whatever_years_they_looked_up(
+        self,
+    ) -> None:
+        """A ``holidays`` calendar loads a year when a date of it is first looked up, and
+        compares its loaded years: two copies of one schedule (pickled to two workers,
+        say) are still equal after looking up different years."""
+        blob = pickle.dumps(office("America/New_York", holidays.country_holidays("US")))
+        first, second = pickle.loads(blob), pickle.loads(blob)
+        first.holiday_name(dt.date(2031, 7, 4))
+        second.holiday_name(dt.date(2026, 12, 25))
+        assert first == second
+        assert first != office("America/New_York", holidays.country_holidays("FR"))
+
+    def test_a_holiday_calendar_is_asked_one_date_at_a_time(self) -> None:
+        """Threads planning with one schedule never ask its holiday calendar two dates
+        at once: a ``holidays`` calendar marks a year loaded before it has loaded it, so
+        a date asked meanwhile would be remembered as a working day for good."""
+        import threading  # noqa: PLC0415  # only this test runs threads
+        import time  # noqa: PLC0415
+
+        class Slow(Container[dt.date]):
+            inside = 0
+            most = 0
+
+            def __contains__(self, day: object) -> bool:
+                Slow.inside += 1
+                Slow.most = max(Slow.most, Slow.inside)
+                time.sleep(0.002)
+                Slow.inside -= 1
+                return False
+
+        schedule = office("UTC", Slow())
+        threads = [
+            threading.Thread(target=schedule.holiday_name, args=(dt.date(2026, 1, 1 + n),))
+            for n in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert 1 == Slow.most
+
     def test_a_plain_set_of_dates_has_unnamed_holidays(self) -> None:
         """A set of dates works as a holiday calendar; its days are called "holiday"."""
         schedule = office("UTC", {dt.date(2026, 6, 1)})
