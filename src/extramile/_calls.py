@@ -85,8 +85,9 @@ class Columns:
         self.moved_by: list[tuple[Adjustment, ...]] = []
         self.reach = array("I")
         self.reaches: list[Reach | None] = []
-        self.reach_numbers: dict[Reach | None, int] = {}
-        """Each reach's number in ``reaches``."""
+        self.reach_numbers: dict[int, int] = {}
+        """Each reach's number in ``reaches``, by identity (the engine hands out one
+        shared object for equal reaches, and the list keeps them alive)."""
         self.exact: dict[int, Call] = {}
 
     def __len__(self) -> int:
@@ -101,7 +102,7 @@ class Columns:
         for name, value in state.items():
             setattr(self, name, value)
         self.zone_numbers = {id(tz): number for number, tz in enumerate(self.zones)}
-        self.reach_numbers = {reach: number for number, reach in enumerate(self.reaches)}
+        self.reach_numbers = {id(reach): number for number, reach in enumerate(self.reaches)}
 
     def _zone_number(self, tz: dt.tzinfo) -> int:
         numbers = self.zone_numbers
@@ -127,9 +128,9 @@ class Columns:
         self.flags.append((_EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
         self.moved_by.append(moved)
         numbers = self.reach_numbers
-        number = numbers.get(reach)
+        number = numbers.get(id(reach))
         if number is None:
-            number = numbers[reach] = len(self.reaches)
+            number = numbers[id(reach)] = len(self.reaches)
             self.reaches.append(reach)
         self.reach.append(number)
 

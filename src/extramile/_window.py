@@ -76,7 +76,7 @@ def _end(value: Any) -> int:
     return parse_clock(value, where="Window.end", allow_24=True)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, cache_hash=True)
 class Window:
     """A daily span of local wall-clock time, ``start`` included and ``end`` excluded.
 
