@@ -288,7 +288,11 @@ class Anniversary:
         since = customer.customer_since
         if since is None:
             return (0, 0.0)
-        if after > -math.inf and (since.month, since.day) not in _RECENT_DAYS[after, now]:
+        if (
+            _FIRST_DATED < after < _LAST_DATED
+            and now < _LAST_DATED
+            and (since.month, since.day) not in _RECENT_DAYS[after, now]
+        ):
             return (0, 0.0)
         tz = customer_zone(customer, schedule)
         years = local_date(now, tz).year - since.year
@@ -325,6 +329,10 @@ def _recent_days(span: tuple[float, float]) -> frozenset[tuple[int, int]]:
 
 
 _SPARE_DAYS: Final = dt.timedelta(days=2)
+_FIRST_DATED: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+_LAST_DATED: Final = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc).timestamp()
+"""The shortcut is taken between these instants, whose dates two days off can be
+written (a rule given up after a million days has its bound before the year 1)."""
 _YEAR_DAYS: Final = 365
 _EVERY_DAY: Final = frozenset(
     (day.month, day.day) for day in (dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366))

@@ -4,6 +4,7 @@ the errors a malformed policy raises."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import pickle
 from typing import Any
 
@@ -32,6 +33,8 @@ from extramile import (
     When,
     Window,
     attr_date,
+    evaluate,
+    plan,
     starter_policy,
 )
 from extramile.conditions import tier_in
@@ -150,6 +153,38 @@ class TestTriggers:
             Anniversary().latest(customer, 0.0, SCHEDULE),
             Anniversary().next_after(customer, 0.0, SCHEDULE),
         )
+
+    @pytest.mark.parametrize("after", [-1e12, -62_135_596_700.0, math.inf, -math.inf])
+    def test_anniversary_after_any_instant(self, after: float) -> None:
+        """``latest(..., after)`` takes any instant, even one no date can be written for
+        (a rule given up after a million days puts it before the year 1): an
+        anniversary after it is the exact answer, one at or before it may be none."""
+        customer = Customer(id="c-1", timezone="UTC", customer_since=dt.date(2020, 7, 1))
+        now = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc).timestamp()
+        exact = Anniversary().latest(customer, now, SCHEDULE)
+        found = Anniversary().latest(customer, now, SCHEDULE, after)
+        assert found == exact if exact[1] > after else found in {exact, (0, 0.0)}
+
+    def test_a_rule_given_up_after_a_million_days_plans_as_it_evaluates(self) -> None:
+        """An anniversary rule whose give-up time lies beyond any date: plan() makes the
+        call evaluate() makes."""
+        policy = FollowUpPolicy(
+            name="p",
+            schedule=Schedule.always_open("UTC"),
+            rules=[
+                Rule(
+                    name="anniversary",
+                    trigger=Anniversary(),
+                    deadline=TRIGGER + Elapsed(days=3),
+                    give_up_after=Elapsed(days=10**6),
+                )
+            ],
+        )
+        customer = Customer(id="c-1", timezone="UTC", customer_since=dt.date(2020, 7, 1))
+        now = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+        expected = evaluate(policy, customer, [], now=now).calls
+        planned = plan(policy, [(customer, [])], now=now, horizon=Elapsed(days=400)).calls
+        assert (1, expected) == (len(expected), tuple(planned))
 
 
 class TestRule:
