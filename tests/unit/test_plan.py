@@ -449,33 +449,27 @@ class TestReports:
         assert {"low": 1, "normal": 2, "urgent": 1} == agenda.count_by_rule()
         assert {"low": 1, "normal": 2, "urgent": 1} == agenda.count_by_priority()
 
-    def test_count_by_rule_counts_every_rule_of_a_merged_call(self) -> None:
-        """A call several rules share counts once for each of them."""
+    @pytest.mark.parametrize(
+        ("second", "rules", "by_rule"),
+        [
+            (("high", 10), ("high", "low"), {"high": 1, "low": 1}),
+            (("low", 10.5), ("low", "low"), {"low": 1}),
+        ],
+        ids=["two-rules", "one-rule-twice"],
+    )
+    def test_count_by_rule_counts_a_merged_call_once_for_each_of_its_rules(
+        self, second: tuple[str, float], rules: tuple[str, ...], by_rule: dict[str, int]
+    ) -> None:
+        """A call several rules share counts once for each of them, and a call merged
+        from two episodes of one rule counts once for it."""
         who = Customer(id="a", timezone="UTC")
+        kind, hour = second
         history = [
             Interaction(id="a-1", customer_id="a", kind="low", at=at(-7, 10)),
-            Interaction(id="a-2", customer_id="a", kind="high", at=at(-7, 10)),
+            Interaction(id="a-2", customer_id="a", kind=kind, at=at(-7, hour)),
         ]
         agenda = plan(POLICY, [(who, history)], now=NOW, horizon=WEEK)
-        assert (1, {"high": 1, "low": 1}, {"high": 1}) == (
-            len(agenda),
-            agenda.count_by_rule(),
-            agenda.count_by_priority(),
-        )
-
-    def test_count_by_rule_counts_a_call_once_for_each_rule(self) -> None:
-        """Two episodes of one rule merged into one call: the rule is part of one call."""
-        who = Customer(id="a", timezone="UTC")
-        history = [
-            Interaction(id="a-1", customer_id="a", kind="low", at=at(-7, 10)),
-            Interaction(id="a-2", customer_id="a", kind="low", at=at(-7, 10.5)),
-        ]
-        agenda = plan(POLICY, [(who, history)], now=NOW, horizon=WEEK)
-        assert (1, ("low", "low"), {"low": 1}) == (
-            len(agenda),
-            agenda.calls[0].rules,
-            agenda.count_by_rule(),
-        )
+        assert (1, rules, by_rule) == (len(agenda), agenda.calls[0].rules, agenda.count_by_rule())
 
     def test_the_suppressed_counts_are_read_only(self) -> None:
         """``suppressed`` cannot be changed after the fact, and an agenda hashes."""
