@@ -100,10 +100,15 @@ class EpisodeTrace:
     detail: str
     due_at: pendulum.DateTime | None = None
     deadline: pendulum.DateTime | None = None
+    """For a call: this episode's own deadline (a call merged from several episodes has
+    the earliest of theirs)."""
     issue_id: str | None = None
     """The issue the episode is about, if any."""
     episode: str | None = None
     """What started the episode: an interaction id, or ``anniversary-N``."""
+    extra_mile: bool | None = None
+    """For a call: whether this episode's rule asked for the extra mile (a merged call
+    goes it if any of its episodes asks)."""
 
     @property
     def label(self) -> str:

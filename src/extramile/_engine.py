@@ -729,15 +729,18 @@ def decide(
     run, raws, suppressed = _run(policy, customer, history, now_ts, explain, revisit)
     calls = [call_of(raw) for raw in raws]
     if explain:
+        own = {cand.key: cand for cand in run.candidates}
         for call in calls:
             for key, rule_name in zip(call.keys, call.rules, strict=True):
+                episode = own[key]
                 run.traces[rule_name].append(
                     run.trace(
                         key,
                         "call",
                         _call_detail(call),
                         due_at=call.due_at,
-                        deadline=call.deadline,
+                        deadline=from_ts(episode.final_deadline, call.deadline.tzinfo),  # type: ignore[arg-type]
+                        extra_mile=episode.extra_mile,
                     )
                 )
     future = [t for t in run.revisit if t > now_ts]

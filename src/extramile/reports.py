@@ -3,8 +3,10 @@
 "How many extra-mile calls did your staff make last week?"  :func:`calls_made` answers it
 from the history alone.  For each outbound call in the period it asks the policy, through
 :func:`~extramile.evaluate`, which recommended calls were open just before the call and
-which of them the call closed: those are the rules the call served, and the deadline it
-was measured against.  A call that served no rule is counted as ``unplanned``.
+which of them the call closed: those are the rules the call served.  It is measured
+against the earliest deadline of what it closed, and went the extra mile if any of that
+asked for it (a call that closes only part of a merged call is measured by that part).
+A call that served no rule is counted as ``unplanned``.
 
 Everything here is pure: the book and the period are arguments, nothing is read or printed.
 
@@ -35,7 +37,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from extramile._decision import Call
+from extramile._decision import Decision
 from extramile._engine import evaluate
 from extramile._model import Customer, Direction, Interaction
 from extramile._policy import FollowUpPolicy
@@ -179,20 +181,28 @@ def _aware(value: object, where: str) -> dt.datetime:
     return value
 
 
-def _served(call: Interaction, before: Iterable[Call], open_after: set[str]) -> MadeCall | None:
+def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCall | None:
+    """What ``call`` served: the episodes recommended just before it and not after,
+    each by its own deadline and extra-mile flag (a call closing part of a merged call
+    is measured by that part)."""
+    episodes = {
+        episode.key: episode
+        for rule in before.trace
+        for episode in rule.episodes
+        if episode.outcome == "call"
+    }
     rules: list[str] = []
     deadlines: list[pendulum.DateTime] = []
     extra_mile = False
-    for planned in before:
-        closed = [
-            rule
-            for key, rule in zip(planned.keys, planned.rules, strict=True)
-            if key not in open_after
-        ]
-        if closed:
-            rules.extend(rule for rule in closed if rule not in rules)
-            deadlines.append(planned.deadline)
-            extra_mile = extra_mile or planned.extra_mile
+    for planned in before.calls:
+        for key, rule in zip(planned.keys, planned.rules, strict=True):
+            if key in open_after:
+                continue
+            if rule not in rules:
+                rules.append(rule)
+            episode = episodes[key]
+            deadlines.append(episode.deadline or planned.deadline)
+            extra_mile = extra_mile or bool(episode.extra_mile)
     if not rules:
         return None
     return MadeCall(
@@ -250,7 +260,7 @@ def calls_made(
             before = evaluate(policy, customer, history, now=call.at - _JUST_BEFORE)
             after = evaluate(policy, customer, history, now=call.at)
             still_open = {key for planned in after.calls for key in planned.keys}
-            served = _served(call, before.calls, still_open)
+            served = _served(call, before, still_open)
             if served is None:
                 unplanned += 1
             else:

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-import time
 from typing import Any
 
 import pytest
@@ -116,13 +115,10 @@ class TestReport:
 
 
 class TestDemoText:
-    def test_sections_and_speed(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """The table demo prints the agenda, three explanations and the report, quickly."""
-        started = time.perf_counter()
+    def test_sections(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The table demo prints the agenda, three explanations and the report."""
         assert 0 == main(["demo"])
-        elapsed = time.perf_counter() - started
         out = capsys.readouterr().out
-        assert elapsed < 2
         for part in (
             "due (customer)",
             "due (team)",
