@@ -298,9 +298,10 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -
     # Calls over a day's capacity are carried, as they were planned, to the next staff
     # day on which the customer may be called; each is moved once, where it lands (a
     # call carried over many full days would otherwise be rebuilt every day: quadratic
-    # in the backlog).  ``full`` is the last day that had no room for it.
+    # in the backlog).  A call lands with the reason that the last full day before was
+    # full: it was carried over that day.
     carry: list[int] = []
-    full: dict[int, dt.date] = {}
+    last_full = dt.date.min
     day = min(by_day) if by_day else None
     last = max(by_day) if by_day else None
     guard = 0
@@ -313,34 +314,71 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -
         weekday = day.weekday()
         staff_day = bool(schedule.hours[weekday]) and schedule.holiday_name(day) is None
         limit = capacity[weekday] if staff_day or not schedule.hours[weekday] else None
-        landing: dict[int, float] = {}
-        if carry and staff_day:
-            start = local_day_start(day, tz)
-            end = local_day_start(day + _ONE_DAY, tz)
-            waiting = []
-            for rank in carry:
-                at = _landing(columns, order[rank], start, end, schedule)
-                if at is None:
-                    waiting.append(rank)
-                else:
-                    landing[rank] = at
-            carry = waiting
-            todays = sorted([*todays, *landing])
-        over = todays[limit:] if limit is not None else []
-        for rank in todays if limit is None else todays[:limit]:
-            if rank in landing:
+        if limit is None:  # not a staff day, and not limited: carried calls wait on
+            kept.extend(todays)
+        elif not staff_day or not carry:
+            kept.extend(todays[:limit])
+            over = todays[limit:]
+            if over:
+                last_full = day
+                carry = sorted([*carry, *over]) if carry else over
+        else:
+            landed = len(kept)
+            carry = _fill(todays, carry, limit, day, order, columns, schedule, kept, moves)
+            for rank in kept[landed:]:
                 index = order[rank]
-                moves[index] = _moved(columns, index, landing[rank], full[rank])
-            kept.append(rank)
-        for rank in over:
-            full[rank] = day
-        carry = sorted([*carry, *over]) if carry else over
+                if index in moves:
+                    moves[index] = _moved(columns, index, moves[index][0], last_full)
+            if len(kept) - landed == limit and carry:
+                last_full = day
         day += _ONE_DAY
     kept.sort()
     return CallList(columns, array("q", [order[rank] for rank in kept]), moves)
 
 
 _ONE_DAY: Final = dt.timedelta(days=1)
+
+
+def _fill(  # noqa: PLR0917  # private; one call site
+    todays: list[int],
+    carry: list[int],
+    limit: int,
+    day: dt.date,
+    order: array[int],
+    columns: Columns,
+    schedule: Schedule,
+    kept: list[int],
+    moves: dict[int, Move],
+) -> list[int]:
+    """Fill the staff day ``day`` with up to ``limit`` calls, in rank order, from the
+    calls due that day and the carried calls that can land on it (their landing time in
+    ``moves``, to be given a reason); return the calls carried on.  Carried calls are
+    looked at only until the day is full, so a long backlog costs one pass of list work
+    a day, not a placement a call a day."""
+    tz = schedule.tz
+    start = local_day_start(day, tz)
+    end = local_day_start(day + _ONE_DAY, tz)
+    taken = 0
+    i = j = 0
+    waiting: list[int] = []
+    while taken < limit and j < len(carry):
+        if i < len(todays) and todays[i] < carry[j]:
+            kept.append(todays[i])
+            i += 1
+            taken += 1
+            continue
+        rank = carry[j]
+        j += 1
+        at = _landing(columns, order[rank], start, end, schedule)
+        if at is None:
+            waiting.append(rank)
+            continue
+        moves[order[rank]] = (at, ())
+        kept.append(rank)
+        taken += 1
+    room = limit - taken
+    kept.extend(todays[i : i + room])
+    return sorted([*waiting, *carry[j:], *todays[i + room :]])
 
 
 def _landing(

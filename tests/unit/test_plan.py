@@ -276,6 +276,18 @@ class TestCapacity:
         assert (at(1, 9), at(2, 9), at(3, 11)) == (due["first"], due["early"], due["late"])
         assert at(3, 11) == agenda.calls[2].moved_by[0].moved_to
 
+    def test_a_moved_extra_mile_call_goes_when_the_customer_may_be_called(self) -> None:
+        """An extra-mile call for a customer who may be called only after staff close
+        (18:00-20:00): moved by capacity, it goes at 18:00 on the next staff day, when
+        the customer may be called, since staff and customer never meet."""
+        extra = attrs.evolve(POLICY, rules=tuple(_rule(name, extra_mile=True) for name in KINDS))
+        book = [
+            pair("first", "urgent", 18.5, calling_hours="18:00-20:00"),
+            pair("second", "low", 18, calling_hours="18:00-20:00"),
+        ]
+        agenda = plan(extra, book, now=NOW, horizon=WEEK, capacity=1)
+        assert [at(1, 18.5), at(2, 18)] == [call.due_at for call in agenda]
+
     def test_a_moved_call_of_a_customer_of_unknown_zone_is_in_every_served_window(
         self,
     ) -> None:
