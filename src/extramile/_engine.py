@@ -170,6 +170,25 @@ def customer_history(
     return _checked(customer, items, now_ts)
 
 
+def book_pair(index: int, item: object) -> tuple[Any, Any]:
+    """Item ``index`` of a book, checked to be a ``(customer, interactions)`` pair.
+
+    Raises:
+        FactTypeError: anything else; the message says which item.
+    """
+    if not isinstance(item, tuple | list) or len(item) != 2:  # a pair
+        raise FactTypeError(
+            f"book item {index} must be a (customer, interactions) pair (got {describe(item)})"
+        )
+    return item[0], item[1]
+
+
+def in_book(exc: ExtramileError, index: int, customer: object) -> ExtramileError:
+    """``exc`` again, its message saying which book item and customer it is about."""
+    who = customer.id if isinstance(customer, Customer) else "?"
+    return type(exc)(f"book item {index} (customer {who!r}): {exc}")
+
+
 def _checked(customer: Customer, items: list[Any], now_ts: float) -> list[Interaction]:
     """The history checked one interaction at a time, failing on the first bad one."""
     cid = customer.id

@@ -19,9 +19,8 @@ import pendulum
 
 from extramile._calls import _EXTRA_MILE, CallList, Columns, Move
 from extramile._decision import Call
-from extramile._engine import customer_history, now_seconds, raw_calls_for
+from extramile._engine import book_pair, customer_history, in_book, now_seconds, raw_calls_for
 from extramile._frozen import FrozenMap
-from extramile._model import Customer
 from extramile._placement import Adjustment, reach_table
 from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
@@ -477,17 +476,12 @@ def plan(
     kept = Columns()
     suppressed: Counter[str] = Counter()
     for index, item in enumerate(book):
-        if not isinstance(item, tuple | list) or len(item) != 2:
-            raise FactTypeError(
-                f"book item {index} must be a (customer, interactions) pair (got {describe(item)})"
-            )
-        customer, interactions = item
+        customer, interactions = book_pair(index, item)
         try:
             history = customer_history(customer, interactions, now_ts)
             raws, skipped = raw_calls_for(policy, customer, history, now_ts)
         except ExtramileError as exc:
-            who = customer.id if isinstance(customer, Customer) else "?"
-            raise type(exc)(f"book item {index} (customer {who!r}): {exc}") from exc.__cause__
+            raise in_book(exc, index, customer) from exc.__cause__
         for raw in raws:
             if raw[4] < end:  # due
                 kept.add(raw)

@@ -2,8 +2,10 @@
 
 "How many extra-mile calls did your staff make last week?"  :func:`calls_made` answers it
 from the history alone.  For each outbound call in the period it asks the policy, through
-:func:`~extramile.evaluate`, which recommended calls were open just before the call and
-which of them the call closed: those are the rules the call served.  It is measured
+:func:`~extramile.evaluate`, which recommended calls were open at the call's instant
+without it, and which of them it closed: those are the rules the call served (other
+calls logged in the same instant count as earlier when their id comes first, so each is
+credited with its own work).  It is measured
 against the earliest deadline of what it closed, and went the extra mile if any of that
 asked for it (a call that closes only part of a merged call is measured by that part).
 A call that served no rule is counted as ``unplanned``.
@@ -31,6 +33,7 @@ Everything here is pure: the book and the period are arguments, nothing is read 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,16 +41,15 @@ import attrs
 import pendulum
 
 from extramile._decision import Decision
-from extramile._engine import evaluate
+from extramile._engine import book_pair, customer_history, evaluate, in_book
 from extramile._model import Customer, Direction, Interaction
 from extramile._policy import FollowUpPolicy
 from extramile._tz import UTC, from_ts, zone_or_none
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 from extramile.kinds import CALL
 
 __all__ = ["CallReport", "MadeCall", "Tally", "calls_made", "last_week"]
 
-_JUST_BEFORE = dt.timedelta(milliseconds=1)
 NO_AGENT = "(no agent)"
 """How a call recorded without an agent is tallied."""
 
@@ -128,7 +130,7 @@ class CallReport:
     """Outbound calls in the period that closed no recommended call."""
 
     def by_agent(self) -> tuple[Tally, ...]:
-        """One tally an agent, most extra-mile calls first, then by name."""
+        """One tally an agent: most extra-mile calls first, then most calls, then by name."""
         names = sorted({call.agent or NO_AGENT for call in self.calls})
         rows = [
             _tally(name, (call for call in self.calls if (call.agent or NO_AGENT) == name))
@@ -182,7 +184,7 @@ def _aware(value: object, where: str) -> dt.datetime:
 
 
 def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCall | None:
-    """What ``call`` served: the episodes recommended just before it and not after,
+    """What ``call`` served: the episodes recommended without it and not with it,
     each by its own deadline and extra-mile flag (a call closing part of a merged call
     is measured by that part)."""
     episodes = {
@@ -236,29 +238,48 @@ def calls_made(
         A :class:`CallReport`, calls in time order.
 
     Raises:
-        InvalidFactError: a naive ``start`` or ``end``, or bad facts (see
-            :func:`~extramile.evaluate`).
-        FactTypeError: arguments of the wrong type.
+        InvalidFactError: a naive ``start`` or ``end``, an ``end`` before ``start``, or
+            bad facts (see :func:`~extramile.evaluate`); the message names the book
+            item and customer.
+        FactTypeError: arguments of the wrong type, a book item that is not a pair.
     """
     first = _aware(start, "calls_made() start").timestamp()
     last = _aware(end, "calls_made() end").timestamp()
+    if last < first:
+        raise InvalidFactError(
+            f"calls_made() period's end must not be before its start (got {start} to {end})"
+        )
+    if not isinstance(policy, FollowUpPolicy):
+        raise FactTypeError(f"calls_made() needs a FollowUpPolicy (got {describe(policy)})")
+    if not isinstance(book, Iterable):
+        raise FactTypeError(
+            "calls_made() book must be an iterable of (customer, interactions) pairs"
+            f" (got {describe(book)})"
+        )
     made: list[MadeCall] = []
     unplanned = 0
-    for customer, interactions in book:
-        history = list(interactions)
-        outbound = sorted(
-            (
-                item
-                for item in history
-                if item.kind == CALL
-                and item.direction is Direction.OUTBOUND
-                and first <= item.ts < last
-            ),
-            key=lambda item: (item.ts, item.id),
-        )
-        for call in outbound:
-            before = evaluate(policy, customer, history, now=call.at - _JUST_BEFORE)
-            after = evaluate(policy, customer, history, now=call.at)
+    for index, item in enumerate(book):
+        customer, history = _pair(index, item)
+        for call in history:
+            if not (
+                call.kind == CALL
+                and call.direction is Direction.OUTBOUND
+                and first <= call.ts < last
+            ):
+                continue
+            # What was open at the call's instant without it, and with it: every other
+            # interaction of that instant counts as earlier, but calls of the same
+            # instant only if their id comes first (the engine's order), so that two
+            # calls logged in one second are not each credited with the other's work.
+            others = [
+                other
+                for other in history
+                if other is not call
+                and not (other.ts == call.ts and _outbound_call(other) and other.id > call.id)
+            ]
+            at = from_ts(call.ts, UTC)
+            before = evaluate(policy, customer, others, now=at)
+            after = evaluate(policy, customer, [*others, call], now=at)
             still_open = {key for planned in after.calls for key in planned.keys}
             served = _served(call, before, still_open)
             if served is None:
@@ -269,6 +290,20 @@ def calls_made(
     return CallReport(
         start=from_ts(first, UTC), end=from_ts(last, UTC), calls=tuple(made), unplanned=unplanned
     )
+
+
+def _outbound_call(item: Interaction) -> bool:
+    return item.kind == CALL and item.direction is Direction.OUTBOUND
+
+
+def _pair(index: int, item: object) -> tuple[Customer, list[Interaction]]:
+    """A book item checked as :func:`~extramile.plan` checks it: a customer and their
+    whole history, sorted."""
+    customer, interactions = book_pair(index, item)
+    try:
+        return customer, customer_history(customer, interactions, math.inf)
+    except ExtramileError as exc:
+        raise in_book(exc, index, customer) from None
 
 
 def last_week(now: dt.datetime, timezone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from extramile import Business, Customer, Interaction, evaluate, starter_policy
+import pytest
+
+from extramile import (
+    Business,
+    Customer,
+    FactTypeError,
+    Interaction,
+    InvalidFactError,
+    evaluate,
+    starter_policy,
+)
 from extramile.reports import calls_made
 
 UTC = dt.timezone.utc
@@ -53,3 +64,150 @@ class TestCallsMade:
             served.on_time,
             served.deadline,
         )
+
+    def test_the_same_instant_written_in_any_zone_gives_the_same_report(self) -> None:
+        """A call made in the repeated hour after Chicago's clocks go back: written in
+        UTC or in Chicago's second 01:30, it is the same call, scored the same."""
+        customer = Customer(id="c-1", timezone="America/Chicago")
+        charge = Interaction(
+            id="d",
+            customer_id="c-1",
+            kind="billing.duplicate_charge",
+            issue_id="b",
+            at=dt.datetime(2026, 11, 1, 7, 20, tzinfo=UTC),
+        )
+
+        def report(at: dt.datetime) -> list[tuple[tuple[str, ...], bool]]:
+            call = Interaction(
+                id="k",
+                customer_id="c-1",
+                kind="call",
+                direction="outbound",
+                issue_id="b",
+                agent="ana",
+                at=at,
+            )
+            made = calls_made(
+                POLICY,
+                [(customer, [charge, call])],
+                start=dt.datetime(2026, 10, 26, tzinfo=UTC),
+                end=dt.datetime(2026, 11, 2, tzinfo=UTC),
+            )
+            return [(served.rules, served.on_time) for served in made.calls]
+
+        chicago = ZoneInfo("America/Chicago")
+        second_pass = dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=chicago)
+        assert [(("duplicate-charge-callback",), True)] == report(
+            dt.datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
+        )
+        assert report(dt.datetime(2026, 11, 1, 7, 30, tzinfo=UTC)) == report(second_pass)
+
+    def test_calls_at_one_instant_each_serve_what_they_closed(self) -> None:
+        """Two agents' calls logged in the same second, each on its own issue: each is
+        credited with its own issue's rule only, and the customer-scoped feedback
+        thank-you goes to one of them (the first by id), not both."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        at = T0 + dt.timedelta(minutes=5)
+        history = [
+            Interaction(
+                id="d-1", customer_id="c-1", kind="billing.duplicate_charge", at=T0, issue_id="b-1"
+            ),
+            Interaction(
+                id="d-2", customer_id="c-1", kind="billing.duplicate_charge", at=T0, issue_id="b-2"
+            ),
+            Interaction(id="f-1", customer_id="c-1", kind="feedback", at=T0),
+            *(
+                Interaction(
+                    id=f"k-{n}",
+                    customer_id="c-1",
+                    kind="call",
+                    direction="outbound",
+                    at=at,
+                    issue_id=f"b-{n}",
+                    agent=agent,
+                )
+                for n, agent in ((1, "ana"), (2, "ben"))
+            ),
+        ]
+        report = calls_made(POLICY, [(customer, history)], start=T0, end=T0 + dt.timedelta(days=1))
+        assert [
+            ("ana", ("duplicate-charge-callback", "thanks-for-feedback")),
+            ("ben", ("duplicate-charge-callback",)),
+        ] == [(served.agent, served.rules) for served in report.calls]
+        assert (2, 0) == (report.total.calls, report.unplanned)
+
+    def test_a_call_is_not_credited_with_what_another_event_closed_at_its_instant(
+        self,
+    ) -> None:
+        """A call on one issue in the second another issue is resolved: the resolution,
+        not the call, closed the other issue's check-in."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        day = dt.timedelta(days=1)
+        history = [
+            Interaction(
+                id="o-1",
+                customer_id="c-1",
+                kind="issue.opened",
+                at=T0 - 9 * day,
+                issue_id="t-1",
+                attributes={"intermittent": True},
+            ),
+            Interaction(
+                id="r-1",
+                customer_id="c-1",
+                kind="issue.resolved",
+                at=T0,
+                issue_id="t-1",
+                channel="system",
+            ),
+            Interaction(
+                id="k-1",
+                customer_id="c-1",
+                kind="call",
+                direction="outbound",
+                at=T0,
+                issue_id="t-2",
+                agent="ana",
+            ),
+        ]
+        report = calls_made(POLICY, [(customer, history)], start=T0 - day, end=T0 + day)
+        assert ((), 1) == (report.calls, report.unplanned)
+
+    @pytest.mark.parametrize(
+        ("policy", "book", "error", "message"),
+        [
+            ("nope", [], FactTypeError, r"calls_made\(\) needs a FollowUpPolicy"),
+            (POLICY, 5, FactTypeError, r"book must be an iterable"),
+            (POLICY, [Customer(id="c-1")], FactTypeError, r"book item 0 must be a \(customer"),
+            (
+                POLICY,
+                [(Customer(id="c-1"), [{"kind": "call"}])],
+                FactTypeError,
+                r"book item 0 \(customer 'c-1'\): interactions must hold Interaction",
+            ),
+            (
+                POLICY,
+                [
+                    (
+                        Customer(id="c-1"),
+                        [Interaction(id="i", customer_id="c-2", kind="feedback", at=T0)],
+                    )
+                ],
+                InvalidFactError,
+                r"book item 0 \(customer 'c-1'\): interaction 'i' belongs to customer 'c-2'",
+            ),
+        ],
+        ids=["policy", "book", "item", "interaction", "owner"],
+    )
+    def test_bad_input_is_refused_whatever_calls_there_are(
+        self, policy: object, book: object, error: type[Exception], message: str
+    ) -> None:
+        """Bad arguments raise a clear error naming the item, even when the period holds
+        no call at all."""
+        with pytest.raises(error, match=message):
+            calls_made(policy, book, start=T0, end=T0 + dt.timedelta(days=1))  # type: ignore[arg-type]
+
+    def test_a_period_that_ends_before_it_starts_is_refused(self) -> None:
+        """``end`` before ``start``: an error, not an empty report."""
+        with pytest.raises(InvalidFactError, match="end must not be before its start"):
+            calls_made(POLICY, [], start=T0, end=T0 - dt.timedelta(days=1))
