@@ -77,7 +77,7 @@ from extramile._policy import (
     Rule,
 )
 from extramile._program import CompiledRule, lapse_at, program_of
-from extramile._tz import UTC, from_ts, pooled
+from extramile._tz import EARLIEST, LATEST, UTC, from_ts, pooled
 from extramile.conditions import Condition, Context, IssueThread
 from extramile.errors import (
     ConditionError,
@@ -134,7 +134,12 @@ def now_seconds(now: object) -> float:
         raise InvalidFactError(
             f"now must be timezone-aware (got naive datetime {now.isoformat(' ')})"
         )
-    return now.timestamp()
+    ts = now.timestamp()
+    if not EARLIEST <= ts <= LATEST:
+        raise InvalidFactError(
+            f"now must lie between the years 2 and 9998 (got {now.isoformat(' ')})"
+        )
+    return ts
 
 
 def customer_history(

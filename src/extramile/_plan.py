@@ -24,7 +24,7 @@ from extramile._frozen import FrozenMap
 from extramile._placement import Adjustment, reach_table
 from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
-from extramile._tz import UTC, from_ts
+from extramile._tz import LATEST, UTC, from_ts
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -450,7 +450,8 @@ def plan(
             book item and the customer.
         InvalidFactError: interactions of another customer; the message names the
             customer and the item.
-        InvalidPolicyError: a capacity below zero, or with no room on any staff day.
+        InvalidPolicyError: a capacity below zero, or with no room on any staff day; a
+            horizon reaching past the year 9998.
         PolicyTypeError: a horizon or capacity of the wrong type.
     """
     if not isinstance(policy, FollowUpPolicy):
@@ -473,6 +474,8 @@ def plan(
         raise InvalidPolicyError(f"plan() horizon must not be negative (got {horizon!r})")
     per_day = _capacity(capacity, policy.schedule)
     end = now_ts + horizon_seconds
+    if end > LATEST:
+        raise InvalidPolicyError(f"plan() horizon reaches past the year 9998 (got {horizon!r})")
     kept = Columns()
     suppressed: Counter[str] = Counter()
     for index, item in enumerate(book):

@@ -23,7 +23,7 @@ from extramile._model import Customer, Direction, Interaction
 from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
 from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
 from extramile._time import local_day_start as _day_start
-from extramile._tz import known_zone, zone
+from extramile._tz import EARLIEST, LATEST, known_zone, zone
 from extramile._window import Window
 from extramile.conditions import ALWAYS, Condition, Context, _anniversary
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -288,9 +288,11 @@ class Anniversary:
         since = customer.customer_since
         if since is None:
             return (0, 0.0)
+        # Only where dates two days off can be written (a rule given up after a million
+        # days has its bound before the year 1).
         if (
-            _FIRST_DATED < after < _LAST_DATED
-            and now < _LAST_DATED
+            EARLIEST < after < LATEST
+            and now < LATEST
             and (since.month, since.day) not in _RECENT_DAYS[after, now]
         ):
             return (0, 0.0)
@@ -329,10 +331,6 @@ def _recent_days(span: tuple[float, float]) -> frozenset[tuple[int, int]]:
 
 
 _SPARE_DAYS: Final = dt.timedelta(days=2)
-_FIRST_DATED: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()
-_LAST_DATED: Final = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc).timestamp()
-"""The shortcut is taken between these instants, whose dates two days off can be
-written (a rule given up after a million days has its bound before the year 1)."""
 _YEAR_DAYS: Final = 365
 _EVERY_DAY: Final = frozenset(
     (day.month, day.day) for day in (dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366))

@@ -110,6 +110,10 @@ def _datetime(ts: float, tz: Timezone) -> pendulum.DateTime:
     )
 
 
+EARLIEST: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+LATEST: Final = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc).timestamp()
+"""The instants the library works between: dates a few days either side of them can
+still be written, in any zone (the years 2 to 9998)."""
 _MADE_MAX: Final = 1 << 15
 _MADE: dict[tuple[float, int], pendulum.DateTime] = {}
 

@@ -16,6 +16,7 @@ import datetime as dt
 import importlib
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -44,6 +45,7 @@ from extramile._sample import (
 )
 from extramile._starter import starter_policy
 from extramile._time import Elapsed
+from extramile._tz import EARLIEST, LATEST
 from extramile.errors import ExtramileError
 from extramile.reports import CallReport, Tally, calls_made, last_week
 
@@ -96,6 +98,12 @@ def _instant(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(
             f"must be timezone-aware: add an offset or Z (got {text!r})"
         )
+    try:
+        ts = moment.timestamp()
+    except (OverflowError, ValueError):
+        ts = math.nan
+    if not EARLIEST <= ts <= LATEST:
+        raise argparse.ArgumentTypeError(f"must lie between the years 2 and 9998 (got {text!r})")
     return moment
 
 
@@ -181,13 +189,24 @@ def _open(path: str) -> tuple[str, IO[str]]:
     if path == STDIN:
         return "<stdin>", sys.stdin
     try:
-        return path, Path(path).open(encoding="utf-8")  # closed by the caller
+        # A byte order mark, as some editors write it, is read as none.
+        return path, Path(path).open(encoding="utf-8-sig")  # closed by the caller
     except OSError as exc:
         raise CliError(f"{path}: cannot open: {exc.strerror}") from None
 
 
 def _rows(name: str, stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(stream, 1):
+    lines = enumerate(stream, 1)
+    number = 0
+    while True:
+        try:
+            number, line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise CliError(
+                f"{name}: not UTF-8 text after line {number} ({exc.reason}); save the file as UTF-8"
+            ) from None
         if not line.strip():
             continue
         try:
@@ -617,8 +636,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         sys.stderr.write(f"extramile {args.command}: error: {exc}\n")
         return EXIT_USAGE
-    sys.stdout.write(output)
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``): say nothing more, and let the interpreter's
+        # last flush of stdout go nowhere rather than fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     if os.environ.get("EXTRAMILE_TIMING"):
         sys.stderr.write(f"extramile {args.command}: {time.perf_counter() - started:.3f} s\n")
     return 0

@@ -137,6 +137,45 @@ class TestPlanErrors:
         bad.write_text(interactions.read_text(encoding="utf-8") + '{"id": "x",\n')
         _fails(capsys, _plan(customers, bad), f"{bad}:25:", "malformed JSON")
 
+    def test_a_file_that_is_not_utf8(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A customers file saved as UTF-16 (as some shells write it): a clear error
+        naming the file, not a traceback."""
+        _, interactions = book
+        bad = tmp_path / "utf16.jsonl"
+        bad.write_bytes(b'\xff\xfe{"id":"c-1"}\n')
+        _fails(capsys, _plan(bad, interactions), f"{bad}", "not UTF-8 text")
+
+    def test_a_utf8_file_with_a_byte_order_mark_is_read(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A UTF-8 file that starts with a byte order mark reads as without one."""
+        customers, interactions = book
+        marked = tmp_path / "marked.jsonl"
+        marked.write_bytes(b"\xef\xbb\xbf" + customers.read_bytes())
+        assert 0 == main(_plan(marked, interactions, "--format", "json"))
+        with_mark = capsys.readouterr().out
+        assert 0 == main(_plan(customers, interactions, "--format", "json"))
+        assert capsys.readouterr().out == with_mark
+
+    @pytest.mark.parametrize(
+        "now", ["0001-01-01T00:00+01:00", "9999-12-31T23:00-05:00"], ids=["year-1", "year-9999"]
+    )
+    def test_a_now_out_of_range(
+        self, book: tuple[Path, Path], now: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ``--now`` at the ends of the calendar: a usage error, not a traceback."""
+        customers, interactions = book
+        argv = ["plan", "--customers", str(customers), "--interactions", str(interactions)]
+        _fails(capsys, [*argv, "--now", now], "--now", "between the years 2 and 9998")
+
+    def test_a_horizon_past_the_calendar(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A horizon of a million weeks: an error naming the horizon, not a traceback."""
+        _fails(capsys, _plan(*book, "--horizon", "999999w"), "horizon reaches past")
+
     def test_missing_field(
         self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -280,6 +319,19 @@ class TestDemo:
         assert 0 == main([*args, "--policy", "extramile._sample:sample_policy", "--format", "json"])
         planned = json.loads(capsys.readouterr().out)["calls"]
         assert [c["key"] for c in demo] == [c["key"] for c in planned]
+
+    def test_a_reader_that_goes_away_gets_no_traceback(self) -> None:
+        """``python -m extramile demo | head``: the pipe closes before the output is
+        written, and the program ends with status 1 and nothing on stderr."""
+        with subprocess.Popen(
+            [sys.executable, "-m", "extramile", "demo", "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process:
+            assert process.stdout is not None
+            process.stdout.close()
+            _, err = process.communicate(timeout=60)
+        assert (1, b"") == (process.returncode, err)
 
     def test_subprocess(self) -> None:
         """``python -m extramile demo`` runs as a program and prints the agenda."""

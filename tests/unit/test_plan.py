@@ -583,6 +583,14 @@ class TestBadBook:
         with pytest.raises(FactTypeError, match=r"planned item 1 must be a Call \(got dict"):
             built([hand_made("a", due_at=at(1, 10), deadline=at(2, 10)), {"key": "b"}])  # type: ignore[list-item]
 
+    def test_a_now_or_horizon_beyond_the_calendar(self) -> None:
+        """A ``now`` in the year 1, or a horizon reaching past the year 9998: errors that
+        say so, not a ValueError from deep in the calendar."""
+        with pytest.raises(InvalidFactError, match="between the years 2 and 9998"):
+            plan(POLICY, [], now=dt.datetime(1, 1, 1, 12, tzinfo=UTC), horizon=WEEK)
+        with pytest.raises(InvalidPolicyError, match="horizon reaches past the year 9998"):
+            plan(POLICY, [], now=NOW, horizon=Elapsed(days=7 * 999_999))
+
     def test_a_naive_now(self) -> None:
         """``now`` must be timezone-aware."""
         with pytest.raises(InvalidFactError, match="now must be timezone-aware"):
