@@ -432,7 +432,9 @@ def plan(
     Args:
         policy: the rules and constraints.
         book: an iterable of ``(customer, interactions)`` pairs, consumed once and never
-            held whole in memory.
+            held whole in memory.  List each customer once: remembering every id to
+            catch a repeat would cost memory for each customer of the book, so a
+            customer listed twice is planned twice.
         now: the present, any timezone-aware datetime.
         horizon: keep the calls due before ``now + horizon``.
         capacity: calls a staff day can take (an int, or ``{"mon": 40, ...}``; a staff

@@ -230,7 +230,8 @@ def calls_made(
     Args:
         policy: the policy the calls are measured against.
         book: ``(customer, interactions)`` pairs, as :func:`~extramile.plan` takes them;
-            each customer's whole history, so that earlier triggers are seen.
+            each customer once, with their whole history, so that earlier triggers are
+            seen.
         start: the start of the period (included), timezone-aware.
         end: the end of the period (excluded), timezone-aware.
 
