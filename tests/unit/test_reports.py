@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +25,18 @@ T0 = dt.datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 """Tuesday 10:00 in New York: staff are open."""
 
 
+def event(
+    ident: str, kind: str, at: dt.datetime, issue: str | None = None, **more: Any
+) -> Interaction:
+    """Customer c-1's interaction ``ident``."""
+    return Interaction(id=ident, customer_id="c-1", kind=kind, at=at, issue_id=issue, **more)
+
+
+def outbound(ident: str, at: dt.datetime, issue: str, agent: str) -> Interaction:
+    """An agent's outbound call to customer c-1 about ``issue``."""
+    return event(ident, "call", at, issue, direction="outbound", agent=agent)
+
+
 class TestCallsMade:
     def test_a_call_that_closes_part_of_a_merged_call_is_scored_by_that_part(self) -> None:
         """A duplicate charge (on issue b-1: urgent, extra mile, 15 minutes) and feedback
@@ -32,27 +45,13 @@ class TestCallsMade:
         on time by that rule's deadline, and went no extra mile."""
         customer = Customer(id="c-1", timezone="America/New_York")
         history = [
-            Interaction(
-                id="i-1",
-                customer_id="c-1",
-                kind="billing.duplicate_charge",
-                at=T0,
-                issue_id="b-1",
-            ),
-            Interaction(id="i-2", customer_id="c-1", kind="feedback", at=T0),
+            event("i-1", "billing.duplicate_charge", T0, "b-1"),
+            event("i-2", "feedback", T0),
         ]
         (merged,) = evaluate(POLICY, customer, history, now=T0).calls
         assert (True, T0 + dt.timedelta(minutes=15)) == (merged.extra_mile, merged.deadline)
         later = T0 + dt.timedelta(hours=1)
-        made = Interaction(
-            id="i-3",
-            customer_id="c-1",
-            kind="call",
-            direction="outbound",
-            at=later,
-            issue_id="other",
-            agent="bo",
-        )
+        made = outbound("i-3", later, "other", "bo")
         report = calls_made(
             POLICY, [(customer, [*history, made])], start=T0, end=T0 + dt.timedelta(days=1)
         )
@@ -69,24 +68,12 @@ class TestCallsMade:
         """A call made in the repeated hour after Chicago's clocks go back: written in
         UTC or in Chicago's second 01:30, it is the same call, scored the same."""
         customer = Customer(id="c-1", timezone="America/Chicago")
-        charge = Interaction(
-            id="d",
-            customer_id="c-1",
-            kind="billing.duplicate_charge",
-            issue_id="b",
-            at=dt.datetime(2026, 11, 1, 7, 20, tzinfo=UTC),
+        charge = event(
+            "d", "billing.duplicate_charge", dt.datetime(2026, 11, 1, 7, 20, tzinfo=UTC), "b"
         )
 
         def report(at: dt.datetime) -> list[tuple[tuple[str, ...], bool]]:
-            call = Interaction(
-                id="k",
-                customer_id="c-1",
-                kind="call",
-                direction="outbound",
-                issue_id="b",
-                agent="ana",
-                at=at,
-            )
+            call = outbound("k", at, "b", "ana")
             made = calls_made(
                 POLICY,
                 [(customer, [charge, call])],
@@ -109,25 +96,11 @@ class TestCallsMade:
         customer = Customer(id="c-1", timezone="America/New_York")
         at = T0 + dt.timedelta(minutes=5)
         history = [
-            Interaction(
-                id="d-1", customer_id="c-1", kind="billing.duplicate_charge", at=T0, issue_id="b-1"
-            ),
-            Interaction(
-                id="d-2", customer_id="c-1", kind="billing.duplicate_charge", at=T0, issue_id="b-2"
-            ),
-            Interaction(id="f-1", customer_id="c-1", kind="feedback", at=T0),
-            *(
-                Interaction(
-                    id=f"k-{n}",
-                    customer_id="c-1",
-                    kind="call",
-                    direction="outbound",
-                    at=at,
-                    issue_id=f"b-{n}",
-                    agent=agent,
-                )
-                for n, agent in ((1, "ana"), (2, "ben"))
-            ),
+            event("d-1", "billing.duplicate_charge", T0, "b-1"),
+            event("d-2", "billing.duplicate_charge", T0, "b-2"),
+            event("f-1", "feedback", T0),
+            outbound("k-1", at, "b-1", "ana"),
+            outbound("k-2", at, "b-2", "ben"),
         ]
         report = calls_made(POLICY, [(customer, history)], start=T0, end=T0 + dt.timedelta(days=1))
         assert [
@@ -144,31 +117,9 @@ class TestCallsMade:
         customer = Customer(id="c-1", timezone="America/New_York")
         day = dt.timedelta(days=1)
         history = [
-            Interaction(
-                id="o-1",
-                customer_id="c-1",
-                kind="issue.opened",
-                at=T0 - 9 * day,
-                issue_id="t-1",
-                attributes={"intermittent": True},
-            ),
-            Interaction(
-                id="r-1",
-                customer_id="c-1",
-                kind="issue.resolved",
-                at=T0,
-                issue_id="t-1",
-                channel="system",
-            ),
-            Interaction(
-                id="k-1",
-                customer_id="c-1",
-                kind="call",
-                direction="outbound",
-                at=T0,
-                issue_id="t-2",
-                agent="ana",
-            ),
+            event("o-1", "issue.opened", T0 - 9 * day, "t-1", attributes={"intermittent": True}),
+            event("r-1", "issue.resolved", T0, "t-1", channel="system"),
+            outbound("k-1", T0, "t-2", "ana"),
         ]
         report = calls_made(POLICY, [(customer, history)], start=T0 - day, end=T0 + day)
         assert ((), 1) == (report.calls, report.unplanned)
