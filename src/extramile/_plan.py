@@ -323,11 +323,9 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -
                 carry = sorted([*carry, *over]) if carry else over
         else:
             landed = len(kept)
-            carry = _fill(todays, carry, limit, day, order, columns, schedule, kept, moves)
-            for rank in kept[landed:]:
-                index = order[rank]
-                if index in moves:
-                    moves[index] = _moved(columns, index, moves[index][0], last_full)
+            carry = _fill(
+                todays, carry, limit, day, last_full, order, columns, schedule, kept, moves
+            )
             if len(kept) - landed == limit and carry:
                 last_full = day
         day += _ONE_DAY
@@ -343,6 +341,7 @@ def _fill(  # noqa: PLR0917  # private; one call site
     carry: list[int],
     limit: int,
     day: dt.date,
+    full: dt.date,
     order: array[int],
     columns: Columns,
     schedule: Schedule,
@@ -350,10 +349,10 @@ def _fill(  # noqa: PLR0917  # private; one call site
     moves: dict[int, Move],
 ) -> list[int]:
     """Fill the staff day ``day`` with up to ``limit`` calls, in rank order, from the
-    calls due that day and the carried calls that can land on it (their landing time in
-    ``moves``, to be given a reason); return the calls carried on.  Carried calls are
-    looked at only until the day is full, so a long backlog costs one pass of list work
-    a day, not a placement a call a day."""
+    calls due that day and the carried calls that can land on it (moved, because the
+    day ``full`` was full); return the calls carried on.  Carried calls are looked at
+    only until the day is full, so a long backlog costs one pass of list work a day, not
+    a placement a call a day."""
     tz = schedule.tz
     start = local_day_start(day, tz)
     end = local_day_start(day + _ONE_DAY, tz)
@@ -372,7 +371,7 @@ def _fill(  # noqa: PLR0917  # private; one call site
         if at is None:
             waiting.append(rank)
             continue
-        moves[order[rank]] = (at, ())
+        moves[order[rank]] = _moved(columns, order[rank], at, full)
         kept.append(rank)
         taken += 1
     room = limit - taken
