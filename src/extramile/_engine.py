@@ -530,9 +530,11 @@ class _Run:
                 stale=stale,
             )
         customer_id = self.customer.id
+        # The latest interaction in the rule's scope: the issue's, or the customer's.
+        by_issue = rule.scope != "customer"
         for episode_id, start, trigger, issue in episodes:
             issue_id = issue.id if issue is not None else None
-            last = issue.last.ts if issue is not None and issue.last else self.last_any
+            last = issue.last.ts if by_issue and issue is not None and issue.last else self.last_any
             if shared is not None:
                 ctx = shared
                 ctx.trigger = trigger
@@ -678,14 +680,20 @@ class _Run:
 
     def _watch_call(self, cand: _Candidate) -> None:
         now = self.now
-        if cand.final_deadline > now:
-            self.revisit.append(cand.final_deadline)
+        # A call is overdue from the first moment after its deadline.
+        overdue_from = cand.final_deadline + _TICK
+        if overdue_from > now:
+            self.revisit.append(overdue_from)
         if cand.placed == now:
             self.revisit.append(_stable_until(cand, self.contact, self.policy, now))
         else:
             # When it falls due it is placed at "now" from then on, and may merge with
             # calls that are already due.
             self.revisit.append(cand.placed)
+
+
+_TICK: Final = 1e-6
+"""A microsecond, the smallest step of a datetime."""
 
 
 def _run(  # noqa: PLR0917  # private

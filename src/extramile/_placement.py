@@ -538,18 +538,29 @@ def place_call(
         return None
     nominal = at
     if due < now and at > deadline:
-        from_due = place_ts(
-            contact,
-            due,
-            schedule=schedule,
-            caps=caps,
-            extra_mile=extra_mile,
-            essential=essential,
-            moves=None,
-        )
-        if from_due is None:
-            return None
-        nominal = from_due
+        # A callback hour that opened after the due time is missed by a search from it
+        # (the calling window leads it elsewhere): search from its opening too.
+        starts = [due]
+        if contact.last_inbound is not None and due < contact.last_inbound < at:
+            starts.append(contact.last_inbound)
+        found = [
+            landed
+            for start in starts
+            if (
+                landed := place_ts(
+                    contact,
+                    start,
+                    schedule=schedule,
+                    caps=caps,
+                    extra_mile=extra_mile,
+                    essential=essential,
+                    moves=None,
+                )
+            )
+            is not None
+        ]
+        # Where it could have gone from its due time; never later than where it goes.
+        nominal = min([*found, at])
     return at, deadline_after(due, deadline, nominal)
 
 

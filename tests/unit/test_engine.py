@@ -637,3 +637,68 @@ class TestHistoryOrder:
             items.append(attrs.evolve(items[0], id="x", customer_id="c-2"))
         with pytest.raises(InvalidFactError, match=message):
             customer_history(CUSTOMER, items, at(NOON).timestamp())
+
+
+class TestReviewedEdges:
+    """Edges a review of the engine found, each with the case that showed it."""
+
+    def test_an_overdue_call_in_the_callback_hour_goes_now(self) -> None:
+        """A customer of unknown zone whose served zones' windows never meet phones in
+        after their duplicate charge's 15 minutes have passed: within the callback hour
+        the overdue call goes now, rather than being suppressed for want of a window."""
+        policy = starter_policy(
+            served_timezones=["America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo"]
+        )
+        customer = Customer(id="c-1")
+        history = [
+            event("i-1", "billing.duplicate_charge", "2026-06-10T12:00:00+00:00", issue_id="b-1"),
+            event("i-2", "call", "2026-06-10T12:10:00+00:00", channel="phone", issue_id="b-1"),
+        ]
+        now = at("2026-06-10T12:16:00+00:00")
+        decision = evaluate(policy, customer, history, now=now)
+        assert ([now], ()) == ([call.due_at for call in decision.calls], decision.suppressed)
+        assert decision.calls[0].overdue
+
+    def test_a_customer_scoped_rule_measures_the_customers_last_contact(self) -> None:
+        """A customer-scoped rule anchored on the last contact: an email with no issue
+        after the resolution is the customer's last contact, so the silence and the
+        due time are measured from it, not from the issue's last contact."""
+        from extramile.conditions import silence_at_least  # noqa: PLC0415
+
+        rule = Rule(
+            name="quiet",
+            trigger=On("issue.resolved"),
+            scope="customer",
+            condition=silence_at_least(Local(days=7)),
+            due=LAST_CONTACT + Local(days=7),
+            deadline=DUE + Local(days=2),
+            extra_mile=True,
+        )
+        policy = policy_of(rule, schedule=Schedule.always_open("UTC"))
+        customer = Customer(id="c-1", timezone="Europe/London")
+        history = [
+            event("i-1", "issue.resolved", "2026-05-01T10:00:00+01:00", issue_id="t-1"),
+            event("i-2", "feedback", "2026-05-06T10:00:00+01:00", channel="email"),
+        ]
+        early = evaluate(policy, customer, history, now=at("2026-05-09T12:00:00+01:00"))
+        later = evaluate(policy, customer, history, now=at("2026-05-13T12:00:00+01:00"))
+        assert ((), [at("2026-05-13T12:00:00+01:00")]) == (
+            early.calls,
+            [call.due_at for call in later.calls],
+        )
+        assert early.revisit_at == at("2026-05-13T10:00:00+01:00")
+
+    def test_revisit_at_the_first_moment_a_call_is_overdue(self) -> None:
+        """A duplicate charge due by 10:15: following ``revisit_at`` from 10:01 reaches
+        the first moment the call is overdue, not a later one."""
+        policy = starter_policy(company_timezone="Europe/London")
+        customer = Customer(id="c-1", timezone="Europe/London")
+        history = [
+            event("i-1", "billing.duplicate_charge", "2026-06-10T10:00:00+01:00", issue_id="b-1")
+        ]
+        first = evaluate(policy, customer, history, now=at("2026-06-10T10:01:00+01:00"))
+        assert first.revisit_at is not None
+        then = evaluate(policy, customer, history, now=first.revisit_at)
+        assert (False, True) == (first.calls[0].overdue, then.calls[0].overdue)
+        lateness = first.revisit_at.timestamp() - at("2026-06-10T10:15:00+01:00").timestamp()
+        assert 0 < lateness <= 1
