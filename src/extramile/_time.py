@@ -42,7 +42,13 @@ from pendulum.tz.timezone import Timezone
 from extramile._memo import Memo
 from extramile._tz import from_ts, zone, zone_or_none
 from extramile._window import Window, format_clock
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import (
+    FactTypeError,
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+)
 
 __all__ = [
     "Business",
@@ -733,6 +739,17 @@ def _check_holidays(value: object) -> Container[dt.date] | None:
     return value
 
 
+def _seconds(moment: object, where: str) -> float:
+    """POSIX seconds of a timezone-aware datetime given to ``where``."""
+    if not isinstance(moment, dt.datetime):
+        raise FactTypeError(f"{where} takes a timezone-aware datetime (got {describe(moment)})")
+    if moment.utcoffset() is None:
+        raise InvalidFactError(
+            f"{where}: the datetime must be timezone-aware (got naive {moment.isoformat(' ')})"
+        )
+    return moment.timestamp()
+
+
 def _same_holidays(mine: Container[dt.date] | None, theirs: Container[dt.date] | None) -> bool:
     """Whether two holiday calendars are the same.  A ``holidays`` calendar loads a year
     when a date of it is first looked up, and compares its loaded years: two copies are
@@ -805,13 +822,17 @@ class Schedule:
 
     # -- public API on datetimes --------------------------------------------------------
 
+    # Each takes any timezone-aware datetime, and raises FactTypeError for another value
+    # and InvalidFactError for a naive one (read in the machine's own zone, it would make
+    # the answer depend on where it runs).
+
     def is_open(self, moment: dt.datetime) -> bool:
-        """Whether staff are open at ``moment`` (any aware datetime)."""
-        return self.is_open_ts(moment.timestamp())
+        """Whether staff are open at ``moment``."""
+        return self.is_open_ts(_seconds(moment, "Schedule.is_open"))
 
     def next_open(self, moment: dt.datetime) -> pendulum.DateTime:
         """The first open instant at or after ``moment``, in the schedule's timezone."""
-        return from_ts(self.next_open_ts(moment.timestamp()), self.tz)
+        return from_ts(self.next_open_ts(_seconds(moment, "Schedule.next_open")), self.tz)
 
     def add(self, moment: dt.datetime, duration: Business) -> pendulum.DateTime:
         """``moment`` plus ``duration`` of business time, in the schedule's timezone.
@@ -823,11 +844,12 @@ class Schedule:
             raise PolicyTypeError(
                 f"Schedule.add takes a Business duration (got {describe(duration)})"
             )
-        return from_ts(self.add_ts(moment.timestamp(), duration), self.tz)
+        return from_ts(self.add_ts(_seconds(moment, "Schedule.add"), duration), self.tz)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> Business:
         """The business time elapsed from ``start`` to ``end`` (zero if ``end`` is earlier)."""
-        return Business(seconds=self.between_ts(start.timestamp(), end.timestamp()))
+        first = _seconds(start, "Schedule.between")
+        return Business(seconds=self.between_ts(first, _seconds(end, "Schedule.between")))
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none)."""

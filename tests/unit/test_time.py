@@ -14,6 +14,7 @@ import pytest
 from extramile import (
     Business,
     Elapsed,
+    InvalidFactError,
     InvalidPolicyError,
     Local,
     PolicyError,
@@ -391,6 +392,22 @@ class TestOpenAndNextOpen:
         for thread in threads:
             thread.join()
         assert 1 == Slow.most
+
+    @pytest.mark.parametrize("method", ["is_open", "next_open", "add", "between"])
+    def test_a_naive_datetime_is_refused(self, method: str) -> None:
+        """A naive datetime would be read in the machine's own timezone, so the answer
+        would depend on where it runs: every public method refuses one."""
+        schedule = office("UTC", None)
+        naive = dt.datetime(2026, 6, 10, 16, 30)
+        aware = naive.replace(tzinfo=dt.timezone.utc)
+        arguments: dict[str, tuple[object, ...]] = {
+            "is_open": (naive,),
+            "next_open": (naive,),
+            "add": (naive, Business(hours=1)),
+            "between": (aware, naive),
+        }
+        with pytest.raises(InvalidFactError, match="must be timezone-aware"):
+            getattr(schedule, method)(*arguments[method])
 
     def test_a_plain_set_of_dates_has_unnamed_holidays(self) -> None:
         """A set of dates works as a holiday calendar; its days are called "holiday"."""
