@@ -67,9 +67,10 @@ from extramile._time import (
     next_in_windows,
     open_run_end,
 )
-from extramile._tz import UTC, from_ts, pooled, zone
+from extramile._tz import UTC, from_ts, known_zone, pooled, zone
 from extramile._window import Window
 from extramile.errors import (
+    FactTypeError,
     InvalidFactError,
     InvalidPolicyError,
     PolicyTypeError,
@@ -720,6 +721,42 @@ def render_moves(
     return pooled(tuple(found))
 
 
+def as_window(value: object, where: str) -> Window:
+    """A calling window given as a :class:`Window` or as text (``"08:00-21:00"``)."""
+    if isinstance(value, str):
+        return Window.parse(value)
+    if not isinstance(value, Window):
+        raise PolicyTypeError(f"{where} must be a Window (got {describe(value)})")
+    return value
+
+
+def as_zones(value: object, where: str) -> tuple[str, ...]:
+    """Timezone names, checked to be known ones."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise PolicyTypeError(f"{where} must be a list of IANA names (got {describe(value)})")
+    names = tuple(value)
+    for name in names:
+        if not isinstance(name, str) or not known_zone(name):
+            raise InvalidPolicyError(
+                f"{where} must hold IANA timezone names (got {describe(name)})"
+            )
+    return names
+
+
+def as_caps(value: object, where: str) -> ContactCaps:
+    """Contact caps, checked to be :class:`ContactCaps`."""
+    if not isinstance(value, ContactCaps):
+        raise PolicyTypeError(f"{where} must be ContactCaps (got {describe(value)})")
+    return value
+
+
+def as_schedule(value: object, where: str) -> Schedule:
+    """Staff hours, checked to be a :class:`Schedule`."""
+    if not isinstance(value, Schedule):
+        raise PolicyTypeError(f"{where} must be a Schedule (got {describe(value)})")
+    return value
+
+
 def place(
     *,
     due: dt.datetime,
@@ -728,7 +765,7 @@ def place(
     customer: Customer,
     history: Iterable[Interaction] = (),
     schedule: Schedule,
-    calling_window: Window = DEFAULT_CALLING_WINDOW,
+    calling_window: Window | str = DEFAULT_CALLING_WINDOW,
     served_timezones: Sequence[str] = (),
     caps: ContactCaps | None = None,
     extra_mile: bool = False,
@@ -756,7 +793,10 @@ def place(
         :class:`Suppression` (why not, and when it could go if ever).
 
     Raises:
+        FactTypeError: a customer or interaction of the wrong type.
         InvalidFactError: a naive datetime, or history of another customer.
+        PolicyTypeError, InvalidPolicyError: a schedule, calling window, served
+            timezones or caps that a :class:`FollowUpPolicy` would refuse.
 
     >>> import pendulum
     >>> office = Schedule(timezone="Australia/Sydney", hours={"mon-sun": "00:00-24:00"})
@@ -772,8 +812,17 @@ def place(
             raise InvalidFactError(
                 f"place() {label} must be a timezone-aware datetime (got {describe(value)})"
             )
+    if not isinstance(customer, Customer):
+        raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")
+    schedule = as_schedule(schedule, "place() schedule")
+    calling_window = as_window(calling_window, "place() calling_window")
+    served_timezones = as_zones(served_timezones, "place() served_timezones")
+    if caps is not None:
+        caps = as_caps(caps, "place() caps")
     items = list(history)
     for item in items:
+        if not isinstance(item, Interaction):
+            raise FactTypeError(f"place() history must hold Interactions (got {describe(item)})")
         if item.customer_id != customer.id:
             raise InvalidFactError(
                 f"place() history holds interaction {item.id!r} of customer"

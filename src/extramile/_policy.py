@@ -20,10 +20,17 @@ import attrs
 
 from extramile._memo import Memo
 from extramile._model import Customer, Direction, Interaction
-from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
+from extramile._placement import (
+    DEFAULT_CALLING_WINDOW,
+    ContactCaps,
+    as_caps,
+    as_schedule,
+    as_window,
+    as_zones,
+)
 from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
 from extramile._time import local_day_start as _day_start
-from extramile._tz import EARLIEST, LATEST, known_zone, zone
+from extramile._tz import EARLIEST, LATEST, zone
 from extramile._window import Window
 from extramile.conditions import ALWAYS, Condition, Context, _anniversary
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -505,40 +512,19 @@ def _rules(value: object) -> tuple[Rule | Awareness, ...]:
 
 
 def _zones(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise PolicyTypeError(
-            f"FollowUpPolicy.served_timezones must be a list of IANA names (got {describe(value)})"
-        )
-    names = tuple(value)
-    for name in names:
-        if not isinstance(name, str) or not known_zone(name):
-            raise InvalidPolicyError(
-                "FollowUpPolicy.served_timezones must hold IANA timezone names"
-                f" (got {describe(name)})"
-            )
-    return names
+    return as_zones(value, "FollowUpPolicy.served_timezones")
 
 
 def _schedule(value: object) -> Schedule:
-    if not isinstance(value, Schedule):
-        raise PolicyTypeError(f"FollowUpPolicy.schedule must be a Schedule (got {describe(value)})")
-    return value
+    return as_schedule(value, "FollowUpPolicy.schedule")
 
 
 def _window(value: object) -> Window:
-    if isinstance(value, str):
-        return Window.parse(value)
-    if not isinstance(value, Window):
-        raise PolicyTypeError(
-            f"FollowUpPolicy.calling_window must be a Window (got {describe(value)})"
-        )
-    return value
+    return as_window(value, "FollowUpPolicy.calling_window")
 
 
 def _caps(value: object) -> ContactCaps:
-    if not isinstance(value, ContactCaps):
-        raise PolicyTypeError(f"FollowUpPolicy.caps must be ContactCaps (got {describe(value)})")
-    return value
+    return as_caps(value, "FollowUpPolicy.caps")
 
 
 def _policy_name(value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import holidays
 import pendulum
@@ -16,6 +17,7 @@ from extramile import (
     Customer,
     Elapsed,
     FactsError,
+    FactTypeError,
     Interaction,
     InvalidFactError,
     InvalidPolicyError,
@@ -739,3 +741,46 @@ class TestBadInput:
         other = Interaction(id="i-9", customer_id="c-2", kind="call", at=utc("2026-06-10T10:00"))
         with pytest.raises(InvalidFactError, match=r"interaction 'i-9' of customer 'c-2'"):
             placed("2026-06-10T16:00", history=[other])
+
+    @pytest.mark.parametrize(
+        ("field", "value", "error", "message"),
+        [
+            ("customer", "c-1", FactTypeError, r"place\(\) customer must be a Customer"),
+            ("schedule", "Europe/London", PolicyTypeError, r"place\(\) schedule must be a"),
+            ("calling_window", 9, PolicyTypeError, r"place\(\) calling_window must be a"),
+            ("served_timezones", "Europe/London", PolicyTypeError, r"must be a list of IANA"),
+            ("served_timezones", ["Mars/Base"], InvalidPolicyError, r"'Mars/Base'"),
+            ("caps", {"max_attempts": 2}, PolicyTypeError, r"place\(\) caps must be"),
+            ("history", [1], FactTypeError, r"place\(\) history must hold Interactions"),
+        ],
+        ids=["customer", "schedule", "window", "zones-text", "zones-unknown", "caps", "history"],
+    )
+    def test_arguments_a_policy_would_refuse(
+        self, field: str, value: object, error: type[Exception], message: str
+    ) -> None:
+        """place() checks what a FollowUpPolicy checks, and says which argument."""
+        moment = utc("2026-06-10T16:00")
+        arguments: dict[str, Any] = {
+            "due": moment,
+            "deadline": moment,
+            "now": moment,
+            "customer": Customer(id="c-1", timezone=NEW_YORK),
+            "schedule": Schedule.always_open(),
+            field: value,
+        }
+        with pytest.raises(error, match=message):
+            place(**arguments)
+
+    def test_a_calling_window_as_text(self) -> None:
+        """A calling window may be given as text, as a policy takes it."""
+        moment = utc("2026-06-10T16:00")
+        result = place(
+            due=moment,
+            deadline=moment,
+            now=moment,
+            customer=Customer(id="c-1", timezone=NEW_YORK),
+            schedule=Schedule.always_open(),
+            calling_window="13:00-14:00",
+        )
+        assert isinstance(result, Placement)
+        assert utc("2026-06-10T17:00") == result.due_at
