@@ -769,7 +769,7 @@ def decide(
                     run.trace(
                         key,
                         "call",
-                        _call_detail(call),
+                        _call_detail(call, episode),
                         due_at=call.due_at,
                         deadline=from_ts(episode.final_deadline, call.deadline.tzinfo),  # type: ignore[arg-type]
                         extra_mile=episode.extra_mile,
@@ -786,9 +786,22 @@ def decide(
     )
 
 
-def _call_detail(call: Call) -> str:
-    merged = f" (merged with {len(call.keys) - 1} more)" if len(call.keys) > 1 else ""
-    return f"due {_iso(call.due_at.timestamp())}{merged}"
+def _call_detail(call: Call, episode: _Candidate) -> str:
+    """How the times of one episode's call were worked out: its rule's due time and
+    deadline, and where placement and merging took them."""
+    rule = episode.rule
+    placed = call.due_at.timestamp()
+    merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
+    wanted = f"wanted at {_iso(episode.due)}: " if placed != episode.due else ""
+    moved = (
+        f", moved with the call from {_iso(episode.deadline)}"
+        if episode.final_deadline != episode.deadline
+        else ""
+    )
+    return (
+        f"due {_iso(placed)}{merged} ({wanted}{rule.due.describe()});"
+        f" by {_iso(episode.final_deadline)}{moved} ({rule.deadline.describe()})"
+    )
 
 
 def _iso(ts: float) -> str:

@@ -79,7 +79,7 @@ class TestMerging:
         assert [("c-1/-/thanks-for-feedback/fb-1", "call")] == outcomes(
             decision, "thanks-for-feedback"
         )
-        assert "due 2026-11-25T16:01:00+00:00 (merged with 1 more)" in (decision.explain())
+        assert "due 2026-11-25T16:01:00+00:00, merged with 1 more (wanted at " in decision.explain()
 
     def test_calls_due_at_the_same_opening_merge(self) -> None:
         """A critical problem and feedback from a non-loyal customer on Saturday: both are

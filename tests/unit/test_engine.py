@@ -702,3 +702,24 @@ class TestReviewedEdges:
         assert (False, True) == (first.calls[0].overdue, then.calls[0].overdue)
         lateness = first.revisit_at.timestamp() - at("2026-06-10T10:15:00+01:00").timestamp()
         assert 0 < lateness <= 1
+
+    def test_the_trace_says_how_each_time_was_worked_out(self) -> None:
+        """A call wanted at 06:00 in Chicago, before the calling window opens at 08:00,
+        by 06:30, and evaluated at 10:00: it goes now, and its trace gives the rule's
+        due time and deadline, when it was wanted, and that the deadline moved with the
+        call to 08:30, keeping its slack."""
+        rule = Rule(
+            name="early",
+            trigger=On("feedback"),
+            due=TRIGGER + Elapsed(hours=1),
+            deadline=DUE + Elapsed(minutes=30),
+            extra_mile=True,
+        )
+        feedback = event("fb-1", "feedback", "2026-11-25T11:00:00+00:00", channel="system")
+        decision = evaluate(policy_of(rule), CUSTOMER, [feedback], now=at(NOON))
+        (episode,) = [e for t in decision.trace for e in t.episodes]
+        assert (
+            "due 2026-11-25T16:00:00+00:00 (wanted at 2026-11-25T12:00:00+00:00: 1 hour elapsed"
+            " after the trigger); by 2026-11-25T14:30:00+00:00, moved with the call from"
+            " 2026-11-25T12:30:00+00:00 (30 minutes elapsed after the due time)"
+        ) == episode.detail
