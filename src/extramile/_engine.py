@@ -77,6 +77,7 @@ from extramile._policy import (
     Rule,
 )
 from extramile._program import CompiledRule, lapse_at, program_of
+from extramile._time import DAY
 from extramile._tz import EARLIEST, LATEST, UTC, from_ts, pooled
 from extramile.conditions import Condition, Context, IssueThread
 from extramile.errors import (
@@ -405,12 +406,15 @@ def _changes_at(condition: Condition, ctx: Context, rule: str) -> float | None:
 
 
 def _stable_until(cand: _Candidate, contact: Contact, policy: FollowUpPolicy, now: float) -> float:
-    """When a call that is due now stops being allowed to go now."""
+    """When a call that is due now stops being allowed to go now (``inf``: never)."""
     limits = []
     grace = contact.last_inbound
     in_grace = grace is not None and grace <= now < grace + CALLBACK_GRACE
-    window_open_until = min(
-        (window_end(now, contact.window, tz) for tz in contact.zones), default=now
+    window = contact.window
+    window_open_until = (
+        math.inf  # a window open all day never closes
+        if window.start == 0 and window.end == DAY and contact.zones
+        else min((window_end(now, window, tz) for tz in contact.zones), default=now)
     )
     if in_grace:
         assert grace is not None
@@ -685,7 +689,9 @@ class _Run:
         if overdue_from > now:
             self.revisit.append(overdue_from)
         if cand.placed == now:
-            self.revisit.append(_stable_until(cand, self.contact, self.policy, now))
+            until = _stable_until(cand, self.contact, self.policy, now)
+            if until < math.inf:
+                self.revisit.append(until)
         else:
             # When it falls due it is placed at "now" from then on, and may merge with
             # calls that are already due.

@@ -723,3 +723,25 @@ class TestReviewedEdges:
             " after the trigger); by 2026-11-25T14:30:00+00:00, moved with the call from"
             " 2026-11-25T12:30:00+00:00 (30 minutes elapsed after the due time)"
         ) == episode.detail
+
+    def test_a_window_open_all_day_sets_no_revisit(self) -> None:
+        """An extra-mile call with a calling window open all day: nothing changes until
+        the call goes overdue, so that is the revisit time, not every other day."""
+        rule = Rule(
+            name="r",
+            trigger=On("feedback"),
+            deadline=DUE + Local(days=30),
+            extra_mile=True,
+        )
+        policy = FollowUpPolicy(
+            name="p",
+            rules=[rule],
+            schedule=Schedule.always_open("UTC"),
+            calling_window="00:00-24:00",
+        )
+        customer = Customer(id="c-1", timezone="Europe/Paris")
+        now = at("2026-06-10T10:00:00+02:00")
+        decision = evaluate(policy, customer, [event("i-1", "feedback", now.isoformat())], now=now)
+        assert decision.revisit_at is not None
+        assert at("2026-07-10T10:00:00+02:00") < decision.revisit_at
+        assert decision.revisit_at.timestamp() - at("2026-07-10T10:00:00+02:00").timestamp() < 1
