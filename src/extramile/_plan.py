@@ -9,6 +9,8 @@ partitions of a book and merged with :meth:`Agenda.merge` equal the agenda of th
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -292,22 +294,25 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -
     by_day: dict[dt.date, list[int]] = {}
     for rank, index in enumerate(order):
         by_day.setdefault(dt.datetime.fromtimestamp(due[index], tz).date(), []).append(rank)
+    # Calls over a day's capacity are carried, as they were planned, to the next staff
+    # day on which their customer may be called, and moved once, where they land.  When
+    # a carried call can land depends only on where its customer may be called and
+    # whether it goes the extra mile: carried calls wait in one queue for each such
+    # group, in rank order, and a day asks each group once whether it can land, not
+    # each call (a backlog that can land only on late Thursdays costs no more).
+    queues: dict[int, list[int]] = {}
     kept: list[int] = []
     moves: dict[int, Move] = {}
-    # Calls over a day's capacity are carried, as they were planned, to the next staff
-    # day on which the customer may be called; each is moved once, where it lands (a
-    # call carried over many full days would otherwise be rebuilt every day: quadratic
-    # in the backlog).  A call lands with the reason that the last full day before was
-    # full: it was carried over that day.
-    carry: list[int] = []
     last_full = dt.date.min
     day = min(by_day) if by_day else None
-    last = max(by_day) if by_day else None
     guard = 0
-    while day is not None and (carry or (last is not None and day <= last)):
+    while day is not None:
         guard += 1
-        if guard > SEARCH_DAYS:  # pragma: no cover - no room for them in ten years
-            kept.extend(carry)  # kept as planned: never dropped
+        if guard > SEARCH_DAYS:  # no room for them in ten years: kept as planned
+            stuck = sorted(rank for queue in queues.values() for rank in queue)
+            for rank in stuck:
+                moves[order[rank]] = _kept_as_planned(columns, order[rank])
+            kept.extend(stuck)
             break
         todays = by_day.pop(day, [])
         weekday = day.weekday()
@@ -315,20 +320,29 @@ def _apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -
         limit = capacity[weekday] if staff_day or not schedule.hours[weekday] else None
         if limit is None:  # not a staff day, and not limited: carried calls wait on
             kept.extend(todays)
-        elif not staff_day or not carry:
+            over: list[int] = []
+        elif not staff_day or not queues:
             kept.extend(todays[:limit])
             over = todays[limit:]
-            if over:
-                last_full = day
-                carry = sorted([*carry, *over]) if carry else over
         else:
-            landed = len(kept)
-            carry = _fill(
-                todays, carry, limit, day, last_full, order, columns, schedule, kept, moves
+            over, full = _fill(
+                todays, queues, limit, day, last_full, planned, schedule, kept, moves
             )
-            if len(kept) - landed == limit and carry:
+            if full:
                 last_full = day
+        if over:
+            last_full = day
+            touched = set()
+            for rank in over:
+                group = _group(columns, order[rank])
+                queues.setdefault(group, []).append(rank)
+                touched.add(group)
+            for group in touched:
+                queues[group].sort()  # two sorted runs: one pass
         day += _ONE_DAY
+        if not queues and day not in by_day:
+            # Nothing to do until the next day with calls due.
+            day = min(by_day, default=None)
     kept.sort()
     return CallList(columns, array("q", [order[rank] for rank in kept]), moves)
 
@@ -338,45 +352,70 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 
 def _fill(  # noqa: PLR0917  # private; one call site
     todays: list[int],
-    carry: list[int],
+    queues: dict[int, list[int]],
     limit: int,
     day: dt.date,
     full: dt.date,
-    order: array[int],
-    columns: Columns,
+    planned: CallList,
     schedule: Schedule,
     kept: list[int],
     moves: dict[int, Move],
-) -> list[int]:
-    """Fill the staff day ``day`` with up to ``limit`` calls, in rank order, from the
-    calls due that day and the carried calls that can land on it (moved, because the
-    day ``full`` was full); return the calls carried on.  Carried calls are looked at
-    only until the day is full, so a long backlog costs one pass of list work a day, not
-    a placement a call a day."""
+) -> tuple[list[int], bool]:
+    """Fill the staff day ``day`` with up to ``limit`` calls in rank order, from those
+    due that day and the queued calls of the groups that can land on it (moved, because
+    the day ``full`` was full); return the calls due that day left over, and whether the
+    day turned any call away."""
+    columns = planned._columns
+    order = planned._order
     tz = schedule.tz
     start = local_day_start(day, tz)
     end = local_day_start(day + _ONE_DAY, tz)
-    taken = 0
-    i = j = 0
-    waiting: list[int] = []
-    while taken < limit and j < len(carry):
-        if i < len(todays) and todays[i] < carry[j]:
-            kept.append(todays[i])
-            i += 1
-            taken += 1
-            continue
-        rank = carry[j]
-        j += 1
-        at = _landing(columns, order[rank], start, end, schedule)
-        if at is None:
-            waiting.append(rank)
-            continue
-        moves[order[rank]] = _moved(columns, order[rank], at, full)
+    landing = {
+        group: at
+        for group, queue in queues.items()
+        if (at := _landing(columns, order[queue[0]], start, end, schedule)) is not None
+    }
+    taken = list(
+        itertools.islice(
+            heapq.merge(
+                zip(todays, itertools.repeat(-1)),
+                *(zip(queues[group], itertools.repeat(group)) for group in landing),
+            ),
+            limit,
+        )
+    )
+    from_queues = Counter(group for _, group in taken if group >= 0)
+    for rank, group in taken:
+        if group >= 0:
+            moves[order[rank]] = _moved(columns, order[rank], landing[group], full)
         kept.append(rank)
-        taken += 1
-    room = limit - taken
-    kept.extend(todays[i : i + room])
-    return sorted([*waiting, *carry[j:], *todays[i + room :]])
+    for group, count in from_queues.items():
+        del queues[group][:count]
+        if not queues[group]:
+            del queues[group]
+    over = todays[len(taken) - sum(from_queues.values()) :]
+    return over, len(taken) == limit and (bool(over) or any(g in queues for g in landing))
+
+
+def _group(columns: Columns, index: int) -> int:
+    """The group of the call at ``index``: its customer's reach and whether it goes the
+    extra mile, which are all that say when a carried call can land."""
+    return columns.reach[index] * 2 + (columns.flags[index] & _EXTRA_MILE)
+
+
+def _kept_as_planned(columns: Columns, index: int) -> Move:
+    """A call that no staff day with room will take, kept where it was planned, and
+    saying so."""
+    due = columns.due[index]
+    at = from_ts(due, columns.zones[columns.zone[index]])  # type: ignore[arg-type]
+    note = Adjustment(
+        constraint="capacity",
+        moved_from=at,
+        moved_to=at,
+        reason="capacity: no staff day with room meets the customer's calling window;"
+        " kept where it was planned",
+    )
+    return due, (*columns.moved_by[index], note)
 
 
 def _landing(

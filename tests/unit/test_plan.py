@@ -288,6 +288,23 @@ class TestCapacity:
         agenda = plan(extra, book, now=NOW, horizon=WEEK, capacity=1)
         assert [at(1, 18.5), at(2, 18)] == [call.due_at for call in agenda]
 
+    def test_a_call_no_day_with_room_will_take_stays_as_planned_and_says_so(self) -> None:
+        """Staff work weekdays and Saturday evenings; the customer may be called only in
+        the evening, and Saturday has no room: no staff day with room will ever take the
+        call.  It stays where it was planned, with a capacity note saying why, rather
+        than silently over a day's capacity."""
+        policy = attrs.evolve(
+            POLICY,
+            schedule=Schedule(
+                timezone="UTC", hours={"mon-fri": "09:00-17:00", "sat": "18:00-20:00"}
+            ),
+        )
+        book = [pair("a", "low", 18.5, day=5, calling_hours="18:00-21:00")]  # Saturday
+        capacity = {"mon": 5, "tue": 5, "wed": 5, "thu": 5, "fri": 5}
+        (call,) = plan(policy, book, now=NOW, horizon=WEEK, capacity=capacity).calls
+        assert (at(6, 18.5), "capacity") == (call.due_at, call.moved_by[-1].constraint)
+        assert "no staff day with room" in call.moved_by[-1].reason
+
     def test_a_moved_call_of_a_customer_of_unknown_zone_is_in_every_served_window(
         self,
     ) -> None:
