@@ -819,6 +819,10 @@ def place(
     served_timezones = as_zones(served_timezones, "place() served_timezones")
     if caps is not None:
         caps = as_caps(caps, "place() caps")
+    if isinstance(history, str) or not isinstance(history, Iterable):
+        raise FactTypeError(
+            f"place() history must be an iterable of Interactions (got {describe(history)})"
+        )
     items = list(history)
     for item in items:
         if not isinstance(item, Interaction):

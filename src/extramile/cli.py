@@ -187,7 +187,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _open(path: str) -> tuple[str, IO[str]]:
     if path == STDIN:
-        return "<stdin>", sys.stdin
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # a text stream put in its place (by a test, say)
+            return "<stdin>", sys.stdin
+        # Read as files are, whatever the terminal's encoding says.
+        return "<stdin>", io.TextIOWrapper(raw, encoding="utf-8-sig")
     try:
         # A byte order mark, as some editors write it, is read as none.
         return path, Path(path).open(encoding="utf-8-sig")  # closed by the caller
@@ -525,14 +529,17 @@ def run_demo(args: argparse.Namespace) -> str:
     policy = sample_policy(holidays)
     now: dt.datetime = args.now
     book = list(sample_book())
-    agenda = plan(policy, book, now=now, horizon=args.horizon)
-    explained: list[Decision] = [
-        evaluate(policy, customer, history, now=now)
-        for customer, history in book
-        if customer.id in EXPLAINED
-    ]
-    start, end = last_week(now, COMPANY_TIMEZONE)
-    report = calls_made(policy, book, start=start, end=end)
+    try:
+        agenda = plan(policy, book, now=now, horizon=args.horizon)
+        explained: list[Decision] = [
+            evaluate(policy, customer, history, now=now)
+            for customer, history in book
+            if customer.id in EXPLAINED
+        ]
+        start, end = last_week(now, COMPANY_TIMEZONE)
+        report = calls_made(policy, book, start=start, end=end)
+    except ExtramileError as exc:  # a --now or --horizon at the ends of the calendar
+        raise CliError(str(exc)) from None
     unknown = {row["id"] for row in CUSTOMERS if row.get("timezone") is None}
     if args.format == "json":
         return _dumps(
@@ -595,7 +602,9 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     try:
         agenda = plan(policy, book, now=now, horizon=args.horizon)
     except ExtramileError as exc:
-        raise CliError(f"{book.customers_name}:{book.line}: {exc}") from None
+        # Before the first customer is read, the error is about the arguments.
+        where = f"{book.customers_name}:{book.line}: " if book.line else ""
+        raise CliError(f"{where}{exc}") from None
     explanation: str | None = None
     if args.explain is not None:
         if book.kept is None:

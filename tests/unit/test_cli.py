@@ -98,6 +98,21 @@ class TestPlanFormats:
         assert 0 == main([*args, "--format", "json"])
         assert 8 == len(json.loads(capsys.readouterr().out)["calls"])
 
+    def test_bytes_on_stdin_are_read_as_utf8_with_or_without_a_mark(
+        self,
+        book: tuple[Path, Path],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Standard input is read as UTF-8 whatever the terminal says, a byte order mark
+        allowed, as files are."""
+        customers, interactions = book
+        marked = io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + interactions.read_bytes()))
+        monkeypatch.setattr(sys, "stdin", marked)
+        args = ["plan", "--customers", str(customers), "--interactions", "-", "--now", NOW]
+        assert 0 == main([*args, "--format", "json"])
+        assert 8 == len(json.loads(capsys.readouterr().out)["calls"])
+
     def test_policy_from_a_module(
         self,
         book: tuple[Path, Path],
@@ -175,6 +190,19 @@ class TestPlanErrors:
     ) -> None:
         """A horizon of a million weeks: an error naming the horizon, not a traceback."""
         _fails(capsys, _plan(*book, "--horizon", "999999w"), "horizon reaches past")
+
+    def test_a_now_whose_horizon_runs_past_the_calendar(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ``--now`` on the last days the library takes, whose horizon runs past them:
+        a usage error about the horizon, blaming no line of the customers file, for
+        plan and for the demo alike."""
+        customers, interactions = book
+        late = "9998-12-30T00:00:00+00:00"
+        argv = ["plan", "--customers", str(customers), "--interactions", str(interactions)]
+        err = _fails(capsys, [*argv, "--now", late], "horizon reaches past the year 9998")
+        assert f"{customers}:" not in err
+        _fails(capsys, ["demo", "--now", late], "horizon reaches past the year 9998")
 
     def test_missing_field(
         self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]

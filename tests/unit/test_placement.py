@@ -752,8 +752,18 @@ class TestBadInput:
             ("served_timezones", ["Mars/Base"], InvalidPolicyError, r"'Mars/Base'"),
             ("caps", {"max_attempts": 2}, PolicyTypeError, r"place\(\) caps must be"),
             ("history", [1], FactTypeError, r"place\(\) history must hold Interactions"),
+            ("history", None, FactTypeError, r"place\(\) history must be an iterable"),
         ],
-        ids=["customer", "schedule", "window", "zones-text", "zones-unknown", "caps", "history"],
+        ids=[
+            "customer",
+            "schedule",
+            "window",
+            "zones-text",
+            "zones-unknown",
+            "caps",
+            "history",
+            "no-history",
+        ],
     )
     def test_arguments_a_policy_would_refuse(
         self, field: str, value: object, error: type[Exception], message: str
