@@ -819,7 +819,8 @@ def place(
     served_timezones = as_zones(served_timezones, "place() served_timezones")
     if caps is not None:
         caps = as_caps(caps, "place() caps")
-    if isinstance(history, str) or not isinstance(history, Iterable):
+    given: object = history
+    if isinstance(given, str) or not isinstance(given, Iterable):
         raise FactTypeError(
             f"place() history must be an iterable of Interactions (got {describe(history)})"
         )
