@@ -67,7 +67,7 @@ from extramile._time import (
     next_in_windows,
     open_run_end,
 )
-from extramile._tz import UTC, from_ts, known_zone, pooled, zone
+from extramile._tz import EARLIEST, LATEST, UTC, from_ts, known_zone, pooled, zone
 from extramile._window import Window
 from extramile.errors import (
     FactTypeError,
@@ -811,6 +811,10 @@ def place(
         if not isinstance(value, dt.datetime) or value.utcoffset() is None:
             raise InvalidFactError(
                 f"place() {label} must be a timezone-aware datetime (got {describe(value)})"
+            )
+        if not EARLIEST <= value.timestamp() <= LATEST:
+            raise InvalidFactError(
+                f"place() {label} must lie between the years 2 and 9998 (got {describe(value)})"
             )
     if not isinstance(customer, Customer):
         raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")

@@ -23,7 +23,7 @@ from extramile._calls import _EXTRA_MILE, CallList, Columns, Move
 from extramile._decision import Call
 from extramile._engine import book_pair, customer_history, in_book, now_seconds, raw_calls_for
 from extramile._frozen import FrozenMap
-from extramile._placement import Adjustment, reach_table
+from extramile._placement import Adjustment, as_schedule, reach_table
 from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
 from extramile._tz import LATEST, UTC, from_ts
@@ -147,11 +147,17 @@ class Agenda:
         window: capacity moves it to the next staff opening.
 
         Raises:
-            FactTypeError: an item of ``planned`` that is not a :class:`Call`.
+            FactTypeError: ``planned`` not iterable, or an item of it not a :class:`Call`.
             InvalidFactError: a call with a naive datetime.
-            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`.
+            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`, or
+                a schedule that is not a :class:`Schedule`.
         """
+        schedule = as_schedule(schedule, "Agenda.build() schedule")
         per_day = _capacity(capacity, schedule)
+        if not isinstance(planned, Iterable):
+            raise FactTypeError(
+                f"Agenda.build() planned must be an iterable of Calls (got {describe(planned)})"
+            )
         columns = Columns()
         for index, call in enumerate(planned):
             if not isinstance(call, Call):

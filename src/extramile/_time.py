@@ -40,7 +40,7 @@ import pendulum
 from pendulum.tz.timezone import Timezone
 
 from extramile._memo import Memo
-from extramile._tz import from_ts, zone, zone_or_none
+from extramile._tz import EARLIEST, LATEST, from_ts, zone, zone_or_none
 from extramile._window import Window, format_clock
 from extramile.errors import (
     FactTypeError,
@@ -747,7 +747,13 @@ def _seconds(moment: object, where: str) -> float:
         raise InvalidFactError(
             f"{where}: the datetime must be timezone-aware (got naive {moment.isoformat(' ')})"
         )
-    return moment.timestamp()
+    ts = moment.timestamp()
+    if not EARLIEST <= ts <= LATEST:
+        raise InvalidFactError(
+            f"{where}: the datetime must lie between the years 2 and 9998"
+            f" (got {moment.isoformat(' ')})"
+        )
+    return ts
 
 
 def _same_holidays(mine: Container[dt.date] | None, theirs: Container[dt.date] | None) -> bool:

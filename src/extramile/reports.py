@@ -279,8 +279,11 @@ def calls_made(
                 and not (other.ts == call.ts and _outbound_call(other) and other.id > call.id)
             ]
             at = from_ts(call.ts, UTC)
-            before = evaluate(policy, customer, others, now=at)
-            after = evaluate(policy, customer, [*others, call], now=at)
+            try:
+                before = evaluate(policy, customer, others, now=at)
+                after = evaluate(policy, customer, [*others, call], now=at)
+            except ExtramileError as exc:
+                raise in_book(exc, index, customer) from exc.__cause__
             still_open = {key for planned in after.calls for key in planned.keys}
             served = _served(call, before, still_open)
             if served is None:

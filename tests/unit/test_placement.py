@@ -781,6 +781,18 @@ class TestBadInput:
         with pytest.raises(error, match=message):
             place(**arguments)
 
+    def test_an_instant_at_the_end_of_the_calendar(self) -> None:
+        """A due time in the year 9999: an error that says so, not an OverflowError."""
+        late = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
+        with pytest.raises(InvalidFactError, match=r"place\(\) due must lie between the years"):
+            place(
+                due=late,
+                deadline=late,
+                now=utc("2026-06-10T16:00"),
+                customer=Customer(id="c-1", timezone=NEW_YORK),
+                schedule=Schedule.always_open(),
+            )
+
     def test_a_calling_window_as_text(self) -> None:
         """A calling window may be given as text, as a policy takes it."""
         moment = utc("2026-06-10T16:00")

@@ -608,6 +608,30 @@ class TestBadBook:
         with pytest.raises(InvalidPolicyError, match="horizon reaches past the year 9998"):
             plan(POLICY, [], now=NOW, horizon=Elapsed(days=7 * 999_999))
 
+    @pytest.mark.parametrize(
+        ("field", "value", "error", "message"),
+        [
+            ("planned", None, FactTypeError, r"planned must be an iterable of Calls"),
+            ("schedule", None, PolicyTypeError, r"schedule must be a Schedule"),
+        ],
+        ids=["planned", "schedule"],
+    )
+    def test_build_refuses_arguments_of_the_wrong_type(
+        self, field: str, value: object, error: type[Exception], message: str
+    ) -> None:
+        """Agenda.build with no calls or no schedule: an error naming the argument."""
+        arguments: dict[str, object] = {
+            "now": pendulum.datetime(2026, 3, 9, tz="UTC"),
+            "horizon_end": pendulum.datetime(2026, 3, 16, tz="UTC"),
+            "schedule": POLICY.schedule,
+            "capacity": None,
+            "planned": [],
+            "suppressed": {},
+            field: value,
+        }
+        with pytest.raises(error, match=message):
+            Agenda.build(**arguments)  # type: ignore[arg-type]
+
     def test_a_naive_now(self) -> None:
         """``now`` must be timezone-aware."""
         with pytest.raises(InvalidFactError, match="now must be timezone-aware"):

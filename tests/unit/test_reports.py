@@ -158,6 +158,19 @@ class TestCallsMade:
         with pytest.raises(error, match=message):
             calls_made(policy, book, start=T0, end=T0 + dt.timedelta(days=1))  # type: ignore[arg-type]
 
+    def test_a_call_at_the_end_of_the_calendar_names_the_item(self) -> None:
+        """A call dated in the year 9999, inside the period: the error names the book
+        item and customer."""
+        late = dt.datetime(9999, 12, 30, tzinfo=UTC)
+        customer = Customer(id="c-1", timezone="America/New_York")
+        with pytest.raises(InvalidFactError, match=r"book item 0 \(customer 'c-1'\)"):
+            calls_made(
+                POLICY,
+                [(customer, [outbound("k-1", late, "b-1", "ana")])],
+                start=T0,
+                end=dt.datetime(9999, 12, 31, tzinfo=UTC),
+            )
+
     def test_a_period_that_ends_before_it_starts_is_refused(self) -> None:
         """``end`` before ``start``: an error, not an empty report."""
         with pytest.raises(InvalidFactError, match="end must not be before its start"):

@@ -409,6 +409,12 @@ class TestOpenAndNextOpen:
         with pytest.raises(InvalidFactError, match="must be timezone-aware"):
             getattr(schedule, method)(*arguments[method])
 
+    def test_an_instant_at_the_end_of_the_calendar_is_refused(self) -> None:
+        """next_open in the year 9999 would run past the calendar: an error that says so."""
+        late = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
+        with pytest.raises(InvalidFactError, match="between the years 2 and 9998"):
+            office("UTC").next_open(late)
+
     def test_a_plain_set_of_dates_has_unnamed_holidays(self) -> None:
         """A set of dates works as a holiday calendar; its days are called "holiday"."""
         schedule = office("UTC", {dt.date(2026, 6, 1)})
