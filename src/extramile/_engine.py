@@ -77,8 +77,8 @@ from extramile._policy import (
     Rule,
 )
 from extramile._program import CompiledRule, lapse_at, program_of
-from extramile._time import DAY
-from extramile._tz import EARLIEST, LATEST, UTC, from_ts, pooled
+from extramile._time import DAY, aware_seconds
+from extramile._tz import UTC, from_ts, pooled
 from extramile.conditions import Condition, Context, IssueThread
 from extramile.errors import (
     ConditionError,
@@ -129,18 +129,7 @@ def evaluate(
 
 def now_seconds(now: object) -> float:
     """POSIX seconds of ``now``, which must be an aware datetime."""
-    if not isinstance(now, dt.datetime):
-        raise FactTypeError(f"now must be a timezone-aware datetime (got {describe(now)})")
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise InvalidFactError(
-            f"now must be timezone-aware (got naive datetime {now.isoformat(' ')})"
-        )
-    ts = now.timestamp()
-    if not EARLIEST <= ts <= LATEST:
-        raise InvalidFactError(
-            f"now must lie between the years 2 and 9998 (got {now.isoformat(' ')})"
-        )
-    return ts
+    return aware_seconds(now, "now")
 
 
 def customer_history(

@@ -63,11 +63,12 @@ from extramile._time import (
     Schedule,
     WindowsTable,
     add_local_days,
+    aware_seconds,
     clock_label,
     next_in_windows,
     open_run_end,
 )
-from extramile._tz import EARLIEST, LATEST, UTC, from_ts, known_zone, pooled, zone
+from extramile._tz import UTC, from_ts, known_zone, pooled, zone
 from extramile._window import Window
 from extramile.errors import (
     FactTypeError,
@@ -808,14 +809,7 @@ def place(
     ('2026-04-04T22:00:00+00:00', 'calling window closed in Australia/Sydney until 08:00 AEST')
     """
     for label, value in (("due", due), ("deadline", deadline), ("now", now)):
-        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-            raise InvalidFactError(
-                f"place() {label} must be a timezone-aware datetime (got {describe(value)})"
-            )
-        if not EARLIEST <= value.timestamp() <= LATEST:
-            raise InvalidFactError(
-                f"place() {label} must lie between the years 2 and 9998 (got {describe(value)})"
-            )
+        aware_seconds(value, f"place() {label}")
     if not isinstance(customer, Customer):
         raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")
     schedule = as_schedule(schedule, "place() schedule")

@@ -739,19 +739,25 @@ def _check_holidays(value: object) -> Container[dt.date] | None:
     return value
 
 
-def _seconds(moment: object, where: str) -> float:
-    """POSIX seconds of a timezone-aware datetime given to ``where``."""
+def aware_seconds(moment: object, what: str) -> float:
+    """POSIX seconds of ``moment``, checked to be a timezone-aware datetime between the
+    years 2 and 9998; ``what`` names it in the errors (``"now"``, ``"place() due"``).
+
+    Raises:
+        FactTypeError: not a datetime.
+        InvalidFactError: a naive datetime (read in the machine's own zone, it would
+            make an answer depend on where it runs), or one outside those years.
+    """
     if not isinstance(moment, dt.datetime):
-        raise FactTypeError(f"{where} takes a timezone-aware datetime (got {describe(moment)})")
+        raise FactTypeError(f"{what} must be a timezone-aware datetime (got {describe(moment)})")
     if moment.utcoffset() is None:
         raise InvalidFactError(
-            f"{where}: the datetime must be timezone-aware (got naive {moment.isoformat(' ')})"
+            f"{what} must be timezone-aware (got naive datetime {moment.isoformat(' ')})"
         )
     ts = moment.timestamp()
     if not EARLIEST <= ts <= LATEST:
         raise InvalidFactError(
-            f"{where}: the datetime must lie between the years 2 and 9998"
-            f" (got {moment.isoformat(' ')})"
+            f"{what} must lie between the years 2 and 9998 (got {moment.isoformat(' ')})"
         )
     return ts
 
@@ -830,15 +836,18 @@ class Schedule:
 
     # Each takes any timezone-aware datetime, and raises FactTypeError for another value
     # and InvalidFactError for a naive one (read in the machine's own zone, it would make
-    # the answer depend on where it runs).
+    # the answer depend on where it runs) or one outside the years 2 to 9998: see
+    # aware_seconds().
 
     def is_open(self, moment: dt.datetime) -> bool:
         """Whether staff are open at ``moment``."""
-        return self.is_open_ts(_seconds(moment, "Schedule.is_open"))
+        return self.is_open_ts(aware_seconds(moment, "Schedule.is_open() moment"))
 
     def next_open(self, moment: dt.datetime) -> pendulum.DateTime:
         """The first open instant at or after ``moment``, in the schedule's timezone."""
-        return from_ts(self.next_open_ts(_seconds(moment, "Schedule.next_open")), self.tz)
+        return from_ts(
+            self.next_open_ts(aware_seconds(moment, "Schedule.next_open() moment")), self.tz
+        )
 
     def add(self, moment: dt.datetime, duration: Business) -> pendulum.DateTime:
         """``moment`` plus ``duration`` of business time, in the schedule's timezone.
@@ -850,12 +859,16 @@ class Schedule:
             raise PolicyTypeError(
                 f"Schedule.add takes a Business duration (got {describe(duration)})"
             )
-        return from_ts(self.add_ts(_seconds(moment, "Schedule.add"), duration), self.tz)
+        return from_ts(
+            self.add_ts(aware_seconds(moment, "Schedule.add() moment"), duration), self.tz
+        )
 
     def between(self, start: dt.datetime, end: dt.datetime) -> Business:
         """The business time elapsed from ``start`` to ``end`` (zero if ``end`` is earlier)."""
-        first = _seconds(start, "Schedule.between")
-        return Business(seconds=self.between_ts(first, _seconds(end, "Schedule.between")))
+        first = aware_seconds(start, "Schedule.between() start")
+        return Business(
+            seconds=self.between_ts(first, aware_seconds(end, "Schedule.between() end"))
+        )
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none)."""
