@@ -13,8 +13,9 @@ Theory of operation
    (:class:`~extramile.On`), the latest contact on each issue
    (:class:`~extramile.LastContact`), or the latest anniversary
    (:class:`~extramile.Anniversary`).  An episode has a stable key
-   ``customer/issue/rule/episode``, made only of ids, so re-evaluating gives the same key
-   and a new episode (a new charge, a newer contact) a new one.
+   ``customer/issue/rule/episode``, made only of ids (escaped by :func:`key_part`), so
+   re-evaluating gives the same key and a new episode (a new charge, a newer contact) a
+   new one.
 
 3. **Rules, in policy order.**  Each rule is compiled once per policy
    (:mod:`extramile._program`).  For each episode: the condition is checked; an outbound
@@ -214,6 +215,22 @@ def _checked(customer: Customer, items: list[Any], now_ts: float) -> list[Intera
             kept.sort(key=_ORDER)
             break
     return kept
+
+
+def key_part(text: str) -> str:
+    """``text`` as one part of a key: ``%`` and ``/`` escaped as in a URL, so that ids
+    holding slashes never make one key of two episodes (ids without them are unchanged)."""
+    if "/" in text or "%" in text:
+        return text.replace("%", "%25").replace("/", "%2F")
+    return text
+
+
+def episode_key(customer: str, issue_id: str | None, rule: str, episode: str) -> str:
+    """The key ``customer/issue/rule/episode`` of an episode, from its customer's and
+    rule's parts (already escaped by :func:`key_part`); ``-`` stands for no issue, so an
+    issue of that id is written ``%2D``."""
+    issue = "-" if issue_id is None else "%2D" if issue_id == "-" else key_part(issue_id)
+    return f"{customer}/{issue}/{rule}/{key_part(episode)}"
 
 
 _TIME: Final = operator.attrgetter("ts")
@@ -522,7 +539,8 @@ class _Run:
                 track=self.track,
                 stale=stale,
             )
-        customer_id = self.customer.id
+        customer_part = key_part(self.customer.id)
+        rule_part = key_part(compiled.name)
         # The latest interaction in the rule's scope: the issue's, or the customer's.
         by_issue = rule.scope != "customer"
         for episode_id, start, trigger, issue in episodes:
@@ -546,7 +564,7 @@ class _Run:
                     last_contact=last,
                 )
             if explain:
-                key = f"{customer_id}/{issue_id or '-'}/{compiled.name}/{episode_id}"
+                key = episode_key(customer_part, issue_id, rule_part, episode_id)
                 self.labels[key] = (issue_id, episode_id)
             if self.track:
                 self._watch(rule.condition, ctx, rule)
@@ -564,7 +582,7 @@ class _Run:
                     self._note(bucket, key, "not-fired", _explain(rule.condition, ctx, rule.name))
                 continue
             if not explain:
-                key = f"{customer_id}/{issue_id or '-'}/{compiled.name}/{episode_id}"
+                key = episode_key(customer_part, issue_id, rule_part, episode_id)
             self._fired(compiled, key, start, issue_id, ctx, bucket)
 
     def _fired(  # noqa: PLR0917  # private; one call site

@@ -380,6 +380,55 @@ class TestSatisfaction:
         assert () == decision.calls
 
 
+class TestKeys:
+    """A call's key is ``customer/issue/rule/episode`` and names one episode only."""
+
+    def test_ids_holding_slashes_do_not_make_one_key_of_two_episodes(self) -> None:
+        """Customer ``a/b`` on issue ``c`` and customer ``a`` on issue ``b/c`` used to get
+        the same key, so a host upserting tasks by key lost one of them."""
+        rule = Rule(name="ack", trigger=On("issue.opened"), deadline=TRIGGER + Elapsed(hours=4))
+        policy = policy_of(rule)
+        keys = set()
+        for customer_id, issue_id in [("a/b", "c"), ("a", "b/c"), ("a", "b%2Fc")]:
+            opened = Interaction(
+                id="e",
+                customer_id=customer_id,
+                kind="issue.opened",
+                at=at("2026-11-25T15:00:00+00:00"),
+                issue_id=issue_id,
+            )
+            who = Customer(id=customer_id, timezone="America/Chicago")
+            (call,) = evaluate(policy, who, [opened], now=at(NOON)).calls
+            keys.add(call.key)
+        assert {"a%2Fb/c/ack/e", "a/b%2Fc/ack/e", "a/b%252Fc/ack/e"} == keys
+
+    def test_an_issue_named_dash_is_not_the_absence_of_an_issue(self) -> None:
+        """``-`` stands for "no issue" in a key, so an issue of that id is escaped."""
+        rule = Rule(
+            name="ack",
+            trigger=On("issue.opened"),
+            deadline=TRIGGER + Elapsed(hours=4),
+            scope="customer",
+        )
+        history = [
+            event("e", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="-"),
+            event("f", "issue.opened", "2026-11-25T15:01:00+00:00"),
+        ]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        assert ["c-1/%2D/ack/e", "c-1/-/ack/f"] == sorted(
+            key for call in decision.calls for key in call.keys
+        )
+
+    def test_a_key_with_a_slash_is_satisfied_by_its_recorded_call(self) -> None:
+        """The escaped key is the one a recorded call lists, so it satisfies it."""
+        rule = Rule(name="ack", trigger=On("issue.opened"), deadline=TRIGGER + Elapsed(hours=4))
+        opened = event("op/1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="x/y")
+        (call,) = evaluate(policy_of(rule), CUSTOMER, [opened], now=at(NOON)).calls
+        assert "c-1/x%2Fy/ack/op%2F1" == call.key
+        made = call.record(id="out-1", at=call.due_at)
+        assert () == evaluate(policy_of(rule), CUSTOMER, [opened, made], now=at(NOON)).calls
+
+
 class TestLapse:
     """``give_up_after`` in each kind of time."""
 
