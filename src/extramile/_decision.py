@@ -11,6 +11,7 @@ import pendulum
 from extramile._model import Channel, Direction, Interaction
 from extramile._placement import Adjustment
 from extramile._policy import Priority
+from extramile._tz import instant
 from extramile.kinds import CALL
 
 __all__ = ["Call", "Decision", "EpisodeTrace", "RuleTrace", "SuppressedCall"]
@@ -32,8 +33,8 @@ class Call:
     key: str
     keys: tuple[str, ...]
     rules: tuple[str, ...]
-    due_at: pendulum.DateTime
-    deadline: pendulum.DateTime
+    due_at: pendulum.DateTime = attrs.field(eq=instant)
+    deadline: pendulum.DateTime = attrs.field(eq=instant)
     priority: Priority
     talking_points: tuple[str, ...]
     extra_mile: bool
@@ -85,7 +86,7 @@ class SuppressedCall:
     rule: str
     constraint: str
     reason: str
-    until: pendulum.DateTime | None = None
+    until: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     """When it could go, if it ever can without a change of facts."""
 
 
@@ -98,8 +99,8 @@ class EpisodeTrace:
     """``"call"``, ``"not-fired"``, ``"satisfied"``, ``"lapsed"``, ``"untimed"`` or
     ``"suppressed"``."""
     detail: str
-    due_at: pendulum.DateTime | None = None
-    deadline: pendulum.DateTime | None = None
+    due_at: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
+    deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     """For a call: this episode's own deadline (a call merged from several episodes has
     the earliest of theirs)."""
     issue_id: str | None = None
@@ -138,11 +139,11 @@ class Decision:
     """
 
     customer_id: str
-    now: pendulum.DateTime
+    now: pendulum.DateTime = attrs.field(eq=instant)
     calls: tuple[Call, ...]
     suppressed: tuple[SuppressedCall, ...]
     trace: tuple[RuleTrace, ...]
-    revisit_at: pendulum.DateTime | None
+    revisit_at: pendulum.DateTime | None = attrs.field(eq=instant)
 
     def explain(self) -> str:
         """A readable account a supervisor can follow: every rule, every call, every move."""

@@ -718,25 +718,41 @@ def _run(  # noqa: PLR0917  # private
     revisit: bool,
 ) -> tuple[_Run, list[Raw], list[SuppressedCall]]:
     program = program_of(policy)
-    run = _Run(
-        policy,
-        customer,
-        history,
-        now_ts,
-        explain=explain,
-        revisit=revisit,
-        reuse_context=program.reuse_context,
-    )
-    present = run.facts.by_kind.keys()
-    for rule in program.rules:
-        kinds = rule.kinds
-        if kinds is None or not present.isdisjoint(kinds):
-            run.run_rule(rule)
-        # else: no interaction of the trigger's kinds, so no episode (nor any trace).
-    if not run.candidates:
-        return run, [], []
-    placed, suppressed = run.place()
-    return run, _merge(placed, customer, program.awareness, run.contact, policy), suppressed
+    try:
+        run = _Run(
+            policy,
+            customer,
+            history,
+            now_ts,
+            explain=explain,
+            revisit=revisit,
+            reuse_context=program.reuse_context,
+        )
+        present = run.facts.by_kind.keys()
+        for rule in program.rules:
+            kinds = rule.kinds
+            if kinds is None or not present.isdisjoint(kinds):
+                run.run_rule(rule)
+            # else: no interaction of the trigger's kinds, so no episode (nor any trace).
+        if not run.candidates:
+            return run, [], []
+        placed, suppressed = run.place()
+        return run, _merge(placed, customer, program.awareness, run.contact, policy), suppressed
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
+            raise
+        raise InvalidFactError(
+            f"customer {customer.id!r}: a time this decision needs lies outside the years"
+            f" 1 to 9999 ({exc}): now ({_iso(now_ts)}) is too close to the end of the"
+            " calendar for this policy's times"
+        ) from exc
+
+
+def _off_the_calendar(exc: Exception) -> bool:
+    """Whether ``exc`` is the standard library refusing a date before the year 1 or after
+    the year 9999 (only the times a policy works out from an extreme ``now`` reach them:
+    facts and ``now`` are refused outside the years 2 to 9998)."""
+    return isinstance(exc, OverflowError) or "out of range" in str(exc)
 
 
 def calls_for(

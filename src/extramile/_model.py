@@ -26,7 +26,7 @@ from typing import Any, Final, NoReturn, TypeVar
 import attrs
 
 from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
-from extramile._tz import zone_or_none
+from extramile._tz import EARLIEST, LATEST, instant, zone_or_none
 from extramile._window import Window
 from extramile.errors import (
     ExtramileError,
@@ -76,6 +76,11 @@ def _bad_enum(table: Mapping[str, _E], value: object, where: str) -> NoReturn:
 def _to_tags(value: Iterable[str]) -> frozenset[str]:
     if type(value) is frozenset:
         return value
+    if isinstance(value, Mapping):
+        # Its keys would become tags, {"paperless": False} among them.
+        raise FactTypeError(
+            f"Customer.tags must be a collection of str, not a mapping (got {describe(value)})"
+        )
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise FactTypeError(f"Customer.tags must be a collection of str (got {describe(value)})")
     return frozenset(value)
@@ -117,19 +122,10 @@ def _calling_hours(value: object) -> Window | None:
     )
 
 
-_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_FIRST_DAY: Final = dt.date(2, 1, 1)
+_LAST_DAY: Final = dt.date(9998, 12, 31)
+"""The days the library works between (see :data:`extramile._tz.EARLIEST`)."""
 _timestamp: Final = dt.datetime.timestamp  # the standard library's, whatever the subclass
-
-
-def _instant(at: dt.datetime) -> dt.timedelta:
-    """The exact instant of ``at``, to compare interactions by.
-
-    Two aware datetimes of one instant but different zones compare unequal when one of them
-    is ambiguous or imaginary in its zone (PEP 495), so an interaction read back from its own
-    ``to_mapping()`` would not equal itself.  The standard library's subtraction is called
-    directly: pendulum's costs microseconds and returns its own type.
-    """
-    return dt.datetime.__sub__(at, _EPOCH)
 
 
 def _bad_id(value: object, where: str) -> NoReturn:
@@ -203,8 +199,14 @@ class Customer:
             )
         if tier is not None and type(tier) is not str:
             _bad_optional_str(tier, "Customer.tier")
-        if customer_since is not None and type(customer_since) is not dt.date:
-            customer_since = _to_date(customer_since)
+        if customer_since is not None:
+            if type(customer_since) is not dt.date:
+                customer_since = _to_date(customer_since)
+            if not _FIRST_DAY <= customer_since <= _LAST_DAY:
+                raise InvalidFactError(
+                    "Customer.customer_since must lie in the years 2 to 9998"
+                    f" (got {customer_since.isoformat()})"
+                )
         if type(tags) is not frozenset:
             tags = frozenset(tags) if type(tags) is list else _to_tags(tags)
         for tag in tags:
@@ -343,7 +345,7 @@ class Interaction:
     id: str
     customer_id: str
     kind: str
-    at: dt.datetime = attrs.field(eq=_instant)
+    at: dt.datetime = attrs.field(eq=instant)
     """Compared and hashed by instant: the same moment written in two zones is equal."""
     direction: Direction = Direction.INBOUND
     channel: Channel = Channel.SYSTEM
@@ -386,6 +388,11 @@ class Interaction:
             raise InvalidFactError(
                 f"Interaction.at must be timezone-aware (got naive datetime {at.isoformat(' ')})"
             )
+        ts = _timestamp(at)
+        if not EARLIEST <= ts <= LATEST:
+            raise InvalidFactError(
+                f"Interaction.at must lie in the years 2 to 9998 (got {at.isoformat()})"
+            )
         # The tables' keys are the values; a member is equal to its value, and so found.
         if direction.__class__ is not Direction:
             try:
@@ -422,7 +429,15 @@ class Interaction:
         fields["agent"] = agent
         fields["outcome"] = outcome
         fields["attributes"] = attributes
-        fields["ts"] = _timestamp(at)
+        fields["ts"] = ts
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # pendulum pickles its DateTime without ``fold``: 01:30 EST on the night clocks
+        # go back would come back as 01:30 EDT, an hour away from ``ts``.
+        at = state["at"]
+        if _timestamp(at) != state["ts"]:
+            at = at.replace(fold=1 - at.fold)
+        self.__dict__.update(state, at=at)
 
     @classmethod
     def from_mapping(cls, row: Mapping[str, Any]) -> Interaction:

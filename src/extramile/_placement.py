@@ -68,7 +68,7 @@ from extramile._time import (
     next_in_windows,
     open_run_end,
 )
-from extramile._tz import UTC, from_ts, known_zone, pooled, zone
+from extramile._tz import UTC, from_ts, instant, known_zone, pooled, zone
 from extramile._window import Window
 from extramile.errors import (
     FactTypeError,
@@ -157,8 +157,8 @@ class Adjustment:
 
     constraint: str
     """``"calling-window"``, ``"staff-hours"``, ``"cap"`` or ``"gap"``."""
-    moved_from: pendulum.DateTime
-    moved_to: pendulum.DateTime
+    moved_from: pendulum.DateTime = attrs.field(eq=instant)
+    moved_to: pendulum.DateTime = attrs.field(eq=instant)
     reason: str
     """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``.
 
@@ -176,8 +176,8 @@ class Adjustment:
 class Placement:
     """Where a call landed: its due time, its deadline, and what moved it."""
 
-    due_at: pendulum.DateTime
-    deadline: pendulum.DateTime
+    due_at: pendulum.DateTime = attrs.field(eq=instant)
+    deadline: pendulum.DateTime = attrs.field(eq=instant)
     adjustments: tuple[Adjustment, ...] = ()
 
     @property
@@ -193,7 +193,7 @@ class Suppression:
     constraint: str
     """``"do-not-call"``, ``"unknown-timezone"`` or ``"no-common-window"``."""
     reason: str
-    until: pendulum.DateTime | None = None
+    until: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
 
     def __str__(self) -> str:
         return self.reason

@@ -26,7 +26,7 @@ from extramile._frozen import FrozenMap
 from extramile._placement import Adjustment, as_schedule, reach_table
 from extramile._policy import FollowUpPolicy, Priority
 from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
-from extramile._tz import LATEST, UTC, from_ts
+from extramile._tz import LATEST, UTC, from_ts, instant
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -118,8 +118,8 @@ class Agenda:
     past its deadline is :attr:`Call.overdue` (listed by :attr:`at_risk`), never dropped.
     """
 
-    now: pendulum.DateTime
-    horizon_end: pendulum.DateTime
+    now: pendulum.DateTime = attrs.field(eq=instant)
+    horizon_end: pendulum.DateTime = attrs.field(eq=instant)
     schedule: Schedule
     capacity: Capacity | None
     """Calls each day of the week can take, Monday first (None: not limited), or None

@@ -27,6 +27,7 @@ from extramile._policy import (
     resolve,
 )
 from extramile._time import DAY, Business, Elapsed, Local, add_local_days
+from extramile._tz import EARLIEST
 from extramile.conditions import ALWAYS, Check, Condition, Context
 
 __all__ = ["CompiledRule", "Program", "lapse_at", "program_of"]
@@ -215,7 +216,7 @@ def _search_stale(compiled: CompiledRule, ctx: Context, now: float) -> float:
         lapse = _at_most(latest_deadline, rule.give_up_after, False, probe)  # noqa: FBT003
         return lapse is not None and lapse <= now
 
-    lo, hi = now - _SEARCH_BACK, now
+    lo, hi = max(now - _SEARCH_BACK, EARLIEST), now
     if not gone_by_now(lo):
         return -math.inf
     if gone_by_now(hi):

@@ -9,7 +9,7 @@ nanoseconds.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final, TypeVar
+from typing import Any, Final, SupportsIndex, TypeVar
 
 import pendulum
 from pendulum.tz.timezone import Timezone
@@ -18,7 +18,9 @@ from extramile._memo import Memo
 
 __all__ = [
     "UTC",
+    "DateTime",
     "from_ts",
+    "instant",
     "known_zone",
     "local",
     "pooled",
@@ -101,13 +103,59 @@ def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
     return found
 
 
+class DateTime(pendulum.DateTime):
+    """pendulum's ``DateTime``, as the library makes them for its results, keeping its
+    ``fold`` when pickled or copied.
+
+    pendulum's own ``DateTime`` pickles and copies without ``fold``, so 01:30 EST on the
+    night clocks go back came back as 01:30 EDT, an hour earlier: a decision sent to
+    another process would move its calls.  In every other way it is pendulum's.
+    """
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        fields = (self.year, self.month, self.day, self.hour, self.minute, self.second)
+        return _restore, (*fields, self.microsecond, self.tzinfo, self.fold)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__reduce_ex__(2)
+
+
+def _restore(  # noqa: PLR0917  # the fields of a pickled DateTime
+    year: int,
+    month: int,
+    day: int,
+    hour: int,
+    minute: int,
+    second: int,
+    microsecond: int,
+    tzinfo: dt.tzinfo | None,
+    fold: int,
+) -> DateTime:
+    return DateTime(year, month, day, hour, minute, second, microsecond, tzinfo=tzinfo, fold=fold)
+
+
 def _datetime(ts: float, tz: Timezone) -> pendulum.DateTime:
     # pendulum.from_timestamp costs about 10 us; building the DateTime from the standard
     # library's conversion costs about 3 us and gives the same value.
     d = dt.datetime.fromtimestamp(ts, tz)
-    return pendulum.DateTime(
+    return DateTime(
         d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=tz, fold=d.fold
     )
+
+
+def instant(at: dt.datetime | None) -> dt.timedelta | None:
+    """The exact instant of ``at``, to compare results and facts by (None stays None).
+
+    Python compares two datetimes of one zone by their clocks, ignoring ``fold``, so
+    01:30 EDT and 01:30 EST on the night clocks go back compare equal; and two of one
+    instant in different zones compare unequal when one is ambiguous or imaginary in its
+    zone (PEP 495).  The standard library's subtraction is called directly: pendulum's
+    costs microseconds and returns its own type.
+    """
+    return None if at is None else dt.datetime.__sub__(at, _EPOCH)
+
+
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 EARLIEST: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()

@@ -44,7 +44,7 @@ from extramile._decision import Decision
 from extramile._engine import book_pair, customer_history, evaluate, in_book
 from extramile._model import Customer, Direction, Interaction
 from extramile._policy import FollowUpPolicy
-from extramile._tz import UTC, from_ts, zone_or_none
+from extramile._tz import UTC, from_ts, instant, zone_or_none
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 from extramile.kinds import CALL
 
@@ -61,10 +61,10 @@ class MadeCall:
     interaction_id: str
     customer_id: str
     agent: str | None
-    at: pendulum.DateTime
+    at: pendulum.DateTime = attrs.field(eq=instant)
     rules: tuple[str, ...]
     """The rules whose recommended calls this call closed."""
-    deadline: pendulum.DateTime
+    deadline: pendulum.DateTime = attrs.field(eq=instant)
     """The earliest deadline among them."""
     extra_mile: bool
     """Whether the policy marked the call it served as extra-mile."""
@@ -123,8 +123,8 @@ def _tally(name: str, calls: Iterable[MadeCall]) -> Tally:
 class CallReport:
     """The proactive calls made in ``[start, end)``, and the calls that served no rule."""
 
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    start: pendulum.DateTime = attrs.field(eq=instant)
+    end: pendulum.DateTime = attrs.field(eq=instant)
     calls: tuple[MadeCall, ...]
     unplanned: int
     """Outbound calls in the period that closed no recommended call."""

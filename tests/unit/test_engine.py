@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 
 from extramile import (
@@ -36,6 +38,7 @@ from extramile import (
 )
 from extramile._engine import calls_for, customer_history
 from extramile._program import program_of
+from extramile._tz import from_ts
 from extramile.conditions import Condition, Context, attr
 
 UTC = dt.timezone.utc
@@ -427,6 +430,60 @@ class TestKeys:
         assert "c-1/x%2Fy/ack/op%2F1" == call.key
         made = call.record(id="out-1", at=call.due_at)
         assert () == evaluate(policy_of(rule), CUSTOMER, [opened, made], now=at(NOON)).calls
+
+
+class TestTheRepeatedHour:
+    """Results hold times of the fall-back night's second 01:30 (EST) exactly."""
+
+    RULE = Rule(
+        name="thanks",
+        trigger=On("feedback"),
+        due=TRIGGER + Elapsed(hours=1),
+        deadline=DUE + Elapsed(hours=2),
+        extra_mile=True,
+    )
+    POLICY = FollowUpPolicy(
+        name="test",
+        rules=(RULE,),
+        schedule=Schedule(timezone="America/New_York", hours={"mon-sun": "00:00-24:00"}),
+        calling_window="00:00-24:00",
+    )
+    WHO = Customer(id="c-1", timezone="America/New_York")
+
+    def decide(self, feedback: str) -> Decision:
+        """Feedback at that instant, evaluated ten minutes later: a call due an hour after."""
+        history = [event("f-1", "feedback", feedback)]
+        now = at(feedback) + dt.timedelta(minutes=10)
+        return evaluate(self.POLICY, self.WHO, history, now=now)
+
+    def test_a_pickled_decision_keeps_its_times(self) -> None:
+        """Pickled and back, a call due at 01:30 EST is still due at 01:30 EST (06:30Z);
+        it used to come back due an hour earlier, and still compared equal."""
+        decision = self.decide("2026-11-01T05:30:00+00:00")
+        (call,) = decision.calls
+        back = pickle.loads(pickle.dumps(decision))
+        assert ("2026-11-01T01:30:00-05:00", True) == (
+            back.calls[0].due_at.isoformat(),
+            back == decision,
+        )
+        assert call.due_at.timestamp() == back.calls[0].due_at.timestamp()
+
+    def test_calls_an_hour_apart_are_not_equal(self) -> None:
+        """Due at 01:30 EDT and at 01:30 EST: two instants an hour apart, which Python's
+        datetimes of one zone compare equal by their clocks."""
+        first = self.decide("2026-11-01T04:30:00+00:00").calls[0]  # 00:30 EDT
+        second = self.decide("2026-11-01T05:30:00+00:00").calls[0]
+        assert (first.due_at.isoformat()[:16], second.due_at.isoformat()[:16]) == (
+            "2026-11-01T01:30",
+            "2026-11-01T01:30",
+        )
+        assert first.due_at.timestamp() + 3600 == second.due_at.timestamp()
+        moved = attrs.evolve(first, due_at=second.due_at)
+        assert (False, False, True) == (
+            moved == first,
+            hash(moved) == hash(first),
+            moved == attrs.evolve(first, due_at=from_ts(second.due_at.timestamp(), pendulum.UTC)),
+        )
 
 
 class TestLapse:

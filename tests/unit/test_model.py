@@ -164,6 +164,22 @@ class TestInteractionConstruction:
 
         assert (pendulum.DateTime, at) == (type(make_interaction(at=at).at), at)
 
+    def test_pickled_with_a_pendulum_datetime_in_the_repeated_hour(self) -> None:
+        """01:30 EST on the fall-back night, given as pendulum's DateTime, is the same
+        instant once pickled (pendulum drops ``fold``, which made it 01:30 EDT while
+        ``ts`` stayed: an interaction that no longer equalled itself)."""
+        at = pendulum.DateTime(
+            2026, 11, 1, 1, 30, tzinfo=pendulum.timezone("America/New_York"), fold=1
+        )
+        made = make_interaction(at=at)
+        back = pickle.loads(pickle.dumps(made))
+        assert (True, at.timestamp(), at.timestamp(), "2026-11-01T01:30:00-05:00") == (
+            back == made,
+            back.at.timestamp(),
+            back.ts,
+            back.to_mapping()["at"],
+        )
+
     def test_is_frozen(self) -> None:
         """Fields cannot be assigned or deleted."""
         made = make_interaction()
@@ -196,6 +212,25 @@ class TestInteractionErrors:
         assert (
             "Interaction.at must be timezone-aware (got naive datetime 2026-03-08 02:30:00)"
             == str(error)
+        )
+
+    @pytest.mark.parametrize(
+        "at",
+        [
+            dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc),
+            dt.datetime(9999, 1, 1, 12, tzinfo=dt.timezone.utc),
+            dt.datetime(1, 12, 31, 23, 59, tzinfo=dt.timezone.utc),
+        ],
+        ids=["year-1", "year-9999", "end-of-year-1"],
+    )
+    def test_at_outside_the_calendar_the_library_works_in(self, at: dt.datetime) -> None:
+        """The library works between the years 2 and 9998, as ``now`` must lie; an
+        interaction outside them used to be taken, and crashed the engine later with
+        ``ValueError: year 0 is out of range``."""
+        error = raised(InvalidFactError, lambda: make_interaction(at=at))
+
+        assert f"Interaction.at must lie in the years 2 to 9998 (got {at.isoformat()})" == str(
+            error
         )
 
     def test_at_with_a_zone_that_gives_no_offset(self) -> None:
@@ -753,6 +788,10 @@ class TestCustomerErrors:
             ({"email": b"a@b"}, "Customer.email must be a str or None (got bytes b'a@b')"),
             ({"tags": "autopay"}, "Customer.tags must be a collection of str (got 'autopay')"),
             ({"tags": 3}, "Customer.tags must be a collection of str (got int 3)"),
+            (
+                {"tags": {"autopay": True, "paperless": False}},
+                "Customer.tags must be a collection of str, not a mapping (got dict",
+            ),
             ({"tags": ["a", 1]}, "Customer.tags must hold str (got int 1)"),
             ({"do_not_call": "yes"}, "Customer.do_not_call must be a bool (got 'yes')"),
             ({"do_not_call": 1}, "Customer.do_not_call must be a bool (got int 1)"),
@@ -795,6 +834,17 @@ class TestCustomerErrors:
         error = raised(InvalidFactError, lambda: Customer(id="c-1", calling_hours=hours))
 
         assert message == str(error)[: len(message)]
+
+    @pytest.mark.parametrize("since", [dt.date(1, 6, 1), dt.date(9999, 12, 31)])
+    def test_customer_since_outside_the_calendar_the_library_works_in(self, since: dt.date) -> None:
+        """A relationship that starts outside the years 2 to 9998 is refused: its
+        anniversaries cannot be worked out (``year 10000 is out of range``)."""
+        error = raised(InvalidFactError, lambda: Customer(id="c-1", customer_since=since))
+
+        assert (
+            f"Customer.customer_since must lie in the years 2 to 9998 (got {since.isoformat()})"
+            == str(error)
+        )
 
     def test_a_bad_calling_window_is_not_remembered(self) -> None:
         """A window that failed to parse fails again."""

@@ -159,16 +159,20 @@ class TestCallsMade:
             calls_made(policy, book, start=T0, end=T0 + dt.timedelta(days=1))  # type: ignore[arg-type]
 
     def test_a_call_at_the_end_of_the_calendar_names_the_item(self) -> None:
-        """A call dated in the year 9999, inside the period: the error names the book
-        item and customer."""
-        late = dt.datetime(9999, 12, 30, tzinfo=UTC)
-        customer = Customer(id="c-1", timezone="America/New_York")
-        with pytest.raises(InvalidFactError, match=r"book item 0 \(customer 'c-1'\)"):
+        """A call on the calendar's last day, whose decision needs times past the year
+        9999 (feedback from a customer in Kiritimati, fourteen hours ahead): the error
+        names the book item and customer."""
+        late = dt.datetime(9998, 12, 30, 23, tzinfo=UTC)
+        customer = Customer(id="c-1", timezone="Pacific/Kiritimati")
+        history = [event("f-1", "feedback", late), outbound("k-1", late, "b-1", "ana")]
+        with pytest.raises(
+            InvalidFactError, match=r"book item 0 \(customer 'c-1'\): .* outside the years 1 to"
+        ):
             calls_made(
-                POLICY,
-                [(customer, [outbound("k-1", late, "b-1", "ana")])],
+                starter_policy(),  # staff in UTC
+                [(customer, history)],
                 start=T0,
-                end=dt.datetime(9999, 12, 31, tzinfo=UTC),
+                end=dt.datetime(9998, 12, 31, tzinfo=UTC),
             )
 
     def test_a_period_that_ends_before_it_starts_is_refused(self) -> None:

@@ -3,9 +3,12 @@ of many calls share its datetimes and repeated values."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
 import pendulum
+import pytest
 
 from extramile._tz import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone
 
@@ -17,8 +20,8 @@ class TestFromTs:
     def test_the_value_is_the_instant_in_the_zone(self) -> None:
         """01:30 EDT on the fall-back day: the first pass of the repeated hour (fold 0)."""
         made = from_ts(INSTANT, NEW_YORK)
-        assert (pendulum.DateTime, "2026-11-01T01:30:00-04:00", 0, INSTANT) == (
-            type(made),
+        assert (True, "2026-11-01T01:30:00-04:00", 0, INSTANT) == (
+            isinstance(made, pendulum.DateTime),
             made.isoformat(),
             made.fold,
             made.timestamp(),
@@ -39,6 +42,30 @@ class TestFromTs:
         """However many instants are asked for, the pool never holds more than its bound."""
         made = [from_ts(INSTANT + n, UTC) for n in range(_MADE_MAX + 10)]
         assert (True, INSTANT + _MADE_MAX + 9) == (len(_MADE) <= _MADE_MAX, made[-1].timestamp())
+
+    @pytest.mark.parametrize(
+        "again",
+        [
+            *(
+                lambda value, p=protocol: pickle.loads(pickle.dumps(value, protocol=p))
+                for protocol in range(pickle.HIGHEST_PROTOCOL + 1)
+            ),
+            copy.copy,
+            copy.deepcopy,
+        ],
+    )
+    def test_pickled_or_copied_it_keeps_its_fold(self, again: object) -> None:
+        """01:30 EST, the second pass of the repeated hour, is still 01:30 EST when pickled
+        or copied (pendulum's own DateTime comes back as 01:30 EDT, an hour earlier)."""
+        later = INSTANT + 3600
+        made = from_ts(later, NEW_YORK)
+        back = again(made)  # type: ignore[operator]
+        assert (1, later, "2026-11-01T01:30:00-05:00", repr(made)) == (
+            back.fold,
+            back.timestamp(),
+            back.isoformat(),
+            repr(back),
+        )
 
 
 class TestPooled:
