@@ -85,6 +85,9 @@ class SuppressedCall:
     key: str
     rule: str
     constraint: str
+    """``"do-not-call"``, ``"unknown-timezone"`` or ``"no-common-window"``; or the
+    constraint that pushed the call past the moment its rule gives up
+    (``"calling-window"``, ``"staff-hours"``, ``"cap"``, ``"gap"``)."""
     reason: str
     until: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     """When it could go, if it ever can without a change of facts."""
@@ -178,4 +181,5 @@ class Decision:
 
 
 def _at(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="minutes") if moment.second == 0 else moment.isoformat()
+    whole_minute = moment.second == 0 and moment.microsecond == 0
+    return moment.isoformat(timespec="minutes") if whole_minute else moment.isoformat()

@@ -64,6 +64,7 @@ from extramile._placement import (
     Reach,
     no_common_window,
     place_call,
+    render_move,
     render_moves,
     suppression_of,
     window_end,
@@ -243,6 +244,7 @@ _PLAIN: Final = frozenset({Interaction})
 
 @attrs.define(slots=True)
 class _Candidate:
+    compiled: CompiledRule
     rule: Rule
     key: str
     issue_id: str | None
@@ -252,6 +254,8 @@ class _Candidate:
     placed: float = 0.0
     final_deadline: float = 0.0
     moves: list[RawMove] | None = None
+    capped: bool = False
+    """Whether the deadline stopped at the time its rule gives up."""
 
 
 class _Facts:
@@ -437,6 +441,7 @@ class _Run:
 
     __slots__ = (
         "_contact",
+        "_probe",
         "candidates",
         "customer",
         "explain",
@@ -472,6 +477,8 @@ class _Run:
         """Whether to collect the moments the decision could change (for revisit_at)."""
         self.facts = _Facts(history)
         self._contact: Contact | None = None
+        self._probe: Context | None = None
+        """A context of this customer alone, for timing that needs no episode."""
         self.last_any = history[-1].ts if history else None
         self.revisit: list[float] = []
         self.candidates: list[_Candidate] = []
@@ -636,7 +643,13 @@ class _Run:
             flag = bool(_check(flag, rule.extra_mile, ctx, rule.name))  # type: ignore[arg-type]
         self.candidates.append(
             _Candidate(
-                rule=rule, key=key, issue_id=issue_id, due=due, deadline=deadline, extra_mile=flag
+                compiled=compiled,
+                rule=rule,
+                key=key,
+                issue_id=issue_id,
+                due=due,
+                deadline=deadline,
+                extra_mile=flag,
             )
         )
 
@@ -659,7 +672,6 @@ class _Run:
                 landed = place_call(
                     self.contact,
                     cand.due,
-                    cand.deadline,
                     now,
                     schedule=policy.schedule,
                     caps=policy.caps,
@@ -667,14 +679,19 @@ class _Run:
                     essential=cand.rule.essential,
                     moves=moves,
                 )
-                if landed is not None:
-                    cand.placed, cand.final_deadline = landed
+                if landed is None:
+                    why = ("no-common-window", no_common_window(self.contact))
+                else:
+                    cand.placed, nominal = landed
+                    cand.final_deadline = cand.deadline
                     cand.moves = moves
-                    placed.append(cand)
-                    if self.track:
-                        self._watch_call(cand)
-                    continue
-                why = ("no-common-window", no_common_window(self.contact))
+                    if cand.placed > cand.due:
+                        why = self._pushed(cand, nominal)
+                    if why is None:
+                        placed.append(cand)
+                        if self.track:
+                            self._watch_call(cand)
+                        continue
             suppressed.append(
                 SuppressedCall(
                     customer_id=self.customer.id,
@@ -688,6 +705,50 @@ class _Run:
             if self.explain:
                 self._note(self.traces[cand.rule.name], cand.key, "suppressed", why[1])
         return placed, suppressed
+
+    def _pushed(self, cand: _Candidate, nominal: float) -> tuple[str, str] | None:
+        """Time a call that goes after its due time.
+
+        Its deadline moves as far as constraints pushed it from its due time (promise
+        7), in the rule's own kind of time when the deadline is counted from the due time
+        (two business days from where it landed), else in elapsed time; but never past
+        the moment its rule gives up.  A call that can only go once its rule has given up
+        is suppressed instead: (constraint, reason), naming what pushed it there.
+        """
+        compiled = cand.compiled
+        rule = cand.rule
+        if self._probe is None:
+            self._probe = Context(
+                customer=self.customer, now=self.now, history=(), schedule=self.policy.schedule
+            )
+        probe = self._probe
+        lapsed = compiled.lapsed
+        if lapsed is not None and lapsed(probe, cand.deadline, cand.placed):
+            # Not given up by now (or it would have lapsed), so constraints pushed it.
+            assert cand.moves
+            last = cand.moves[-1]
+            moved = render_move(
+                last, schedule=self.policy.schedule, caps=self.policy.caps, contact=self.contact
+            )
+            gives_up = lapse_at(rule, probe, cand.deadline)
+            reason = (
+                f"it could go no sooner than {_iso(cand.placed)}, after its rule gives up at"
+                f" {_iso(gives_up or cand.placed)} ({rule.give_up_after} after the deadline"
+                f" {_iso(cand.deadline)}): {moved.reason}"
+            )
+            return last[0], reason
+        if nominal <= cand.due:
+            return None  # asked late: lateness moves no deadline
+        moved_to = compiled.deadline(probe, nominal) if compiled.deadline_from_due else None
+        if moved_to is None:
+            moved_to = cand.deadline + (nominal - cand.due)
+        if lapsed is not None and lapsed(probe, cand.deadline, moved_to):
+            gives_up = lapse_at(rule, probe, cand.deadline)
+            if gives_up is not None and gives_up < moved_to:
+                moved_to = gives_up
+                cand.capped = True
+        cand.final_deadline = max(moved_to, cand.deadline)
+        return None
 
     def _watch_call(self, cand: _Candidate) -> None:
         now = self.now
@@ -822,11 +883,14 @@ def _call_detail(call: Call, episode: _Candidate) -> str:
     placed = call.due_at.timestamp()
     merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
     wanted = f"wanted at {_iso(episode.due)}: " if placed != episode.due else ""
-    moved = (
-        f", moved with the call from {_iso(episode.deadline)}"
-        if episode.final_deadline != episode.deadline
-        else ""
-    )
+    moved = ""
+    if episode.final_deadline != episode.deadline:
+        moved = f", moved with the call from {_iso(episode.deadline)}"
+    if episode.capped:
+        gives_up = f"the rule gives up then, {rule.give_up_after} after its deadline"
+        moved = (
+            f"{moved} as far as {gives_up}" if moved else f", not moved with the call: {gives_up}"
+        )
     return (
         f"due {_iso(placed)}{merged} ({wanted}{rule.due.describe()});"
         f" by {_iso(episode.final_deadline)}{moved} ({rule.deadline.describe()})"

@@ -115,7 +115,12 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
             raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
         kind = type(value)
         if kind not in _SCALARS and (kind is not float or not isfinite(value)):
-            _set_item(frozen, key, _freeze(value, f"{where}[{key!r}]"))
+            try:
+                _set_item(frozen, key, _freeze(value, f"{where}[{key!r}]"))
+            except RecursionError:
+                path = f"{where}[{key!r}]"
+                top = path[: path.index("]") + 1]  # the attribute it happened in
+                raise InvalidFactError(f"{top} nests too deeply, or holds itself") from None
     return frozen
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final, NoReturn, TypeVar
 import attrs
 
 from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
-from extramile._tz import EARLIEST, LATEST, instant, zone_or_none
+from extramile._tz import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, instant, zone_or_none
 from extramile._window import Window
 from extramile.errors import (
     ExtramileError,
@@ -122,18 +122,41 @@ def _calling_hours(value: object) -> Window | None:
     )
 
 
-_FIRST_DAY: Final = dt.date(2, 1, 1)
-_LAST_DAY: Final = dt.date(9998, 12, 31)
-"""The days the library works between (see :data:`extramile._tz.EARLIEST`)."""
 _timestamp: Final = dt.datetime.timestamp  # the standard library's, whatever the subclass
 
 
-def _bad_id(value: object, where: str) -> NoReturn:
-    cls = InvalidFactError if type(value) is str else FactTypeError
+def _int_text(value: Any) -> Any:
+    """An integer id as text (one too long to write is left for the check to refuse)."""
+    if type(value) is int and value.bit_length() <= _LONGEST_INT_ID:
+        return str(value)
+    return value
+
+
+_LONGEST_INT_ID: Final = 256
+"""Bits of the longest integer id written as text (78 digits)."""
+
+
+def _id(value: object, where: str) -> str:
+    """An id that is not a plain, non-blank str: a subclass of str (a ``StrEnum``
+    member, say) becomes the plain str it holds; anything else is refused."""
+    if isinstance(value, str) and type(value) is not str:
+        value = str.__str__(value)
+        if value and not value.isspace():
+            return value
+    cls = InvalidFactError if isinstance(value, str) else FactTypeError
     raise cls(f"{where} must be a non-empty str (got {describe(value)})")
 
 
-def _bad_optional_str(value: object, where: str) -> NoReturn:
+def _tag(value: object) -> str:
+    if isinstance(value, str):
+        return str.__str__(value)  # a subclass (a StrEnum member) becomes its plain str
+    raise FactTypeError(f"Customer.tags must hold str (got {describe(value)})")
+
+
+def _optional_str(value: object, where: str) -> str:
+    """Optional text that is not a plain str: as :func:`_id`, blanks allowed."""
+    if isinstance(value, str):
+        return str.__str__(value)
     raise FactTypeError(f"{where} must be a str or None (got {describe(value)})")
 
 
@@ -190,7 +213,7 @@ class Customer:
     ) -> None:
         # Written by hand, like Interaction's: one pass of inline checks.
         if type(id) is not str or not id or id.isspace():
-            _bad_id(id, "Customer.id")
+            id = _id(id, "Customer.id")
         if timezone is not None and (type(timezone) is not str or zone_or_none(timezone) is None):
             cls = InvalidFactError if type(timezone) is str else FactTypeError
             raise cls(
@@ -198,20 +221,19 @@ class Customer:
                 f" or None when unknown (got {describe(timezone)})"
             )
         if tier is not None and type(tier) is not str:
-            _bad_optional_str(tier, "Customer.tier")
+            tier = _optional_str(tier, "Customer.tier")
         if customer_since is not None:
             if type(customer_since) is not dt.date:
                 customer_since = _to_date(customer_since)
-            if not _FIRST_DAY <= customer_since <= _LAST_DAY:
+            if not FIRST_DAY <= customer_since <= LAST_DAY:
                 raise InvalidFactError(
                     "Customer.customer_since must lie in the years 2 to 9998"
                     f" (got {customer_since.isoformat()})"
                 )
         if type(tags) is not frozenset:
             tags = frozenset(tags) if type(tags) is list else _to_tags(tags)
-        for tag in tags:
-            if type(tag) is not str:
-                raise FactTypeError(f"Customer.tags must hold str (got {describe(tag)})")
+        if any(type(tag) is not str for tag in tags):
+            tags = frozenset(map(_tag, tags))
         if type(do_not_call) is not bool:
             raise FactTypeError(
                 f"Customer.do_not_call must be a bool (got {describe(do_not_call)})"
@@ -219,9 +241,9 @@ class Customer:
         if calling_hours is not None and type(calling_hours) is not Window:
             calling_hours = _calling_hours(calling_hours)
         if phone is not None and type(phone) is not str:
-            _bad_optional_str(phone, "Customer.phone")
+            phone = _optional_str(phone, "Customer.phone")
         if email is not None and type(email) is not str:
-            _bad_optional_str(email, "Customer.email")
+            email = _optional_str(email, "Customer.email")
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -281,7 +303,7 @@ class Customer:
         if since is not None and type(since) is not dt.date:
             since = _parse_date(since, "Customer.customer_since")
         return cls(
-            id=str(ident) if type(ident) is int else ident,
+            id=_int_text(ident),
             timezone=get("timezone"),
             tier=get("tier"),
             customer_since=since,
@@ -373,11 +395,11 @@ class Interaction:
         # Written by hand rather than generated: this runs millions of times a night, and
         # one pass of inline checks costs a third of attrs' converters and validators.
         if type(id) is not str or not id or id.isspace():
-            _bad_id(id, "Interaction.id")
+            id = _id(id, "Interaction.id")
         if type(customer_id) is not str or not customer_id or customer_id.isspace():
-            _bad_id(customer_id, "Interaction.customer_id")
+            customer_id = _id(customer_id, "Interaction.customer_id")
         if type(kind) is not str or not kind or kind.isspace():
-            _bad_id(kind, "Interaction.kind")
+            kind = _id(kind, "Interaction.kind")
         if not isinstance(at, dt.datetime):
             raise FactTypeError(
                 f"Interaction.at must be a timezone-aware datetime (got {describe(at)})"
@@ -407,11 +429,11 @@ class Interaction:
         if issue_id is not None and (
             type(issue_id) is not str or not issue_id or issue_id.isspace()
         ):
-            _bad_id(issue_id, "Interaction.issue_id")
+            issue_id = _id(issue_id, "Interaction.issue_id")
         if agent is not None and type(agent) is not str:
-            _bad_optional_str(agent, "Interaction.agent")
+            agent = _optional_str(agent, "Interaction.agent")
         if outcome is not None and type(outcome) is not str:
-            _bad_optional_str(outcome, "Interaction.outcome")
+            outcome = _optional_str(outcome, "Interaction.outcome")
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -491,13 +513,13 @@ class Interaction:
         if at is None or ident is None or customer_id is None or kind is None:
             _missing(row, "Interaction", _INTERACTION_REQUIRED)
         return cls(
-            id=str(ident) if type(ident) is int else ident,
-            customer_id=str(customer_id) if type(customer_id) is int else customer_id,
+            id=_int_text(ident),
+            customer_id=_int_text(customer_id),
             kind=kind,
             at=at,
             direction=get("direction", Direction.INBOUND),
             channel=get("channel", Channel.SYSTEM),
-            issue_id=str(issue_id) if type(issue_id) is int else issue_id,
+            issue_id=_int_text(issue_id),
             agent=get("agent"),
             outcome=get("outcome"),
             attributes=get("attributes"),

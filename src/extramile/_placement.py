@@ -35,10 +35,10 @@ not overlap until Tue 2026-11-03 08:00 AEDT".  Do-not-call is
 absolute and is checked first; an unknown timezone with no served timezones has no
 window at all.  Both give a :class:`Suppression` instead of a :class:`Placement`.
 
-The deadline keeps its meaning: a call pushed within its own window keeps its deadline;
-a call pushed past its deadline gets a new one that keeps the slack the rule gave it.
-The deadline is computed from the due time, not from ``now``, so an overdue call stays
-overdue instead of chasing the clock.
+The deadline keeps its meaning: a call that constraints push later gets a deadline
+pushed as far, keeping the slack the rule gave it (promise 7).  The push is measured
+from the due time, not from ``now``, so an overdue call stays overdue instead of chasing
+the clock.
 """
 
 from __future__ import annotations
@@ -512,7 +512,6 @@ def suppression_of(contact: Contact) -> tuple[str, str] | None:
 def place_call(
     contact: Contact,
     due: float,
-    deadline: float,
     now: float,
     *,
     schedule: Schedule,
@@ -521,11 +520,13 @@ def place_call(
     essential: bool,
     moves: list[RawMove] | None,
 ) -> tuple[float, float] | None:
-    """(when the call goes, its deadline), or None when no moment is allowed.
+    """(when the call goes, where it would have gone from its due time alone), or None
+    when no moment is allowed.
 
-    The call goes at the first allowed moment at or after ``max(now, due)``.  Only a call
-    landing past its deadline needs to know where it would have landed from its due time
-    alone: that fixes its new deadline, so an overdue call stays overdue.
+    The call goes at the first allowed moment at or after ``max(now, due)``.  Its
+    deadline moves on by as much as the constraints pushed it from its due time (see
+    :func:`deadline_after`): the second instant, so that asking late (``now`` after the
+    due time) moves nothing and an overdue call stays overdue.
     """
     at = place_ts(
         contact,
@@ -539,7 +540,7 @@ def place_call(
     if at is None:
         return None
     nominal = at
-    if due < now and at > deadline:
+    if due < now:
         # A callback hour that opened after the due time is missed by a search from it
         # (the calling window leads it elsewhere): search from its opening too.
         starts = [due]
@@ -563,7 +564,7 @@ def place_call(
         ]
         # Where it could have gone from its due time; never later than where it goes.
         nominal = min([*found, at])
-    return at, deadline_after(due, deadline, nominal)
+    return at, nominal
 
 
 def no_common_window(contact: Contact) -> str:
@@ -575,8 +576,11 @@ def no_common_window(contact: Contact) -> str:
 
 
 def deadline_after(nominal_due: float, nominal_deadline: float, placed: float) -> float:
-    """A call pushed past its deadline keeps the slack its rule gave it."""
-    if placed <= nominal_deadline:
+    """The deadline of a call due at ``nominal_due`` that constraints placed at
+    ``placed``: it moves with the call, keeping its slack in elapsed time (promise 7).
+    The engine, which knows the rule, measures the slack in the rule's own kind of time
+    where the deadline is counted from the due time."""
+    if placed <= nominal_due:
         return nominal_deadline
     return nominal_deadline + (placed - nominal_due)
 
@@ -848,7 +852,6 @@ def place(
     landed = place_call(
         contact,
         due.timestamp(),
-        deadline.timestamp(),
         now_ts,
         schedule=schedule,
         caps=caps,
@@ -858,7 +861,8 @@ def place(
     )
     if landed is None:
         return Suppression(constraint="no-common-window", reason=no_common_window(contact))
-    placed, new_deadline = landed
+    placed, nominal = landed
+    new_deadline = deadline_after(due.timestamp(), deadline.timestamp(), nominal)
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
     return Placement(
         due_at=from_ts(placed, tz),  # type: ignore[arg-type]

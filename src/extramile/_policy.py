@@ -30,7 +30,7 @@ from extramile._placement import (
 )
 from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
 from extramile._time import local_day_start as _day_start
-from extramile._tz import EARLIEST, LATEST, zone
+from extramile._tz import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, zone
 from extramile._window import Window
 from extramile.conditions import ALWAYS, Condition, Context, _anniversary
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -94,16 +94,29 @@ class Anchor:
     name: str
     attribute: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if self.name not in _ANCHOR_NAMES:
+            raise InvalidPolicyError(
+                f"Anchor name must be one of {', '.join(sorted(_ANCHOR_NAMES))}"
+                f" (got {describe(self.name)}); use TRIGGER, LAST_CONTACT, DUE or attr_date()"
+            )
+        if self.name == "ATTR_DATE":
+            if not isinstance(self.attribute, str) or not self.attribute:
+                raise InvalidPolicyError(
+                    f"an ATTR_DATE anchor names an attribute: use attr_date(name)"
+                    f" (got {describe(self.attribute)})"
+                )
+        elif self.attribute is not None:
+            raise InvalidPolicyError(
+                f"only attr_date() anchors name an attribute (got {self.name} with"
+                f" {describe(self.attribute)})"
+            )
+
     def __add__(self, offset: Duration) -> When:
         return When(anchor=self, offset=_offset(offset), before=False)
 
     def __sub__(self, offset: Duration) -> When:
-        checked = _offset(offset)
-        if isinstance(checked, Business):
-            raise InvalidPolicyError(
-                f"business time can only be added, not subtracted (got {self!r} - {checked!r})"
-            )
-        return When(anchor=self, offset=checked, before=True)
+        return When(anchor=self, offset=_offset(offset), before=True)
 
     def __repr__(self) -> str:
         if self.attribute is not None:
@@ -111,6 +124,7 @@ class Anchor:
         return self.name
 
 
+_ANCHOR_NAMES: Final = frozenset({"TRIGGER", "LAST_CONTACT", "DUE", "ATTR_DATE"})
 TRIGGER: Final = Anchor("TRIGGER")
 LAST_CONTACT: Final = Anchor("LAST_CONTACT")
 DUE: Final = Anchor("DUE")
@@ -142,6 +156,21 @@ class When:
     anchor: Anchor
     offset: Duration = attrs.field(factory=Elapsed)
     before: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.anchor, Anchor):
+            raise PolicyTypeError(
+                "When.anchor must be an Anchor such as TRIGGER, DUE or attr_date('bill_date')"
+                f" (got {describe(self.anchor)})"
+            )
+        _offset(self.offset)
+        if self.before.__class__ is not bool:
+            raise PolicyTypeError(f"When.before must be a bool (got {describe(self.before)})")
+        if self.before and isinstance(self.offset, Business):
+            raise InvalidPolicyError(
+                "business time can only be added, not subtracted"
+                f" (got {self.anchor!r} - {self.offset!r})"
+            )
 
     def __repr__(self) -> str:
         if self.offset == Elapsed() and not self.before:
@@ -207,6 +236,8 @@ def _attr_day_start(name: str, ctx: Context) -> float | None:
             return None
     else:
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None  # 9999-12-31, a database's "no date": no time can be counted from it
     return _day_start(day, customer_zone(ctx.customer, ctx.schedule))
 
 
@@ -359,8 +390,10 @@ def _trigger(value: object) -> Trigger:
 
 def _condition(value: object) -> Condition:
     if not isinstance(value, Condition):
+        hint = "; compare a fact with .equals(value), not ==" if isinstance(value, bool) else ""
         raise PolicyTypeError(
-            f"Rule.condition must be a Condition from extramile.conditions (got {describe(value)})"
+            "Rule.condition must be a Condition from extramile.conditions"
+            f" (got {describe(value)}){hint}"
         )
     return value
 
@@ -389,17 +422,29 @@ _REQUIRED: Any = object()
 
 def _programmes(value: object) -> tuple[tuple[str, str], ...]:
     items = value.items() if isinstance(value, Mapping) else value
-    if not isinstance(items, Iterable):
+    if isinstance(items, str) or not isinstance(items, Iterable):
         raise PolicyTypeError(
             f"Awareness.programmes must map tags to talking points (got {describe(value)})"
         )
-    pairs = tuple(sorted(tuple(pair) for pair in items))
-    for pair in pairs:
-        if len(pair) != 2 or not all(isinstance(part, str) for part in pair):
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if not isinstance(item, (tuple, list)):
             raise PolicyTypeError(
-                f"Awareness.programmes must map str tags to str points (got {describe(pair)})"
+                "Awareness.programmes must be a mapping, or pairs of a tag and a talking"
+                f" point (got {describe(item)})"
             )
-    return pairs
+        if len(item) != 2 or not all(isinstance(part, str) for part in item):
+            raise PolicyTypeError(
+                f"Awareness.programmes must map str tags to str points (got {describe(item)})"
+            )
+        pairs.append((item[0], item[1]))
+    tags = [tag for tag, _ in pairs]
+    for tag in tags:
+        if not tag.strip():
+            raise InvalidPolicyError("Awareness.programmes tags must be non-empty")
+        if tags.count(tag) > 1:
+            raise InvalidPolicyError(f"Awareness.programmes names tag {tag!r} twice")
+    return tuple(sorted(pairs))
 
 
 def _rule_name(value: object) -> str:

@@ -28,7 +28,7 @@ from extramile._policy import (
 )
 from extramile._time import DAY, Business, Elapsed, Local, add_local_days
 from extramile._tz import EARLIEST
-from extramile.conditions import ALWAYS, Check, Condition, Context
+from extramile.conditions import ALWAYS, Check, Condition, Context, compile_condition
 
 __all__ = ["CompiledRule", "Program", "lapse_at", "program_of"]
 
@@ -249,6 +249,7 @@ class CompiledRule:
         "check",
         "cutoffs",
         "deadline",
+        "deadline_from_due",
         "due",
         "flag",
         "kinds",
@@ -263,11 +264,14 @@ class CompiledRule:
         self.rule = rule
         self.name = rule.name
         self.always = rule.condition == ALWAYS
-        self.check: Check = rule.condition.compiled()
+        self.check: Check = compile_condition(rule.condition)
         flag = rule.extra_mile
-        self.flag: bool | Check = flag if isinstance(flag, bool) else flag.compiled()
+        self.flag: bool | Check = flag if isinstance(flag, bool) else compile_condition(flag)
         self.due = _resolver(rule.due)
         self.deadline = _resolver(rule.deadline)
+        self.deadline_from_due = rule.deadline.anchor.name == "DUE"
+        """Whether the deadline is counted from the due time: a call pushed later gets
+        its deadline counted again from where it landed."""
         self.lapsed = _lapsed(rule)
         self.stale_after = _stale_after(rule)
         """An episode that started this many seconds before ``now`` has lapsed whatever

@@ -10,6 +10,7 @@ customer may not know about mentioned on calls that happen anyway.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Container, Mapping, Sequence
 from typing import Final
 
@@ -38,7 +39,7 @@ from extramile.conditions import (
     tenure_at_least,
     tier_in,
 )
-from extramile.errors import PolicyTypeError, describe
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 from extramile.kinds import (
     BILLING_DUPLICATE_CHARGE,
     BILLING_PRICE_CHANGE,
@@ -95,6 +96,16 @@ def starter_policy(
     if not isinstance(loyalty, Condition):
         raise PolicyTypeError(
             f"starter_policy() loyalty must be a Condition (got {describe(loyalty)})"
+        )
+    threshold: object = price_increase_threshold
+    if threshold.__class__ is bool or not isinstance(threshold, (int, float)):
+        raise PolicyTypeError(
+            "starter_policy() price_increase_threshold must be a number of percent"
+            f" (got {describe(threshold)})"
+        )
+    if not math.isfinite(threshold):
+        raise InvalidPolicyError(
+            f"starter_policy() price_increase_threshold must be finite (got {describe(threshold)})"
         )
     if schedule is None:
         schedule = Schedule(

@@ -88,6 +88,16 @@ def _whole(value: object, cls: str, unit: str) -> int:
     return int(amount)
 
 
+CENTURY: Final = 36_525
+"""The longest duration, in days: more is a mistake (a give-up time of ``None`` says
+"never"), and would take times past the calendar's end."""
+
+
+def _at_most_a_century(days: float, cls: str, given: str) -> None:
+    if not days <= CENTURY:  # also catches an infinite total
+        raise InvalidPolicyError(f"{cls} must be at most a century ({CENTURY} days) (got {given})")
+
+
 def _render_seconds(seconds: float, units: Sequence[tuple[str, int]] = _UNITS) -> str:
     for name, size in units:
         if seconds and seconds % size == 0:
@@ -106,7 +116,7 @@ class Elapsed:
     True
 
     Raises:
-        InvalidPolicyError: a negative or non-finite amount.
+        InvalidPolicyError: a negative or non-finite amount, or more than a century.
         PolicyTypeError: an amount that is not a number.
     """
 
@@ -121,6 +131,7 @@ class Elapsed:
             + _amount(minutes, "Elapsed", "minutes") * 60
             + _amount(seconds, "Elapsed", "seconds")
         )
+        _at_most_a_century(total / DAY, "Elapsed", f"{total:g} seconds")
         self.__attrs_init__(seconds=total)
 
     def __repr__(self) -> str:
@@ -138,7 +149,7 @@ class Local:
     Local(days=7)
 
     Raises:
-        InvalidPolicyError: a negative or fractional amount.
+        InvalidPolicyError: a negative or fractional amount, or more than a century.
         PolicyTypeError: an amount that is not a number.
     """
 
@@ -146,6 +157,7 @@ class Local:
 
     def __init__(self, *, days: int = 0, weeks: int = 0) -> None:
         total = _whole(days, "Local", "days") + 7 * _whole(weeks, "Local", "weeks")
+        _at_most_a_century(total, "Local", f"{total} days")
         self.__attrs_init__(days=total)
 
     def __repr__(self) -> str:
@@ -170,7 +182,8 @@ class Business:
     Business(days=2, minutes=30)
 
     Raises:
-        InvalidPolicyError: a negative or non-finite amount, or fractional days.
+        InvalidPolicyError: a negative or non-finite amount, fractional days, or more than a
+            century (of days, or of open time).
         PolicyTypeError: an amount that is not a number.
     """
 
@@ -185,7 +198,10 @@ class Business:
             + _amount(minutes, "Business", "minutes") * 60
             + _amount(seconds, "Business", "seconds")
         )
-        self.__attrs_init__(days=_whole(days, "Business", "days"), seconds=total)
+        whole_days = _whole(days, "Business", "days")
+        _at_most_a_century(whole_days, "Business", f"{whole_days} days")
+        _at_most_a_century(total / DAY, "Business", f"{total:g} seconds")
+        self.__attrs_init__(days=whole_days, seconds=total)
 
     def __repr__(self) -> str:
         parts = [f"days={self.days}"] if self.days else []
@@ -983,16 +999,21 @@ class Schedule:
         Raises:
             InvalidPolicyError: no opening within ten years (e.g. every day a holiday).
         """
-        tz = zone(self.timezone)
         t = self.next_open_ts(ts)
-        for _ in range(duration.days):
+        if duration.days:
+            # The n-th following day with opening hours, counted from the first open
+            # moment's date; the same wall-clock time on it (add_local_days() is quick
+            # when no offset change lies between), then the first open instant from
+            # there.  The clock is the first open moment's, on every day counted: one
+            # carried from day to day would drift (Thursday 16:00 plus two days on a
+            # week with short Fridays is Monday 16:00, not Tuesday 09:00).
+            tz = zone(self.timezone)
             today = day = dt.datetime.fromtimestamp(t, tz).date()
-            for _ in range(1, SEARCH_DAYS):
-                day += _ONE_DAY
-                if self._open_windows(day):
-                    break
-            # The same wall-clock time on that day (add_local_days() is quick when no
-            # offset change lies between), then the first open instant from there.
+            for _ in range(duration.days):
+                for _ in range(1, SEARCH_DAYS):
+                    day += _ONE_DAY
+                    if self._open_windows(day):
+                        break
             t = self.next_open_ts(add_local_days(t, (day - today).days, tz))
         remaining = duration.seconds
         table = self.open_table()

@@ -17,6 +17,8 @@ from pendulum.tz.timezone import Timezone
 from extramile._memo import Memo
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "UTC",
     "DateTime",
     "from_ts",
@@ -162,6 +164,9 @@ EARLIEST: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 LATEST: Final = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc).timestamp()
 """The instants the library works between: dates a few days either side of them can
 still be written, in any zone (the years 2 to 9998)."""
+FIRST_DAY: Final = dt.date(2, 1, 1)
+LAST_DAY: Final = dt.date(9998, 12, 31)
+"""The days the library works between (dates of facts, such as a bill date)."""
 _MADE_MAX: Final = 1 << 15
 _MADE: dict[tuple[float, int], pendulum.DateTime] = {}
 

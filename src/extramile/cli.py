@@ -46,7 +46,7 @@ from extramile._sample import (
 from extramile._starter import starter_policy
 from extramile._time import Elapsed
 from extramile._tz import EARLIEST, LATEST
-from extramile.errors import ExtramileError
+from extramile.errors import ExtramileError, InvalidPolicyError
 from extramile.reports import CallReport, Tally, calls_made, last_week
 
 __all__ = ["CliError", "main"]
@@ -115,7 +115,12 @@ def _horizon(text: str) -> Elapsed:
             f"expected a duration such as 7d, 48h, 2w or 1d12h (got {text!r})"
         )
     weeks, days, hours, minutes = (int(part or 0) for part in match.groups())
-    return Elapsed(days=7 * weeks + days, hours=hours, minutes=minutes)
+    try:
+        return Elapsed(days=7 * weeks + days, hours=hours, minutes=minutes)
+    except InvalidPolicyError:
+        raise argparse.ArgumentTypeError(
+            f"a horizon is at most a century, 36525d (got {text!r})"
+        ) from None
 
 
 def _parser() -> argparse.ArgumentParser:

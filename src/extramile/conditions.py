@@ -23,6 +23,7 @@ Write your own by subclassing :class:`Condition` (an attrs frozen class) and imp
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -189,15 +190,37 @@ class Condition:
     def __or__(self, other: Condition) -> Condition:
         return Any_(parts=_flatten(Any_, self, _as_condition(other)))
 
+    def __rand__(self, other: Condition) -> Condition:
+        return _as_condition(other) & self
+
+    def __ror__(self, other: Condition) -> Condition:
+        return _as_condition(other) | self
+
     def __invert__(self) -> Condition:
         return Not(part=self)
 
 
+def compile_condition(condition: Condition) -> Check:
+    """``condition.compiled()``, unless the condition's class changed :meth:`check`
+    below the class that wrote its ``compiled()``: then its own ``check``, so that a
+    subclass of a built-in condition is decided as it explains itself."""
+    mro = type(condition).__mro__
+    check_from = next(klass for klass in mro if "check" in vars(klass))
+    compiled_from = next(klass for klass in mro if "compiled" in vars(klass))
+    if check_from is not compiled_from and issubclass(check_from, compiled_from):
+        return condition.check
+    return condition.compiled()
+
+
 def _as_condition(value: object) -> Condition:
     if not isinstance(value, Condition):
+        hint = (
+            "compare a fact with .equals(value), not =="
+            if isinstance(value, bool)
+            else "write attr('x') >= 1 rather than a lambda"
+        )
         raise PolicyTypeError(
-            f"conditions combine only with conditions (got {describe(value)});"
-            " write attr('x') >= 1 rather than a lambda"
+            f"conditions combine only with conditions (got {describe(value)}); {hint}"
         )
     return value
 
@@ -224,7 +247,7 @@ class All(Condition):
         return all(part.check(ctx) for part in self.parts)
 
     def compiled(self) -> Check:
-        return _pairwise([part.compiled() for part in self.parts], _both, _true)
+        return _pairwise([compile_condition(part) for part in self.parts], _both, _true)
 
     def explain(self, ctx: Context) -> str:
         for part in self.parts:
@@ -249,7 +272,7 @@ class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
         return any(part.check(ctx) for part in self.parts)
 
     def compiled(self) -> Check:
-        return _pairwise([part.compiled() for part in self.parts], _either, _false)
+        return _pairwise([compile_condition(part) for part in self.parts], _either, _false)
 
     def explain(self, ctx: Context) -> str:
         held = [part for part in self.parts if part.check(ctx)]
@@ -274,7 +297,7 @@ class Not(Condition):
         return not self.part.check(ctx)
 
     def compiled(self) -> Check:
-        inner = self.part.compiled()
+        inner = compile_condition(self.part)
 
         def negated(ctx: Context) -> bool:
             return not inner(ctx)
@@ -376,6 +399,20 @@ _MISSING: Final = object()
 _INFIX: Final = frozenset({">=", ">", "<=", "<"})
 
 
+def _plain(value: object, where: str) -> None:
+    """Refuse a value no attribute can equal (attributes hold JSON-like values)."""
+    if value is None or value.__class__ in (str, bool, int):
+        return
+    if isinstance(value, (int, float, str)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidPolicyError(f"{where} needs a finite number (got {describe(value)})")
+        return
+    hint = "; give each value as its own argument" if where.endswith("is_in()") else ""
+    raise PolicyTypeError(
+        f"{where} needs a str, number, bool or None (got {describe(value)}){hint}"
+    )
+
+
 @attrs.frozen(order=False)  # Fact's comparison operators build conditions instead
 class Fact:
     """A value read from the context: an attribute of the trigger, the issue or customer.
@@ -469,11 +506,39 @@ class Fact:
 
 @attrs.frozen(repr=False)
 class Compare(Condition):
-    """A fact compared with a value; a missing value never compares true."""
+    """A fact compared with a value; a missing value never compares true.
+
+    Raises:
+        PolicyTypeError: a value the fact could never meet: ``>=`` and the other orderings
+            with anything but a number, ``equals``/``differs``/``is_in`` with anything but
+            str, numbers, bool or None.
+        InvalidPolicyError: a number that is not finite, or ``is_in()`` with no values.
+    """
 
     fact: Fact
     op: str
     value: Any
+
+    def __attrs_post_init__(self) -> None:
+        op, value = self.op, self.value
+        if op in _INFIX:
+            if value.__class__ is bool or not isinstance(value, (int, float)):
+                raise PolicyTypeError(
+                    f"{self.fact!r} {op} needs a number to compare with (got {describe(value)})"
+                )
+            if not math.isfinite(value):
+                raise InvalidPolicyError(
+                    f"{self.fact!r} {op} needs a finite number (got {describe(value)})"
+                )
+        elif op == "in":
+            if not value:
+                raise InvalidPolicyError(f"{self.fact!r}.is_in() needs at least one value")
+            for item in value:
+                _plain(item, f"{self.fact!r}.is_in()")
+        elif op in ("==", "!="):
+            _plain(value, f"{self.fact!r}.{'equals' if op == '==' else 'differs'}()")
+        else:
+            raise InvalidPolicyError(f"Compare.op must be one of {sorted(_OPS)} (got {op!r})")
 
     def check(self, ctx: Context) -> bool:
         seen = self.fact.read(ctx)
@@ -543,7 +608,7 @@ class Exists(Condition):
         seen = self.fact.read(ctx)
         if self.check(ctx):
             return f"{self!r} held: {self.fact.name} was {seen!r}"
-        return f"{self!r} failed: {self.fact.name} was missing"
+        return f"{self!r} failed: {self.fact.name} was {'missing' if seen is _MISSING else seen}"
 
     def __repr__(self) -> str:
         return f"{self.fact!r}.exists()"
@@ -676,7 +741,7 @@ def issue_is(*states: str) -> Condition:
     """The issue's state is one of ``"open"``, ``"resolved"``, ``"reopened"``."""
     allowed = {OPEN, RESOLVED, REOPENED}
     for state in states:
-        if state not in allowed:
+        if state.__class__ is not str or state not in allowed:
             raise InvalidPolicyError(
                 f"issue_is() takes 'open', 'resolved' or 'reopened' (got {describe(state)})"
             )
@@ -814,9 +879,9 @@ class TenureAtLeast(Condition):
 
 def tenure_at_least(*, years: int) -> Condition:
     """The customer has been a customer for ``years`` years or more (by their local date)."""
-    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+    if isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= 100:
         raise InvalidPolicyError(
-            f"tenure_at_least() years must be a whole number >= 0 (got {describe(years)})"
+            f"tenure_at_least() years must be a whole number from 0 to 100 (got {describe(years)})"
         )
     return TenureAtLeast(years=years)
 
@@ -902,8 +967,11 @@ class CountAtLeast(Condition):
         inside = self._inside(ctx)
         if len(inside) < self.count:
             return None
-        # The answer flips when enough of the counted interactions age out.
-        return _after(inside[len(inside) - self.count], self.within, ctx)
+        # The answer flips when enough of the counted interactions age out.  In local
+        # days a later interaction can age out first (one in the second pass of a
+        # repeated hour), so the moments are sorted, not the interactions.
+        leave = sorted(_after(t, self.within, ctx) for t in inside)
+        return leave[len(inside) - self.count]
 
     def __repr__(self) -> str:
         return f"count_at_least({self.kind!r}, {self.count}, within={self.within!r})"

@@ -70,10 +70,12 @@ def describe(value: object) -> str:
     >>> describe(3)
     'int 3'
     """
-    if isinstance(value, str):
+    try:
         text = repr(value)
+    except Exception as exc:  # an int of 5,000 digits, a broken __repr__
+        return f"{type(value).__name__} (unprintable: {type(exc).__name__})"
+    if type(value) is str:
         return text if len(text) <= 80 else text[:76] + "...'"
-    text = repr(value)
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{type(value).__name__} {text}"

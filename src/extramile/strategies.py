@@ -44,6 +44,10 @@ from extramile.kinds import (
 )
 
 __all__ = [
+    "AGENTS",
+    "CALLING_HOURS",
+    "CHANNELS",
+    "OUTCOMES",
     "ZONES",
     "customer_histories",
     "customers",
@@ -94,14 +98,24 @@ def instants(
     )
 
 
+CALLING_HOURS: Final = ("07:00-22:00", "09:00-17:00", "18:00-21:00", "00:00-24:00")
+"""Customers' own calling hours: wider and narrower than the default, evenings only,
+and all day."""
+AGENTS: Final = ("ana", "ben", "chloe")
+CHANNELS: Final = ("phone", "email", "chat", "visit", "web", "system")
+OUTCOMES: Final = ("reached", "voicemail", "no_answer")
+
+
 def customers(
     *,
     ids: st.SearchStrategy[str] | None = None,
     zones: st.SearchStrategy[str | None] | None = None,
     tiers: Sequence[str | None] = (None, "bronze", "silver", "gold", "platinum"),
     tags: Sequence[str] = ("autopay", "paperless", "loyalty-club"),
+    calling_hours: Sequence[str] = CALLING_HOURS,
 ) -> st.SearchStrategy[Customer]:
-    """Customers: some with unknown timezones, some do-not-call, varied tenure."""
+    """Customers: some with unknown timezones, some do-not-call, some with their own
+    calling hours, varied tenure, attributes and contact details."""
     return st.builds(
         Customer,
         id=ids if ids is not None else st.from_regex(r"c-[a-z0-9]{1,8}", fullmatch=True),
@@ -110,6 +124,11 @@ def customers(
         customer_since=st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2028, 1, 1)),
         tags=st.frozensets(st.sampled_from(tuple(tags))),
         do_not_call=st.sampled_from((False, False, False, True)),
+        calling_hours=st.one_of(st.none(), st.none(), st.sampled_from(tuple(calling_hours))),
+        phone=st.none() | st.just("+1 312 555 0100"),
+        email=st.none() | st.just("customer@example.com"),
+        attributes=st.none()
+        | st.fixed_dictionaries({"region": st.sampled_from(("north", "south"))}),
     )
 
 
@@ -160,19 +179,24 @@ def interactions(
     start: dt.datetime = _START,
     end: dt.datetime = _END,
 ) -> Interaction:
-    """One interaction of ``customer_id`` of a standard kind, with realistic attributes."""
+    """One interaction of ``customer_id`` of a standard kind, with realistic attributes,
+    sometimes an agent, and for calls sometimes an outcome."""
     kind = draw(st.sampled_from(tuple(kinds)))
     issue_id = draw(st.sampled_from(tuple(issues))) if kind.startswith("issue.") else None
+    outcome = None
     if kind == CALL:
         issue_id = draw(st.none() | st.sampled_from(tuple(issues)))
+        outcome = draw(st.none() | st.sampled_from(OUTCOMES))
     return Interaction(
         id=ident,
         customer_id=customer_id,
         kind=kind,
         at=draw(instants(start, end)),
         direction=draw(st.sampled_from(("inbound", "outbound"))),
-        channel=draw(st.sampled_from(("phone", "email", "chat", "web", "system"))),
+        channel=draw(st.sampled_from(CHANNELS)),
         issue_id=issue_id,
+        agent=draw(st.none() | st.sampled_from(AGENTS)),
+        outcome=outcome,
         attributes=draw(_attributes(kind)),
     )
 

@@ -60,12 +60,14 @@ VALUES: st.SearchStrategy[Any] = st.one_of(
     st.floats(-5, 30, allow_nan=False),
     st.sampled_from(["critical", "low", "true", "gold", "2026-03-01"]),
 )
+NUMBERS: st.SearchStrategy[Any] = st.one_of(st.integers(-5, 30), st.floats(-5, 30, allow_nan=False))
+"""What the orderings take; attributes hold any of :data:`VALUES`."""
 NAMES = st.sampled_from(["severity", "increase_pct", "flag", "score"])
 
 leaves: st.SearchStrategy[Condition] = st.one_of(
     st.just(always()),
-    st.builds(lambda n, v: attr(n) >= v, NAMES, VALUES),
-    st.builds(lambda n, v: issue_attr(n) < v, NAMES, VALUES),
+    st.builds(lambda n, v: attr(n) >= v, NAMES, NUMBERS),
+    st.builds(lambda n, v: issue_attr(n) < v, NAMES, NUMBERS),
     st.builds(lambda n, v: customer_attr(n).equals(v), NAMES, VALUES),
     st.builds(lambda n, v: attr(n).differs(v), NAMES, VALUES),
     st.builds(lambda n, v: attr(n).is_in(v, "critical"), NAMES, VALUES),

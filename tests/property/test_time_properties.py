@@ -88,25 +88,27 @@ def oracle_between(spec: ScheduleSpec, start: float, end: float) -> float:
 
 def oracle_business_days(spec: ScheduleSpec, start: float, days: int) -> float:
     """``days`` business days from ``start``, as documented: from the first open moment,
-    the same wall-clock time on each next day with open hours (the first such time,
-    if the clocks repeat it), then the first open moment from there; open moments are
-    found one grid cell at a time."""
+    the same wall-clock time on the ``days``-th following day with open hours (the
+    first such time, if the clocks repeat it), then the first open moment from there;
+    open moments are found one grid cell at a time."""
     tz = zoneinfo.ZoneInfo(spec.zone)
 
     def next_open(ts: float) -> float:
         if spec.is_open(ts):
             return ts
-        return next(g for g in grid(ts, ts + 30 * DAY) if spec.is_open(g))
+        return next(g for g in grid(ts, ts + 400 * DAY) if spec.is_open(g))
 
     t = next_open(start)
+    if not days:
+        return t
+    local = dt.datetime.fromtimestamp(t, tz)
+    day = local.date()
     for _ in range(days):
-        local = dt.datetime.fromtimestamp(t, tz)
-        day = local.date() + dt.timedelta(days=1)
+        day += dt.timedelta(days=1)
         while not spec.week[day.weekday()] or (spec.holidays and day in spec.holidays):
             day += dt.timedelta(days=1)
-        clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
-        t = next_open(wall_to_ts(day, clock, tz))
-    return t
+    clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    return next_open(wall_to_ts(day, clock, tz))
 
 
 def near_change(draw: st.DrawFn, moment: dt.datetime, zone: str) -> tuple[dt.datetime, int | None]:

@@ -334,11 +334,12 @@ class TestIntermittentCheckIn:
         )
 
     def test_other_customer_waits_for_staff_after_the_holiday(self) -> None:
-        """Bronze, a customer of one year: Wednesday 15 July at 09:00 CEST (07:00Z), and the
+        """Bronze, a customer of one year: Wednesday 15 July at 09:00 CEST (07:00Z), by two
+        local days after that (the deadline counts from where the call landed), and the
         call says the holiday moved it."""
         decision = evaluate(PARIS, BRONZE, INTERMITTENT, now=at("2026-07-08T08:00:00+00:00"))
         (call,) = decision.calls
-        assert ("2026-07-15T07:00:00+00:00", "2026-07-16T15:00:00+00:00", False) == (
+        assert ("2026-07-15T07:00:00+00:00", "2026-07-17T07:00:00+00:00", False) == (
             utc(call.due_at),
             utc(call.deadline),
             call.extra_mile,

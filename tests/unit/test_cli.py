@@ -189,7 +189,7 @@ class TestPlanErrors:
         self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
     ) -> None:
         """A horizon of a million weeks: an error naming the horizon, not a traceback."""
-        _fails(capsys, _plan(*book, "--horizon", "999999w"), "horizon reaches past")
+        _fails(capsys, _plan(*book, "--horizon", "999999w"), "a horizon is at most a century")
 
     def test_a_now_whose_horizon_runs_past_the_calendar(
         self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]

@@ -12,15 +12,19 @@ import pytest
 
 import extramile.conditions as conditions_module
 from extramile import (
+    TRIGGER,
     Business,
     Customer,
     Elapsed,
     Interaction,
     InvalidPolicyError,
     Local,
+    On,
     PolicyError,
     PolicyTypeError,
+    Rule,
     Schedule,
+    starter_policy,
 )
 from extramile.conditions import (
     ALWAYS,
@@ -235,6 +239,23 @@ class TestCombinators:
             tier_in("gold") & (lambda ctx: True)  # type: ignore[operator]
         assert isinstance(caught.value, TypeError)
 
+    def test_a_fact_compared_with_equals_signs_is_named(self) -> None:
+        """``attr("x") == 5`` is a plain bool (facts compare as data): combining it, or
+        making it a rule's condition, says to use ``.equals()``; it used to raise a bare
+        ``TypeError`` about ``&``."""
+        same = untyped(attr("severity")) == "critical"
+        with pytest.raises(PolicyTypeError, match=r"got bool False\); compare a fact with"):
+            same & direction_is("inbound")
+        with pytest.raises(PolicyTypeError, match=r"got bool False\); compare a fact with"):
+            same | direction_is("inbound")
+        with pytest.raises(PolicyTypeError, match=r"compare a fact with \.equals\(value\)"):
+            Rule(
+                name="r",
+                trigger=On("feedback"),
+                condition=same,
+                deadline=TRIGGER + Elapsed(hours=1),
+            )
+
     @pytest.mark.parametrize(
         ("condition", "expected"),
         [
@@ -315,6 +336,13 @@ class TestExplain:
     def test_values_seen(self, condition: Condition, expected: str) -> None:
         """Each condition says whether it held and quotes the value it saw."""
         assert expected == condition.explain(context())
+
+    def test_a_value_of_none_is_not_said_to_be_missing(self) -> None:
+        """``exists()`` fails on None as on a missing value, and says which it saw."""
+        ctx = context(trigger=interaction(attributes={"bill_date": None}))
+        assert "attr('bill_date').exists() failed: bill_date was None" == has_attr(
+            "bill_date"
+        ).explain(ctx)
 
     def test_and_explains_the_first_failing_part(self) -> None:
         """A failing ``&`` names only the part that failed."""
@@ -405,6 +433,22 @@ class TestChangesAt:
         """Five years from 10 March 2022 in Chicago: 00:00 CST on 10 March 2027 (06:00Z)."""
         assert ts("2027-03-10T06:00:00+00:00") == tenure_at_least(years=5).changes_at(context())
 
+    def test_a_count_changes_when_enough_have_aged_out_whatever_their_order(self) -> None:
+        """Two feedbacks on the night clocks go back in New York, 01:30 EDT and 01:10
+        EST (later, but earlier on the clock): seven local days on, the later one ages
+        out first, at 01:10 EST on 9 November (06:10Z).  The answer was said to change
+        only when the earlier one aged out, at 06:30Z."""
+        new_york = Customer(id="c-1", timezone="America/New_York")
+        first = interaction("feedback", "2025-11-02T01:30:00-04:00", id="a")
+        second = interaction("feedback", "2025-11-02T01:10:00-05:00", id="b")
+        assert first.ts < second.ts
+        ctx = context(customer=new_york, history=[first, second], now="2025-11-08T12:00:00+00:00")
+        condition = count_at_least("feedback", 2, within=Local(days=7))
+        assert (True, ts("2025-11-09T06:10:00+00:00")) == (
+            condition.check(ctx),
+            condition.changes_at(ctx),
+        )
+
     def test_tenure_already_reached(self) -> None:
         """Once reached, tenure never changes back."""
         assert None is tenure_at_least(years=4).changes_at(context())
@@ -490,6 +534,31 @@ class TestStaffHours:
         )
 
 
+class TestSubclassesOfBuiltIns:
+    """A subclass that changes ``check`` is decided by its own ``check``."""
+
+    def test_overriding_check_alone_is_enough(self) -> None:
+        """The engine decides with ``compiled()``: a subclass of ``TierIn`` overriding
+        ``check`` only used to be decided by ``TierIn``'s closure, while its explanation
+        came from its own ``check``, so the two disagreed."""
+
+        @attrs.frozen(repr=False)
+        class AnyCaseTier(conditions_module.TierIn):
+            def check(self, ctx: Context) -> bool:
+                return (ctx.customer.tier or "").lower() in self.tiers
+
+        shouting = Customer(id="c-1", tier="GOLD")
+        ctx = context(customer=shouting)
+        condition = AnyCaseTier(tiers=frozenset({"gold"}))
+        assert (True, True, True) == (
+            condition.check(ctx),
+            conditions_module.compile_condition(condition)(ctx),
+            conditions_module.compile_condition(condition & has_tag("autopay") | ~always())(
+                context(customer=attrs.evolve(shouting, tags={"autopay"}))
+            ),
+        )
+
+
 class TestFactoryValidation:
     """Malformed conditions are refused when built."""
 
@@ -501,10 +570,12 @@ class TestFactoryValidation:
             (lambda: direction_is("sideways"), InvalidPolicyError, "'inbound' or 'outbound'"),
             (lambda: issue_is("closed"), InvalidPolicyError, "got 'closed'"),
             (issue_is, InvalidPolicyError, "at least one state"),
+            (lambda: issue_is(untyped(["open"])), InvalidPolicyError, r"got list \['open'\]"),
             (tier_in, InvalidPolicyError, "at least one tier"),
             (lambda: tier_in(""), PolicyTypeError, "tier must be a non-empty str"),
             (lambda: has_tag(untyped(5)), PolicyTypeError, "has_tag\\(\\) tag"),
-            (lambda: tenure_at_least(years=-1), InvalidPolicyError, "whole number >= 0"),
+            (lambda: tenure_at_least(years=-1), InvalidPolicyError, "whole number from 0 to"),
+            (lambda: tenure_at_least(years=8000), InvalidPolicyError, r"from 0 to 100 \(got int"),
             (lambda: tenure_at_least(years=True), InvalidPolicyError, "got bool True"),
             (lambda: tenure_at_least(years=untyped(1.5)), InvalidPolicyError, "got float 1.5"),
             (lambda: silence_at_least(untyped(5)), PolicyTypeError, "Elapsed or Local"),
@@ -526,10 +597,12 @@ class TestFactoryValidation:
             "direction",
             "issue-state",
             "issue-none",
+            "issue-list",
             "tier-none",
             "tier-empty",
             "tag-type",
             "tenure-negative",
+            "tenure-huge",
             "tenure-bool",
             "tenure-fraction",
             "silence-number",
@@ -542,3 +615,71 @@ class TestFactoryValidation:
         """Each malformed factory call raises the matching PolicyError, naming the value."""
         with pytest.raises(error, match=message):
             build()
+
+    @pytest.mark.parametrize(
+        ("build", "error", "message"),
+        [
+            (
+                lambda: attr("x") >= "10",
+                PolicyTypeError,
+                r"attr\('x'\) >= needs a number to compare with \(got '10'\)",
+            ),
+            (
+                lambda: attr("x") >= float("nan"),  # noqa: PLW0177  # the value refused
+                InvalidPolicyError,
+                r"attr\('x'\) >= needs a finite number \(got float nan\)",
+            ),
+            (lambda: attr("x") > None, PolicyTypeError, r"got None"),
+            (lambda: attr("x") < [1], PolicyTypeError, r"got list \[1\]"),
+            (lambda: attr("x") <= True, PolicyTypeError, r"got bool True"),
+            (lambda: attr("x").equals(float("inf")), InvalidPolicyError, r"got float inf"),
+            (lambda: attr("x").equals({"a": 1}), PolicyTypeError, r"equals\(\) needs a str"),
+            (lambda: attr("x").is_in("a", object()), PolicyTypeError, r"is_in\(\) needs"),
+            (
+                lambda: attr("x").is_in(["high", "critical"]),
+                PolicyTypeError,
+                r"got list \['high', 'critical'\]\); give each value as its own argument",
+            ),
+            (lambda: attr("x").is_in(), InvalidPolicyError, r"needs at least one value"),
+        ],
+        ids=[
+            "text",
+            "nan",
+            "none",
+            "list",
+            "bool",
+            "inf",
+            "mapping",
+            "object",
+            "one-list",
+            "empty",
+        ],
+    )
+    def test_a_comparison_with_a_value_it_can_never_meet(
+        self, build: Any, error: type[PolicyError], message: str
+    ) -> None:
+        """A threshold that is not a finite number (or, for equality, a JSON scalar) is
+        refused: ``attr("increase_pct") >= "10"`` used to be taken, and never held."""
+        with pytest.raises(error, match=message):
+            build()
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: attr("x") >= 10,
+            lambda: attr("x") < 2.5,
+            lambda: attr("x").equals(None),
+            lambda: attr("x").equals("gold"),
+            lambda: attr("x").differs(False),  # noqa: FBT003  # the value compared with
+            lambda: attr("x").is_in("a", 1, 2.5, None),
+        ],
+    )
+    def test_comparisons_with_plain_values_are_taken(self, build: Any) -> None:
+        """Numbers, text, booleans and None are what attributes hold."""
+        assert isinstance(build(), Condition)
+
+    @pytest.mark.parametrize("threshold", ["10", float("nan"), None, True])
+    def test_the_starter_policys_threshold_is_a_number(self, threshold: object) -> None:
+        """``starter_policy(price_increase_threshold=...)`` takes a finite number only."""
+        with pytest.raises(PolicyError, match="price_increase_threshold"):
+            starter_policy(price_increase_threshold=threshold)  # type: ignore[arg-type]

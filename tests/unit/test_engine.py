@@ -19,9 +19,11 @@ from extramile import (
     TRIGGER,
     Business,
     ConditionError,
+    ContactCaps,
     Customer,
     Decision,
     Elapsed,
+    EpisodeTrace,
     ExtramileError,
     FactTypeError,
     FollowUpPolicy,
@@ -73,6 +75,12 @@ def outbound_call(ident: str, when: str, **fields: Any) -> Interaction:
 def policy_of(*rules: Rule, schedule: Schedule = OFFICE) -> FollowUpPolicy:
     """A policy of just these rules."""
     return FollowUpPolicy(name="test", rules=rules, schedule=schedule)
+
+
+def episodes_of(decision: Decision, rule: str) -> tuple[EpisodeTrace, ...]:
+    """The episode traces of ``rule``."""
+    (trace,) = [t for t in decision.trace if t.rule == rule]
+    return trace.episodes
 
 
 def episodes(decision: Decision, rule: str) -> list[tuple[str, str, str]]:
@@ -213,6 +221,15 @@ class TestDecisionShape:
         decision = evaluate(policy_of(ON_FEEDBACK), CUSTOMER, [FEEDBACK], now=at(NOON))
         assert decision.explain() == str(decision)
 
+    def test_the_explanation_keeps_fractions_of_a_second(self) -> None:
+        """A time with microseconds but no seconds is shown whole: "15:00" used to stand
+        for 15:00:00.999999."""
+        now = at("2026-11-25T16:00:00.999999+00:00")
+        decision = evaluate(policy_of(ON_FEEDBACK), CUSTOMER, [FEEDBACK], now=now)
+        assert decision.explain().startswith(
+            "Decision for customer c-1 at 2026-11-25T16:00:00.999999+00:00\n"
+        )
+
 
 class TestEpisodes:
     """Triggers name the episodes; each gets a stable key."""
@@ -281,14 +298,17 @@ class TestEpisodes:
             (c.key, utc(c.due_at)) for c in decision.calls
         ]
 
-    def test_untimed_when_the_date_attribute_is_unreadable(self) -> None:
-        """A bill date that is not a date: the rule cannot time the call and says so."""
+    @pytest.mark.parametrize("bill_date", ["soon", "9999-12-31", "0001-01-01"])
+    def test_untimed_when_the_date_attribute_is_unreadable(self, bill_date: str) -> None:
+        """A bill date that is not a date, or a date outside the years 2 to 9998 (a
+        database's "no date", which used to crash with ``year 10000 is out of range``):
+        the rule cannot time the call and says so."""
         history = [
             event(
                 "pc-1",
                 "billing.price_change",
                 "2026-11-25T15:00:00+00:00",
-                attributes={"increase_pct": 20, "bill_date": "soon"},
+                attributes={"increase_pct": 20, "bill_date": bill_date},
             )
         ]
         decision = evaluate(starter_policy(), CUSTOMER, history, now=at(NOON))
@@ -432,6 +452,81 @@ class TestKeys:
         assert () == evaluate(policy_of(rule), CUSTOMER, [opened, made], now=at(NOON)).calls
 
 
+class TestPushedPastGivingUp:
+    """A call constraints could only place once its rule has given up is suppressed up
+    front, naming the constraint; it used to be shown, then silently lapse."""
+
+    POLICY = starter_policy(company_timezone="America/Chicago")
+
+    def test_no_overlap_for_a_month(self) -> None:
+        """A bronze customer in Sydney reports a critical problem: Chicago's staff hours
+        do not meet Sydney's calling window until October, long after the callback's
+        three days of grace."""
+        sydney = Customer(id="c-1", timezone="Australia/Sydney", tier="bronze")
+        opened = Interaction(
+            id="i-1",
+            customer_id="c-1",
+            kind="issue.opened",
+            issue_id="t-1",
+            channel="phone",
+            at=at("2026-09-05T14:00:00+10:00"),
+            attributes={"severity": "critical"},
+        )
+        decision = evaluate(self.POLICY, sydney, [opened], now=at("2026-09-05T14:01:00+10:00"))
+        (suppressed,) = decision.suppressed
+        assert ((), "critical-callback", "staff-hours") == (
+            decision.calls,
+            suppressed.rule,
+            suppressed.constraint,
+        )
+        assert suppressed.reason.startswith(
+            "it could go no sooner than 2026-10-05T21:00:00+00:00, after its rule gives up at"
+            " 2026-09-10T16:00:00+00:00 (3 local days after the deadline"
+        )
+        assert [("c-1/t-1/critical-callback/i-1", "suppressed")] == [
+            (e.key, e.outcome) for e in episodes_of(decision, "critical-callback")
+        ]
+
+    def test_a_cap_that_holds_it_past_the_bill(self) -> None:
+        """One call a month at most, and a call made on 1 September: the price heads-up
+        due on 13 September could only go on 1 October, after the bill of 20 September."""
+        policy = starter_policy(
+            company_timezone="America/Chicago", caps=ContactCaps(max_attempts=1, per=Local(days=30))
+        )
+        history = [
+            outbound_call("out-1", "2026-09-01T15:00:00+00:00"),
+            event(
+                "p-1",
+                "billing.price_change",
+                "2026-09-02T15:00:00+00:00",
+                attributes={"increase_pct": 20, "bill_date": "2026-09-20"},
+            ),
+        ]
+        decision = evaluate(policy, CUSTOMER, history, now=at("2026-09-02T15:00:00+00:00"))
+        assert ((), ["cap"]) == (decision.calls, [s.constraint for s in decision.suppressed])
+
+    def test_the_deadline_stops_where_the_rule_gives_up(self) -> None:
+        """Due on Sunday 13 December, a week before the bill: the call goes on Monday, and
+        its deadline stays the bill date, when the rule gives up, and the trace says so."""
+        change = event(
+            "p-1",
+            "billing.price_change",
+            "2026-12-01T15:00:00+00:00",
+            attributes={"increase_pct": 20, "bill_date": "2026-12-20"},
+        )
+        decision = evaluate(self.POLICY, CUSTOMER, [change], now=at("2026-12-01T16:00:00+00:00"))
+        (call,) = decision.calls
+        assert ("2026-12-14T15:00:00+00:00", "2026-12-20T06:00:00+00:00") == (
+            utc(call.due_at),
+            utc(call.deadline),
+        )
+        (episode,) = episodes_of(decision, "price-heads-up")
+        assert episode.detail.endswith(
+            "by 2026-12-20T06:00:00+00:00, not moved with the call: the rule gives up then,"
+            " 0 local days after its deadline (the bill_date date)"
+        )
+
+
 class TestTheRepeatedHour:
     """Results hold times of the fall-back night's second 01:30 (EST) exactly."""
 
@@ -483,6 +578,40 @@ class TestTheRepeatedHour:
             moved == first,
             hash(moved) == hash(first),
             moved == attrs.evolve(first, due_at=from_ts(second.due_at.timestamp(), pendulum.UTC)),
+        )
+
+
+class TestTheDeadlineMovesWithTheCall:
+    """Promise 7: a call that constraints push later keeps its rule's slack."""
+
+    POLICY = starter_policy(company_timezone="America/Chicago")
+
+    def placed(self, charged: str, now: str) -> tuple[str, str, bool]:
+        """(due, deadline, overdue) of the duplicate-charge callback (15 minutes)."""
+        charge = event("d-1", "billing.duplicate_charge", charged)
+        (call,) = evaluate(self.POLICY, CUSTOMER, [charge], now=at(now)).calls
+        return call.due_at.isoformat()[11:16], call.deadline.isoformat()[11:16], call.overdue
+
+    @pytest.mark.parametrize("charged", ["07:40", "07:45", "07:50"])
+    def test_however_far_the_calling_window_pushes_it(self, charged: str) -> None:
+        """A charge before the calling window opens at 08:00: the call goes at 08:00 with
+        its fifteen minutes.  A charge at 07:45 used to keep its deadline of 08:00 (no
+        slack at all), and one at 07:50 got 08:05."""
+        when = f"2026-09-05T{charged}:00-05:00"
+        assert ("08:00", "08:15", False) == self.placed(when, when)
+
+    def test_asking_late_does_not_move_it(self) -> None:
+        """Asked at 08:05 about a charge at 08:00, the deadline stays 08:15: lateness is
+        not a constraint, and the deadline does not chase the clock."""
+        assert ("08:05", "08:15", False) == self.placed(
+            "2026-09-05T08:00:00-05:00", "2026-09-05T08:05:00-05:00"
+        )
+
+    def test_asking_after_the_moved_deadline_finds_it_overdue(self) -> None:
+        """A charge at 07:00, asked about at 09:00: it could have gone at 08:00, so its
+        deadline is 08:15 and the call is overdue."""
+        assert ("09:00", "08:15", True) == self.placed(
+            "2026-09-05T07:00:00-05:00", "2026-09-05T09:00:00-05:00"
         )
 
 
@@ -751,7 +880,9 @@ class TestReviewedEdges:
     def test_an_overdue_call_in_the_callback_hour_goes_now(self) -> None:
         """A customer of unknown zone whose served zones' windows never meet phones in
         after their duplicate charge's 15 minutes have passed: within the callback hour
-        the overdue call goes now, rather than being suppressed for want of a window."""
+        the overdue call goes now, rather than being suppressed for want of a window.
+        Its first allowed moment was the customer's call at 12:10, which moved its
+        deadline to 12:25."""
         policy = starter_policy(
             served_timezones=["America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo"]
         )
@@ -760,10 +891,13 @@ class TestReviewedEdges:
             event("i-1", "billing.duplicate_charge", "2026-06-10T12:00:00+00:00", issue_id="b-1"),
             event("i-2", "call", "2026-06-10T12:10:00+00:00", channel="phone", issue_id="b-1"),
         ]
-        now = at("2026-06-10T12:16:00+00:00")
+        now = at("2026-06-10T12:30:00+00:00")
         decision = evaluate(policy, customer, history, now=now)
         assert ([now], ()) == ([call.due_at for call in decision.calls], decision.suppressed)
-        assert decision.calls[0].overdue
+        assert (True, "2026-06-10T12:25:00+00:00") == (
+            decision.calls[0].overdue,
+            decision.calls[0].deadline.isoformat(),
+        )
 
     def test_a_customer_scoped_rule_measures_the_customers_last_contact(self) -> None:
         """A customer-scoped rule anchored on the last contact: an email with no issue

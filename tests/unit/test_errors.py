@@ -103,6 +103,27 @@ class TestDescribe:
         assert ("list [0, 1, 2, ", 80 + len("list ")) == (text[:15], len(text))
         assert text.endswith("...")
 
+    def test_a_value_that_cannot_be_printed(self) -> None:
+        """An int too long for ``repr`` (or a broken ``__repr__``) is named by its type:
+        an error message about it used to raise a ``ValueError`` of its own."""
+
+        class Broken:
+            def __repr__(self) -> str:
+                raise RuntimeError
+
+        assert ("int (unprintable: ValueError)", "Broken (unprintable: RuntimeError)") == (
+            describe(10**5000),
+            describe(Broken()),
+        )
+
+    def test_a_subclass_of_str_is_named(self) -> None:
+        """A str subclass shows its type, so "must be a str" is understandable."""
+
+        class Code(str):
+            __slots__ = ()
+
+        assert "Code 'x'" == describe(Code("x"))
+
     def test_a_string_of_exactly_the_limit_is_whole(self) -> None:
         """A string whose repr is exactly 80 characters is shown whole."""
         value = "y" * 78

@@ -273,6 +273,19 @@ class TestErrors:
         assert isinstance(error, ValueError)
         assert f"X.attrs['a'][1] must be a finite number (got {bad!r})" == str(error)
 
+    def test_a_value_that_holds_itself(self) -> None:
+        """A list or mapping that holds itself is refused, naming the attribute: it used to
+        raise ``RecursionError``."""
+        loop: list[Any] = []
+        loop.append(loop)
+        cycle: dict[str, Any] = {}
+        cycle["x"] = cycle
+        errors = [
+            raised(InvalidFactError, lambda: FrozenMap.of({"a": loop}, where="X.attrs")),
+            raised(InvalidFactError, lambda: FrozenMap.of({"a": cycle}, where="X.attrs")),
+        ]
+        assert ["X.attrs['a'] nests too deeply, or holds itself"] * 2 == list(map(str, errors))
+
     def test_naive_datetime(self) -> None:
         """A naive datetime is refused: it is not an instant."""
         value = {"b": {"c": dt.datetime(2026, 3, 8, 2, 30)}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
+import enum
 import math
 import pickle
 import types
@@ -844,6 +845,30 @@ class TestCustomerErrors:
         assert (
             f"Customer.customer_since must lie in the years 2 to 9998 (got {since.isoformat()})"
             == str(error)
+        )
+
+    def test_str_enum_members_are_taken_as_their_text(self) -> None:
+        """Hosts keep kinds and ids in str enums: a member is taken as the plain str it
+        holds (it used to be refused as "not a str"), as direction and channel are."""
+
+        class Kind(str, enum.Enum):
+            OPENED = "issue.opened"
+            VIP = "vip"
+
+        made = make_interaction(kind=Kind.OPENED, issue_id=Kind.VIP, agent=Kind.VIP)
+        customer = Customer(id=Kind.VIP, tier=Kind.VIP, tags=[Kind.VIP])
+        values = [made.kind, made.issue_id, made.agent, customer.id, customer.tier, *customer.tags]
+        assert (["issue.opened", "vip", "vip", "vip", "vip", "vip"], {str}) == (
+            values,
+            {type(value) for value in values},
+        )
+
+    def test_an_integer_id_too_long_to_write(self) -> None:
+        """``from_mapping`` writes integer ids as text; one of 5,000 digits is refused
+        as an id of the wrong type (it used to escape as a bare ``ValueError``)."""
+        error = raised(FactTypeError, lambda: Customer.from_mapping({"id": 10**5000}))
+        assert "Customer.id must be a non-empty str (got int (unprintable: ValueError))" == str(
+            error
         )
 
     def test_a_bad_calling_window_is_not_remembered(self) -> None:

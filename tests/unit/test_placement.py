@@ -439,10 +439,12 @@ class TestExtraMile:
 class TestDeadline:
     """A deadline keeps its meaning when constraints push a call."""
 
-    def test_a_call_pushed_within_its_window_keeps_its_deadline(self) -> None:
-        """Due Mon 08:00, deadline 12:00, staff open 09:00: placed 09:00, deadline 12:00."""
+    def test_a_call_pushed_within_its_window_keeps_its_slack_too(self) -> None:
+        """Due Mon 08:00, deadline 12:00, staff open 09:00: placed 09:00, deadline 13:00
+        (promise 7: it used to keep 12:00, and a call pushed to its very deadline kept
+        no slack at all)."""
         result = placed("2026-03-02T13:00", schedule=ny_office(), slack=4 * 3600)
-        expected = (utc("2026-03-02T14:00"), utc("2026-03-02T17:00"), False)
+        expected = (utc("2026-03-02T14:00"), utc("2026-03-02T18:00"), False)
         assert expected == (result.due_at, result.deadline, result.overdue)
 
     def test_a_call_pushed_past_its_deadline_keeps_its_slack(self) -> None:
@@ -459,10 +461,10 @@ class TestDeadline:
 
     @pytest.mark.parametrize(
         ("placed_at", "expected"),
-        [(1_500.0, 2_000.0), (2_000.0, 2_000.0), (5_000.0, 6_000.0)],
+        [(1_000.0, 2_000.0), (1_500.0, 2_500.0), (2_000.0, 3_000.0), (5_000.0, 6_000.0)],
     )
     def test_deadline_after(self, placed_at: float, expected: float) -> None:
-        """deadline_after keeps the deadline until the call is pushed past it, then the slack."""
+        """deadline_after moves the deadline as far as the call was pushed."""
         assert expected == deadline_after(1_000.0, 2_000.0, placed_at)
 
 

@@ -14,6 +14,7 @@ from extramile import (
     DUE,
     LAST_CONTACT,
     TRIGGER,
+    Anchor,
     Anniversary,
     Awareness,
     Business,
@@ -97,6 +98,45 @@ class TestTiming:
         ):
             TRIGGER + 5  # type: ignore[operator]
 
+    @pytest.mark.parametrize(
+        ("build", "error", "message"),
+        [
+            (
+                lambda: When(anchor=TRIGGER, offset=Business(hours=2), before=True),
+                InvalidPolicyError,
+                "only be added, not subtracted",
+            ),
+            (
+                lambda: When(anchor=TRIGGER, offset=5),  # type: ignore[arg-type]
+                PolicyTypeError,
+                r"Elapsed, Local or Business durations \(got int 5\)",
+            ),
+            (
+                lambda: When(anchor="TRIGGER"),  # type: ignore[arg-type]
+                PolicyTypeError,
+                r"When.anchor must be an Anchor",
+            ),
+            (
+                lambda: When(anchor=TRIGGER, before="yes"),  # type: ignore[arg-type]
+                PolicyTypeError,
+                r"When.before must be a bool",
+            ),
+            (lambda: Anchor("trigger"), InvalidPolicyError, r"Anchor name must be one of"),
+            (lambda: Anchor("ATTR_DATE"), InvalidPolicyError, r"use attr_date\(name\)"),
+            (lambda: Anchor("DUE", "bill_date"), InvalidPolicyError, r"only attr_date"),
+        ],
+        ids=["business-before", "number", "anchor-text", "before", "name", "no-attr", "attr"],
+    )
+    def test_a_timing_built_by_hand_is_checked(
+        self, build: Any, error: type[PolicyError], message: str
+    ) -> None:
+        """``When`` and ``Anchor`` check what they are given, as ``TRIGGER + ...`` does:
+        ``When(..., offset=Business(...), before=True)`` used to add the business time
+        while its description said "before", and ``Anchor("trigger")`` made a rule that
+        never called."""
+        with pytest.raises(error, match=message):
+            build()
+
     def test_attr_date_needs_a_name(self) -> None:
         """``attr_date("")`` is refused."""
         with pytest.raises(PolicyTypeError, match="takes an attribute name"):
@@ -165,9 +205,9 @@ class TestTriggers:
         found = Anniversary().latest(customer, now, SCHEDULE, after)
         assert found == exact if exact[1] > after else found in {exact, (0, 0.0)}
 
-    def test_a_rule_given_up_after_a_million_days_plans_as_it_evaluates(self) -> None:
-        """An anniversary rule whose give-up time lies beyond any date: plan() makes the
-        call evaluate() makes."""
+    def test_a_rule_given_up_after_a_century_plans_as_it_evaluates(self) -> None:
+        """An anniversary rule given up after the longest duration there is: plan() makes
+        the call evaluate() makes."""
         policy = FollowUpPolicy(
             name="p",
             schedule=Schedule.always_open("UTC"),
@@ -176,7 +216,7 @@ class TestTriggers:
                     name="anniversary",
                     trigger=Anniversary(),
                     deadline=TRIGGER + Elapsed(days=3),
-                    give_up_after=Elapsed(days=10**6),
+                    give_up_after=Elapsed(days=36_525),
                 )
             ],
         )
@@ -278,11 +318,33 @@ class TestAwareness:
 
     @pytest.mark.parametrize(
         ("programmes", "message"),
-        [({"autopay": 1}, "str tags to str points"), (5, "map tags to talking points")],
+        [
+            ({"autopay": 1}, "str tags to str points"),
+            (5, "map tags to talking points"),
+            (["ab", "cd"], r"pairs of a tag and a talking point \(got 'ab'\)"),
+            ([1], r"pairs of a tag and a talking point \(got int 1\)"),
+            ([("a", "b"), (1, 2)], r"str tags to str points \(got tuple \(1, 2\)\)"),
+            ("autopay", "map tags to talking points"),
+        ],
+        ids=["point", "number", "strings", "numbers", "mixed", "text"],
     )
     def test_refuses(self, programmes: object, message: str) -> None:
-        """Points must be text: PolicyTypeError."""
+        """Points must be text, given as a mapping or pairs: PolicyTypeError.  Two
+        strings used to be read as pairs of letters (tag "a", point "b"), and a pair of
+        numbers failed on sorting with a bare TypeError."""
         with pytest.raises(PolicyTypeError, match=message):
+            Awareness(programmes=programmes)
+
+    @pytest.mark.parametrize(
+        ("programmes", "message"),
+        [
+            ([("a", "x"), ("a", "y")], "names tag 'a' twice"),
+            ({"": "x"}, "tags must be non-empty"),
+        ],
+    )
+    def test_refuses_a_tag_twice_or_empty(self, programmes: object, message: str) -> None:
+        """A tag has one talking point, and a name: InvalidPolicyError."""
+        with pytest.raises(InvalidPolicyError, match=message):
             Awareness(programmes=programmes)
 
 

@@ -105,6 +105,33 @@ class TestBadDurations:
             isinstance(info.value, ValueError),
         )
 
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: Elapsed(days=1e308),
+            lambda: Elapsed(days=36_525, seconds=1),
+            lambda: Local(days=10**7),
+            lambda: Local(weeks=5_218),
+            lambda: Business(days=2_100_000),
+            lambda: Business(hours=1e306),
+        ],
+        ids=["elapsed-inf", "elapsed-century", "local", "weeks", "business-days", "business-hours"],
+    )
+    def test_more_than_a_century_is_refused(self, make: object) -> None:
+        """A duration longer than a century is a mistake (``None`` says "never" for a
+        give-up time); ``Elapsed(days=1e308)`` used to become infinite, and a business
+        duration of millions of days ran for minutes before an ``OverflowError``."""
+        with pytest.raises(InvalidPolicyError, match=r"at most a century \(36525 days\)"):
+            make()  # type: ignore[operator]
+
+    def test_a_century_is_taken(self) -> None:
+        """The longest duration: 36525 days of each kind."""
+        assert (36_525 * 86_400, 36_525, 36_525) == (
+            Elapsed(days=36_525).seconds,
+            Local(days=36_525).days,
+            Business(days=36_525).days,
+        )
+
     def test_fractional_days_are_refused(self) -> None:
         """Local and business days are whole days."""
         with pytest.raises(InvalidPolicyError, match=r"Business\.days must be a whole number"):
@@ -241,6 +268,33 @@ class TestBusinessAdd:
         """Wed 25 Nov 10:00 CST + 2 business days: Fri 27 is one, Mon 30 10:00 is two."""
         schedule = office("America/Chicago", US_HOLIDAYS)
         assert utc("2026-11-30T16:00") == schedule.add(utc("2026-11-25T16:00"), Business(days=2))
+
+    @pytest.mark.parametrize(
+        ("hours", "start", "expected"),
+        [
+            # Thu 16:00 EST + 2: Friday (closing at 15:00) is one, Monday 16:00 is two.
+            (
+                {"mon-thu": "09:00-17:00", "fri": "09:00-15:00"},
+                "2026-03-05T21:00",
+                "2026-03-09T20:00",
+            ),
+            # Fri 09:30 EST + 2, Saturdays 10:00-14:00: Sat is one, Mon 09:30 is two.
+            (
+                {"mon-fri": "09:00-17:00", "sat": "10:00-14:00"},
+                "2026-03-06T14:30",
+                "2026-03-09T13:30",
+            ),
+        ],
+        ids=["short-friday", "saturday-mornings"],
+    )
+    def test_business_days_keep_the_first_opening_clock(
+        self, hours: dict[str, str], start: str, expected: str
+    ) -> None:
+        """The n-th open day keeps the wall-clock time of the first open moment, as
+        documented; a day whose hours did not reach that time used to carry its next
+        opening on to the following days (Thu 16:00 + 2 was Tuesday 09:00)."""
+        schedule = Schedule(timezone="America/New_York", hours=hours)
+        assert utc(expected) == schedule.add(utc(start), Business(days=2))
 
     def test_business_days_start_from_the_next_opening(self) -> None:
         """Saturday + 1 business day: from Mon 09:00 to Tue 09:00."""
