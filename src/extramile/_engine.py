@@ -78,7 +78,7 @@ from extramile._policy import (
     Priority,
     Rule,
 )
-from extramile._program import CompiledRule, lapse_at, program_of
+from extramile._program import CompiledRule, key_part, lapse_at, program_of
 from extramile._time import DAY, aware_seconds
 from extramile._tz import UTC, from_ts, pooled
 from extramile.conditions import Condition, Context, IssueThread
@@ -216,14 +216,6 @@ def _checked(customer: Customer, items: list[Any], now_ts: float) -> list[Intera
             kept.sort(key=_ORDER)
             break
     return kept
-
-
-def key_part(text: str) -> str:
-    """``text`` as one part of a key: ``%`` and ``/`` escaped as in a URL, so that ids
-    holding slashes never make one key of two episodes (ids without them are unchanged)."""
-    if "/" in text or "%" in text:
-        return text.replace("%", "%25").replace("/", "%2F")
-    return text
 
 
 def episode_key(customer: str, issue_id: str | None, rule: str, episode: str) -> str:
@@ -447,6 +439,7 @@ class _Run:
         "explain",
         "facts",
         "history",
+        "key_part",
         "labels",
         "last_any",
         "now",
@@ -478,6 +471,8 @@ class _Run:
         self.facts = _Facts(history)
         self._contact: Contact | None = None
         self._probe: Context | None = None
+        self.key_part = key_part(customer.id)
+        """The customer's id as the first part of a key."""
         """A context of this customer alone, for timing that needs no episode."""
         self.last_any = history[-1].ts if history else None
         self.revisit: list[float] = []
@@ -546,8 +541,8 @@ class _Run:
                 track=self.track,
                 stale=stale,
             )
-        customer_part = key_part(self.customer.id)
-        rule_part = key_part(compiled.name)
+        customer_part = self.key_part
+        rule_part = compiled.key_name
         # The latest interaction in the rule's scope: the issue's, or the customer's.
         by_issue = rule.scope != "customer"
         for episode_id, start, trigger, issue in episodes:
@@ -717,11 +712,11 @@ class _Run:
         """
         compiled = cand.compiled
         rule = cand.rule
-        if self._probe is None:
-            self._probe = Context(
+        probe = self.shared or self._probe  # timing reads only the customer and schedule
+        if probe is None:
+            probe = self._probe = Context(
                 customer=self.customer, now=self.now, history=(), schedule=self.policy.schedule
             )
-        probe = self._probe
         lapsed = compiled.lapsed
         if lapsed is not None and lapsed(probe, cand.deadline, cand.placed):
             # Not given up by now (or it would have lapsed), so constraints pushed it.

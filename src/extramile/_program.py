@@ -30,7 +30,7 @@ from extramile._time import DAY, Business, Elapsed, Local, add_local_days
 from extramile._tz import EARLIEST
 from extramile.conditions import ALWAYS, Check, Condition, Context, compile_condition
 
-__all__ = ["CompiledRule", "Program", "lapse_at", "program_of"]
+__all__ = ["CompiledRule", "Program", "key_part", "lapse_at", "program_of"]
 
 Resolver = Callable[[Context, "float | None"], "float | None"]
 """(context, due) -> POSIX seconds of a rule's due time or deadline, or None."""
@@ -43,6 +43,14 @@ _MARGIN: Final = 2 * DAY
 hour or two of daylight saving, or a whole day a country skipped (Samoa, 2011)."""
 
 _BUILT_IN: Final = "extramile.conditions"
+
+
+def key_part(text: str) -> str:
+    """``text`` as one part of a key: ``%`` and ``/`` escaped as in a URL, so that ids
+    holding slashes never make one key of two episodes (ids without them are unchanged)."""
+    if "/" in text or "%" in text:
+        return text.replace("%", "%25").replace("/", "%2F")
+    return text
 
 
 def lapse_at(rule: Rule, ctx: Context, deadline: float) -> float | None:
@@ -252,6 +260,7 @@ class CompiledRule:
         "deadline_from_due",
         "due",
         "flag",
+        "key_name",
         "kinds",
         "lapsed",
         "name",
@@ -263,6 +272,8 @@ class CompiledRule:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.name = rule.name
+        self.key_name = key_part(rule.name)
+        """The rule's name as a part of a key."""
         self.always = rule.condition == ALWAYS
         self.check: Check = compile_condition(rule.condition)
         flag = rule.extra_mile
