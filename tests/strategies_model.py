@@ -44,11 +44,16 @@ fixed_offsets = st.builds(
         max_value=dt.timedelta(hours=23, minutes=59, seconds=59),
     ),
 )
-aware_datetimes = st.datetimes(timezones=st.timezones())
+FIRST = dt.datetime(2, 1, 2)
+LAST = dt.datetime(9998, 12, 29)
+"""Wall-clock bounds that keep an instant within the years 2 to 9998 in any zone."""
+aware_datetimes = st.datetimes(min_value=FIRST, max_value=LAST, timezones=st.timezones())
 """Standard-library aware datetimes in every IANA zone, including folds and gaps."""
 
 any_aware_datetimes = (
-    aware_datetimes | st.datetimes(timezones=fixed_offsets) | aware_datetimes.map(pendulum.instance)
+    aware_datetimes
+    | st.datetimes(min_value=FIRST, max_value=LAST, timezones=fixed_offsets)
+    | aware_datetimes.map(pendulum.instance)
 )
 """Aware datetimes of every kind the library accepts: ZoneInfo, fixed offsets, pendulum."""
 

@@ -390,19 +390,26 @@ def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
 
 
 def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
-    # An attempt counts until it is ``per`` local days old.  That moment never comes
-    # earlier for a later attempt, so the attempts still counting are the latest ones,
-    # and the cap holds while the ``max_attempts``-th latest has aged out.
+    # An attempt counts until it is ``per`` local days old.  A later attempt can age
+    # out first (one in the second pass of a repeated hour), so the moments they age
+    # out are worked out and sorted, for the attempts that can still count: local days
+    # differ from 24-hour days by two days at most.
     limit = caps.max_attempts
     days = caps.per.days
     while True:
         upto = bisect.bisect_right(attempts, ts)
         if upto < limit:
             return ts
-        frees = add_local_days(attempts[upto - limit], days, tz)
-        if frees <= ts:
+        first = bisect.bisect_right(attempts, ts - (days + 2) * DAY, 0, upto)
+        counting = sorted(
+            frees
+            for frees in (add_local_days(a, days, tz) for a in attempts[first:upto])
+            if frees > ts
+        )
+        if len(counting) < limit:
             return ts
-        ts = frees
+        # Free once all but ``limit - 1`` of them have aged out.
+        ts = counting[len(counting) - limit]
 
 
 # An adjustment as recorded on the hot path: (constraint, from, to, detail).

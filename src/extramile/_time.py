@@ -809,6 +809,10 @@ class Schedule:
     that supports ``date in holidays``: a set of dates or a ``holidays`` package object.
     Each window is open from its start (included) to its end (excluded), local time.
 
+    A set of dates is copied; a ``holidays`` object is kept as it is and asked as
+    needed, and the answers are remembered.  Do not change it afterwards (with
+    ``append()``, say): build a new schedule with the changed calendar instead.
+
     >>> import pendulum
     >>> office = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
     >>> friday = pendulum.datetime(2026, 10, 30, 20, tz="UTC")   # Fri 15:00 CDT

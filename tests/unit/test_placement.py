@@ -322,6 +322,17 @@ class TestCaps:
         result = placed("2026-11-05T15:00", customer=customer, history=history)
         assert (utc("2026-11-08T06:30"), ["cap"]) == (result.due_at, constraints(result))
 
+    def test_a_later_attempt_that_ages_out_first_frees_no_room_early(self) -> None:
+        """One call a local day; calls at 01:50 EDT and, twenty minutes later, 01:10 EST
+        on the night clocks go back.  The later one ages out first (01:10 the next
+        night) but the earlier still counts until 01:50: the call waits for it.  Only
+        the latest-but-one used to be looked at, so the call went at 01:10."""
+        customer = Customer(id="c-1", timezone=NEW_YORK, calling_hours="00:00-24:00")
+        history = [call("2026-11-01T05:50"), call("2026-11-01T06:10")]
+        caps = ContactCaps(max_attempts=1, per=Local(days=1), min_gap=Elapsed())
+        result = placed("2026-11-01T12:00", customer=customer, history=history, caps=caps)
+        assert utc("2026-11-02T06:50") == result.due_at
+
 
 class TestMinimumGap:
     """Calls are at least twenty elapsed hours apart."""
