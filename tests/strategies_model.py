@@ -68,7 +68,7 @@ windows = st.lists(st.integers(0, 86_400), min_size=2, max_size=2, unique=True).
 # Every IANA key the library takes as civil time (it refuses leap-second "right/" copies and
 # machine-dependent names such as "localtime").
 _zone_names = st.none() | st.timezone_keys().filter(known_zone)
-_dates = st.none() | st.dates()
+_dates = st.none() | st.dates(FIRST.date(), LAST.date())
 _tags = st.frozensets(st.text(), max_size=4)
 _calling_hours = st.none() | windows
 _directions = st.sampled_from(Direction)
