@@ -29,12 +29,15 @@ Theory of operation
 
 4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
    candidate.  Otherwise each is placed (see :mod:`extramile._placement`) at the first
-   allowed moment at or after ``max(now, due)``; a call that lands past its deadline is
-   placed once more from its due time alone, which fixes its new deadline, so an overdue
-   call stays overdue instead of chasing the clock.
+   allowed moment at or after ``max(now, due)``.  Its deadline moves as far as
+   constraints pushed it from its due time alone (not from ``now``, so an overdue call
+   stays overdue instead of chasing the clock), but never past the moment its rule
+   gives up; a call that can only go after that moment is suppressed.
 
 5. **Merging.**  Candidates whose windows overlap become one call: the earliest due time,
    the earliest deadline, the highest priority, every rule's talking point, and every key.
+   A candidate the merged call takes along earlier than its own constraints allowed is
+   timed again from there.
    Awareness rules then add their talking points to each call.
 
 6. **Revisit.**  The earliest moment after ``now`` at which the answer could change on its
@@ -64,6 +67,7 @@ from extramile._placement import (
     Reach,
     no_common_window,
     place_call,
+    place_ts,
     render_move,
     render_moves,
     suppression_of,
@@ -246,6 +250,8 @@ class _Candidate:
     placed: float = 0.0
     final_deadline: float = 0.0
     moves: list[RawMove] | None = None
+    nominal: float = 0.0
+    """Where constraints placed the call from its due time alone."""
     capped: bool = False
     """Whether the deadline stopped at the time its rule gives up."""
 
@@ -679,6 +685,7 @@ class _Run:
                 else:
                     cand.placed, nominal = landed
                     cand.final_deadline = cand.deadline
+                    cand.nominal = cand.due
                     cand.moves = moves
                     if cand.placed > cand.due:
                         why = self._pushed(cand, nominal)
@@ -705,52 +712,85 @@ class _Run:
         """Time a call that goes after its due time.
 
         Its deadline moves as far as constraints pushed it from its due time (promise
-        7), in the rule's own kind of time when the deadline is counted from the due time
-        (two business days from where it landed), else in elapsed time; but never past
-        the moment its rule gives up.  A call that can only go once its rule has given up
-        is suppressed instead: (constraint, reason), naming what pushed it there.
+        7; see :meth:`deadline_for`).  A call that can only go once its rule has given
+        up is suppressed instead: (constraint, reason).  Both name what holds the call
+        from the moment the rule gives up until it could go, which does not depend on
+        ``now``: no moment between ``now`` and then is allowed, nor will be as ``now``
+        moves on.
         """
-        compiled = cand.compiled
-        rule = cand.rule
-        probe = self.shared or self._probe  # timing reads only the customer and schedule
+        cand.nominal = nominal
+        lapsed = cand.compiled.lapsed
+        if lapsed is not None and lapsed(self.probe, cand.deadline, cand.placed):
+            rule = cand.rule
+            gives_up = lapse_at(rule, self.probe, cand.deadline)
+            assert gives_up is not None  # it has a give-up time: it lapses
+            blocked: list[RawMove] = []
+            policy = self.policy
+            place_ts(
+                self.contact,
+                gives_up,
+                schedule=policy.schedule,
+                caps=policy.caps,
+                extra_mile=cand.extra_mile,
+                essential=rule.essential,
+                moves=blocked,
+            )
+            # The move that lands it where it can go (a search from the give-up time lands
+            # where the search from now does); none if it could go at the very moment the
+            # rule gives up: then what pushed it there.
+            move = blocked[-1] if blocked else (cand.moves or [])[-1]
+            moved = render_move(
+                move, schedule=policy.schedule, caps=policy.caps, contact=self.contact
+            )
+            reason = (
+                f"it could go no sooner than {_iso(cand.placed)}, after its rule gives up at"
+                f" {_iso(gives_up)} ({rule.give_up_after} after the deadline"
+                f" {_iso(cand.deadline)}): {moved.reason}"
+            )
+            return move[0], reason
+        cand.final_deadline = self.deadline_for(cand, nominal)
+        return None
+
+    @property
+    def probe(self) -> Context:
+        """A context of this customer, for timing that reads only the customer and the
+        schedule (the shared one, when there is one)."""
+        probe = self.shared or self._probe
         if probe is None:
             probe = self._probe = Context(
                 customer=self.customer, now=self.now, history=(), schedule=self.policy.schedule
             )
-        lapsed = compiled.lapsed
-        if lapsed is not None and lapsed(probe, cand.deadline, cand.placed):
-            # Not given up by now (or it would have lapsed), so constraints pushed it.
-            assert cand.moves
-            last = cand.moves[-1]
-            moved = render_move(
-                last, schedule=self.policy.schedule, caps=self.policy.caps, contact=self.contact
-            )
-            gives_up = lapse_at(rule, probe, cand.deadline)
-            reason = (
-                f"it could go no sooner than {_iso(cand.placed)}, after its rule gives up at"
-                f" {_iso(gives_up or cand.placed)} ({rule.give_up_after} after the deadline"
-                f" {_iso(cand.deadline)}): {moved.reason}"
-            )
-            return last[0], reason
-        if nominal <= cand.due:
-            return None  # asked late: lateness moves no deadline
-        moved_to = compiled.deadline(probe, nominal) if compiled.deadline_from_due else None
+        return probe
+
+    def deadline_for(self, cand: _Candidate, landed: float) -> float:
+        """The deadline of a call that constraints placed at ``landed`` (from its due
+        time alone): moved as far, in the rule's own kind of time when its deadline is
+        counted from the due time (two business days from where it landed), else in
+        elapsed time; but never past the moment its rule gives up."""
+        cand.capped = False
+        if landed <= cand.due:
+            return cand.deadline
+        compiled = cand.compiled
+        moved_to = compiled.deadline(self.probe, landed) if compiled.deadline_from_due else None
         if moved_to is None:
-            moved_to = cand.deadline + (nominal - cand.due)
-        if lapsed is not None and lapsed(probe, cand.deadline, moved_to):
-            gives_up = lapse_at(rule, probe, cand.deadline)
+            moved_to = cand.deadline + (landed - cand.due)
+        lapsed = compiled.lapsed
+        if lapsed is not None and lapsed(self.probe, cand.deadline, moved_to):
+            gives_up = lapse_at(cand.rule, self.probe, cand.deadline)
             if gives_up is not None and gives_up < moved_to:
                 moved_to = gives_up
                 cand.capped = True
-        cand.final_deadline = max(moved_to, cand.deadline)
-        return None
+        return max(moved_to, cand.deadline)
+
+    def watch_overdue(self, cand: _Candidate) -> None:
+        """Note the first moment a call is overdue: a microsecond after its deadline."""
+        overdue_from = cand.final_deadline + _TICK
+        if overdue_from > self.now:
+            self.revisit.append(overdue_from)
 
     def _watch_call(self, cand: _Candidate) -> None:
         now = self.now
-        # A call is overdue from the first moment after its deadline.
-        overdue_from = cand.final_deadline + _TICK
-        if overdue_from > now:
-            self.revisit.append(overdue_from)
+        self.watch_overdue(cand)
         if cand.placed == now:
             until = _stable_until(cand, self.contact, self.policy, now)
             if until < math.inf:
@@ -793,7 +833,7 @@ def _run(  # noqa: PLR0917  # private
         if not run.candidates:
             return run, [], []
         placed, suppressed = run.place()
-        return run, _merge(placed, customer, program.awareness, run.contact, policy), suppressed
+        return run, _merge(placed, customer, program.awareness, run, policy), suppressed
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
             raise
@@ -941,11 +981,12 @@ def _merge(
     placed: list[_Candidate],
     customer: Customer,
     awareness: Sequence[Awareness],
-    contact: Contact,
+    run: _Run,
     policy: FollowUpPolicy,
 ) -> list[Raw]:
     if not placed:
         return []
+    contact = run.contact
     placed.sort(key=lambda c: (c.placed, -c.rule.priority, c.final_deadline, c.key))
     groups: list[list[_Candidate]] = []
     group_end = 0.0
@@ -957,6 +998,15 @@ def _merge(
         else:
             groups.append([cand])
             group_end = end
+    for group in groups:
+        at = group[0].placed
+        for cand in group[1:]:
+            # Called with the others earlier than its own constraints allowed (an
+            # extra-mile call takes it along outside staff hours): pushed less far.
+            if at < cand.nominal:
+                cand.final_deadline = run.deadline_for(cand, min(cand.nominal, at))
+                if run.track:
+                    run.watch_overdue(cand)
     extra_points = [point for rule in awareness for point in rule.points_for(customer)]
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
     raws: list[Raw] = []

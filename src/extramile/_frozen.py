@@ -118,9 +118,11 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
             try:
                 _set_item(frozen, key, _freeze(value, f"{where}[{key!r}]"))
             except RecursionError:
-                path = f"{where}[{key!r}]"
-                top = path[: path.index("]") + 1]  # the attribute it happened in
-                raise InvalidFactError(f"{top} nests too deeply, or holds itself") from None
+                if "[" in where:
+                    raise  # to the top-level attribute, which names it
+                raise InvalidFactError(
+                    f"{where}[{key!r}] nests too deeply, or holds itself"
+                ) from None
     return frozen
 
 

@@ -145,7 +145,7 @@ def _datetime(ts: float, tz: Timezone) -> pendulum.DateTime:
     )
 
 
-def instant(at: dt.datetime | None) -> dt.timedelta | None:
+def instant(at: dt.datetime | None) -> dt.timedelta | dt.datetime | None:
     """The exact instant of ``at``, to compare results and facts by (None stays None).
 
     Python compares two datetimes of one zone by their clocks, ignoring ``fold``, so
@@ -154,14 +154,18 @@ def instant(at: dt.datetime | None) -> dt.timedelta | None:
     zone (PEP 495).  The standard library's subtraction is called directly: pendulum's
     costs microseconds and returns its own type.
     """
-    return None if at is None else dt.datetime.__sub__(at, _EPOCH)
+    if at is None:
+        return None
+    if at.utcoffset() is None:
+        return at  # naive (a hand-made result): compared as it is
+    return dt.datetime.__sub__(at, _EPOCH)
 
 
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 EARLIEST: Final = dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc).timestamp()
-LATEST: Final = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc).timestamp()
+LATEST: Final = dt.datetime(9998, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp()
 """The instants the library works between: dates a few days either side of them can
 still be written, in any zone (the years 2 to 9998)."""
 FIRST_DAY: Final = dt.date(2, 1, 1)

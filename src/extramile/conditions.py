@@ -24,15 +24,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import operator
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from extramile._frozen import freeze_map
 from extramile._model import Customer, Direction, Interaction
 from extramile._time import Elapsed, Local, add_local_days, local_date
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import (
+    FactTypeError,
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+)
 
 if TYPE_CHECKING:
     from extramile._time import Schedule
@@ -205,9 +214,9 @@ def compile_condition(condition: Condition) -> Check:
     below the class that wrote its ``compiled()``: then its own ``check``, so that a
     subclass of a built-in condition is decided as it explains itself."""
     mro = type(condition).__mro__
-    check_from = next(klass for klass in mro if "check" in vars(klass))
-    compiled_from = next(klass for klass in mro if "compiled" in vars(klass))
-    if check_from is not compiled_from and issubclass(check_from, compiled_from):
+    check_from = next(i for i, klass in enumerate(mro) if "check" in vars(klass))
+    compiled_from = next(i for i, klass in enumerate(mro) if "compiled" in vars(klass))
+    if check_from < compiled_from:  # check() is found first: written after compiled()
         return condition.check
     return condition.compiled()
 
@@ -399,18 +408,16 @@ _MISSING: Final = object()
 _INFIX: Final = frozenset({">=", ">", "<=", "<"})
 
 
-def _plain(value: object, where: str) -> None:
-    """Refuse a value no attribute can equal (attributes hold JSON-like values)."""
-    if value is None or value.__class__ in (str, bool, int):
-        return
-    if isinstance(value, (int, float, str)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InvalidPolicyError(f"{where} needs a finite number (got {describe(value)})")
-        return
-    hint = "; give each value as its own argument" if where.endswith("is_in()") else ""
-    raise PolicyTypeError(
-        f"{where} needs a str, number, bool or None (got {describe(value)}){hint}"
-    )
+def _like_an_attribute(value: object, where: str) -> Any:
+    """``value`` as attributes hold it (lists become tuples, mappings FrozenMaps), so
+    that it can equal one; a value no attribute could equal is refused."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    try:
+        return freeze_map({"value": value}, where)["value"]
+    except (FactTypeError, InvalidFactError) as exc:
+        cls = InvalidPolicyError if isinstance(exc, ValueError) else PolicyTypeError
+        raise cls(str(exc).replace("['value']", "")) from None
 
 
 @attrs.frozen(order=False)  # Fact's comparison operators build conditions instead
@@ -521,22 +528,30 @@ class Compare(Condition):
 
     def __attrs_post_init__(self) -> None:
         op, value = self.op, self.value
+        fact = self.fact
         if op in _INFIX:
-            if value.__class__ is bool or not isinstance(value, (int, float)):
+            if value.__class__ is bool or not isinstance(value, (numbers.Real, Decimal, str)):
                 raise PolicyTypeError(
-                    f"{self.fact!r} {op} needs a number to compare with (got {describe(value)})"
+                    f"{fact!r} {op} needs a number (or text) to compare with"
+                    f" (got {describe(value)})"
                 )
-            if not math.isfinite(value):
+            if not isinstance(value, str) and not math.isfinite(value):
                 raise InvalidPolicyError(
-                    f"{self.fact!r} {op} needs a finite number (got {describe(value)})"
+                    f"{fact!r} {op} needs a finite number (got {describe(value)})"
                 )
         elif op == "in":
             if not value:
-                raise InvalidPolicyError(f"{self.fact!r}.is_in() needs at least one value")
-            for item in value:
-                _plain(item, f"{self.fact!r}.is_in()")
+                raise InvalidPolicyError(f"{fact!r}.is_in() needs at least one value")
+            if len(value) == 1 and isinstance(value[0], (list, set, frozenset)):
+                raise PolicyTypeError(
+                    f"{fact!r}.is_in() takes each value as its own argument"
+                    f" (got one {describe(value[0])})"
+                )
+            frozen = tuple(_like_an_attribute(item, f"{fact!r}.is_in()") for item in value)
+            object.__setattr__(self, "value", frozen)
         elif op in ("==", "!="):
-            _plain(value, f"{self.fact!r}.{'equals' if op == '==' else 'differs'}()")
+            where = f"{fact!r}.{'equals' if op == '==' else 'differs'}()"
+            object.__setattr__(self, "value", _like_an_attribute(value, where))
         else:
             raise InvalidPolicyError(f"Compare.op must be one of {sorted(_OPS)} (got {op!r})")
 
@@ -740,8 +755,9 @@ class IssueIs(Condition):
 def issue_is(*states: str) -> Condition:
     """The issue's state is one of ``"open"``, ``"resolved"``, ``"reopened"``."""
     allowed = {OPEN, RESOLVED, REOPENED}
+    states = tuple(str.__str__(s) if isinstance(s, str) else s for s in states)
     for state in states:
-        if state.__class__ is not str or state not in allowed:
+        if not isinstance(state, str) or state not in allowed:
             raise InvalidPolicyError(
                 f"issue_is() takes 'open', 'resolved' or 'reopened' (got {describe(state)})"
             )

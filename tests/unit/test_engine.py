@@ -452,6 +452,46 @@ class TestKeys:
         assert () == evaluate(policy_of(rule), CUSTOMER, [opened, made], now=at(NOON)).calls
 
 
+class TestMergedCalls:
+    """Calls merged into one are timed by where the merged call goes."""
+
+    def test_a_call_taken_along_early_is_not_pushed(self) -> None:
+        """Feedback on Wednesday at 08:00, staff opening at 09:00: an extra-mile rule calls
+        at 08:00 and takes the staff-hours rule along.  Its deadline is its own, 10:00:
+        it used to be 11:00, moved as if the call had waited for the staff, and the
+        trace said so."""
+        policy = FollowUpPolicy(
+            name="p",
+            rules=(
+                Rule(
+                    name="a-extra",
+                    trigger=On("feedback"),
+                    scope="customer",
+                    deadline=DUE + Elapsed(hours=3),
+                    extra_mile=True,
+                ),
+                Rule(
+                    name="b-staff",
+                    trigger=On("feedback"),
+                    scope="customer",
+                    deadline=DUE + Elapsed(hours=2),
+                ),
+            ),
+            schedule=Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}),
+        )
+        customer = Customer(id="c-1", timezone="UTC")
+        feedback = event("f-1", "feedback", "2026-06-10T08:00:00+00:00")
+        decision = evaluate(policy, customer, [feedback], now=at("2026-06-10T08:00:00+00:00"))
+        (call,) = decision.calls
+        assert ("08:00", "10:00", ("b-staff", "a-extra")) == (
+            call.due_at.isoformat()[11:16],
+            call.deadline.isoformat()[11:16],
+            call.rules,
+        )
+        (episode,) = episodes_of(decision, "b-staff")
+        assert "moved with the call" not in episode.detail
+
+
 class TestPushedPastGivingUp:
     """A call constraints could only place once its rule has given up is suppressed up
     front, naming the constraint; it used to be shown, then silently lapse."""
@@ -486,6 +526,28 @@ class TestPushedPastGivingUp:
         assert [("c-1/t-1/critical-callback/i-1", "suppressed")] == [
             (e.key, e.outcome) for e in episodes_of(decision, "critical-callback")
         ]
+
+    def test_what_it_says_does_not_change_as_now_moves_on(self) -> None:
+        """A heads-up the calling hours (09:00-12:00) hold past the bill: asked during
+        the callback hour of the customer's call at 21:30 and after it, the suppressed
+        call says the same thing (it named the constraint the search from ``now`` met
+        last, which changed when the callback hour ended, before ``revisit_at``)."""
+        customer = Customer(id="c-1", timezone="America/Chicago", calling_hours="09:00-12:00")
+        history = [
+            event(
+                "p-1",
+                "billing.price_change",
+                "2024-12-20T15:00:00+00:00",
+                attributes={"increase_pct": 20, "bill_date": "2025-01-01"},
+            ),
+            event("q-1", "feedback", "2025-01-01T03:30:00+00:00", channel="phone"),
+        ]
+        policy = starter_policy(company_timezone="America/Chicago")
+        during = evaluate(policy, customer, history, now=at("2025-01-01T03:40:00+00:00"))
+        after = evaluate(policy, customer, history, now=at("2025-01-01T04:40:00+00:00"))
+        assert during.revisit_at is not None
+        assert during.revisit_at > at("2025-01-01T04:40:00+00:00")
+        assert (1, during.suppressed) == (len(after.suppressed), after.suppressed)
 
     def test_a_cap_that_holds_it_past_the_bill(self) -> None:
         """One call a month at most, and a call made on 1 September: the price heads-up
@@ -562,6 +624,17 @@ class TestTheRepeatedHour:
             back == decision,
         )
         assert call.due_at.timestamp() == back.calls[0].due_at.timestamp()
+
+    def test_a_hand_made_call_with_naive_times_still_compares(self) -> None:
+        """Comparing by instant leaves a naive datetime (a hand-made call) as it is,
+        rather than raising ``TypeError`` on ``==`` and ``hash()``."""
+        call = self.decide("2026-11-01T05:30:00+00:00").calls[0]
+        naive = attrs.evolve(call, due_at=dt.datetime(2026, 11, 1, 1, 30))  # type: ignore[arg-type]
+        assert (True, False, hash(naive)) == (
+            naive == attrs.evolve(naive),
+            naive == call,
+            hash(attrs.evolve(naive)),
+        )
 
     def test_calls_an_hour_apart_are_not_equal(self) -> None:
         """Due at 01:30 EDT and at 01:30 EST: two instants an hour apart, which Python's

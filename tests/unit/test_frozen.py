@@ -283,8 +283,13 @@ class TestErrors:
         errors = [
             raised(InvalidFactError, lambda: FrozenMap.of({"a": loop}, where="X.attrs")),
             raised(InvalidFactError, lambda: FrozenMap.of({"a": cycle}, where="X.attrs")),
+            raised(InvalidFactError, lambda: FrozenMap.of({"a]": cycle}, where="X.attrs")),
         ]
-        assert ["X.attrs['a'] nests too deeply, or holds itself"] * 2 == list(map(str, errors))
+        assert [
+            "X.attrs['a'] nests too deeply, or holds itself",
+            "X.attrs['a'] nests too deeply, or holds itself",
+            "X.attrs['a]'] nests too deeply, or holds itself",
+        ] == list(map(str, errors))
 
     def test_naive_datetime(self) -> None:
         """A naive datetime is refused: it is not an instant."""

@@ -234,6 +234,11 @@ class TestInteractionErrors:
             error
         )
 
+    def test_the_last_day_of_the_year_9998_is_in(self) -> None:
+        """ "The years 2 to 9998" include all of 31 December 9998 (noon was refused)."""
+        at = dt.datetime(9998, 12, 31, 12, tzinfo=dt.timezone.utc)
+        assert at.timestamp() == make_interaction(at=at).ts
+
     def test_at_with_a_zone_that_gives_no_offset(self) -> None:
         """A tzinfo whose utcoffset is None leaves the datetime naive."""
 
