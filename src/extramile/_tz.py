@@ -156,7 +156,7 @@ def instant(at: dt.datetime | None) -> dt.timedelta | dt.datetime | None:
     """
     if at is None:
         return None
-    if at.utcoffset() is None:
+    if at.tzinfo is None:
         return at  # naive (a hand-made result): compared as it is
     return dt.datetime.__sub__(at, _EPOCH)
 
