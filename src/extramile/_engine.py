@@ -262,7 +262,7 @@ class _Facts:
     __slots__ = ("attempts", "by_kind", "calls", "last_inbound", "threads")
 
     def __init__(self, history: Sequence[Interaction]) -> None:
-        threads: dict[str, IssueThread] = {}
+        by_issue: dict[str, list[Interaction]] = {}
         by_kind: dict[str, list[Interaction]] = {}
         attempts: list[float] = []
         calls: list[Interaction] = []
@@ -272,10 +272,11 @@ class _Facts:
         for item in history:
             issue_id = item.issue_id
             if issue_id is not None:
-                thread = threads.get(issue_id)
-                if thread is None:
-                    thread = threads[issue_id] = IssueThread(issue_id)
-                thread.add(item)
+                on_issue = by_issue.get(issue_id)
+                if on_issue is None:
+                    by_issue[issue_id] = [item]
+                else:
+                    on_issue.append(item)
             kind = item.kind
             same = by_kind.get(kind)
             if same is None:
@@ -290,6 +291,10 @@ class _Facts:
                 # Only the customer's own contact opens a callback hour: an event a system
                 # logged (a charge, a price change) is inbound by default but is not one.
                 last_inbound = item.ts
+        threads: dict[str, IssueThread] = {}
+        for issue_id, items in by_issue.items():
+            thread = threads[issue_id] = IssueThread(issue_id)
+            thread.extend(items)
         self.threads = threads
         self.by_kind = by_kind
         self.attempts = attempts

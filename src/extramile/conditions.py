@@ -90,21 +90,30 @@ class IssueThread:
 
     def add(self, item: Interaction) -> None:
         """Take in the next interaction on this issue (in time order)."""
-        kind = item.kind
-        if kind == "issue.opened":
-            if self.opened is None:
-                self.opened = item
-            self.state = OPEN
-            self.attributes.update(item.attributes)
-        elif kind == "issue.updated":
-            self.attributes.update(item.attributes)
-        elif kind == "issue.resolved":
-            self.state = RESOLVED
-        elif kind == "issue.reopened":
-            self.state = REOPENED
-            self.attributes.update(item.attributes)
-        self.interactions.append(item)
-        self.last = item
+        self.extend((item,))
+
+    def extend(self, items: Sequence[Interaction]) -> None:
+        """Take in the next interactions on this issue (in time order)."""
+        if not items:
+            return
+        opened, state, attributes = self.opened, self.state, self.attributes
+        for item in items:
+            kind = item.kind
+            if kind == "issue.opened":
+                if opened is None:
+                    opened = item
+                state = OPEN
+                attributes.update(item.attributes)
+            elif kind == "issue.updated":
+                attributes.update(item.attributes)
+            elif kind == "issue.resolved":
+                state = RESOLVED
+            elif kind == "issue.reopened":
+                state = REOPENED
+                attributes.update(item.attributes)
+        self.opened, self.state = opened, state
+        self.interactions.extend(items)
+        self.last = items[-1]
 
     @property
     def is_open(self) -> bool:
