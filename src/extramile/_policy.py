@@ -192,6 +192,25 @@ _ANCHOR_WORDS: Final = {
 }
 
 
+def _before(deadline: When, due: When) -> bool:
+    """Whether ``deadline`` always comes before ``due``, as far as can be told from the
+    rule alone: counted back from the due time, or both from one anchor in the same kind
+    of duration."""
+    if deadline.anchor == DUE:
+        return _signed(deadline) < 0
+    kind = type(deadline.offset)
+    if deadline.anchor != due.anchor or kind is not type(due.offset) or kind is Business:
+        return False  # business days and hours do not compare without a calendar
+    return _signed(deadline) < _signed(due)
+
+
+def _signed(when: When) -> float:
+    """The offset of ``when`` as a signed amount: seconds, or local days."""
+    offset = when.offset
+    amount = offset.days if isinstance(offset, Local) else offset.seconds
+    return -amount if when.before else amount
+
+
 def _when(value: object, where: str) -> When:
     if isinstance(value, Anchor):
         return When(anchor=value)
@@ -510,6 +529,11 @@ class Rule:
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
             raise InvalidPolicyError(f"Rule {self.name!r}: due cannot be measured from DUE")
+        if _before(self.deadline, self.due):
+            raise InvalidPolicyError(
+                f"Rule {self.name!r}: the deadline ({self.deadline.describe()}) comes before"
+                f" the due time ({self.due.describe()}), so every call would be overdue"
+            )
         if not isinstance(self.talking_point, str):
             raise PolicyTypeError(
                 f"Rule {self.name!r}: talking_point must be a str"

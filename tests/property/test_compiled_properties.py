@@ -21,6 +21,7 @@ from extramile import (
     Elapsed,
     FollowUpPolicy,
     Interaction,
+    InvalidPolicyError,
     Local,
     On,
     Rule,
@@ -274,13 +275,22 @@ def test_an_episode_skipped_as_stale_has_been_given_up(
     the fast path skips from has been given up by now: by the bound worked out from the
     durations, or by the instant searched for on the exact give-up time (business time,
     across holidays and offset changes)."""
-    rule = Rule(
-        name="r",
-        trigger=On("feedback"),
-        due=TRIGGER + due,
-        deadline=(DUE if from_due else TRIGGER) + deadline,
-        give_up_after=after,
-    )
+    try:
+        rule = Rule(
+            name="r",
+            trigger=On("feedback"),
+            due=TRIGGER + due,
+            deadline=(DUE if from_due else TRIGGER) + deadline,
+            give_up_after=after,
+        )
+    except InvalidPolicyError:  # a deadline before the due time: counted from it instead
+        rule = Rule(
+            name="r",
+            trigger=On("feedback"),
+            due=TRIGGER + due,
+            deadline=DUE + deadline,
+            give_up_after=after,
+        )
     compiled = CompiledRule(rule)
     ctx = Context(
         customer=Customer(id="c-1", timezone=zone), now=0.0, history=[], schedule=schedule

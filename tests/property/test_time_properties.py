@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 
 import attrs
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from extramile import Business, InvalidPolicyError, Schedule, Window
@@ -76,10 +76,35 @@ def grid(start: float, end: float) -> Iterator[float]:
         g += QUARTER
 
 
+def changes_between(zone: str, start: float, end: float) -> Iterator[float]:
+    """The instants in ``(start, end)`` at which ``zone``'s offset changes, to the second:
+    a few are off the quarter-hour grid (Gaza went forward at 00:01 in 2010)."""
+    tz = zoneinfo.ZoneInfo(zone)
+
+    def offset(ts: float) -> dt.timedelta | None:
+        return dt.datetime.fromtimestamp(ts, tz).utcoffset()
+
+    cuts = [start, *grid(start, end), end]
+    for lo, hi in itertools.pairwise(cuts):
+        if offset(lo) != offset(hi):
+            low, high = math.floor(lo), math.ceil(hi)
+            while high - low > 1:
+                mid = (low + high) // 2
+                if offset(mid) == offset(low):
+                    low = mid
+                else:
+                    high = mid
+            if start < high < end:
+                yield float(high)
+
+
 def oracle_between(spec: ScheduleSpec, start: float, end: float) -> float:
-    """Open seconds in ``[start, end)``, one grid cell at a time."""
+    """Open seconds in ``[start, end)``, one grid cell at a time (cells are also cut where
+    the zone's offset changes)."""
     total = 0.0
-    cuts = [start, *grid(start, end), end] if start < end else []
+    if start >= end:
+        return total
+    cuts = sorted({start, *grid(start, end), *changes_between(spec.zone, start, end), end})
     for lo, hi in itertools.pairwise(cuts):
         if spec.is_open(lo):
             total += hi - lo
@@ -221,6 +246,15 @@ class TestBusinessArithmetic:
 
     @settings(max_examples=200, deadline=None)
     @given(case=cases(), seconds=business_seconds)
+    @example(  # Gaza went forward at 00:01 in 2010: off the oracle's quarter-hour grid
+        case=(
+            ScheduleSpec(
+                zone="Asia/Gaza", week=((), (), (), (), (), ((0, 900),), ()), holidays=None
+            ),
+            dt.datetime(2010, 3, 26, 22, 0, 59, tzinfo=dt.timezone.utc),
+        ),
+        seconds=2,
+    )
     def test_add_counts_exactly_the_open_time(
         self, case: tuple[ScheduleSpec, dt.datetime], seconds: int
     ) -> None:

@@ -304,6 +304,41 @@ class TestRule:
             rule(**fields)
 
 
+class TestDeadlineBeforeDue:
+    """A deadline that always comes before the due time is refused: every call of the
+    rule would be overdue on arrival (it used to be taken)."""
+
+    @pytest.mark.parametrize(
+        ("due", "deadline"),
+        [
+            (TRIGGER + Elapsed(hours=2), TRIGGER),
+            (TRIGGER + Local(days=7), TRIGGER + Local(days=3)),
+            (TRIGGER, DUE - Elapsed(minutes=5)),
+            (TRIGGER - Elapsed(hours=1), TRIGGER - Elapsed(hours=2)),
+        ],
+        ids=["elapsed", "local", "before-due", "both-before"],
+    )
+    def test_refused(self, due: When, deadline: When) -> None:
+        with pytest.raises(InvalidPolicyError, match="comes before the due time"):
+            Rule(name="r", trigger=On("feedback"), due=due, deadline=deadline)
+
+    @pytest.mark.parametrize(
+        ("due", "deadline"),
+        [
+            (TRIGGER + Elapsed(hours=2), TRIGGER + Elapsed(hours=2)),
+            (TRIGGER + Elapsed(hours=2), TRIGGER + Local(days=1)),
+            (TRIGGER + Business(hours=4), TRIGGER + Business(days=1)),
+            (attr_date("bill_date") - Local(days=7), attr_date("bill_date")),
+            (TRIGGER + Elapsed(days=30), attr_date("bill_date")),
+        ],
+        ids=["same", "other-kinds", "business", "bill", "other-anchors"],
+    )
+    def test_taken_when_it_cannot_be_told(self, due: When, deadline: When | Anchor) -> None:
+        """Equal, or in kinds of time or from anchors that compare only with a calendar."""
+        rule = Rule(name="r", trigger=On("feedback"), due=due, deadline=deadline)
+        assert (repr(due), repr(deadline)) == (repr(rule.due), repr(rule.deadline))
+
+
 class TestAwareness:
     """The awareness rule holds programmes, sorted by tag."""
 
