@@ -20,7 +20,7 @@ from typing import Any, Final, NoReturn, TypeAlias
 
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
-__all__ = ["EMPTY", "FrozenMap", "JSONValue", "freeze_map"]
+__all__ = ["EMPTY", "FrozenMap", "JSONValue", "freeze_map", "freeze_value"]
 
 JSONValue: TypeAlias = Any
 """A value as JSON has them: str, int, float, bool, None, and lists and objects of those."""
@@ -116,7 +116,7 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
         kind = type(value)
         if kind not in _SCALARS and (kind is not float or not isfinite(value)):
             try:
-                _set_item(frozen, key, _freeze(value, f"{where}[{key!r}]"))
+                _set_item(frozen, key, freeze_value(value, f"{where}[{key!r}]"))
             except RecursionError:
                 if "[" in where:
                     raise  # to the top-level attribute, which names it
@@ -126,7 +126,13 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
     return frozen
 
 
-def _freeze(value: Any, where: str) -> JSONValue:
+def freeze_value(value: Any, where: str) -> JSONValue:
+    """One JSON-like value as a :class:`FrozenMap` keeps it: lists become tuples,
+    mappings FrozenMaps, dates and aware datetimes ISO-8601 text.
+
+    Raises:
+        InvalidFactError: a value that is not JSON-like (``where`` names it).
+    """
     kind = type(value)
     if kind in _SCALARS:
         return value
@@ -135,7 +141,7 @@ def _freeze(value: Any, where: str) -> JSONValue:
             raise InvalidFactError(f"{where} must be a finite number (got {value!r})")
         return float(value)  # a subclass of float, such as numpy's float64
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze(item, f"{where}[{i}]") for i, item in enumerate(value))
+        return tuple(freeze_value(item, f"{where}[{i}]") for i, item in enumerate(value))
     if isinstance(value, Mapping):
         return freeze_map(value, where)
     if isinstance(value, dt.datetime):
@@ -147,7 +153,7 @@ def _freeze(value: Any, where: str) -> JSONValue:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
-        return _freeze(value.value, where)
+        return freeze_value(value.value, where)
     if isinstance(value, int):  # a subclass of int (bool is a scalar above)
         return int(value)
     if isinstance(value, str):

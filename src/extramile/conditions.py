@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from extramile._frozen import freeze_map
+from extramile._frozen import freeze_value
 from extramile._model import Customer, Direction, Interaction
 from extramile._time import Elapsed, Local, add_local_days, local_date
 from extramile.errors import (
@@ -423,10 +423,12 @@ def _like_an_attribute(value: object, where: str) -> Any:
     if isinstance(value, Decimal):
         value = float(value)
     try:
-        return freeze_map({"value": value}, where)["value"]
+        return freeze_value(value, where)
     except (FactTypeError, InvalidFactError) as exc:
         cls = InvalidPolicyError if isinstance(exc, ValueError) else PolicyTypeError
-        raise cls(str(exc).replace("['value']", "")) from None
+        raise cls(str(exc)) from None
+    except RecursionError:
+        raise InvalidPolicyError(f"{where} nests too deeply, or holds itself") from None
 
 
 @attrs.frozen(order=False)  # Fact's comparison operators build conditions instead
