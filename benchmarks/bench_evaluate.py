@@ -36,7 +36,7 @@ from harness import pin
 
 from extramile import evaluate, starter_policy
 from extramile._engine import customer_history, decide, raw_calls_for
-from extramile._tz import zone
+from extramile._time import zone
 
 
 def main(argv: list[str] | None = None) -> int:

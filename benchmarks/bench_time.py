@@ -45,7 +45,7 @@ import pendulum
 from harness import interleaved
 
 from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
-from extramile._placement import DEFAULT_CALLING_WINDOW, Contact, _window_next, place_ts
+from extramile._engine.placement import DEFAULT_CALLING_WINDOW, Contact, _window_next, place_ts
 
 NEW_YORK = "America/New_York"
 NY_ZONE = pendulum.timezone(NEW_YORK)

@@ -567,7 +567,7 @@ def extramile_setup() -> dict[str, Any]:
         Schedule,
     )
     from extramile import _engine as engine
-    from extramile.conditions import (
+    from extramile._conditions import (
         Condition,
         attr,
         silence_at_least,

@@ -13,7 +13,7 @@ import pendulum
 from hypothesis import strategies as st
 
 from extramile import Channel, Customer, Direction, Interaction, Window
-from extramile._tz import known_zone
+from extramile._time.zones import known_zone
 
 ids = st.text(min_size=1).filter(lambda text: not text.isspace())
 """A valid id: any non-blank text."""

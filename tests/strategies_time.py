@@ -12,7 +12,7 @@ import zoneinfo
 
 from hypothesis import strategies as st
 
-from extramile._tz import known_zone
+from extramile._time.zones import known_zone
 
 QUARTER = 900
 DAY = 86_400

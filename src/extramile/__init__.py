@@ -5,38 +5,36 @@ Everything public is importable from here.
 
 from __future__ import annotations
 
-from extramile._calls import CallList
-from extramile._decision import Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
-from extramile._engine import evaluate
-from extramile._frozen import FrozenMap
-from extramile._model import Channel, Customer, Direction, Interaction
-from extramile._placement import (
-    DEFAULT_CALLING_WINDOW,
+from extramile._decision import (
     Adjustment,
-    ContactCaps,
-    Placement,
-    Suppression,
-    place,
+    Call,
+    Decision,
+    EpisodeTrace,
+    RuleTrace,
+    SuppressedCall,
 )
-from extramile._plan import Agenda, plan
-from extramile._policy import (
+from extramile._engine import Placement, Suppression, evaluate, place
+from extramile._frozen import FrozenMap
+from extramile._model import Channel, Customer, Direction, Interaction, Priority
+from extramile._plan import Agenda, CallList, plan
+from extramile._rules import (
+    DEFAULT_CALLING_WINDOW,
     DUE,
     LAST_CONTACT,
     TRIGGER,
     Anchor,
     Anniversary,
     Awareness,
+    ContactCaps,
     FollowUpPolicy,
     LastContact,
     On,
-    Priority,
     Rule,
     When,
     attr_date,
 )
 from extramile._starter import starter_policy
-from extramile._time import Business, Duration, Elapsed, Local, Schedule
-from extramile._window import Window
+from extramile._time import Business, Duration, Elapsed, Local, Schedule, Window
 from extramile.errors import (
     ConditionError,
     ExtramileError,

@@ -8,16 +8,35 @@ from typing import Final
 import attrs
 import pendulum
 
-from extramile._model import Channel, Direction, Interaction
-from extramile._placement import Adjustment
-from extramile._policy import Priority
-from extramile._tz import instant
+from extramile._model import Channel, Direction, Interaction, Priority
+from extramile._time import instant
 from extramile.kinds import CALL
 
-__all__ = ["Call", "Decision", "EpisodeTrace", "RuleTrace", "SuppressedCall"]
+__all__ = ["Adjustment", "Call", "Decision", "EpisodeTrace", "RuleTrace", "SuppressedCall"]
 
 SATISFIES: Final = "satisfies"
 """The attribute of a recorded outbound call listing the keys it satisfies."""
+
+
+@attrs.frozen(kw_only=True)
+class Adjustment:
+    """One move of a call's time by one constraint."""
+
+    constraint: str
+    """``"calling-window"``, ``"staff-hours"``, ``"cap"`` or ``"gap"``."""
+    moved_from: pendulum.DateTime = attrs.field(eq=instant)
+    moved_to: pendulum.DateTime = attrs.field(eq=instant)
+    reason: str
+    """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``.
+
+    When the calling window and staff hours did not overlap for long and placement leapt
+    to their next overlap, both adjustments say so, e.g. ``"calling window in
+    Australia/Sydney (08:00-21:00) and staff hours in America/New_York do not overlap until
+    Tue 2026-11-03 08:00 AEDT"`` (the staff-hours one gives the time in the staff's zone).
+    """
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 @attrs.frozen(kw_only=True)

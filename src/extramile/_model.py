@@ -26,8 +26,7 @@ from typing import Any, Final, NoReturn, TypeVar
 import attrs
 
 from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
-from extramile._tz import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, instant, zone_or_none
-from extramile._window import Window
+from extramile._time import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, Window, instant, zone_or_none
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -35,7 +34,7 @@ from extramile.errors import (
     describe,
 )
 
-__all__ = ["Channel", "Customer", "Direction", "Interaction"]
+__all__ = ["Channel", "Customer", "Direction", "Interaction", "Priority"]
 
 
 class Direction(str, enum.Enum):
@@ -60,6 +59,18 @@ class Channel(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class Priority(enum.IntEnum):
+    """How pressing a call is; higher values come first in a plan."""
+
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
 
 
 _E = TypeVar("_E", Direction, Channel)

@@ -17,7 +17,7 @@ from collections.abc import Container, Iterator
 from typing import Any, Final
 
 from extramile._model import Customer, Interaction
-from extramile._policy import FollowUpPolicy
+from extramile._rules import FollowUpPolicy
 from extramile._starter import starter_policy
 
 __all__ = [

@@ -14,22 +14,7 @@ import math
 from collections.abc import Container, Mapping, Sequence
 from typing import Final
 
-from extramile._placement import DEFAULT_CALLING_WINDOW, ContactCaps
-from extramile._policy import (
-    DUE,
-    TRIGGER,
-    Anniversary,
-    Awareness,
-    FollowUpPolicy,
-    LastContact,
-    On,
-    Priority,
-    Rule,
-    attr_date,
-)
-from extramile._time import Business, Elapsed, Local, Schedule
-from extramile._window import Window
-from extramile.conditions import (
+from extramile._conditions import (
     Condition,
     attr,
     direction_is,
@@ -39,6 +24,21 @@ from extramile.conditions import (
     tenure_at_least,
     tier_in,
 )
+from extramile._model import Priority
+from extramile._rules import (
+    DEFAULT_CALLING_WINDOW,
+    DUE,
+    TRIGGER,
+    Anniversary,
+    Awareness,
+    ContactCaps,
+    FollowUpPolicy,
+    LastContact,
+    On,
+    Rule,
+    attr_date,
+)
+from extramile._time import Business, Elapsed, Local, Schedule, Window
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 from extramile.kinds import (
     BILLING_DUPLICATE_CHARGE,

@@ -43,8 +43,8 @@ import pendulum
 from extramile._decision import Decision
 from extramile._engine import book_pair, customer_history, evaluate, in_book
 from extramile._model import Customer, Direction, Interaction
-from extramile._policy import FollowUpPolicy
-from extramile._tz import UTC, from_ts, instant, zone_or_none
+from extramile._rules import FollowUpPolicy
+from extramile._time import UTC, from_ts, instant, zone_or_none
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 from extramile.kinds import CALL
 

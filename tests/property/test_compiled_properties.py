@@ -27,7 +27,7 @@ from extramile import (
     Rule,
     Schedule,
 )
-from extramile._program import _PROGRAMS, CompiledRule, lapse_at, program_of
+from extramile._rules.compiled import _PROGRAMS, CompiledRule, lapse_at, program_of
 from extramile.conditions import (
     Condition,
     Context,

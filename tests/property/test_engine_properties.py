@@ -43,7 +43,8 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._engine import calls_for, customer_history
+from extramile._engine import customer_history
+from extramile._engine.core import calls_for
 from extramile.conditions import count_at_least, silence_at_least, tenure_at_least
 
 # ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Invariants of ``extramile._placement``: a placed call obeys every rule it is subject to.
+"""Invariants of ``extramile._engine.placement``: a placed call obeys every rule it is subject to.
 
 Each example draws a customer (any timezone, or none), a calling window, the zones a
 policy serves, a staff schedule, contact caps, a history of calls and contacts, and a
@@ -28,7 +28,7 @@ from extramile import (
     Window,
     place,
 )
-from extramile._placement import (
+from extramile._engine.placement import (
     CALLBACK_GRACE,
     DEFAULT_CALLING_WINDOW,
     SEARCH_SECONDS,
@@ -42,7 +42,7 @@ from extramile._placement import (
     window_end_search,
     window_next_search,
 )
-from extramile._tz import zone as zone_of_name
+from extramile._time.zones import zone as zone_of_name
 from strategies_time import (
     DAY,
     QUARTER,

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
-import extramile.conditions as conditions_module
+import extramile._conditions.core as conditions_module
 from extramile import (
     TRIGGER,
     Business,

@@ -38,9 +38,10 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._engine import calls_for, customer_history
-from extramile._program import program_of
-from extramile._tz import from_ts
+from extramile._engine import customer_history
+from extramile._engine.core import calls_for
+from extramile._rules.compiled import program_of
+from extramile._time.zones import from_ts
 from extramile.conditions import Condition, Context, attr
 
 UTC = dt.timezone.utc
@@ -168,13 +169,6 @@ class TestCheckingFacts:
         with pytest.raises(InvalidFactError, match="id 'fb-1' appears twice") as caught:
             evaluate(policy_of(ON_FEEDBACK), CUSTOMER, [FEEDBACK, again], now=at(NOON))
         assert isinstance(caught.value, ValueError)
-
-    def test_policy_method_is_the_same(self) -> None:
-        """``policy.evaluate(...)`` is ``evaluate(policy, ...)``."""
-        policy = policy_of(ON_FEEDBACK)
-        assert evaluate(policy, CUSTOMER, [FEEDBACK], now=at(NOON)) == policy.evaluate(
-            CUSTOMER, [FEEDBACK], now=at(NOON)
-        )
 
 
 class TestDecisionShape:

@@ -1,4 +1,4 @@
-"""Unit tests for ``extramile._placement``: where a call may land, and why it moved."""
+"""Unit tests for ``extramile._engine.placement``: where a call may land, and why it moved."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from extramile import (
     Window,
     place,
 )
-from extramile._placement import (
+from extramile._engine.placement import (
     _WINDOW_TABLES,
     _WINDOW_TABLES_KEPT,
     LEAP,
@@ -43,7 +43,8 @@ from extramile._placement import (
     window_end,
     window_table,
 )
-from extramile._time import BLOCK, BLOCKS_KEPT, DAY
+from extramile._time import DAY
+from extramile._time.core import BLOCK, BLOCKS_KEPT
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = "America/New_York"

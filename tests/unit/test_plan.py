@@ -38,7 +38,7 @@ from extramile import (
     evaluate,
     plan,
 )
-from extramile._calls import Columns
+from extramile._plan.columns import Columns
 from extramile.conditions import Condition, Context
 
 UTC = dt.timezone.utc

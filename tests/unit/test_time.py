@@ -22,16 +22,8 @@ from extramile import (
     Schedule,
     Window,
 )
-from extramile._time import (
-    _DAY_STARTS,
-    _DAY_STARTS_MAX,
-    _LOCAL_DATES,
-    _LOCAL_DATES_MAX,
-    add_local_days,
-    local_date,
-    local_day_start,
-    wall_to_ts,
-)
+from extramile._time import add_local_days, local_date, local_day_start, wall_to_ts
+from extramile._time.core import _DAY_STARTS, _DAY_STARTS_MAX, _LOCAL_DATES, _LOCAL_DATES_MAX
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = pendulum.timezone("America/New_York")

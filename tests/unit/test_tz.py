@@ -1,4 +1,4 @@
-"""Unit tests of ``extramile._tz``: zone look-ups, and the bounded pools that let an agenda
+"""Unit tests of ``extramile._time.zones``: zone look-ups, and the bounded pools that let an agenda
 of many calls share its datetimes and repeated values."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pickle
 import pendulum
 import pytest
 
-from extramile._tz import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone
+from extramile._time.zones import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone
 
 NEW_YORK = zone("America/New_York")
 INSTANT = dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.timezone.utc).timestamp()  # 01:30 EDT

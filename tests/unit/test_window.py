@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extramile import InvalidPolicyError, PolicyError, PolicyTypeError, Window
-from extramile._window import format_clock, parse_clock
+from extramile._time.window import format_clock, parse_clock
 
 
 def raised(kind: type[Exception], call: Callable[[], object]) -> Exception:

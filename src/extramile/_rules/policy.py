@@ -11,16 +11,16 @@ Everything here is plain, frozen data: a policy prints, compares equal and pickl
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
+from extramile._conditions.core import ALWAYS, Condition, Context, _anniversary
 from extramile._memo import Memo
-from extramile._model import Customer, Direction, Interaction
-from extramile._placement import (
+from extramile._model import Customer, Direction, Priority
+from extramile._rules.constraints import (
     DEFAULT_CALLING_WINDOW,
     ContactCaps,
     as_caps,
@@ -28,15 +28,23 @@ from extramile._placement import (
     as_window,
     as_zones,
 )
-from extramile._time import Business, Duration, Elapsed, Local, Schedule, add_local_days, local_date
+from extramile._time import (
+    EARLIEST,
+    FIRST_DAY,
+    LAST_DAY,
+    LATEST,
+    Business,
+    Duration,
+    Elapsed,
+    Local,
+    Schedule,
+    Window,
+    add_local_days,
+    local_date,
+    zone,
+)
 from extramile._time import local_day_start as _day_start
-from extramile._tz import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, zone
-from extramile._window import Window
-from extramile.conditions import ALWAYS, Condition, Context, _anniversary
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
-
-if TYPE_CHECKING:
-    from extramile._decision import Decision
 
 __all__ = [
     "DUE",
@@ -48,23 +56,10 @@ __all__ = [
     "FollowUpPolicy",
     "LastContact",
     "On",
-    "Priority",
     "Rule",
     "When",
     "attr_date",
 ]
-
-
-class Priority(enum.IntEnum):
-    """How pressing a call is; higher values come first in a plan."""
-
-    LOW = 1
-    NORMAL = 2
-    HIGH = 3
-    URGENT = 4
-
-    def __str__(self) -> str:
-        return self.name.lower()
 
 
 def _priority(value: object) -> Priority:
@@ -629,14 +624,6 @@ class FollowUpPolicy:
     calling_window: Window = attrs.field(default=DEFAULT_CALLING_WINDOW, converter=_window)
     served_timezones: tuple[str, ...] = attrs.field(default=(), converter=_zones)
     caps: ContactCaps = attrs.field(factory=ContactCaps, converter=_caps)
-
-    def evaluate(
-        self, customer: Customer, interactions: Iterable[Interaction], *, now: dt.datetime
-    ) -> Decision:
-        """Shorthand for :func:`extramile.evaluate` with this policy."""
-        from extramile._engine import evaluate  # noqa: PLC0415  # the engine imports us
-
-        return evaluate(self, customer, interactions, now=now)
 
     def rule(self, name: str) -> Rule | Awareness:
         """The rule called ``name``.

@@ -19,14 +19,29 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from extramile._calls import _EXTRA_MILE, CallList, Columns, Move
-from extramile._decision import Call
-from extramile._engine import book_pair, customer_history, in_book, now_seconds, raw_calls_for
+from extramile._decision import Adjustment, Call
+from extramile._engine import (
+    book_pair,
+    customer_history,
+    in_book,
+    now_seconds,
+    raw_calls_for,
+    reach_table,
+)
 from extramile._frozen import FrozenMap
-from extramile._placement import Adjustment, as_schedule, reach_table
-from extramile._policy import FollowUpPolicy, Priority
-from extramile._time import SEARCH_DAYS, Elapsed, Schedule, local_day_start
-from extramile._tz import LATEST, UTC, from_ts, instant
+from extramile._model import Priority
+from extramile._plan.columns import _EXTRA_MILE, CallList, Columns, Move
+from extramile._rules import FollowUpPolicy, as_schedule
+from extramile._time import (
+    LATEST,
+    SEARCH_DAYS,
+    UTC,
+    Elapsed,
+    Schedule,
+    from_ts,
+    instant,
+    local_day_start,
+)
 from extramile.errors import (
     ExtramileError,
     FactTypeError,

@@ -52,29 +52,38 @@ from typing import Final
 import attrs
 import pendulum
 
+from extramile._decision import Adjustment
 from extramile._memo import Memo
 from extramile._model import Channel, Customer, Direction, Interaction
+from extramile._rules import (
+    DEFAULT_CALLING_WINDOW,
+    ContactCaps,
+    as_caps,
+    as_schedule,
+    as_window,
+    as_zones,
+)
 from extramile._time import (
     DAY,
-    Elapsed,
-    Local,
+    UTC,
     OpenTable,
     OverlapTable,
     Schedule,
+    Window,
     WindowsTable,
     add_local_days,
     aware_seconds,
     clock_label,
+    from_ts,
+    instant,
     next_in_windows,
     open_run_end,
+    pooled,
+    zone,
 )
-from extramile._tz import UTC, from_ts, instant, known_zone, pooled, zone
-from extramile._window import Window
 from extramile.errors import (
     FactTypeError,
     InvalidFactError,
-    InvalidPolicyError,
-    PolicyTypeError,
     describe,
 )
 from extramile.kinds import CALL
@@ -88,7 +97,6 @@ __all__ = [
     "place",
 ]
 
-DEFAULT_CALLING_WINDOW: Final = Window("08:00", "21:00")
 CALLBACK_GRACE: Final = 3600.0
 """Seconds after a customer's own inbound contact during which a call is a callback."""
 SEARCH_SECONDS: Final = 400 * 86_400.0
@@ -102,74 +110,6 @@ LEAP: Final = "|overlap"
 """Ends the detail of a move that leapt to the next overlap of the clocks (see the module
 docstring): ``"Australia/Sydney|overlap+staff"`` for a calling window (``+staff`` when
 staff hours took part), ``"|overlap"`` for staff hours.  A zone name never holds ``|``."""
-
-
-def _positive_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyTypeError(f"ContactCaps.max_attempts must be an int (got {describe(value)})")
-    if value <= 0:
-        raise InvalidPolicyError(
-            f"ContactCaps.max_attempts must be at least 1 (got {value}); use do-not-call"
-            " to stop calls altogether"
-        )
-    return value
-
-
-def _cap_period(value: object) -> Local:
-    if not isinstance(value, Local):
-        raise PolicyTypeError(f"ContactCaps.per must be a Local duration (got {describe(value)})")
-    if value.days <= 0:
-        raise InvalidPolicyError(f"ContactCaps.per must be at least one day (got {value!r})")
-    return value
-
-
-def _gap(value: object) -> Elapsed:
-    if not isinstance(value, Elapsed):
-        raise PolicyTypeError(
-            f"ContactCaps.min_gap must be an Elapsed duration (got {describe(value)})"
-        )
-    return value
-
-
-@attrs.frozen(kw_only=True)
-class ContactCaps:
-    """How often a customer may be called: a rolling cap and a minimum gap.
-
-    Only outbound ``call`` interactions count as attempts; inbound contacts never do.
-    Essential rules bypass both; nothing bypasses do-not-call.
-
-    >>> ContactCaps()
-    ContactCaps(max_attempts=3, per=Local(days=7), min_gap=Elapsed(hours=20))
-
-    Raises:
-        InvalidPolicyError: a cap of zero or less, a period shorter than a day.
-        PolicyTypeError: a value of the wrong type.
-    """
-
-    max_attempts: int = attrs.field(default=3, converter=_positive_int)
-    per: Local = attrs.field(default=Local(days=7), converter=_cap_period)
-    min_gap: Elapsed = attrs.field(default=Elapsed(hours=20), converter=_gap)
-
-
-@attrs.frozen(kw_only=True)
-class Adjustment:
-    """One move of a call's time by one constraint."""
-
-    constraint: str
-    """``"calling-window"``, ``"staff-hours"``, ``"cap"`` or ``"gap"``."""
-    moved_from: pendulum.DateTime = attrs.field(eq=instant)
-    moved_to: pendulum.DateTime = attrs.field(eq=instant)
-    reason: str
-    """Readable, e.g. ``"calling window closed in Australia/Sydney until 08:00 AEST"``.
-
-    When the calling window and staff hours did not overlap for long and placement leapt
-    to their next overlap, both adjustments say so, e.g. ``"calling window in
-    Australia/Sydney (08:00-21:00) and staff hours in America/New_York do not overlap until
-    Tue 2026-11-03 08:00 AEDT"`` (the staff-hours one gives the time in the staff's zone).
-    """
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @attrs.frozen(kw_only=True)
@@ -731,42 +671,6 @@ def render_moves(
             )
         )
     return pooled(tuple(found))
-
-
-def as_window(value: object, where: str) -> Window:
-    """A calling window given as a :class:`Window` or as text (``"08:00-21:00"``)."""
-    if isinstance(value, str):
-        return Window.parse(value)
-    if not isinstance(value, Window):
-        raise PolicyTypeError(f"{where} must be a Window (got {describe(value)})")
-    return value
-
-
-def as_zones(value: object, where: str) -> tuple[str, ...]:
-    """Timezone names, checked to be known ones."""
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise PolicyTypeError(f"{where} must be a list of IANA names (got {describe(value)})")
-    names = tuple(value)
-    for name in names:
-        if not isinstance(name, str) or not known_zone(name):
-            raise InvalidPolicyError(
-                f"{where} must hold IANA timezone names (got {describe(name)})"
-            )
-    return names
-
-
-def as_caps(value: object, where: str) -> ContactCaps:
-    """Contact caps, checked to be :class:`ContactCaps`."""
-    if not isinstance(value, ContactCaps):
-        raise PolicyTypeError(f"{where} must be ContactCaps (got {describe(value)})")
-    return value
-
-
-def as_schedule(value: object, where: str) -> Schedule:
-    """Staff hours, checked to be a :class:`Schedule`."""
-    if not isinstance(value, Schedule):
-        raise PolicyTypeError(f"{where} must be a Schedule (got {describe(value)})")
-    return value
 
 
 def place(

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
-from extramile._decision import Call
-from extramile._engine import Raw, call_of
-from extramile._placement import Adjustment, Reach
-from extramile._policy import Priority
-from extramile._tz import from_ts
+from extramile._decision import Adjustment, Call
+from extramile._engine import Raw, Reach, call_of
+from extramile._model import Priority
+from extramile._time import from_ts
 from extramile.errors import InvalidFactError
 
 if TYPE_CHECKING:

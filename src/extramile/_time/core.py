@@ -40,8 +40,8 @@ import pendulum
 from pendulum.tz.timezone import Timezone
 
 from extramile._memo import Memo
-from extramile._tz import EARLIEST, LATEST, from_ts, zone, zone_or_none
-from extramile._window import Window, format_clock
+from extramile._time.window import Window, format_clock
+from extramile._time.zones import EARLIEST, LATEST, from_ts, zone, zone_or_none
 from extramile.errors import (
     FactTypeError,
     InvalidFactError,

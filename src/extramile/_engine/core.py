@@ -18,17 +18,17 @@ Theory of operation
    new one.
 
 3. **Rules, in policy order.**  Each rule is compiled once per policy
-   (:mod:`extramile._program`).  For each episode: the condition is checked; an outbound
+   (:mod:`extramile._rules`).  For each episode: the condition is checked; an outbound
    call after the episode started satisfies it (on the same issue, or any call for a
    customer-scoped rule, or a call that lists the key in its ``satisfies`` attribute);
    the due time and deadline are computed from their anchors; an episode past its
    ``give_up_after`` lapses.  What remains is a candidate call.  On the path
    :func:`~extramile.plan` takes (no trace, no revisit time), episodes that started so
    long ago that the rule's timing has certainly given them up are skipped unseen
-   (:meth:`~extramile._program.CompiledRule.stale_before`).
+   (:meth:`~extramile._rules.CompiledRule.stale_before`).
 
 4. **Placement.**  Do-not-call and an unknown timezone with no served zones suppress every
-   candidate.  Otherwise each is placed (see :mod:`extramile._placement`) at the first
+   candidate.  Otherwise each is placed (see :mod:`extramile._engine`) at the first
    allowed moment at or after ``max(now, due)``.  Its deadline moves as far as
    constraints pushed it from its due time alone (not from ``now``, so an overdue call
    stays overdue instead of chasing the clock), but never past the moment its rule
@@ -57,11 +57,18 @@ from typing import Any, Final, TypeVar, cast
 
 import attrs
 
-from extramile._decision import SATISFIES, Call, Decision, EpisodeTrace, RuleTrace, SuppressedCall
-from extramile._model import Channel, Customer, Direction, Interaction
-from extramile._placement import (
-    CALLBACK_GRACE,
+from extramile._conditions import Condition, Context, IssueThread
+from extramile._decision import (
+    SATISFIES,
     Adjustment,
+    Call,
+    Decision,
+    EpisodeTrace,
+    RuleTrace,
+    SuppressedCall,
+)
+from extramile._engine.placement import (
+    CALLBACK_GRACE,
     Contact,
     RawMove,
     Reach,
@@ -73,19 +80,20 @@ from extramile._placement import (
     suppression_of,
     window_end,
 )
-from extramile._policy import (
+from extramile._model import Channel, Customer, Direction, Interaction, Priority
+from extramile._rules import (
     Anniversary,
     Awareness,
+    CompiledRule,
     FollowUpPolicy,
     LastContact,
     On,
-    Priority,
     Rule,
+    key_part,
+    lapse_at,
+    program_of,
 )
-from extramile._program import CompiledRule, key_part, lapse_at, program_of
-from extramile._time import DAY, aware_seconds
-from extramile._tz import UTC, from_ts, pooled
-from extramile.conditions import Condition, Context, IssueThread
+from extramile._time import DAY, UTC, aware_seconds, from_ts, pooled
 from extramile.errors import (
     ConditionError,
     ExtramileError,

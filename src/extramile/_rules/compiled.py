@@ -17,7 +17,8 @@ import weakref
 from collections.abc import Callable
 from typing import Final
 
-from extramile._policy import (
+from extramile._conditions import ALWAYS, Check, Condition, Context, compile_condition
+from extramile._rules.policy import (
     Awareness,
     FollowUpPolicy,
     On,
@@ -26,9 +27,7 @@ from extramile._policy import (
     customer_zone,
     resolve,
 )
-from extramile._time import DAY, Business, Elapsed, Local, add_local_days
-from extramile._tz import EARLIEST
-from extramile.conditions import ALWAYS, Check, Condition, Context, compile_condition
+from extramile._time import DAY, EARLIEST, Business, Elapsed, Local, add_local_days
 
 __all__ = ["CompiledRule", "Program", "key_part", "lapse_at", "program_of"]
 
@@ -42,7 +41,7 @@ _MARGIN: Final = 2 * DAY
 """How far a number of local days can differ from the same number of 24-hour days: an
 hour or two of daylight saving, or a whole day a country skipped (Samoa, 2011)."""
 
-_BUILT_IN: Final = "extramile.conditions"
+_BUILT_IN: Final = "extramile._conditions."
 
 
 def key_part(text: str) -> str:
@@ -240,7 +239,7 @@ def _search_stale(compiled: CompiledRule, ctx: Context, now: float) -> float:
 
 def _built_in(condition: Condition) -> bool:
     """Whether a condition (and every part of it) is one of the library's own."""
-    if type(condition).__module__ != _BUILT_IN:
+    if not type(condition).__module__.startswith(_BUILT_IN):
         return False
     parts: tuple[Condition, ...] = getattr(condition, "parts", ())
     part = getattr(condition, "part", None)

@@ -32,7 +32,7 @@ from extramile._decision import Call, Decision
 from extramile._engine import evaluate
 from extramile._model import Customer, Interaction
 from extramile._plan import Agenda, plan
-from extramile._policy import FollowUpPolicy
+from extramile._rules import FollowUpPolicy
 from extramile._sample import (
     COMPANY_TIMEZONE,
     CUSTOMERS,
@@ -44,8 +44,7 @@ from extramile._sample import (
     sample_policy,
 )
 from extramile._starter import starter_policy
-from extramile._time import Elapsed
-from extramile._tz import EARLIEST, LATEST
+from extramile._time import EARLIEST, LATEST, Elapsed
 from extramile.errors import ExtramileError, InvalidPolicyError
 from extramile.reports import CallReport, Tally, calls_made, last_week
 
