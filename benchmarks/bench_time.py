@@ -22,7 +22,8 @@ Cases:
   and staff hours do not overlap until New York is back on standard time, and the call
   lands on 2026-11-02T21:00Z (``place_ts``; the search used to bounce between the two a day
   at a time, some 250 rounds);
-* one calling-window step, from a Sydney night to the next 08:00 (``_window_next``).
+* one calling-window step, from a Sydney night to the next 08:00 (the window table's
+  ``first_open``).
 
 Machines differ, so a reference operation is timed beside the library --
 ``datetime.fromtimestamp(ts, tz)``, the conversion every local-time check makes -- and each
@@ -45,7 +46,9 @@ import pendulum
 from harness import interleaved
 
 from extramile import Business, ContactCaps, Customer, Interaction, Placement, Schedule, place
-from extramile._engine.placement import DEFAULT_CALLING_WINDOW, Contact, _window_next, place_ts
+from extramile._engine.contact import Contact, window_table
+from extramile._engine.search import place_ts
+from extramile._rules import DEFAULT_CALLING_WINDOW
 
 NEW_YORK = "America/New_York"
 NY_ZONE = pendulum.timezone(NEW_YORK)
@@ -95,6 +98,13 @@ FAR_CONTACT = Contact.of(
     schedule=SCHEDULE,
 )
 SYDNEY_MORNING_TS = pendulum.datetime(2026, 3, 10, 21, tz="UTC").timestamp()  # 08:00 AEDT
+SYDNEY_WINDOW = window_table(DEFAULT_CALLING_WINDOW, SYDNEY_ZONE)
+
+
+def _window_next(ts: float) -> float | None:
+    """The next opening of the default calling window in Sydney, from its table."""
+    return SYDNEY_WINDOW.first_open(ts, ts + 7 * 86_400)
+
 
 CHRISTMAS_EVE = pendulum.datetime(2026, 12, 24, 21, tz="UTC")  # Thu 16:00 EST
 CHRISTMAS_EVE_TS = CHRISTMAS_EVE.timestamp()
@@ -159,7 +169,7 @@ CASES: list[tuple[str, Callable[[], object], float | None]] = [
     ("place_ts, Sydney customer, New York staff (long search)", _place_far, None),
     (
         "calling-window step, Sydney night to 08:00",
-        lambda: _window_next(FAR_DUE_TS, DEFAULT_CALLING_WINDOW, SYDNEY_ZONE),
+        lambda: _window_next(FAR_DUE_TS),
         None,
     ),
     (
@@ -184,7 +194,7 @@ def _check() -> None:
         raise SystemExit("between_ts: expected two business hours over Christmas")
     if _place_far() != FAR_LANDS_TS:
         raise SystemExit("place_ts: expected the Sydney call on 2026-11-02T21:00Z")
-    if _window_next(FAR_DUE_TS, DEFAULT_CALLING_WINDOW, SYDNEY_ZONE) != SYDNEY_MORNING_TS:
+    if _window_next(FAR_DUE_TS) != SYDNEY_MORNING_TS:
         raise SystemExit("_window_next: expected 08:00 AEDT, 2026-03-10T21:00Z")
 
 

@@ -13,7 +13,7 @@ from extramile._decision import (
     RuleTrace,
     SuppressedCall,
 )
-from extramile._engine import Placement, Suppression, evaluate, place
+from extramile._engine import Placement, evaluate, place
 from extramile._frozen import FrozenMap
 from extramile._model import Channel, Customer, Direction, Interaction, Priority
 from extramile._plan import Agenda, CallList, plan
@@ -89,7 +89,6 @@ __all__ = [
     "RuleTrace",
     "Schedule",
     "SuppressedCall",
-    "Suppression",
     "When",
     "Window",
     "__version__",

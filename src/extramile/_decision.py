@@ -1,4 +1,7 @@
-"""What the engine returns: calls, suppressed calls, and the explanation of every rule."""
+"""What the engine returns: calls, suppressed calls, and the explanation of every rule.
+
+Imports: ``_model``, ``_time``, ``kinds``.
+"""
 
 from __future__ import annotations
 
@@ -97,12 +100,15 @@ class Call:
 
 @attrs.frozen(kw_only=True)
 class SuppressedCall:
-    """A call a rule asked for that may not be placed, with the constraint that stopped it."""
+    """A call that may not be placed, with the constraint that stopped it: one a rule asked
+    for (in :attr:`Decision.suppressed`), or one placed by hand with :func:`~extramile.place`."""
 
     customer_id: str
     issue_id: str | None
-    key: str
-    rule: str
+    key: str | None
+    """The key of the call; None for a call placed by hand with :func:`~extramile.place`."""
+    rule: str | None
+    """The rule that asked for it; None for a call placed by hand."""
     constraint: str
     """``"do-not-call"``, ``"unknown-timezone"`` or ``"no-common-window"``; or the
     constraint that pushed the call past the moment its rule gives up

@@ -8,6 +8,8 @@ so that the objects holding them stay frozen, hashable and equal by value.
 ('a', 'b')
 >>> m.thaw()
 {'severity': 'high', 'tags': ['a', 'b']}
+
+Imports: ``errors``.
 """
 
 from __future__ import annotations

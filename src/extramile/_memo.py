@@ -4,10 +4,13 @@ Everything the library keeps between calls is a cache of a pure function, so tha
 change how fast the library answers but never what it answers.  Each module-level cache
 is made here, with a name, and registered: :func:`clear_all` empties every one of them
 (tests use it to show that an answer never depends on what was asked before), and
-:func:`sizes` says how full each is.  Caches that belong to one object (a schedule's
-tables, a compiled rule's cut-offs) are :class:`Bounded` too, but die with their object
-and are not registered.  The compiled form of a policy lives in its own weak registry
-beside the policy (:mod:`extramile._rules.compiled`), and is never pickled.
+:func:`sizes` says how full each is.  Each is bounded: a :class:`Memo` computes what it
+is asked and empties itself when full; a :func:`cache` is a plain dictionary, for the
+hottest lookups, filled with :func:`keep`, which empties it when full.  Caches that belong
+to one object (a schedule's tables, a compiled rule's cut-offs) are made the same way, but
+die with their object and are not registered.  The compiled form of a policy lives in its
+own weak registry beside the policy (:mod:`extramile._rules.compiled`), and is never
+pickled.
 
 Imports: nothing of the library.
 """
@@ -15,9 +18,9 @@ Imports: nothing of the library.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
-__all__ = ["Bounded", "Memo", "clear_all", "sizes"]
+__all__ = ["Memo", "cache", "clear_all", "keep", "sizes"]
 
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
@@ -25,39 +28,39 @@ _V = TypeVar("_V")
 _REGISTRY: Final[dict[str, dict[object, object]]] = {}
 
 
-def _register(name: str | None, cache: dict[_K, _V]) -> None:
+def _register(name: str | None, made: dict[Any, Any]) -> None:
     if name is None:
         return
     if name in _REGISTRY:
         raise ValueError(f"a cache called {name!r} is registered already")
-    _REGISTRY[name] = cache  # type: ignore[assignment]  # the registry only clears and counts
+    _REGISTRY[name] = made
 
 
-class Bounded(dict[_K, _V]):
-    """A dictionary filled by hand with :meth:`put`, holding at most ``bound`` keys: when it
-    is full it empties and starts again.  ``name`` registers it (module-level caches).
+def cache(name: str | None = None) -> dict[Any, Any]:
+    """A new, empty cache: a plain dictionary (hits are the interpreter's fastest lookup),
+    filled with :func:`keep`.  ``name`` registers it (module-level caches).
 
-    >>> kept = Bounded(bound=2)
-    >>> kept.put("a", 1), kept.put("b", 2), kept.put("c", 3), len(kept)
-    (1, 2, 3, 1)
+    >>> kept: dict[str, int] = cache()
+    >>> keep(kept, "a", 1, bound=2), keep(kept, "b", 2, bound=2), keep(kept, "c", 3, bound=2)
+    (1, 2, 3)
+    >>> kept
+    {'c': 3}
     """
-
-    __slots__ = ("bound",)
-
-    def __init__(self, bound: int, *, name: str | None = None) -> None:
-        super().__init__()
-        self.bound = bound
-        _register(name, self)
-
-    def put(self, key: _K, value: _V) -> _V:
-        """Keep ``value`` under ``key``, emptying the cache first when it is full."""
-        if len(self) >= self.bound:
-            self.clear()
-        self[key] = value
-        return value
+    made: dict[Any, Any] = {}
+    _register(name, made)
+    return made
 
 
-class Memo(Bounded[_K, _V]):
+def keep(cache: dict[_K, _V], key: _K, value: _V, bound: int) -> _V:
+    """Keep ``value`` under ``key`` in ``cache``, emptying it first when it holds ``bound``
+    keys (the path of a miss; a hit is a plain lookup)."""
+    if len(cache) >= bound:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+class Memo(dict[_K, _V]):
     """``make(key)`` for each key asked, kept for at most ``bound`` keys at a time.
 
     A hit is a plain dictionary lookup.
@@ -67,14 +70,16 @@ class Memo(Bounded[_K, _V]):
     (9, 16, 25, 1)
     """
 
-    __slots__ = ("make",)
+    __slots__ = ("bound", "make")
 
     def __init__(self, make: Callable[[_K], _V], bound: int, *, name: str | None = None) -> None:
-        super().__init__(bound, name=name)
+        super().__init__()
         self.make = make
+        self.bound = bound
+        _register(name, self)
 
     def __missing__(self, key: _K) -> _V:
-        return self.put(key, self.make(key))
+        return keep(self, key, self.make(key), self.bound)
 
 
 def clear_all() -> None:

@@ -8,6 +8,8 @@ brief (S1-S6); the outbound calls recorded the week before feed the extra-mile r
 The rows have the shape :meth:`Customer.from_mapping` and :meth:`Interaction.from_mapping`
 read, so ``extramile demo --export DIR`` can write them out as JSON lines for
 ``extramile plan``.  This module is data only: it reads no file and no clock.
+
+Imports: ``_model``, ``_rules``, ``_starter``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ called back within minutes, a loyal customer's critical problem answered even wh
 office is closed, a price increase announced before the bill, an intermittent problem
 checked on a week later, thanks for feedback, loyalty anniversaries, and the programmes a
 customer may not know about mentioned on calls that happen anyway.
+
+Imports: ``_rules``, ``_conditions``, ``_model``, ``_time``, ``errors``, ``kinds``.
 """
 
 from __future__ import annotations

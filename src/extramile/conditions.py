@@ -20,6 +20,8 @@ Write your own by subclassing :class:`Condition` (an attrs frozen class) and imp
 :meth:`~Condition.changes_at` if its answer can change with time alone.
 
 This module is the public face of :mod:`extramile._conditions`, where they are defined.
+
+Imports: ``_conditions``.
 """
 
 from __future__ import annotations

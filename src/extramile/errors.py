@@ -14,6 +14,8 @@ Python's own exceptions still catch them:
 >>> from extramile.errors import InvalidFactError, FactsError
 >>> issubclass(InvalidFactError, FactsError) and issubclass(InvalidFactError, ValueError)
 True
+
+Imports: nothing of the library.
 """
 
 from __future__ import annotations

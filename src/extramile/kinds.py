@@ -7,6 +7,8 @@ Hosts may record any kind string; these are the ones the library gives meaning t
 'issue.opened'
 >>> STANDARD_KINDS[BILLING_PRICE_CHANGE].attributes
 ('increase_pct', 'bill_date')
+
+Imports: nothing of the library.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ Everything here is pure: the book and the period are arguments, nothing is read 
 ...                     end=dt.datetime(2026, 8, 31, tzinfo=utc))
 >>> [(row.name, row.extra_mile, row.extra_mile_on_time) for row in report.by_agent()]
 [('ana', 1, 1)]
+
+Imports: ``_decision``, ``_engine``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``.
 """
 
 from __future__ import annotations

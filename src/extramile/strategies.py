@@ -13,6 +13,8 @@ Needs the optional ``hypothesis`` dependency (``pip install 'extramile[strategie
 ...     decision = evaluate(policy, customer, history, now=now)
 ...     assert all(call.due_at >= now for call in decision.calls)
 >>> test_calls_never_before_now()
+
+Imports: ``_model``, ``kinds`` (and Hypothesis, the ``strategies`` extra).
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ from extramile import (
     Rule,
     Schedule,
 )
-from extramile._rules.compiled import _PROGRAMS, CompiledRule, lapse_at, program_of
+from extramile._rules import CompiledRule, lapse_at, program_of
+from extramile._rules.compiled import _PROGRAMS
 from extramile.conditions import (
     Condition,
     Context,

@@ -16,6 +16,7 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine_helpers import window_next, window_next_search
 from extramile import (
     ContactCaps,
     Customer,
@@ -24,24 +25,14 @@ from extramile import (
     Local,
     Placement,
     Schedule,
-    Suppression,
+    SuppressedCall,
     Window,
     place,
 )
-from extramile._engine.placement import (
-    CALLBACK_GRACE,
-    DEFAULT_CALLING_WINDOW,
-    SEARCH_SECONDS,
-    Contact,
-    _cap_next,
-    _gap_next,
-    _window_next,
-    clear_memos,
-    place_ts,
-    window_end,
-    window_end_search,
-    window_next_search,
-)
+from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end, window_end_search
+from extramile._engine.search import SEARCH_SECONDS, _cap_next, _gap_next, place_ts
+from extramile._memo import clear_all
+from extramile._rules import DEFAULT_CALLING_WINDOW
 from extramile._time.zones import zone as zone_of_name
 from strategies_time import (
     DAY,
@@ -145,7 +136,7 @@ class Case:
 
     def place(
         self, *, now: dt.datetime | None = None, due: dt.datetime | None = None
-    ) -> Placement | Suppression:
+    ) -> Placement | SuppressedCall:
         """Place the call (optionally with ``now`` and ``due`` written another way)."""
         return place(
             due=due or self.due,
@@ -338,13 +329,13 @@ class TestPlacedCallsObeyTheRules:
             expected = "do-not-call"
         elif not case.zones():
             expected = "unknown-timezone"
-        elif isinstance(result, Suppression):
+        elif isinstance(result, SuppressedCall):
             # no common window: only possible when two clocks must agree
             many_clocks = len(case.zones()) > 1 or not case.extra_mile
             expected = "no-common-window" if many_clocks else "a placement"
         else:
             expected = "a placement"
-        actual = result.constraint if isinstance(result, Suppression) else "a placement"
+        actual = result.constraint if isinstance(result, SuppressedCall) else "a placement"
         assert expected == actual
 
     @settings(max_examples=200, deadline=None)
@@ -391,9 +382,9 @@ class TestTimezoneOfTheInput:
         assert summary(here) == summary(there)
 
 
-def summary(result: Placement | Suppression) -> tuple[object, ...]:
+def summary(result: Placement | SuppressedCall) -> tuple[object, ...]:
     """A placement's instants and reasons, or a suppression's constraint."""
-    if isinstance(result, Suppression):
+    if isinstance(result, SuppressedCall):
         return (result.constraint,)
     return (
         result.due_at.timestamp(),
@@ -488,8 +479,8 @@ class TestMemoisedWindows:
         for ts in points:
             found = window_next_search(ts, window, tz)
             asked += [found, found - 1e-6, window_end_search(found, window, tz)]
-        clear_memos()
-        tables = [(_window_next(ts, window, tz), window_end(ts, window, tz)) for ts in asked]
+        clear_all()
+        tables = [(window_next(ts, window, tz), window_end(ts, window, tz)) for ts in asked]
         searches = [
             (window_next_search(ts, window, tz), window_end_search(ts, window, tz)) for ts in asked
         ]

@@ -34,7 +34,6 @@ from extramile import (
     Rule,
     Schedule,
     SuppressedCall,
-    Suppression,
     evaluate,
     place,
     plan,
@@ -139,7 +138,7 @@ def one_placement(customer: Customer, now: dt.datetime) -> str:
         customer=customer,
         schedule=Schedule.always_open("UTC"),
     )
-    assert_type(result, Placement | Suppression)
+    assert_type(result, Placement | SuppressedCall)
     if isinstance(result, Placement):
         return result.due_at.isoformat()
     return result.reason

@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from extramile import cli
 from extramile._sample import CUSTOMERS, INTERACTIONS
-from extramile.cli import main
+from extramile.cli import main, reading
 
 NOW = "2026-09-05T09:30:00-05:00"
 
@@ -298,9 +297,9 @@ class TestProgress:
         self, book: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Progress goes to the given stream every PROGRESS_EVERY customers, then a total."""
-        monkeypatch.setattr(cli, "PROGRESS_EVERY", 5)
+        monkeypatch.setattr(reading, "PROGRESS_EVERY", 5)
         progress = io.StringIO()
-        pairs = list(cli.Book(str(book[0]), str(book[1]), progress=progress))
+        pairs = list(reading.Book(str(book[0]), str(book[1]), progress=progress))
         assert 12 == len(pairs)
         expected = (
             "\rplanning: 5 customers read\rplanning: 10 customers read"
@@ -315,7 +314,7 @@ class TestProgress:
         capsys: pytest.CaptureFixture[str],
     ) -> None:
         """A redirected stderr stays clean however large the book."""
-        monkeypatch.setattr(cli, "PROGRESS_EVERY", 1)
+        monkeypatch.setattr(reading, "PROGRESS_EVERY", 1)
         assert 0 == main(_plan(*book, "--format", "csv"))
         assert "" == capsys.readouterr().err
 

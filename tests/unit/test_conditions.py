@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
-import extramile._conditions.core as conditions_module
+import extramile._conditions as conditions_package
 from extramile import (
     TRIGGER,
     Business,
@@ -28,6 +28,9 @@ from extramile import (
     Schedule,
     starter_policy,
 )
+from extramile._conditions import compile_condition
+from extramile._conditions.episode import TierIn
+from extramile._conditions.facts import Compare
 from extramile.conditions import (
     ALWAYS,
     Condition,
@@ -139,7 +142,7 @@ EXAMPLES: list[Condition] = [
     tier_in("gold") | (attr("amount") > 0) & has_tag("vip"),
 ]
 NAMESPACE: dict[str, object] = {
-    **vars(conditions_module),
+    **vars(conditions_package),
     "Elapsed": Elapsed,
     "Local": Local,
 }
@@ -545,7 +548,7 @@ class TestSubclassesOfBuiltIns:
         came from its own ``check``, so the two disagreed."""
 
         @attrs.frozen(repr=False)
-        class AnyCaseTier(conditions_module.TierIn):
+        class AnyCaseTier(TierIn):
             def check(self, ctx: Context) -> bool:
                 return (ctx.customer.tier or "").lower() in self.tiers
 
@@ -554,8 +557,8 @@ class TestSubclassesOfBuiltIns:
         condition = AnyCaseTier(tiers=frozenset({"gold"}))
         assert (True, True, True) == (
             condition.check(ctx),
-            conditions_module.compile_condition(condition)(ctx),
-            conditions_module.compile_condition(condition & has_tag("autopay") | ~always())(
+            compile_condition(condition)(ctx),
+            compile_condition(condition & has_tag("autopay") | ~always())(
                 context(customer=attrs.evolve(shouting, tags={"autopay"}))
             ),
         )
@@ -570,11 +573,11 @@ class TestSubclassesOfBuiltIns:
                 return True
 
         @attrs.frozen(repr=False)
-        class Loose(AlwaysTrue, conditions_module.Compare):
+        class Loose(AlwaysTrue, Compare):
             pass
 
         condition = Loose(fact=attr("x"), op="==", value="never")
-        assert conditions_module.compile_condition(condition)(context()) is True
+        assert compile_condition(condition)(context()) is True
 
 
 class TestFactoryValidation:

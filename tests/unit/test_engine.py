@@ -13,6 +13,7 @@ import attrs
 import pendulum
 import pytest
 
+from engine_helpers import calls_for
 from extramile import (
     DUE,
     LAST_CONTACT,
@@ -39,7 +40,6 @@ from extramile import (
     starter_policy,
 )
 from extramile._engine import customer_history
-from extramile._engine.core import calls_for
 from extramile._rules.compiled import program_of
 from extramile._time.zones import from_ts
 from extramile.conditions import Condition, Context, attr

@@ -11,6 +11,7 @@ import holidays
 import pendulum
 import pytest
 
+from engine_helpers import window_next
 from extramile import (
     DEFAULT_CALLING_WINDOW,
     ContactCaps,
@@ -26,25 +27,22 @@ from extramile import (
     PolicyError,
     PolicyTypeError,
     Schedule,
-    Suppression,
+    SuppressedCall,
     Window,
     place,
 )
-from extramile._engine.placement import (
+from extramile._engine.contact import (
+    _TABLES_KEPT,
     _WINDOW_TABLES,
-    _WINDOW_TABLES_KEPT,
-    LEAP,
     Contact,
-    _window_next,
-    clear_memos,
-    deadline_after,
-    place_ts,
-    render_moves,
     window_end,
     window_table,
 )
+from extramile._engine.moves import Constraint, RawMove, render_moves
+from extramile._engine.search import deadline_after, place_ts
+from extramile._memo import clear_all
 from extramile._time import DAY
-from extramile._time.core import BLOCK, BLOCKS_KEPT
+from extramile._time.intervals import BLOCK, BLOCKS_KEPT
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = "America/New_York"
@@ -230,7 +228,7 @@ class TestUnknownTimezone:
             customer=Customer(id="c-1"),
             schedule=Schedule.always_open("UTC"),
         )
-        assert isinstance(result, Suppression)
+        assert isinstance(result, SuppressedCall)
         assert ("unknown-timezone", None) == (result.constraint, result.until)
 
     def test_zones_whose_windows_never_meet_suppress(self) -> None:
@@ -245,7 +243,7 @@ class TestUnknownTimezone:
             calling_window=Window("09:00", "10:00"),
             served_timezones=("Europe/London", "Asia/Tokyo"),
         )
-        assert isinstance(result, Suppression)
+        assert isinstance(result, SuppressedCall)
         assert "no-common-window" == result.constraint
 
 
@@ -267,7 +265,7 @@ class TestDoNotCall:
             essential=essential,
             extra_mile=extra_mile,
         )
-        assert isinstance(result, Suppression)
+        assert isinstance(result, SuppressedCall)
         assert ("do-not-call", None) == (result.constraint, result.until)
 
 
@@ -525,7 +523,7 @@ class TestFastPath:
             served_timezones=(),
             schedule=ny_office(),
         )
-        moves: list[tuple[str, float, float, str]] = []
+        moves: list[RawMove] = []
         fast = place_ts(
             contact,
             due,
@@ -606,7 +604,7 @@ class TestFarApart:
     def test_the_same_answer_whatever_was_asked_before(self) -> None:
         """Placed from cold memos on a fresh schedule, or after many other calls on the
         same schedule: the same instant, deadline and adjustments."""
-        clear_memos()
+        clear_all()
         cold = self.sydney()
         schedule = Schedule(timezone=NEW_YORK, hours={"mon-fri": "09:00-17:00"})
         for zone_name in (SYDNEY, "Asia/Kolkata", "Europe/Berlin", "Pacific/Auckland"):
@@ -639,8 +637,8 @@ class TestFarApart:
             utc(at).timestamp() for at in (self.DUE, "2026-11-02T21:00", "2026-11-03T21:00")
         )
         moves = [
-            ("calling-window", start, leap, SYDNEY + LEAP + "+staff"),
-            ("calling-window", leap + 600, later, SYDNEY),
+            RawMove(Constraint.CALLING_WINDOW, start, leap, SYDNEY, leap=True, with_staff=True),
+            RawMove(Constraint.CALLING_WINDOW, leap + 600, later, SYDNEY),
         ]
         (adjustment,) = render_moves(moves, schedule=schedule, caps=ContactCaps(), contact=contact)
         expected = (
@@ -690,8 +688,8 @@ class TestMemoSize:
         tz = pendulum.timezone(SYDNEY)
         ts = utc("2026-06-10T16:00").timestamp()
         for start in range(0, 80_000, 200):
-            _window_next(ts, Window(start, start + 3600), tz)
-        assert len(_WINDOW_TABLES) <= _WINDOW_TABLES_KEPT
+            window_next(ts, Window(start, start + 3600), tz)
+        assert len(_WINDOW_TABLES) <= _TABLES_KEPT
 
     def test_blocks_of_one_table_are_bounded(self) -> None:
         """A table asked across centuries keeps at most BLOCKS_KEPT blocks."""

@@ -38,7 +38,8 @@ from extramile import (
     evaluate,
     plan,
 )
-from extramile._plan.columns import Columns
+from extramile._engine import Raw
+from extramile._plan import Columns
 from extramile.conditions import Condition, Context
 
 UTC = dt.timezone.utc
@@ -775,13 +776,29 @@ class TestCallList:
         columns = Columns()
         zones = [dt.timezone(dt.timedelta(minutes=n % 599 + 1)) for n in range(70_000)]
         for tz in zones:
-            columns.add(("c", None, ("k",), ("r",), 0.0, 0.0, tz, 1, (), False, False, (), None))
-        assert (len(columns), columns.raw(69_999)[6], columns.raw(0)[6]) == (
+            columns.add(
+                Raw(
+                    customer_id="c",
+                    issue_id=None,
+                    keys=("k",),
+                    rules=("r",),
+                    due=0.0,
+                    deadline=0.0,
+                    tz=tz,
+                    priority=1,
+                    talking_points=(),
+                    extra_mile=False,
+                    essential=False,
+                    moved_by=(),
+                    reach=None,
+                )
+            )
+        assert (len(columns), columns.raw(69_999).tz, columns.raw(0).tz) == (
             70_000,
             zones[-1],
             zones[0],
         )
-        assert columns.raw(69_999)[6] is zones[-1]
+        assert columns.raw(69_999).tz is zones[-1]
 
 
 class TestOverdue:

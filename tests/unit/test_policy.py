@@ -1,4 +1,4 @@
-"""Unit tests of ``extramile._rules.policy``: timing anchors, triggers, rules and policies, and
+"""Unit tests of ``extramile._rules``: timing anchors, triggers, rules and policies, and
 the errors a malformed policy raises."""
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ import pickle
 import pendulum
 import pytest
 
-from extramile._time.zones import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone
+from extramile._memo import clear_all, sizes
+from extramile._time.zones import _MADE, _MADE_MAX, _POOL, UTC, from_ts, pooled, zone, zone_or_none
 
 NEW_YORK = zone("America/New_York")
 INSTANT = dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.timezone.utc).timestamp()  # 01:30 EDT
@@ -41,7 +42,15 @@ class TestFromTs:
     def test_the_pool_is_bounded(self) -> None:
         """However many instants are asked for, the pool never holds more than its bound."""
         made = [from_ts(INSTANT + n, UTC) for n in range(_MADE_MAX + 10)]
-        assert (True, INSTANT + _MADE_MAX + 9) == (len(_MADE) <= _MADE_MAX, made[-1].timestamp())
+        assert (True, INSTANT + _MADE_MAX + 9) == (
+            len(_MADE) <= _MADE_MAX,
+            made[-1].timestamp(),
+        )
+
+    def test_any_tzinfo_will_do(self) -> None:
+        """A standard-library fixed offset gives the instant written at that offset."""
+        made = from_ts(INSTANT, dt.timezone(dt.timedelta(hours=-4)))
+        assert ("2026-11-01T01:30:00-04:00", INSTANT) == (made.isoformat(), made.timestamp())
 
     @pytest.mark.parametrize(
         "again",
@@ -77,6 +86,28 @@ class TestPooled:
 
     def test_the_pool_is_bounded(self) -> None:
         """The pool of values never holds more than its bound."""
-        for n in range(_MADE_MAX + 10):
+        for n in range(_POOL.bound + 10):
             pooled((f"rule-{n}",))
-        assert len(_POOL) <= _MADE_MAX
+        assert len(_POOL) <= _POOL.bound
+
+
+class TestZoneCache:
+    def test_zones_are_cached_under_their_name(self) -> None:
+        """A zone looked up is kept in the registered cache "zones"; emptied, the cache
+        fills again and the zone answers alike."""
+        before = zone("Asia/Tokyo").utcoffset(dt.datetime(2026, 1, 1))
+        kept = sizes()["zones"]
+        clear_all()
+        emptied = sizes()["zones"]
+        again = zone_or_none("Asia/Tokyo")
+        assert (True, 0, 1, before) == (
+            kept >= 1,
+            emptied,
+            sizes()["zones"],
+            again.utcoffset(dt.datetime(2026, 1, 1)) if again is not None else None,
+        )
+
+    def test_names_that_are_not_zones_are_not_kept(self) -> None:
+        """A bad name is answered None and leaves the cache as it was."""
+        clear_all()
+        assert (None, 0) == (zone_or_none("Mars/Olympus"), sizes()["zones"])

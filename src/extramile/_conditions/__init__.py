@@ -2,36 +2,41 @@
 built-in conditions.
 
 The face of the package for the rest of the library (users import
-:mod:`extramile.conditions`); its modules import one another directly.
+:mod:`extramile.conditions`); its modules import one another directly, in this order:
+
+- ``context``: :class:`Context`, :class:`IssueThread` and :data:`Check`, what a condition sees;
+- ``base``: :class:`Condition`, :func:`compile_condition`, and the combinators
+  ``&``, ``|``, ``~`` build (with :data:`ALWAYS`);
+- ``facts``: :class:`Fact` (``attr()`` and its kin) and the comparisons of facts;
+- ``episode``: the built-in conditions on the trigger, the issue and the customer;
+- ``timing``: the built-in conditions on time (tenure, silence, counts, staff hours).
+
+Every built-in condition class lives in this package: the rule compiler
+(:mod:`extramile._rules.compiled`) tells them from users' conditions by their module.
+
 Imports: ``_model``, ``_time``, ``_frozen``, ``errors``.
 """
 
 from __future__ import annotations
 
-from extramile._conditions.core import (
-    ALWAYS,
-    Check,
-    Condition,
-    Context,
-    Fact,
-    IssueThread,
-    always,
-    attr,
-    compile_condition,
-    count_at_least,
-    customer_attr,
+from extramile._conditions.base import ALWAYS, Condition, always, compile_condition
+from extramile._conditions.context import Check, Context, IssueState, IssueThread
+from extramile._conditions.episode import (
     direction_is,
-    has_attr,
     has_tag,
-    issue_attr,
     issue_is,
     issue_open,
     kind_is,
+    tier_in,
+)
+from extramile._conditions.facts import Fact, FactSource, attr, customer_attr, has_attr, issue_attr
+from extramile._conditions.timing import (
+    anniversary,
+    count_at_least,
     outside_staff_hours,
     silence_at_least,
     staff_open_at_trigger,
     tenure_at_least,
-    tier_in,
 )
 
 __all__ = [
@@ -40,8 +45,11 @@ __all__ = [
     "Condition",
     "Context",
     "Fact",
+    "FactSource",
+    "IssueState",
     "IssueThread",
     "always",
+    "anniversary",
     "attr",
     "compile_condition",
     "count_at_least",

@@ -1,5 +1,5 @@
 """The engine: one customer's checked history and ``now`` in, calls out, placed where they
-may go, merged and explained.
+may go, merged and explained (the pipeline is in :mod:`~extramile._engine.evaluate`).
 
 The face of the package for the rest of the library; its modules import one another
 directly.  Imports: ``_rules``, ``_decision``, ``_conditions``, ``_model``, ``_time``,
@@ -8,24 +8,18 @@ directly.  Imports: ``_rules``, ``_decision``, ``_conditions``, ``_model``, ``_t
 
 from __future__ import annotations
 
-from extramile._engine.core import (
-    Raw,
-    book_pair,
-    call_of,
-    customer_history,
-    decide,
-    evaluate,
-    in_book,
-    now_seconds,
-    raw_calls_for,
-)
-from extramile._engine.placement import Placement, Reach, Suppression, place, reach_table
+from extramile._engine.contact import Reach, reach_table
+from extramile._engine.evaluate import decide, evaluate, raw_calls_for
+from extramile._engine.intake import book_pair, customer_history, in_book, now_seconds
+from extramile._engine.merge import Raw, call_of
+from extramile._engine.moves import Constraint
+from extramile._engine.place import Placement, place
 
 __all__ = [
+    "Constraint",
     "Placement",
     "Raw",
     "Reach",
-    "Suppression",
     "book_pair",
     "call_of",
     "customer_history",

@@ -6,6 +6,8 @@ Kept as columns -- references to the strings and tuples the calls share, and the
 instants as 8-byte floats -- the same calls take a fraction of that, and a :class:`Call`
 is made only when a caller asks for one.  What a call is made from is exactly what the
 engine would have made it from, so it is equal to the engine's own.
+
+Imports: ``_decision``, ``_engine``, ``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final, overload
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 import attrs
 
@@ -26,14 +28,21 @@ from extramile.errors import InvalidFactError
 if TYPE_CHECKING:
     from typing import SupportsIndex
 
-__all__ = ["CallList", "Columns"]
+__all__ = ["EXTRA_MILE", "CallList", "Columns", "Move"]
 
-_EXTRA_MILE: Final = 1
+EXTRA_MILE: Final = 1
+"""The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
 _ESSENTIAL: Final = 2
 _NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers"})
 
-Move = tuple[float, tuple[Adjustment, ...]]
-"""A call capacity moved: its new due time (POSIX seconds) and its adjustments."""
+
+class Move(NamedTuple):
+    """A call capacity moved."""
+
+    due: float
+    """Its new due time, POSIX seconds."""
+    moved_by: tuple[Adjustment, ...]
+    """All its adjustments, the capacity move last."""
 
 
 class Columns:
@@ -113,8 +122,21 @@ class Columns:
 
     def add(self, raw: Raw) -> None:
         """Append a call the engine made."""
-        cid, issue, keys, rules, due, deadline, tz, priority, points, extra, essential = raw[:11]
-        moved, reach = raw[11:]
+        (
+            cid,
+            issue,
+            keys,
+            rules,
+            due,
+            deadline,
+            tz,
+            priority,
+            points,
+            extra,
+            essential,
+            moved,
+            reach,
+        ) = raw
         self.customer_id.append(cid)
         self.issue_id.append(issue)
         self.keys.append(keys[0] if len(keys) == 1 else keys)
@@ -124,7 +146,7 @@ class Columns:
         self.zone.append(self._zone_number(tz))
         self.priority.append(priority)
         self.points.append(points)
-        self.flags.append((_EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
+        self.flags.append((EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
         self.moved_by.append(moved)
         numbers = self.reach_numbers
         number = numbers.get(id(reach))
@@ -145,7 +167,7 @@ class Columns:
                 f"an agenda's calls must have timezone-aware due_at and deadline"
                 f" (call {call.key!r} has a naive one)"
             )
-        raw: Raw = (
+        raw = Raw(
             call.customer_id,
             call.issue_id,
             call.keys,
@@ -166,7 +188,7 @@ class Columns:
 
     def raw(self, index: int) -> Raw:
         """The call at ``index``, raw."""
-        return (
+        return Raw(
             self.customer_id[index],
             self.issue_id[index],
             _keys(self.keys[index]),
@@ -176,7 +198,7 @@ class Columns:
             self.zones[self.zone[index]],
             self.priority[index],
             self.points[index],
-            bool(self.flags[index] & _EXTRA_MILE),
+            bool(self.flags[index] & EXTRA_MILE),
             bool(self.flags[index] & _ESSENTIAL),
             self.moved_by[index],
             self.reach_of(index),
@@ -238,7 +260,9 @@ def _call(columns: Columns, index: int, move: Move | None) -> Call:
     if move is None:
         return call
     due, moved_by = move
-    return attrs.evolve(call, due_at=from_ts(due, call.due_at.tzinfo), moved_by=moved_by)  # type: ignore[arg-type]
+    tz = call.due_at.tzinfo
+    assert tz is not None  # a naive call is refused by add_call
+    return attrs.evolve(call, due_at=from_ts(due, tz), moved_by=moved_by)
 
 
 class CallList(Sequence[Call]):
@@ -299,7 +323,7 @@ class CallList(Sequence[Call]):
     def _due_ts(self, index: int) -> float:
         """POSIX seconds of the due time of the call at ``index`` in the columns."""
         move = self._moves.get(index)
-        return self._columns.due[index] if move is None else move[0]
+        return self._columns.due[index] if move is None else move.due
 
     def _rules(self) -> Iterator[tuple[str, ...]]:
         """Each call's rules, in order."""

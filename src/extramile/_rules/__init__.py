@@ -1,13 +1,16 @@
-"""Rules: triggers, anchors and timing, ``Rule`` and ``Awareness``, the constraints a policy
-sets, ``FollowUpPolicy``, and the compiled form of a policy.
+"""Rules: timing (anchors plus durations, and what they mean), triggers, ``Rule`` and
+``Awareness``, the constraints a policy sets, ``FollowUpPolicy``, and the compiled form of a
+policy.
 
 The face of the package for the rest of the library; its modules import one another
-directly.  Imports: ``_conditions``, ``_model``, ``_time``, ``_memo``, ``errors``.
+directly, in this order: ``constraints``, ``timing`` → ``triggers`` → ``rule`` →
+``policy`` → ``compiled``.  Imports: ``_conditions``, ``_model``, ``_time``, ``_memo``,
+``errors``.
 """
 
 from __future__ import annotations
 
-from extramile._rules.compiled import CompiledRule, Program, key_part, lapse_at, program_of
+from extramile._rules.compiled import CompiledRule, Program, key_part, program_of
 from extramile._rules.constraints import (
     DEFAULT_CALLING_WINDOW,
     ContactCaps,
@@ -16,20 +19,19 @@ from extramile._rules.constraints import (
     as_window,
     as_zones,
 )
-from extramile._rules.policy import (
+from extramile._rules.policy import FollowUpPolicy
+from extramile._rules.rule import Awareness, Rule, Scope
+from extramile._rules.timing import (
     DUE,
     LAST_CONTACT,
     TRIGGER,
     Anchor,
-    Anniversary,
-    Awareness,
-    FollowUpPolicy,
-    LastContact,
-    On,
-    Rule,
+    AnchorKind,
     When,
     attr_date,
+    lapse_at,
 )
+from extramile._rules.triggers import Anniversary, LastAnniversary, LastContact, On, Trigger
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
@@ -37,15 +39,19 @@ __all__ = [
     "LAST_CONTACT",
     "TRIGGER",
     "Anchor",
+    "AnchorKind",
     "Anniversary",
     "Awareness",
     "CompiledRule",
     "ContactCaps",
     "FollowUpPolicy",
+    "LastAnniversary",
     "LastContact",
     "On",
     "Program",
     "Rule",
+    "Scope",
+    "Trigger",
     "When",
     "as_caps",
     "as_schedule",

@@ -2,33 +2,40 @@
 staff schedules.
 
 The face of the package for the rest of the library; its modules import one another
-directly.  Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
+directly, in this order (each only from those above it):
+
+* ``zones`` -- timezones, instants as POSIX seconds, the pooled pendulum results;
+* ``window`` -- a daily window of local wall-clock time;
+* ``durations`` -- :class:`Elapsed`, :class:`Local`, :class:`Business`;
+* ``calendar`` -- local-calendar arithmetic on POSIX seconds;
+* ``intervals`` -- searches for open instants, and their memoised interval tables;
+* ``schedule`` -- :class:`Schedule`, staff hours minus holidays, and business time.
+
+Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
 """
 
 from __future__ import annotations
 
-from extramile._time.core import (
-    DAY,
-    SEARCH_DAYS,
-    Business,
-    Duration,
-    Elapsed,
-    Local,
-    OpenTable,
-    OverlapTable,
-    Schedule,
-    WindowsTable,
+from extramile._time.calendar import (
     add_local_days,
     aware_seconds,
     clock_label,
     local_date,
     local_day_start,
-    next_in_windows,
-    open_run_end,
     wall_to_ts,
 )
+from extramile._time.durations import Business, Duration, Elapsed, Local
+from extramile._time.intervals import (
+    OpenTable,
+    OverlapTable,
+    WindowsTable,
+    next_in_windows,
+    open_run_end,
+)
+from extramile._time.schedule import SEARCH_DAYS, Schedule
 from extramile._time.window import Window, format_clock, parse_clock
 from extramile._time.zones import (
+    DAY,
     EARLIEST,
     FIRST_DAY,
     LAST_DAY,

@@ -1,4 +1,8 @@
-"""A daily window of local wall-clock time, such as staff hours or a calling window."""
+"""A daily window of local wall-clock time, such as staff hours or a calling window, and
+the clock times it is written in.
+
+Imports: ``errors``.
+"""
 
 from __future__ import annotations
 

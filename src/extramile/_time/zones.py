@@ -3,7 +3,9 @@
 Inside the library an instant is a float of POSIX seconds ("ts"). pendulum values are
 made only at the edges, for what is returned to users.  Zone look-ups are cached: a
 ``pendulum.timezone`` call costs tens of microseconds, a dictionary hit a few dozen
-nanoseconds.
+nanoseconds.  Also the bounds of time the library works between.
+
+Imports: ``_memo`` (and pendulum, with zones from tzdata).
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ from typing import Any, Final, SupportsIndex, TypeVar
 import pendulum
 from pendulum.tz.timezone import Timezone
 
-from extramile._memo import Memo
+from extramile._memo import Memo, cache, keep
 
 __all__ = [
+    "DAY",
+    "EARLIEST",
     "FIRST_DAY",
     "LAST_DAY",
+    "LATEST",
     "UTC",
     "DateTime",
     "from_ts",
     "instant",
     "known_zone",
-    "local",
     "pooled",
-    "to_ts",
     "zone",
     "zone_or_none",
 ]
@@ -34,7 +37,11 @@ __all__ = [
 _V = TypeVar("_V")
 
 UTC: Final = pendulum.UTC
-_ZONES: dict[str, Timezone] = {}
+DAY: Final = 86_400
+"""Seconds of a day of elapsed time (a local calendar day may be longer or shorter)."""
+_ZONES_KEPT: Final = 4096
+"""More than the zone database has names: real zones are never dropped in practice."""
+_ZONES: Final[dict[str, Timezone]] = cache("zones")
 # Files in the zone database that are not civil time: leap-second clocks, and names that
 # stand for the machine's own setting (which would make answers depend on the machine).
 _NOT_CIVIL: Final = ("right/", "posix/")
@@ -64,8 +71,7 @@ def zone_or_none(name: str) -> Timezone | None:
         found = pendulum.timezone(name)
     except (ValueError, KeyError, OSError):
         return None  # not cached: only real zones are, so bad input cannot grow the cache
-    _ZONES[name] = found
-    return found
+    return keep(_ZONES, name, found, _ZONES_KEPT)
 
 
 def known_zone(name: str) -> bool:
@@ -81,12 +87,7 @@ def zone(name: str) -> Timezone:
     return found
 
 
-def to_ts(moment: dt.datetime) -> float:
-    """POSIX seconds of an aware datetime."""
-    return moment.timestamp()
-
-
-def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
+def from_ts(ts: float, tz: dt.tzinfo = UTC) -> pendulum.DateTime:
     """A pendulum DateTime for the instant ``ts`` in ``tz`` (made only for results).
 
     DateTimes are immutable, and the calls of a book share few instants (the staff's
@@ -99,9 +100,7 @@ def from_ts(ts: float, tz: Timezone = UTC) -> pendulum.DateTime:
     key = (ts, id(tz))
     found = _MADE.get(key)
     if found is None:
-        if len(_MADE) >= _MADE_MAX:
-            _MADE.clear()
-        found = _MADE[key] = _datetime(ts, tz)
+        found = keep(_MADE, key, _datetime(ts, tz), _MADE_MAX)
     return found
 
 
@@ -136,7 +135,7 @@ def _restore(  # noqa: PLR0917  # the fields of a pickled DateTime
     return DateTime(year, month, day, hour, minute, second, microsecond, tzinfo=tzinfo, fold=fold)
 
 
-def _datetime(ts: float, tz: Timezone) -> pendulum.DateTime:
+def _datetime(ts: float, tz: dt.tzinfo) -> pendulum.DateTime:
     # pendulum.from_timestamp costs about 10 us; building the DateTime from the standard
     # library's conversion costs about 3 us and gives the same value.
     d = dt.datetime.fromtimestamp(ts, tz)
@@ -172,7 +171,7 @@ FIRST_DAY: Final = dt.date(2, 1, 1)
 LAST_DAY: Final = dt.date(9998, 12, 31)
 """The days the library works between (dates of facts, such as a bill date)."""
 _MADE_MAX: Final = 1 << 15
-_MADE: dict[tuple[float, int], pendulum.DateTime] = {}
+_MADE: Final[dict[tuple[float, int], pendulum.DateTime]] = cache("datetimes")
 
 
 def pooled(value: _V) -> _V:
@@ -182,9 +181,4 @@ def pooled(value: _V) -> _V:
     return found
 
 
-_POOL: Memo[Any, Any] = Memo(lambda value: value, _MADE_MAX)
-
-
-def local(ts: float, tz: dt.tzinfo) -> dt.datetime:
-    """The standard-library local datetime of ``ts`` in ``tz`` (cheap: about 1 us)."""
-    return dt.datetime.fromtimestamp(ts, tz)
+_POOL: Final[Memo[Any, Any]] = Memo(lambda value: value, _MADE_MAX, name="pooled values")

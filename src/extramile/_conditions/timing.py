@@ -1,0 +1,248 @@
+"""Built-in conditions on time: the customer's tenure, the silence since the last contact,
+how many interactions of a kind came lately, and whether staff were open.
+
+Each of these can change its answer with time alone, and says when in ``changes_at``.
+
+>>> from extramile._time import Local
+>>> silence_at_least(Local(days=7)) & outside_staff_hours()
+silence_at_least(Local(days=7)) & ~staff_open_at_trigger()
+
+Imports: ``_time``, ``errors`` (and this package's ``base`` and ``context``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.context import Check, Context
+from extramile._time import (
+    UTC,
+    Elapsed,
+    Local,
+    add_local_days,
+    from_ts,
+    local_date,
+    local_day_start,
+    zone,
+)
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+
+__all__ = [
+    "CountAtLeast",
+    "SilenceAtLeast",
+    "StaffOpenAtTrigger",
+    "TenureAtLeast",
+    "anniversary",
+    "count_at_least",
+    "outside_staff_hours",
+    "silence_at_least",
+    "staff_open_at_trigger",
+    "tenure_at_least",
+]
+
+
+def _customer_zone(ctx: Context) -> dt.tzinfo:
+    name = ctx.customer.timezone
+    return zone(name) if name is not None else ctx.schedule.tz
+
+
+def anniversary(since: dt.date, years: int) -> dt.date:
+    """The date ``years`` years after ``since``: 28 February for a 29 February in a common
+    year.
+
+    >>> anniversary(dt.date(2024, 2, 29), 1)
+    datetime.date(2025, 2, 28)
+    """
+    year = since.year + years
+    try:
+        return since.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 2, 28)
+
+
+@attrs.frozen(repr=False)
+class TenureAtLeast(Condition):
+    """The customer has been with us for at least ``years`` years, at ``now``."""
+
+    years: int
+
+    def _since_ts(self, ctx: Context) -> float | None:
+        since = ctx.customer.customer_since
+        if since is None:
+            return None
+        return local_day_start(anniversary(since, self.years), _customer_zone(ctx))
+
+    def check(self, ctx: Context) -> bool:
+        start = self._since_ts(ctx)
+        return start is not None and start <= ctx.now
+
+    def compiled(self) -> Check:
+        years = self.years
+        exact = self.check
+        two_days = dt.timedelta(days=2)
+
+        def tenure_at_least(ctx: Context) -> bool:
+            since = ctx.customer.customer_since
+            if since is None:
+                return False
+            # Compare local dates, which needs no wall-clock arithmetic; only within two
+            # days of the anniversary (where an offset change could matter) ask exactly.
+            due = anniversary(since, years)
+            today = local_date(ctx.now, _customer_zone(ctx))
+            if due + two_days <= today:
+                return True
+            if due >= today + two_days:
+                return False
+            return exact(ctx)
+
+        return tenure_at_least
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        since = ctx.customer.customer_since
+        known = "customer_since is unknown" if since is None else f"a customer since {since}"
+        return f"{self!r} {verdict}: {known}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        start = self._since_ts(ctx)
+        return start if start is not None and start > ctx.now else None
+
+    def __repr__(self) -> str:
+        return f"tenure_at_least(years={self.years})"
+
+
+def tenure_at_least(*, years: int) -> Condition:
+    """The customer has been a customer for ``years`` years or more (by their local date)."""
+    if isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= 100:
+        raise InvalidPolicyError(
+            f"tenure_at_least() years must be a whole number from 0 to 100 (got {describe(years)})"
+        )
+    return TenureAtLeast(years=years)
+
+
+def _after(ts: float, duration: Elapsed | Local, ctx: Context) -> float:
+    if isinstance(duration, Elapsed):
+        return ts + duration.seconds
+    return add_local_days(ts, duration.days, _customer_zone(ctx))
+
+
+def _check_span(value: object, where: str) -> Elapsed | Local:
+    if not isinstance(value, (Elapsed, Local)):
+        raise PolicyTypeError(
+            f"{where} must be an Elapsed or Local duration (got {describe(value)})"
+        )
+    return value
+
+
+@attrs.frozen(repr=False)
+class SilenceAtLeast(Condition):
+    """At least ``duration`` has passed since the last contact in scope."""
+
+    duration: Elapsed | Local
+
+    def _threshold(self, ctx: Context) -> float | None:
+        last = ctx.last_contact
+        return None if last is None else _after(last, self.duration, ctx)
+
+    def check(self, ctx: Context) -> bool:
+        threshold = self._threshold(ctx)
+        return threshold is not None and threshold <= ctx.now
+
+    def explain(self, ctx: Context) -> str:
+        if ctx.last_contact is None:
+            return f"{self!r} failed: there was no contact"
+        verdict = "held" if self.check(ctx) else "failed"
+        return f"{self!r} {verdict}: the last contact was at {from_ts(ctx.last_contact, UTC)}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        threshold = self._threshold(ctx)
+        return threshold if threshold is not None and threshold > ctx.now else None
+
+    def __repr__(self) -> str:
+        return f"silence_at_least({self.duration!r})"
+
+
+def silence_at_least(duration: Elapsed | Local) -> Condition:
+    """No interaction in scope (the issue, or the customer) for ``duration`` up to now."""
+    return SilenceAtLeast(duration=_check_span(duration, "silence_at_least() duration"))
+
+
+@attrs.frozen(repr=False)
+class CountAtLeast(Condition):
+    """At least ``count`` interactions of ``kind`` within ``within`` before now."""
+
+    kind: str
+    count: int
+    within: Elapsed | Local
+
+    def _times(self, ctx: Context) -> list[float]:
+        return [item.ts for item in ctx.history if item.kind == self.kind]
+
+    def _inside(self, ctx: Context) -> list[float]:
+        times = self._times(ctx)
+        return [t for t in times if _after(t, self.within, ctx) > ctx.now]
+
+    def check(self, ctx: Context) -> bool:
+        return len(self._inside(ctx)) >= self.count
+
+    def explain(self, ctx: Context) -> str:
+        verdict = "held" if self.check(ctx) else "failed"
+        count = len(self._inside(ctx))
+        return f"{self!r} {verdict}: {count} such interaction{'' if count == 1 else 's'}"
+
+    def changes_at(self, ctx: Context) -> float | None:
+        inside = self._inside(ctx)
+        if len(inside) < self.count:
+            return None
+        # The answer flips when enough of the counted interactions age out.  In local
+        # days a later interaction can age out first (one in the second pass of a
+        # repeated hour), so the moments are sorted, not the interactions.
+        leave = sorted(_after(t, self.within, ctx) for t in inside)
+        return leave[len(inside) - self.count]
+
+    def __repr__(self) -> str:
+        return f"count_at_least({self.kind!r}, {self.count}, within={self.within!r})"
+
+
+def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Condition:
+    """At least ``count`` interactions of ``kind`` in the ``within`` before now."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
+    return CountAtLeast(
+        kind=non_empty_name(kind, "count_at_least() kind"),
+        count=count,
+        within=_check_span(within, "count_at_least() within"),
+    )
+
+
+@attrs.frozen(repr=False)
+class StaffOpenAtTrigger(Condition):
+    """Staff were open when the episode started (by the policy's schedule)."""
+
+    def check(self, ctx: Context) -> bool:
+        return ctx.schedule.is_open_ts(ctx.episode_start)
+
+    def explain(self, ctx: Context) -> str:
+        if self.check(ctx):
+            return f"{self!r} held: staff were open when it happened"
+        return f"{self!r} failed: {ctx.schedule.describe_closed(ctx.episode_start)}"
+
+    def __repr__(self) -> str:
+        return "staff_open_at_trigger()"
+
+
+def staff_open_at_trigger() -> Condition:
+    """Staff were open when the triggering interaction happened."""
+    return StaffOpenAtTrigger()
+
+
+def outside_staff_hours() -> Condition:
+    """Staff were closed (after hours, a weekend or a holiday) when it happened.
+
+    >>> outside_staff_hours()
+    ~staff_open_at_trigger()
+    """
+    return ~StaffOpenAtTrigger()

@@ -1,0 +1,181 @@
+"""Contact: what placement needs to know of one customer, and the tables of their clocks.
+
+A :class:`Contact` is made once per evaluation, when a call is to be placed: the zones
+the customer may be reached in (theirs, or every zone the policy serves when theirs is
+unknown: fail closed), their daily calling window, their outbound call attempts and
+their latest own inbound contact.  The calling window in a zone, and where it overlaps
+with staff hours, are answered from memoised tables of open intervals
+(:class:`~extramile._time.OpenTable`): pure functions of the window and zone, or of the
+schedule, so an answer never depends on what was asked before.
+
+Imports: ``_model``, ``_time``, ``_memo``, ``kinds``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import attrs
+
+from extramile._memo import cache, keep
+from extramile._model import Channel, Customer, Direction, Interaction
+from extramile._time import (
+    DAY,
+    OpenTable,
+    OverlapTable,
+    Schedule,
+    Window,
+    WindowsTable,
+    open_run_end,
+    pooled,
+    zone,
+)
+from extramile.kinds import CALL
+
+__all__ = ["CALLBACK_GRACE", "Contact", "Reach", "reach_table", "window_end", "window_table"]
+
+CALLBACK_GRACE: Final = 3600.0
+"""Seconds after a customer's own inbound contact during which a call is a callback."""
+
+Reach = tuple[tuple[str, ...], Window]
+"""Where a customer may be called: the names of their zones (theirs, or every zone the
+policy serves when theirs is unknown) and their daily calling window."""
+
+
+@attrs.define(slots=True)
+class Contact:
+    """What placement needs to know of one customer, computed once per evaluation."""
+
+    zones: tuple[dt.tzinfo, ...]
+    zone_names: tuple[str, ...]
+    window: Window
+    cap_zone: dt.tzinfo
+    attempts: list[float]
+    last_inbound: float | None
+    do_not_call: bool
+    unknown_zone: bool
+    tables: tuple[OpenTable, ...] = attrs.field(init=False)
+    """The calling window's memoised table in each of ``zones``."""
+    reach: Reach = attrs.field(init=False)
+    """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
+
+    def __attrs_post_init__(self) -> None:
+        self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
+        self.reach = pooled((self.zone_names, self.window))
+
+    @classmethod
+    def of(
+        cls,
+        customer: Customer,
+        history: Iterable[Interaction],
+        *,
+        now_ts: float,
+        calling_window: Window,
+        served_timezones: Sequence[str],
+        schedule: Schedule,
+    ) -> Contact:
+        """Collect attempts and the customer's latest own contact up to ``now_ts``."""
+        attempts: list[float] = []
+        last_inbound: float | None = None
+        for item in history:
+            ts = item.ts
+            if ts > now_ts:
+                continue
+            if item.direction is Direction.OUTBOUND:
+                if item.kind == CALL:
+                    attempts.append(ts)
+            elif item.channel is not Channel.SYSTEM and (last_inbound is None or ts > last_inbound):
+                # only the customer's own contact opens a callback hour: an event a system
+                # logged (a charge, a price change) is inbound by default but is not one
+                last_inbound = ts
+        attempts.sort()
+        return cls.build(
+            customer,
+            attempts,
+            last_inbound,
+            calling_window=calling_window,
+            served_timezones=served_timezones,
+            schedule=schedule,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        customer: Customer,
+        attempts: list[float],
+        last_inbound: float | None,
+        *,
+        calling_window: Window,
+        served_timezones: Sequence[str],
+        schedule: Schedule,
+    ) -> Contact:
+        """A context from already collected, sorted attempts."""
+        name = customer.timezone
+        if name is not None:
+            names: tuple[str, ...] = (name,)
+        else:
+            names = tuple(served_timezones)
+        zones = tuple(zone(n) for n in names)
+        window = customer.calling_hours or calling_window
+        return cls(
+            zones=zones,
+            zone_names=names,
+            window=window,
+            cap_zone=zone(name) if name is not None else schedule.tz,
+            attempts=attempts,
+            last_inbound=last_inbound,
+            do_not_call=customer.do_not_call,
+            unknown_zone=name is None,
+        )
+
+
+_TABLES_KEPT: Final = 256
+_WINDOW_TABLES: Final[dict[tuple[dt.tzinfo, int, int], OpenTable]] = cache("calling-window tables")
+_OVERLAP_TABLES: Final[dict[tuple[tuple[str, ...], int, int], OpenTable]] = cache(
+    "calling-window overlap tables"
+)
+
+
+def window_table(window: Window, tz: dt.tzinfo) -> OpenTable:
+    """The memoised table of a daily calling window in ``tz``."""
+    key = (tz, window.start, window.end)
+    table = _WINDOW_TABLES.get(key)
+    if table is None:
+        days = (window,)
+        table = keep(_WINDOW_TABLES, key, WindowsTable(tz, lambda _day: days), _TABLES_KEPT)
+    return table
+
+
+def window_end(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """When the calling window that is open at ``ts`` closes (``ts`` if it is closed)."""
+    limit = ts + 2 * DAY
+    end = window_table(window, tz).run_end(ts, limit)
+    # a window open around the clock runs past the limit: the search says where it stops
+    return end if end < limit else window_end_search(ts, window, tz)
+
+
+def window_end_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
+    """:func:`window_end` by the direct search (also the reference for the tables)."""
+    days = (window,)
+    return open_run_end(ts, tz, lambda _day: days, ts + 2 * DAY)
+
+
+def reach_table(reach: Reach, schedule: Schedule | None) -> OpenTable:
+    """Where the calling window of ``reach`` is open in every one of its zones and,
+    unless ``schedule`` is None, staff are open too (memoised)."""
+    names, window = reach
+    key = (names, window.start, window.end)
+    if schedule is not None:
+        staff = schedule.open_table()
+        return schedule.derived_table(key, lambda: OverlapTable((*_window_tables(reach), staff)))
+    table = _OVERLAP_TABLES.get(key)
+    if table is None:
+        table = keep(_OVERLAP_TABLES, key, OverlapTable(_window_tables(reach)), _TABLES_KEPT)
+    return table
+
+
+def _window_tables(reach: Reach) -> tuple[OpenTable, ...]:
+    names, window = reach
+    return tuple(window_table(window, zone(name)) for name in names)

@@ -1,0 +1,129 @@
+"""The data the engine's stages pass on, and the interfaces of the collectors they report to.
+
+An :data:`Episode` becomes :class:`Fired` when its condition holds and no call has
+answered it, and a :class:`Candidate` once it is timed; placement fills in where the
+candidate lands.  Stages report what became of each episode to a :class:`TraceCollector`
+and the moments the decision could change to a :class:`RevisitCollector`; each has an
+implementation that collects (:mod:`~extramile._engine.explain`,
+:mod:`~extramile._engine.revisit`) and one that does nothing, for :func:`~extramile.plan`.
+
+Imports: ``_conditions``, ``_model``, ``_rules``, and the siblings ``contact`` and
+``moves``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+import attrs
+
+from extramile._conditions import Condition, Context
+from extramile._engine.contact import Contact
+from extramile._engine.moves import RawMove
+from extramile._model import Interaction
+from extramile._rules import CompiledRule, FollowUpPolicy, Rule
+
+__all__ = ["Candidate", "Episode", "Fired", "Milestone", "RevisitCollector", "TraceCollector"]
+
+
+class Milestone(NamedTuple):
+    """What starts an episode that no interaction started: a loyalty anniversary."""
+
+    id: str
+    ts: float
+    """When it started, POSIX seconds."""
+    issue_id: None = None
+
+
+Episode = Interaction | Milestone
+"""What starts one episode of a rule: the interaction that triggered it (for
+:class:`~extramile.On` and :class:`~extramile.LastContact`), or a :class:`Milestone`.
+Either has an ``id`` (the episode's), an instant ``ts`` and an ``issue_id``."""
+
+
+class Fired(NamedTuple):
+    """An episode whose condition holds and that no call has answered yet."""
+
+    key: str
+    start: float
+    issue_id: str | None
+    episode_id: str
+    ctx: Context
+    """The context its condition was judged in; timing reads it too."""
+
+
+@attrs.define(slots=True)
+class Candidate:
+    """A timed episode: a call to place."""
+
+    compiled: CompiledRule
+    rule: Rule
+    key: str
+    issue_id: str | None
+    episode_id: str
+    due: float
+    deadline: float
+    extra_mile: bool
+    placed: float = 0.0
+    """Where placement put it."""
+    final_deadline: float = 0.0
+    """Its deadline, moved with it."""
+    moves: list[RawMove] | None = None
+    nominal: float = 0.0
+    """Where constraints placed the call from its due time alone."""
+    capped: bool = False
+    """Whether the deadline stopped at the time its rule gives up."""
+
+
+class TraceCollector(Protocol):
+    """What the stages say of each episode, for the decision's trace."""
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is kept."""
+
+    def not_fired(  # noqa: PLR0917  # the parts of a key, kept apart until they are needed
+        self,
+        rule: Rule,
+        customer_part: str,
+        issue_id: str | None,
+        rule_part: str,
+        episode_id: str,
+        ctx: Context,
+    ) -> None:
+        """An episode whose condition does not hold."""
+
+    def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
+        """An episode an outbound call has answered."""
+
+    def untimed(self, rule: Rule, fired: Fired) -> None:
+        """An episode whose due time or deadline cannot be computed."""
+
+    def lapsed(self, rule: Rule, fired: Fired, deadline: float) -> None:
+        """An episode its rule has given up on."""
+
+    def suppressed(self, cand: Candidate, reason: str) -> None:
+        """A call that may not be placed."""
+
+
+class RevisitCollector(Protocol):
+    """What the stages say of the moments at which the decision could change."""
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is collected (stages may skip work that only serves it)."""
+
+    def at(self, moment: float | None) -> None:
+        """A moment at which the decision could change."""
+
+    def condition(self, condition: Condition, ctx: Context, rule: str) -> None:
+        """When ``condition`` could change its answer in ``ctx``."""
+
+    def lapse(self, rule: Rule, ctx: Context, deadline: float) -> None:
+        """When an episode of ``rule`` with this deadline lapses."""
+
+    def overdue(self, cand: Candidate) -> None:
+        """A call's deadline, which it may pass."""
+
+    def call(self, cand: Candidate, contact: Contact, policy: FollowUpPolicy) -> None:
+        """A placed call."""

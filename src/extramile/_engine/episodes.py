@@ -1,0 +1,207 @@
+"""Episodes: what starts a rule's calls, which of them warrant one, and which a call has
+answered already.
+
+Each rule's trigger names its episodes: every interaction of a kind
+(:class:`~extramile.On`), the latest contact on each issue or of the customer
+(:class:`~extramile.LastContact`), or the latest anniversary
+(:class:`~extramile.Anniversary`).  An episode has a stable key
+``customer/issue/rule/episode``, made only of ids (each escaped by
+:func:`~extramile._rules.key_part`), so re-evaluating gives the same key and a new
+episode (a new charge, a newer contact) a new one.
+
+An episode *fires* when its rule's condition holds in its context and no outbound call
+has answered it: a call after the episode started, on the same issue (any call, for a
+customer-scoped rule), or a call that lists the key in its ``satisfies`` attribute.  On
+the path :func:`~extramile.plan` takes (no revisit time), episodes that started so long
+ago that the rule's timing has certainly given them up are skipped unseen
+(:meth:`~extramile._rules.CompiledRule.stale_before`).
+
+Imports: ``_decision``, ``_model``, ``_rules``, ``errors``, and the siblings ``data``,
+``facts`` and ``guard``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import operator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final
+
+from extramile._conditions import Context
+from extramile._decision import SATISFIES
+from extramile._engine.data import Episode, Fired, Milestone, RevisitCollector, TraceCollector
+from extramile._engine.facts import Case, Facts
+from extramile._engine.guard import condition_error
+from extramile._model import Interaction
+from extramile._rules import Anniversary, CompiledRule, LastContact, On, Rule, key_part
+from extramile.errors import ExtramileError
+
+__all__ = ["episode_key", "fired_episodes"]
+
+_TIME: Final = operator.attrgetter("ts")
+_ORDER: Final = operator.attrgetter("ts", "id")
+_new: Final = tuple.__new__
+"""Makes a named tuple from a whole tuple at half the cost of its constructor."""
+
+
+def episode_key(customer: str, issue_id: str | None, rule: str, episode: str) -> str:
+    """The key ``customer/issue/rule/episode`` of an episode, from its customer's and
+    rule's parts (already escaped by :func:`key_part`); ``-`` stands for no issue, so an
+    issue of that id is written ``%2D``."""
+    issue = "-" if issue_id is None else "%2D" if issue_id == "-" else key_part(issue_id)
+    return f"{customer}/{issue}/{rule}/{key_part(episode)}"
+
+
+def fired_episodes(
+    case: Case, compiled: CompiledRule, trace: TraceCollector, revisit: RevisitCollector
+) -> Iterable[Fired]:
+    """The episodes of one rule that warrant a call, in time order; what became of the
+    others goes to ``trace``, and when their conditions could change to ``revisit``.
+
+    Each is yielded before the next is judged: the context may be shared between them.
+    """
+    rule = compiled.rule
+    shared = case.shared
+    stale = (
+        compiled.stale_before(shared, case.now)
+        if shared is not None and not revisit.active
+        else -math.inf
+    )
+    trigger = rule.trigger
+    if isinstance(trigger, On):
+        episodes = _on_episodes(trigger, compiled.kinds or (), case.facts, stale)
+    else:
+        episodes = _other_episodes(rule, case, revisit, stale)
+    return _judged(case, compiled, episodes, trace, revisit) if episodes else ()
+
+
+def _judged(
+    case: Case,
+    compiled: CompiledRule,
+    episodes: list[Episode],
+    trace: TraceCollector,
+    revisit: RevisitCollector,
+) -> Iterator[Fired]:
+    """The episodes whose condition holds and that no call has answered yet."""
+    rule = compiled.rule
+    shared = case.shared
+    customer_part = case.customer_part
+    rule_part = compiled.key_name
+    calls = case.facts.calls
+    # The latest interaction in the rule's scope: the issue's, or the customer's.
+    by_issue = rule.scope != "customer"
+    last_any = case.last_any
+    always = compiled.always
+    check = compiled.check
+    threads = case.facts.threads
+    for item in episodes:
+        episode_id, start, issue_id = item.id, item.ts, item.issue_id
+        issue = None if issue_id is None else threads[issue_id]
+        trigger_item = None if isinstance(item, Milestone) else item
+        last = issue.last.ts if by_issue and issue is not None and issue.last else last_any
+        if shared is not None:
+            ctx = shared
+            ctx.trigger = trigger_item
+            ctx.episode_start = start
+            ctx.issue = issue
+            ctx.last_contact = last
+        else:
+            ctx = Context(
+                customer=case.customer,
+                now=case.now,
+                history=case.history,
+                schedule=case.policy.schedule,
+                trigger=trigger_item,
+                episode_start=start,
+                issue=issue,
+                last_contact=last,
+            )
+        revisit.condition(rule.condition, ctx, rule.name)
+        if not always:
+            try:
+                holds = check(ctx)
+            except ExtramileError:
+                raise
+            except Exception as exc:
+                raise condition_error(rule.condition, rule.name, exc) from exc
+            if not holds:
+                trace.not_fired(rule, customer_part, issue_id, rule_part, episode_id, ctx)
+                continue
+        key = episode_key(customer_part, issue_id, rule_part, episode_id)
+        fired = _new(Fired, (key, start, issue_id, episode_id, ctx))
+        done = _satisfied(calls, key, start, issue_id, rule.scope) if calls else None
+        if done is not None:
+            trace.satisfied(rule, fired, done)
+            continue
+        yield fired
+
+
+def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float) -> list[Episode]:
+    """The episodes of a rule triggered by interactions of some kinds: one each.
+    Episodes that started at or before ``stale`` have lapsed whatever else holds, and
+    are left out."""
+    found: list[Episode] = []
+    direction = trigger.direction
+    by_kind = facts.by_kind
+    for kind in kinds:
+        same = by_kind.get(kind)
+        if not same:
+            continue
+        # In time order: the stale ones are a prefix.
+        skip = bisect.bisect_right(same, stale, key=_TIME) if same[0].ts <= stale else 0
+        fresh = itertools.islice(same, skip, None) if skip else same
+        if direction is None:
+            found.extend(fresh)
+        else:
+            found.extend(item for item in fresh if item.direction is direction)
+    if len(kinds) > 1:
+        found.sort(key=_ORDER)
+    return found
+
+
+def _other_episodes(
+    rule: Rule, case: Case, revisit: RevisitCollector, stale: float
+) -> list[Episode]:
+    """The episodes of a rule triggered by the last contact or an anniversary."""
+    trigger = rule.trigger
+    threads = case.facts.threads
+    if isinstance(trigger, LastContact):
+        if rule.scope == "customer":
+            history = case.history
+            if not history or history[-1].ts <= stale:
+                return []
+            return [history[-1]]
+        return [
+            thread.last
+            for thread in threads.values()
+            if thread.last is not None and thread.last.ts > stale
+        ]
+    assert isinstance(trigger, Anniversary)
+    customer, schedule = case.customer, case.policy.schedule
+    if revisit.active:
+        revisit.at(trigger.next_after(customer, case.now, schedule))
+    years, start = trigger.latest(customer, case.now, schedule, stale)
+    if years <= 0 or start <= stale:
+        return []
+    return [Milestone(f"anniversary-{years}", start)]
+
+
+def _satisfied(
+    calls: Sequence[Interaction], key: str, start: float, issue_id: str | None, scope: str
+) -> Interaction | None:
+    """The first outbound call that answers the episode with this key, if any."""
+    for call in calls:
+        if call.ts < start:
+            continue
+        # A call recorded for this very key satisfies it even at the triggering instant
+        # (a call due now, made now); any other call must come after the trigger.
+        listed = call.attributes.get(SATISFIES)
+        if isinstance(listed, tuple) and key in listed:  # a list of keys, never a substring
+            return call
+        if call.ts > start and (
+            scope == "customer" or issue_id is None or call.issue_id == issue_id
+        ):
+            return call
+    return None

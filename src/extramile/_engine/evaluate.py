@@ -1,0 +1,147 @@
+"""``evaluate()``: one customer's history and ``now`` in, an explained decision out.
+
+Theory of operation
+-------------------
+
+The engine is a pipeline of plain stages, each in its own module:
+
+1. **Intake** (:mod:`~extramile._engine.intake`): the history checked, cut at ``now`` and
+   sorted, so that input order never matters.
+2. **Facts** (:mod:`~extramile._engine.facts`): one pass threads it into issues and
+   collects what the rules ask of it.
+3. **Episodes** (:mod:`~extramile._engine.episodes`): each rule, in policy order, names
+   its episodes; those whose condition holds and that no call has answered *fire*.
+4. **Timing** (:mod:`~extramile._engine.timing`): a fired episode's due time and
+   deadline; an episode its rule has given up on lapses.  What remains is a candidate.
+5. **Placement** (:mod:`~extramile._engine.placement`): each candidate at the first
+   moment every constraint allows, its deadline moved with it, or suppressed.
+6. **Merge** (:mod:`~extramile._engine.merge`): candidates whose windows overlap become
+   one call.
+
+:func:`run` is the pipeline.  The trace (:mod:`~extramile._engine.explain`) and the
+revisit time (:mod:`~extramile._engine.revisit`) are collectors the stages report to;
+:func:`~extramile.plan` passes ones that keep nothing.
+
+Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, ``errors``, and the stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from extramile._decision import Decision, SuppressedCall
+from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
+from extramile._engine.episodes import fired_episodes
+from extramile._engine.explain import NO_TRACE, Trace, iso
+from extramile._engine.facts import Case
+from extramile._engine.intake import customer_history, now_seconds
+from extramile._engine.merge import Raw, call_of, merge
+from extramile._engine.placement import place_all
+from extramile._engine.revisit import NO_REVISIT, Revisit
+from extramile._engine.timing import timed
+from extramile._model import Customer, Interaction
+from extramile._rules import FollowUpPolicy
+from extramile._time import UTC, from_ts
+from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
+
+__all__ = ["decide", "evaluate", "raw_calls_for", "run"]
+
+
+def evaluate(
+    policy: FollowUpPolicy,
+    customer: Customer,
+    interactions: Iterable[Interaction],
+    *,
+    now: dt.datetime,
+) -> Decision:
+    """Decide which proactive calls ``customer`` warrants at ``now``, and explain why.
+
+    Args:
+        policy: the rules and constraints.
+        customer: who.
+        interactions: the customer's history, in any order; those after ``now`` are ignored.
+        now: the present, any timezone-aware datetime.
+
+    Returns:
+        A :class:`Decision`: calls, suppressed calls, a trace of every rule, revisit time.
+
+    Raises:
+        InvalidFactError: a naive ``now``, an interaction of another customer, or two
+            interactions with one id.
+        FactTypeError: arguments of the wrong type.
+        ConditionError: a condition raised; the message names the rule.
+    """
+    if not isinstance(policy, FollowUpPolicy):
+        raise FactTypeError(f"evaluate() needs a FollowUpPolicy (got {describe(policy)})")
+    now_ts = now_seconds(now)
+    history = customer_history(customer, interactions, now_ts)
+    return decide(policy, customer, history, now_ts)
+
+
+def run(
+    case: Case, trace: TraceCollector, revisit: RevisitCollector
+) -> tuple[list[Candidate], list[Raw], list[SuppressedCall]]:
+    """The pipeline: the candidates, the calls they merge into, and the suppressed calls."""
+    program = case.program
+    present = case.facts.by_kind.keys()
+    candidates: list[Candidate] = []
+    try:
+        for compiled in program.rules:
+            kinds = compiled.kinds
+            if kinds is not None and present.isdisjoint(kinds):
+                continue  # no interaction of the trigger's kinds: no episode (nor any trace)
+            for fired in fired_episodes(case, compiled, trace, revisit):
+                cand = timed(case, compiled, fired, trace, revisit)
+                if cand is not None:
+                    candidates.append(cand)
+        if not candidates:
+            return candidates, [], []
+        placed, suppressed = place_all(case, candidates, trace, revisit)
+        return candidates, merge(case, placed, program.awareness, revisit), suppressed
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
+            raise
+        raise InvalidFactError(
+            f"customer {case.customer.id!r}: a time this decision needs lies outside the"
+            f" years 1 to 9999 ({exc}): now ({iso(case.now)}) is too close to the end of"
+            " the calendar for this policy's times"
+        ) from exc
+
+
+def raw_calls_for(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> tuple[list[Raw], list[SuppressedCall]]:
+    """What :func:`~extramile.plan` keeps of a decision on checked history: its calls,
+    raw, and its suppressed calls (no trace, no revisit time)."""
+    case = Case(policy, customer, history, now_ts, trace=False)
+    _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
+    return raws, suppressed
+
+
+def decide(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> Decision:
+    """The whole decision on checked, sorted history, with its trace and revisit time."""
+    case = Case(policy, customer, history, now_ts, trace=True)
+    trace = Trace()
+    revisit = Revisit(now_ts)
+    candidates, raws, suppressed = run(case, trace, revisit)
+    calls = [call_of(raw) for raw in raws]
+    trace.calls(calls, candidates)
+    earliest = revisit.earliest()
+    return Decision(
+        customer_id=customer.id,
+        now=from_ts(now_ts, UTC),
+        calls=tuple(calls),
+        suppressed=tuple(suppressed),
+        trace=trace.summary(policy, calls, customer),
+        revisit_at=from_ts(earliest, UTC) if earliest is not None else None,
+    )
+
+
+def _off_the_calendar(exc: Exception) -> bool:
+    """Whether ``exc`` is the standard library refusing a date before the year 1 or after
+    the year 9999 (only the times a policy works out from an extreme ``now`` reach them:
+    facts and ``now`` are refused outside the years 2 to 9998)."""
+    return isinstance(exc, OverflowError) or "out of range" in str(exc)

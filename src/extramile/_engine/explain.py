@@ -1,0 +1,221 @@
+"""The trace collector: what became of every episode of every rule, for
+:attr:`Decision.trace <extramile.Decision.trace>`.
+
+Stages report each episode's fate to it: not fired (with the condition's own
+explanation), satisfied by a call, untimed, lapsed, suppressed, or a call (with how its
+times were worked out).  :func:`~extramile.plan` keeps no trace and passes
+:data:`NO_TRACE`, whose methods do nothing, so that no explanation is written that no
+one reads.
+
+Imports: ``_conditions``, ``_decision``, ``_model``, ``_rules``, ``_time``, and the
+siblings ``data``, ``episodes`` and ``guard``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from extramile._conditions import Context
+from extramile._decision import Call, EpisodeTrace, RuleTrace
+from extramile._engine.data import Candidate, Fired
+from extramile._engine.episodes import episode_key
+from extramile._engine.guard import explain as explain_condition
+from extramile._model import Customer, Interaction
+from extramile._rules import Awareness, FollowUpPolicy, Rule
+from extramile._time import UTC, from_ts
+
+__all__ = ["NO_TRACE", "NoTrace", "Trace", "iso"]
+
+
+def iso(ts: float) -> str:
+    """An instant as ISO 8601 in UTC."""
+    return from_ts(ts, UTC).isoformat()
+
+
+class Trace:
+    """Collects what became of every episode, rule by rule."""
+
+    __slots__ = ("rules",)
+
+    active: Final = True
+
+    def __init__(self) -> None:
+        self.rules: dict[str, list[EpisodeTrace]] = {}
+        """The episodes of each rule that had any, by rule name."""
+
+    def not_fired(  # noqa: PLR0917  # the parts of a key, kept apart until they are needed
+        self,
+        rule: Rule,
+        customer_part: str,
+        issue_id: str | None,
+        rule_part: str,
+        episode_id: str,
+        ctx: Context,
+    ) -> None:
+        """An episode whose condition does not hold, as the condition explains it."""
+        key = episode_key(customer_part, issue_id, rule_part, episode_id)
+        detail = explain_condition(rule.condition, ctx, rule.name)
+        self._note(
+            rule.name,
+            EpisodeTrace(
+                key=key, outcome="not-fired", detail=detail, issue_id=issue_id, episode=episode_id
+            ),
+        )
+
+    def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
+        """An episode an outbound call has answered."""
+        self._fate(rule, fired, "satisfied", f"outbound call {call.id!r} at {iso(call.ts)}")
+
+    def untimed(self, rule: Rule, fired: Fired) -> None:
+        """An episode whose due time or deadline cannot be computed."""
+        self._fate(
+            rule,
+            fired,
+            "untimed",
+            f"the due time ({rule.due.describe()}) or deadline"
+            f" ({rule.deadline.describe()}) could not be computed",
+        )
+
+    def lapsed(self, rule: Rule, fired: Fired, deadline: float) -> None:
+        """An episode its rule has given up on."""
+        detail = f"given up {rule.give_up_after} after the deadline {iso(deadline)}"
+        self._fate(rule, fired, "lapsed", detail)
+
+    def suppressed(self, cand: Candidate, reason: str) -> None:
+        """A call that may not be placed."""
+        self._note(cand.rule.name, _episode_trace(cand, "suppressed", reason))
+
+    def calls(self, calls: Sequence[Call], candidates: Sequence[Candidate]) -> None:
+        """The calls of the decision: one trace for each episode in each."""
+        own = {cand.key: cand for cand in candidates}
+        for call in calls:
+            for key, rule_name in zip(call.keys, call.rules, strict=True):
+                episode = own[key]
+                self._note(
+                    rule_name,
+                    _episode_trace(
+                        episode,
+                        "call",
+                        _call_detail(call, episode),
+                        due_at=call.due_at,
+                        deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
+                        extra_mile=episode.extra_mile,
+                    ),
+                )
+
+    def summary(
+        self, policy: FollowUpPolicy, calls: Sequence[Call], customer: Customer
+    ) -> tuple[RuleTrace, ...]:
+        """Every rule of the policy, in order: whether it fired, and what became of each
+        of its episodes."""
+        out = []
+        for rule in policy.rules:
+            if isinstance(rule, Awareness):
+                out.append(_awareness_trace(rule, calls, customer))
+                continue
+            episodes = self.rules.get(rule.name, [])
+            fired = any(e.outcome == "call" for e in episodes)
+            if not episodes:
+                summary = f"not triggered: no {rule.trigger.describe()} up to now"
+            elif fired:
+                summary = "fired: a call is recommended"
+            else:
+                outcomes = sorted({e.outcome for e in episodes})
+                summary = f"no call ({', '.join(outcomes)})"
+            out.append(
+                RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=tuple(episodes))
+            )
+        return tuple(out)
+
+    def _fate(self, rule: Rule, fired: Fired, outcome: str, detail: str) -> None:
+        self._note(
+            rule.name,
+            EpisodeTrace(
+                key=fired.key,
+                outcome=outcome,
+                detail=detail,
+                issue_id=fired.issue_id,
+                episode=fired.episode_id,
+            ),
+        )
+
+    def _note(self, rule: str, trace: EpisodeTrace) -> None:
+        self.rules.setdefault(rule, []).append(trace)
+
+
+class NoTrace:
+    """A trace collector that keeps nothing."""
+
+    __slots__ = ()
+
+    active: Final = False
+
+    def not_fired(  # noqa: PLR0917  # as Trace.not_fired
+        self,
+        rule: Rule,
+        customer_part: str,
+        issue_id: str | None,
+        rule_part: str,
+        episode_id: str,
+        ctx: Context,
+    ) -> None:
+        """Nothing."""
+
+    def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
+        """Nothing."""
+
+    def untimed(self, rule: Rule, fired: Fired) -> None:
+        """Nothing."""
+
+    def lapsed(self, rule: Rule, fired: Fired, deadline: float) -> None:
+        """Nothing."""
+
+    def suppressed(self, cand: Candidate, reason: str) -> None:
+        """Nothing."""
+
+
+NO_TRACE: Final = NoTrace()
+
+
+def _episode_trace(cand: Candidate, outcome: str, detail: str, **times: Any) -> EpisodeTrace:
+    return EpisodeTrace(
+        key=cand.key,
+        outcome=outcome,
+        detail=detail,
+        issue_id=cand.issue_id,
+        episode=cand.episode_id,
+        **times,
+    )
+
+
+def _awareness_trace(rule: Awareness, calls: Sequence[Call], customer: Customer) -> RuleTrace:
+    points = rule.points_for(customer)
+    if not calls:
+        summary = "adds talking points only to calls; there is no call"
+    elif points:
+        summary = f"added {len(points)} talking point(s) about programmes the customer lacks"
+    else:
+        summary = "no programme the customer lacks"
+    return RuleTrace(rule=rule.name, fired=bool(calls and points), summary=summary)
+
+
+def _call_detail(call: Call, episode: Candidate) -> str:
+    """How the times of one episode's call were worked out: its rule's due time and
+    deadline, and where placement and merging took them."""
+    rule = episode.rule
+    placed = call.due_at.timestamp()
+    merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
+    wanted = f"wanted at {iso(episode.due)}: " if placed != episode.due else ""
+    moved = ""
+    if episode.final_deadline != episode.deadline:
+        moved = f", moved with the call from {iso(episode.deadline)}"
+    if episode.capped:
+        gives_up = f"the rule gives up then, {rule.give_up_after} after its deadline"
+        moved = (
+            f"{moved} as far as {gives_up}" if moved else f", not moved with the call: {gives_up}"
+        )
+    return (
+        f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()});"
+        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()})"
+    )

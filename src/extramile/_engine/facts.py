@@ -1,0 +1,152 @@
+"""Facts: what one evaluation knows, gathered in one pass over the checked history.
+
+:class:`Facts` threads the history into issues and collects, by kind, the interactions
+that may start episodes, the outbound call attempts, the customer's latest own inbound
+contact (not an event logged by a system) and the calls that may satisfy a rule.
+:class:`Case` holds them with the evaluation's inputs (policy, customer, history,
+``now``), and makes what only some evaluations need when first asked: the customer's
+:class:`~extramile._engine.contact.Contact` for placement, and a context of the customer
+alone for timing.
+
+Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the sibling ``contact``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extramile._conditions import Context, IssueThread
+from extramile._engine.contact import Contact
+from extramile._model import Channel, Customer, Direction, Interaction
+from extramile._rules import FollowUpPolicy, Program, key_part, program_of
+from extramile.kinds import CALL
+
+__all__ = ["Case", "Facts"]
+
+
+class Facts:
+    """One pass over the history: issue threads, interactions by kind, attempts, calls."""
+
+    __slots__ = ("attempts", "by_kind", "calls", "last_inbound", "threads")
+
+    def __init__(self, history: Sequence[Interaction]) -> None:
+        by_issue: dict[str, list[Interaction]] = {}
+        by_kind: dict[str, list[Interaction]] = {}
+        attempts: list[float] = []
+        calls: list[Interaction] = []
+        last_inbound: float | None = None
+        outbound = Direction.OUTBOUND
+        system = Channel.SYSTEM
+        for item in history:
+            issue_id = item.issue_id
+            if issue_id is not None:
+                on_issue = by_issue.get(issue_id)
+                if on_issue is None:
+                    by_issue[issue_id] = [item]
+                else:
+                    on_issue.append(item)
+            kind = item.kind
+            same = by_kind.get(kind)
+            if same is None:
+                by_kind[kind] = [item]
+            else:
+                same.append(item)
+            if item.direction is outbound:
+                if kind == CALL:
+                    attempts.append(item.ts)
+                    calls.append(item)
+            elif item.channel is not system:
+                # Only the customer's own contact opens a callback hour: an event a system
+                # logged (a charge, a price change) is inbound by default but is not one.
+                last_inbound = item.ts
+        threads: dict[str, IssueThread] = {}
+        for issue_id, items in by_issue.items():
+            thread = threads[issue_id] = IssueThread(issue_id)
+            thread.extend(items)
+        self.threads = threads
+        """The issue threads, by issue id."""
+        self.by_kind = by_kind
+        """The interactions of each kind, in time order."""
+        self.attempts = attempts
+        """The outbound call attempts, POSIX seconds in time order."""
+        self.calls = calls
+        """The outbound calls, which may satisfy a rule."""
+        self.last_inbound = last_inbound
+        """The customer's latest own inbound contact, if any."""
+
+
+class Case:
+    """One evaluation's inputs and the facts gathered from them once."""
+
+    __slots__ = (
+        "_contact",
+        "_probe",
+        "customer",
+        "customer_part",
+        "facts",
+        "history",
+        "last_any",
+        "now",
+        "policy",
+        "program",
+        "shared",
+    )
+
+    def __init__(
+        self,
+        policy: FollowUpPolicy,
+        customer: Customer,
+        history: Sequence[Interaction],
+        now: float,
+        *,
+        trace: bool,
+    ) -> None:
+        self.policy = policy
+        self.program: Program = program_of(policy)
+        """The policy compiled."""
+        self.customer = customer
+        self.history = history
+        self.now = now
+        self.facts = Facts(history)
+        self.customer_part = key_part(customer.id)
+        """The customer's id as the first part of a key."""
+        self.last_any = history[-1].ts if history else None
+        """The customer's latest interaction of any kind."""
+        self.shared: Context | None = None
+        """One context for every episode, when the policy's conditions allow it (they
+        read nothing but the context's fields, and keep nothing of it) and no trace keeps
+        the contexts' explanations."""
+        if self.program.reuse_context and not trace:
+            self.shared = Context(
+                customer=customer, now=now, history=history, schedule=policy.schedule
+            )
+        self._contact: Contact | None = None
+        self._probe: Context | None = None
+
+    @property
+    def contact(self) -> Contact:
+        """What placement needs to know of the customer, made when a call is to be placed."""
+        contact = self._contact
+        if contact is None:
+            facts = self.facts
+            policy = self.policy
+            contact = self._contact = Contact.build(
+                self.customer,
+                facts.attempts,
+                facts.last_inbound,
+                calling_window=policy.calling_window,
+                served_timezones=policy.served_timezones,
+                schedule=policy.schedule,
+            )
+        return contact
+
+    @property
+    def probe(self) -> Context:
+        """A context of this customer, for timing that reads only the customer and the
+        schedule (the shared one, when there is one)."""
+        probe = self.shared or self._probe
+        if probe is None:
+            probe = self._probe = Context(
+                customer=self.customer, now=self.now, history=(), schedule=self.policy.schedule
+            )
+        return probe

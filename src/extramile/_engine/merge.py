@@ -1,0 +1,169 @@
+"""Merge: one customer, one call.  Candidates whose windows overlap become one call.
+
+The merged call goes at the earliest placed time, with the earliest deadline, the highest
+priority, every rule's talking point and every key, the leading (highest-priority) one
+first.  A candidate the merged call takes along earlier than its own constraints allowed
+is timed again from there.  Awareness rules then add their talking points to each call.
+
+A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
+:func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
+:class:`~extramile.Call` when one is read.
+
+Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
+``data``, ``facts``, ``moves`` and ``timing``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from extramile._decision import Adjustment, Call
+from extramile._engine.contact import Reach
+from extramile._engine.data import Candidate, RevisitCollector
+from extramile._engine.facts import Case
+from extramile._engine.moves import render_moves
+from extramile._engine.timing import deadline_for
+from extramile._model import Priority
+from extramile._rules import Awareness
+from extramile._time import UTC, from_ts, pooled
+
+__all__ = ["Raw", "call_of", "merge"]
+
+
+class Raw(NamedTuple):
+    """A call before its datetimes and its :class:`~extramile.Call` are made.
+
+    :func:`~extramile.plan` keeps these, in columns, for a whole book: an agenda is held
+    in a fraction of the memory its calls would take.
+    """
+
+    customer_id: str
+    issue_id: str | None
+    keys: tuple[str, ...]
+    """The keys of its episodes, the leading one first."""
+    rules: tuple[str, ...]
+    due: float
+    """POSIX seconds."""
+    deadline: float
+    """POSIX seconds."""
+    tz: dt.tzinfo
+    """The zone both are written in."""
+    priority: int
+    talking_points: tuple[str, ...]
+    extra_mile: bool
+    essential: bool
+    moved_by: tuple[Adjustment, ...]
+    reach: Reach | None
+    """Where the customer may be called (None: not known)."""
+
+
+def call_of(raw: Raw) -> Call:
+    """The :class:`~extramile.Call` of a raw call."""
+    cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved, _ = (
+        raw
+    )
+    return Call(
+        customer_id=cid,
+        issue_id=issue_id,
+        key=keys[0],
+        keys=keys,
+        rules=rules,
+        due_at=from_ts(due, tz),
+        deadline=from_ts(deadline, tz),
+        priority=Priority(priority),
+        talking_points=points,
+        extra_mile=extra,
+        essential=essential,
+        moved_by=moved,
+    )
+
+
+def merge(
+    case: Case,
+    placed: list[Candidate],
+    awareness: Sequence[Awareness],
+    revisit: RevisitCollector,
+) -> list[Raw]:
+    """The calls of a customer's placed candidates, overlapping ones merged."""
+    if not placed:
+        return []
+    groups = _overlapping(placed)
+    for group in groups:
+        at = group[0].placed
+        for cand in group[1:]:
+            # Called with the others earlier than its own constraints allowed (an
+            # extra-mile call takes it along outside staff hours): pushed less far.
+            if at < cand.nominal:
+                cand.final_deadline = deadline_for(case, cand, min(cand.nominal, at))
+                revisit.overdue(cand)
+    customer = case.customer
+    contact = case.contact
+    policy = case.policy
+    extra_points = [point for rule in awareness for point in rule.points_for(customer)]
+    tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    raws: list[Raw] = []
+    for group in groups:
+        first = group[0]
+        if len(group) == 1:
+            rule = first.rule
+            keys: tuple[str, ...] = (first.key,)
+            rules: tuple[str, ...] = pooled((rule.name,))
+            issue_id = first.issue_id
+            points = [rule.talking_point] if rule.talking_point else []
+            deadline = first.final_deadline
+            priority = int(rule.priority)
+            extra = first.extra_mile
+            essential = rule.essential
+        else:
+            ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
+            keys = tuple([c.key for c in ranked])
+            rules = pooled(tuple([c.rule.name for c in ranked]))
+            issue_id = ranked[0].issue_id
+            points = list(
+                dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
+            )
+            deadline = min(c.final_deadline for c in group)
+            priority = max(c.rule.priority for c in group)
+            extra = any(c.extra_mile for c in group)
+            essential = any(c.rule.essential for c in group)
+        points.extend(p for p in extra_points if p not in points)
+        raws.append(
+            Raw(
+                customer.id,
+                issue_id,
+                keys,
+                rules,
+                first.placed,
+                deadline,
+                tz,
+                priority,
+                pooled(tuple(points)),
+                extra,
+                essential,
+                render_moves(
+                    first.moves, schedule=policy.schedule, caps=policy.caps, contact=contact
+                )
+                if first.moves
+                else (),
+                contact.reach,
+            )
+        )
+    return raws
+
+
+def _overlapping(placed: list[Candidate]) -> list[list[Candidate]]:
+    """The candidates in groups whose windows (placed time to deadline) overlap."""
+    placed.sort(key=lambda c: (c.placed, -c.rule.priority, c.final_deadline, c.key))
+    groups: list[list[Candidate]] = []
+    group_end = 0.0
+    for cand in placed:
+        end = max(cand.final_deadline, cand.placed)
+        if groups and cand.placed <= group_end:
+            groups[-1].append(cand)
+            group_end = min(group_end, end)
+        else:
+            groups.append([cand])
+            group_end = end
+    return groups

@@ -1,0 +1,187 @@
+"""Moves: the constraints that can hold a call back, the moves they make, and their reasons.
+
+Placement records each move as a :class:`RawMove` on the hot path (numbers and names, no
+text); a move becomes an :class:`~extramile.Adjustment` with a readable reason only when
+a call is made of it.  The reason of a move is derived from the move and the facts, never
+from the path the search took to it.
+
+Imports: ``_decision``, ``_rules``, ``_time``, ``_memo``, and the sibling ``contact``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Final, NamedTuple
+
+from extramile._decision import Adjustment
+from extramile._engine.contact import Contact
+from extramile._memo import Memo
+from extramile._rules import ContactCaps
+from extramile._time import UTC, Schedule, add_local_days, clock_label, from_ts, pooled, zone
+
+__all__ = ["Constraint", "RawMove", "render_move", "render_moves"]
+
+
+class Constraint(str, enum.Enum):
+    """What held a call back, or stopped it; the values are the names users see."""
+
+    CALLING_WINDOW = "calling-window"
+    STAFF_HOURS = "staff-hours"
+    CAP = "cap"
+    GAP = "gap"
+    DO_NOT_CALL = "do-not-call"
+    UNKNOWN_TIMEZONE = "unknown-timezone"
+    NO_COMMON_WINDOW = "no-common-window"
+    CAPACITY = "capacity"
+    """Moved by :func:`~extramile.plan` to a day with room in the team's capacity."""
+
+
+class RawMove(NamedTuple):
+    """One move of a call's time by one constraint, as placement records it."""
+
+    constraint: Constraint
+    start: float
+    """Where the move began, POSIX seconds."""
+    end: float
+    """Where it put the call."""
+    zone: str = ""
+    """The timezone of a calling window's move."""
+    leap: bool = False
+    """Whether placement leapt to where the clocks next overlap (see ``search``)."""
+    with_staff: bool = False
+    """For a calling window's leap: whether staff hours took part in it."""
+
+
+def render_move(
+    move: RawMove,
+    *,
+    schedule: Schedule,
+    caps: ContactCaps,
+    contact: Contact,
+    explained_at: float | None = None,
+) -> Adjustment:
+    """Turn a recorded move into an :class:`Adjustment` with a readable reason.
+
+    ``explained_at`` is the instant the reason speaks of (default: where the move began).
+    """
+    return Adjustment(
+        constraint=move.constraint.value,
+        moved_from=from_ts(move.start, UTC),
+        moved_to=from_ts(move.end, UTC),
+        reason=_reason(
+            move,
+            schedule=schedule,
+            caps=caps,
+            contact=contact,
+            explained_at=move.start if explained_at is None else explained_at,
+        ),
+    )
+
+
+def _reason(
+    move: RawMove, *, schedule: Schedule, caps: ContactCaps, contact: Contact, explained_at: float
+) -> str:
+    constraint = move.constraint
+    before = explained_at
+    if move.leap:
+        return _leap_reason(move, schedule=schedule, contact=contact)
+    if constraint is Constraint.CALLING_WINDOW:
+        return _WINDOW_REASONS[move.end, move.zone, contact.unknown_zone]
+    if constraint is Constraint.STAFF_HOURS:
+        return schedule.describe_closed(before)
+    if constraint is Constraint.GAP:
+        last = max(a for a in contact.attempts if a <= before)
+        return (
+            f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
+            f" and calls are at least {caps.min_gap} apart"
+        )
+    days, cap_zone = caps.per.days, contact.cap_zone
+    count = sum(
+        1 for a in contact.attempts if a <= before and add_local_days(a, days, cap_zone) > before
+    )
+    return (
+        f"cap: {count} calls in the {caps.per} before"
+        f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
+    )
+
+
+def _window_reason(key: tuple[float, str, bool]) -> str:
+    after, name, unknown_zone = key
+    prefix = "customer timezone unknown; " if unknown_zone else ""
+    return f"{prefix}calling window closed in {name} until {clock_label(after, zone(name))}"
+
+
+_WINDOW_REASONS: Final[Memo[tuple[float, str, bool], str]] = Memo(
+    _window_reason, 4096, name="calling-window reasons"
+)
+"""A book's calls wait for a few window openings: their reasons are made once each."""
+
+
+def _leap_reason(move: RawMove, *, schedule: Schedule, contact: Contact) -> str:
+    """Why a leap skipped ahead: the clocks involved do not overlap until it landed."""
+    name = move.zone
+    window = contact.window
+    others = [f"the calling window in {other}" for other in contact.zone_names if other != name]
+    if move.constraint is Constraint.STAFF_HOURS:
+        subject = f"staff hours in {schedule.timezone}"
+        tz = schedule.tz
+        others = [f"{other} ({window})" for other in others]
+    else:
+        subject = f"calling window in {name} ({window})"
+        if move.with_staff:
+            others.append(f"staff hours in {schedule.timezone}")
+        tz = zone(name)
+    after = move.end
+    day, clock = clock_label(after, tz, weekday=True).split(" ", 1)
+    when = f"{day} {dt.datetime.fromtimestamp(after, tz).date().isoformat()} {clock}"
+    prefix = "customer timezone unknown; " if contact.unknown_zone else ""
+    clocks = [subject, *others]
+    together = ", ".join(clocks[:-1]) + " and " + clocks[-1]
+    return f"{prefix}{together} do not overlap until {when}"
+
+
+def render_moves(
+    moves: Sequence[RawMove], *, schedule: Schedule, caps: ContactCaps, contact: Contact
+) -> tuple[Adjustment, ...]:
+    """One :class:`Adjustment` per constraint (per timezone, for calling windows) that moved
+    the call, in the order they first did: from where it first moved the call to where it
+    last put it.
+
+    The search for an allowed moment may bounce between constraints for days (a calling
+    window, then staff hours, then the window again); a reader wants each reason once.
+    When the search leapt to where the clocks next overlap, the reason is the leap's,
+    followed by that of the constraint's last move if it moved the call again after.
+    """
+    first: dict[tuple[Constraint, str], float] = {}
+    last: dict[tuple[Constraint, str], RawMove] = {}
+    leaps: dict[tuple[Constraint, str], RawMove] = {}
+    for move in moves:
+        key = (move.constraint, move.zone)  # a calling window is one reason per timezone
+        first.setdefault(key, move.start)
+        last[key] = move
+        if move.leap:
+            leaps[key] = move
+
+    def why(move: RawMove) -> str:
+        return _reason(move, schedule=schedule, caps=caps, contact=contact, explained_at=move.start)
+
+    found = []
+    for key, start in first.items():
+        final = last[key]
+        reason = why(final)
+        leap_move = leaps.get(key)
+        if leap_move is not None and leap_move is not final:
+            reason = f"{why(leap_move)}; then {reason}"
+        found.append(
+            pooled(
+                Adjustment(
+                    constraint=key[0].value,
+                    moved_from=from_ts(start, UTC),
+                    moved_to=from_ts(final.end, UTC),
+                    reason=reason,
+                )
+            )
+        )
+    return pooled(tuple(found))

@@ -1,0 +1,85 @@
+"""Timing: a fired episode's due time and deadline, or why it has none.
+
+The meaning of "anchor + duration" lives in :mod:`extramile._rules` (each rule is
+compiled once per policy); here a fired episode is timed with it: its due time and
+deadline are computed from their anchors, an episode past its rule's ``give_up_after``
+lapses, and the extra-mile flag is judged.  What remains is a :class:`Candidate`.
+
+A call that placement pushes later keeps its slack (promise 7): :func:`deadline_for`
+moves its deadline as far, in the rule's own kind of time when the deadline is counted
+from the due time (two business days from where it landed), else in elapsed time, but
+never past the moment its rule gives up.
+
+Imports: ``_rules``, and the siblings ``data``, ``facts`` and ``guard``.
+"""
+
+from __future__ import annotations
+
+from extramile._engine.data import Candidate, Fired, RevisitCollector, TraceCollector
+from extramile._engine.facts import Case
+from extramile._engine.guard import check
+from extramile._rules import CompiledRule, lapse_at
+
+__all__ = ["deadline_for", "timed"]
+
+
+def timed(
+    case: Case,
+    compiled: CompiledRule,
+    fired: Fired,
+    trace: TraceCollector,
+    revisit: RevisitCollector,
+) -> Candidate | None:
+    """The candidate call of a fired episode, or None (untimed, or lapsed)."""
+    rule = compiled.rule
+    key, _, issue_id, episode_id, ctx = fired
+    due = compiled.due(ctx, None)
+    deadline = compiled.deadline(ctx, due) if due is not None else None
+    if due is None or deadline is None:
+        trace.untimed(rule, fired)
+        return None
+    lapsed = compiled.lapsed
+    if lapsed is not None:
+        if lapsed(ctx, deadline, case.now):
+            trace.lapsed(rule, fired, deadline)
+            return None
+        revisit.lapse(rule, ctx, deadline)
+    flag = compiled.flag
+    if not isinstance(flag, bool):
+        condition = rule.extra_mile
+        assert not isinstance(condition, bool)  # compiled from a condition
+        revisit.condition(condition, ctx, rule.name)
+        # A custom condition may answer any truthy value: the call says True or False.
+        flag = bool(check(flag, condition, ctx, rule.name))
+    return Candidate(
+        compiled=compiled,
+        rule=rule,
+        key=key,
+        issue_id=issue_id,
+        episode_id=episode_id,
+        due=due,
+        deadline=deadline,
+        extra_mile=flag,
+    )
+
+
+def deadline_for(case: Case, cand: Candidate, landed: float) -> float:
+    """The deadline of a call that constraints placed at ``landed`` (from its due time
+    alone): moved as far, in the rule's own kind of time when its deadline is counted
+    from the due time, else in elapsed time; but never past the moment its rule gives
+    up (then ``cand.capped``)."""
+    cand.capped = False
+    if landed <= cand.due:
+        return cand.deadline
+    compiled = cand.compiled
+    probe = case.probe
+    moved_to = compiled.deadline(probe, landed) if compiled.deadline_from_due else None
+    if moved_to is None:
+        moved_to = cand.deadline + (landed - cand.due)
+    lapsed = compiled.lapsed
+    if lapsed is not None and lapsed(probe, cand.deadline, moved_to):
+        gives_up = lapse_at(cand.rule, probe, cand.deadline)
+        if gives_up is not None and gives_up < moved_to:
+            moved_to = gives_up
+            cand.capped = True
+    return max(moved_to, cand.deadline)

@@ -1,0 +1,211 @@
+"""Checking and parsing the values of single fields, for :class:`Customer` and
+:class:`Interaction`: the careful paths their constructors and ``from_mapping`` fall back
+to when a value is not already in its plain form, and the precise errors they raise.
+
+The constructors check the common case inline (a plain, non-blank ``str`` id, say) and
+call these only for the rest, so nothing here is on the fast path of a valid row but the
+cached parse of a calling window.
+
+Imports: ``_memo``, ``_time``, ``errors``; :mod:`.enums` beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, NoReturn, TypeVar
+
+from extramile._memo import cache, keep
+from extramile._model.enums import Channel, Direction
+from extramile._time import Window
+from extramile.errors import (
+    ExtramileError,
+    FactTypeError,
+    InvalidFactError,
+    describe,
+)
+
+__all__ = [
+    "LONGEST_INT_ID",
+    "as_date",
+    "as_id",
+    "as_optional_str",
+    "as_tag",
+    "as_tags",
+    "as_window",
+    "bad_enum",
+    "bad_instant",
+    "fromisoformat",
+    "int_text",
+    "iso_instant",
+    "missing_key",
+    "parse_date",
+    "unknown_keys",
+]
+
+_E = TypeVar("_E", Direction, Channel)
+
+
+def bad_enum(table: Mapping[str, _E], value: object, where: str) -> NoReturn:
+    """Refuse ``value``, which is none of the strings of ``table``."""
+    allowed = ", ".join(map(repr, table))
+    cls = InvalidFactError if isinstance(value, str) else FactTypeError
+    raise cls(f"{where} must be one of {allowed} (got {describe(value)})") from None
+
+
+def as_tags(value: Iterable[str]) -> frozenset[str]:
+    """``Customer.tags`` that is not a frozenset or a list, as a frozenset."""
+    if type(value) is frozenset:
+        return value
+    if isinstance(value, Mapping):
+        # Its keys would become tags, {"paperless": False} among them.
+        raise FactTypeError(
+            f"Customer.tags must be a collection of str, not a mapping (got {describe(value)})"
+        )
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise FactTypeError(f"Customer.tags must be a collection of str (got {describe(value)})")
+    return frozenset(value)
+
+
+def as_tag(value: object) -> str:
+    """A tag that is not a plain str: a subclass becomes its plain str, else refused."""
+    if isinstance(value, str):
+        return str.__str__(value)  # a subclass (a StrEnum member) becomes its plain str
+    raise FactTypeError(f"Customer.tags must hold str (got {describe(value)})")
+
+
+def as_date(value: object) -> dt.date:
+    """``Customer.customer_since`` that is not a plain date."""
+    # A subclass of date (pendulum's Date) becomes a plain date, as from_mapping gives.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, value.day)
+    raise FactTypeError(f"Customer.customer_since must be a datetime.date (got {describe(value)})")
+
+
+# Hosts write calling hours as a handful of distinct strings; parsing one costs microseconds.
+_WINDOWS_KEPT: Final = 512
+_WINDOWS: Final[dict[str, Window]] = cache("calling hours")
+
+
+def as_window(value: object) -> Window | None:
+    """``Customer.calling_hours`` that is not a :class:`Window`: parsed from
+    ``"HH:MM-HH:MM"`` or a ``{"start": ..., "end": ...}`` mapping."""
+    if value is None or type(value) is Window:
+        return value
+    if type(value) is str:
+        window = _WINDOWS.get(value)
+        if window is not None:
+            return window
+    try:
+        if isinstance(value, str):
+            return keep(_WINDOWS, value, Window.parse(value), _WINDOWS_KEPT)
+        if isinstance(value, Mapping):
+            return Window(value.get("start"), value.get("end"))
+    except ExtramileError as exc:
+        cls = FactTypeError if isinstance(exc, TypeError) else InvalidFactError
+        raise cls(f"Customer.calling_hours: {exc}") from None
+    raise FactTypeError(
+        "Customer.calling_hours must be a Window, 'HH:MM-HH:MM' or"
+        f" {{'start': ..., 'end': ...}} (got {describe(value)})"
+    )
+
+
+def int_text(value: Any) -> Any:
+    """An integer id as text (one too long to write is left for the check to refuse)."""
+    if type(value) is int and value.bit_length() <= LONGEST_INT_ID:
+        return str(value)
+    return value
+
+
+LONGEST_INT_ID: Final = 256
+"""Bits of the longest integer id written as text (78 digits)."""
+
+
+def as_id(value: object, where: str) -> str:
+    """An id that is not a plain, non-blank str: a subclass of str (a ``StrEnum``
+    member, say) becomes the plain str it holds; anything else is refused."""
+    if isinstance(value, str) and type(value) is not str:
+        value = str.__str__(value)
+        if value and not value.isspace():
+            return value
+    cls = InvalidFactError if isinstance(value, str) else FactTypeError
+    raise cls(f"{where} must be a non-empty str (got {describe(value)})")
+
+
+def as_optional_str(value: object, where: str) -> str:
+    """Optional text that is not a plain str: as :func:`as_id`, blanks allowed."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise FactTypeError(f"{where} must be a str or None (got {describe(value)})")
+
+
+def iso_instant(at: dt.datetime) -> str:
+    """ISO-8601 text of ``at``, which :func:`datetime.datetime.fromisoformat` reads back.
+
+    An offset of less than a second (``+00:00:00.000001``) is read back as UTC by Python
+    3.11 and 3.12; such an instant is written in UTC instead, which no reader gets wrong.
+    """
+    offset = at.utcoffset()
+    if offset is not None and offset.microseconds:
+        return at.astimezone(dt.timezone.utc).isoformat()
+    return at.isoformat()
+
+
+if sys.version_info >= (3, 11):
+    fromisoformat = dt.datetime.fromisoformat
+else:  # pragma: no cover - Python 3.10 does not read a trailing "Z"
+
+    def fromisoformat(text: str) -> dt.datetime:
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        return dt.datetime.fromisoformat(text)
+
+
+def bad_instant(text: Any, where: str) -> NoReturn:
+    """Refuse ``text``, an unreadable or naive ISO-8601 timestamp, saying which."""
+    try:
+        fromisoformat(text)
+    except ValueError:
+        raise InvalidFactError(
+            f"{where} must be an ISO-8601 timestamp with an offset, such as"
+            f" '2026-11-25T16:00:00Z' (got {describe(text)})"
+        ) from None
+    raise InvalidFactError(
+        f"{where} must be timezone-aware: add an offset or 'Z' (got {describe(text)})"
+    )
+
+
+def unknown_keys(row: Mapping[str, Any], cls: str, allowed: frozenset[str]) -> NoReturn:
+    """Refuse ``row``, which has keys outside ``allowed``, naming them."""
+    unknown = sorted(str(k) for k in row if k not in allowed)
+    raise InvalidFactError(
+        f"{cls}.from_mapping got unknown key(s) {', '.join(map(repr, unknown))};"
+        f" expected some of {', '.join(sorted(allowed))}"
+    )
+
+
+def missing_key(row: Mapping[str, Any], cls: str, required: tuple[str, ...]) -> NoReturn:
+    """Refuse ``row``, which lacks one of ``required``, naming the first missing."""
+    for key in required:
+        if row.get(key) is None:
+            raise InvalidFactError(f"{cls}.from_mapping: missing required key {key!r}")
+    raise AssertionError("unreachable: a required key was missing")  # pragma: no cover
+
+
+def parse_date(value: object, where: str) -> dt.date:
+    """A date from an ISO-8601 string or a ``date`` (not a ``datetime``)."""
+    if isinstance(value, dt.datetime):
+        raise FactTypeError(f"{where} must be a date, not a datetime (got {describe(value)})")
+    if isinstance(value, dt.date):  # a subclass, such as pendulum's Date
+        return value
+    if type(value) is not str:
+        raise FactTypeError(
+            f"{where} must be an ISO-8601 date string or a date (got {describe(value)})"
+        )
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidFactError(
+            f"{where} must be an ISO-8601 date such as '2019-05-01' (got {describe(value)})"
+        ) from None

@@ -1,0 +1,225 @@
+"""The :class:`Agenda`: a plan's calls in order, before and after capacity, with the
+counts of suppressed calls; built from calls, or merged from agendas of parts of a book.
+
+Imports: ``_decision``, ``_frozen``, ``_model``, ``_rules``, ``_time``, ``errors``;
+:mod:`.capacity` and :mod:`.columns` beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from extramile._decision import Call
+from extramile._frozen import FrozenMap
+from extramile._model import Priority
+from extramile._plan.capacity import Capacity, apply_capacity, weekly_capacity
+from extramile._plan.columns import CallList, Columns
+from extramile._rules import as_schedule
+from extramile._time import Schedule, instant
+from extramile.errors import FactTypeError, InvalidFactError, describe
+
+__all__ = ["Agenda"]
+
+
+def _in_order(columns: Columns) -> array[int]:
+    """The calls' indices by priority, then deadline, then customer and key.
+
+    Four stable sorts, last key first, rather than one sort on a tuple of all four: a
+    book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
+    small key a call alive at a time (mostly the call's own strings).
+    """
+    customer_id = columns.customer_id
+    deadline = columns.deadline
+    priority = columns.priority
+    order = sorted(range(len(columns)), key=columns.lead_key())
+    order.sort(key=customer_id.__getitem__)
+    order.sort(key=deadline.__getitem__)
+    order.sort(key=lambda index: -priority[index])
+    return array("q", order)
+
+
+@attrs.frozen(kw_only=True)
+class Agenda:
+    """The calls to make, in order: priority, then deadline, then customer and key.
+
+    Iterate it for the calls.  ``planned`` holds the calls before capacity was applied;
+    a call capacity moved to a later staff day says so in its ``moved_by``, and one moved
+    past its deadline is :attr:`Call.overdue` (listed by :attr:`at_risk`), never dropped.
+    """
+
+    now: pendulum.DateTime = attrs.field(eq=instant)
+    horizon_end: pendulum.DateTime = attrs.field(eq=instant)
+    schedule: Schedule
+    capacity: Capacity | None
+    """Calls each day of the week can take, Monday first (None: not limited), or None
+    for no capacity at all."""
+    planned: CallList
+    calls: CallList
+    suppressed: Mapping[str, int]
+    """How many calls were suppressed, by constraint (``"do-not-call"``, ...)."""
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        now: pendulum.DateTime,
+        horizon_end: pendulum.DateTime,
+        schedule: Schedule,
+        capacity: int | Mapping[str, int] | Capacity | None,
+        planned: Iterable[Call],
+        suppressed: Mapping[str, int],
+    ) -> Agenda:
+        """An agenda from planned calls: ordered, with capacity applied.
+
+        ``capacity`` is read as :func:`plan` reads it, or taken from another agenda's
+        :attr:`capacity`.  A call built by hand carries nothing of its customer's calling
+        window: capacity moves it to the next staff opening.
+
+        Raises:
+            FactTypeError: ``planned`` not iterable, or an item of it not a :class:`Call`.
+            InvalidFactError: a call with a naive datetime.
+            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`, or
+                a schedule that is not a :class:`Schedule`.
+        """
+        schedule = as_schedule(schedule, "Agenda.build() schedule")
+        per_day = weekly_capacity(capacity, schedule)
+        if not isinstance(planned, Iterable):
+            raise FactTypeError(
+                f"Agenda.build() planned must be an iterable of Calls (got {describe(planned)})"
+            )
+        columns = Columns()
+        for index, call in enumerate(planned):
+            if not isinstance(call, Call):
+                raise FactTypeError(
+                    f"Agenda.build() planned item {index} must be a Call (got {describe(call)})"
+                )
+            columns.add_call(call)
+        return cls._of(
+            columns,
+            now=now,
+            horizon_end=horizon_end,
+            schedule=schedule,
+            capacity=per_day,
+            suppressed=suppressed,
+        )
+
+    @classmethod
+    def _of(
+        cls,
+        columns: Columns,
+        *,
+        now: pendulum.DateTime,
+        horizon_end: pendulum.DateTime,
+        schedule: Schedule,
+        capacity: Capacity | None,
+        suppressed: Mapping[str, int],
+    ) -> Agenda:
+        planned = CallList(columns, _in_order(columns))
+        return cls(
+            now=now,
+            horizon_end=horizon_end,
+            schedule=schedule,
+            capacity=capacity,
+            planned=planned,
+            calls=planned if capacity is None else apply_capacity(planned, schedule, capacity),
+            suppressed=FrozenMap(dict(sorted(suppressed.items()))),
+        )
+
+    @classmethod
+    def merge(cls, *agendas: Agenda) -> Agenda:
+        """Combine agendas planned on parts of one book into the agenda of the whole.
+
+        Raises:
+            InvalidFactError: no agendas, or agendas planned at different times, horizons,
+                schedules or capacities.
+        """
+        if not agendas:
+            raise InvalidFactError("Agenda.merge needs at least one agenda")
+        first = agendas[0]
+        for other in agendas[1:]:
+            if (other.now, other.horizon_end, other.schedule, other.capacity) != (
+                first.now,
+                first.horizon_end,
+                first.schedule,
+                first.capacity,
+            ):
+                raise InvalidFactError(
+                    "Agenda.merge: agendas must share now, horizon, schedule and capacity"
+                )
+        counts: Counter[str] = Counter()
+        columns = Columns()
+        for agenda in agendas:
+            counts.update(agenda.suppressed)
+            columns.copy_from(agenda.planned)
+        return cls._of(
+            columns,
+            now=first.now,
+            horizon_end=first.horizon_end,
+            schedule=first.schedule,
+            capacity=first.capacity,
+            suppressed=counts,
+        )
+
+    def __iter__(self) -> Iterator[Call]:
+        return iter(self.calls)
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+    @property
+    def at_risk(self) -> tuple[Call, ...]:
+        """Calls due after their deadline (capacity or constraints pushed them)."""
+        calls = self.calls
+        deadline = calls._columns.deadline
+        return tuple(
+            calls[rank]
+            for rank, index in enumerate(calls._order)
+            if calls._due_ts(index) > deadline[index]
+        )
+
+    def by_day(self) -> dict[dt.date, tuple[Call, ...]]:
+        """The calls grouped by the staff's local day of their due time, days in order."""
+        tz = self.schedule.tz
+        days: dict[dt.date, list[Call]] = {}
+        for call in self.calls:
+            days.setdefault(call.due_at.astimezone(tz).date(), []).append(call)
+        return {day: tuple(days[day]) for day in sorted(days)}
+
+    def count_by_rule(self) -> dict[str, int]:
+        """How many calls each rule is part of."""
+        # A call merged from two episodes of one rule lists the rule twice.
+        counts = Counter(rule for rules in self.calls._rules() for rule in set(rules))
+        return dict(sorted(counts.items()))
+
+    def count_by_priority(self) -> dict[str, int]:
+        """How many calls of each priority."""
+        counts = Counter(self.calls._priorities())
+        return dict(sorted((str(Priority(value)), count) for value, count in counts.items()))
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """JSON-serialisable rows, one a call, in agenda order."""
+        return [
+            {
+                "customer_id": call.customer_id,
+                "issue_id": call.issue_id,
+                "key": call.key,
+                "keys": list(call.keys),
+                "rules": list(call.rules),
+                "priority": str(call.priority),
+                "due_at": call.due_at.isoformat(),
+                "deadline": call.deadline.isoformat(),
+                "at_risk": call.overdue,
+                "extra_mile": call.extra_mile,
+                "essential": call.essential,
+                "talking_points": list(call.talking_points),
+                "moved_by": [move.reason for move in call.moved_by],
+            }
+            for call in self.calls
+        ]

@@ -1,0 +1,249 @@
+"""Rendering for the command line: an agenda and a report as a table, JSON or CSV.
+
+Every function here returns text (or data for JSON) and writes nothing: the commands build
+their whole output before a byte of it is printed, so an error never leaves half an output.
+Times are shown in the customer's timezone and in the team's.
+
+Imports: ``extramile._decision``, ``extramile._plan``, ``extramile.reports``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import textwrap
+from collections.abc import Container, Mapping, Sequence
+from typing import Any, Final
+
+import pendulum
+
+from extramile._decision import Call
+from extramile._plan import Agenda
+from extramile.reports import CallReport, Tally
+
+__all__ = [
+    "CSV_COLUMNS",
+    "Format",
+    "csv_agenda",
+    "dumps",
+    "json_agenda",
+    "render_agenda",
+    "render_report",
+]
+
+_WIDTH: Final = 100
+"""Where a talking point wraps."""
+CSV_COLUMNS: Final = (
+    "customer_id",
+    "issue_id",
+    "key",
+    "keys",
+    "rules",
+    "priority",
+    "due_at",
+    "deadline",
+    "at_risk",
+    "extra_mile",
+    "essential",
+    "talking_points",
+    "moved_by",
+)
+"""The columns of ``--format csv``, in order."""
+
+
+class Format(str, enum.Enum):
+    """The value of ``--format``; equal to its name as typed.
+
+    >>> Format("csv") == "csv"
+    True
+    """
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def _clock(moment: dt.datetime, tz: Any = None) -> str:
+    local = pendulum.instance(moment)
+    if tz is not None:
+        local = local.in_timezone(tz)
+    return local.format("ddd D MMM HH:mm zz")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(row) for row in rows)]
+
+
+def _flags(call: Call) -> str:
+    marks = (("extra-mile", call.extra_mile), ("essential", call.essential))
+    flags = [flag for flag, on in marks if on]
+    if call.overdue:
+        flags.append("AT RISK")
+    return " ".join(flags)
+
+
+def render_agenda(
+    agenda: Agenda,
+    *,
+    names: Mapping[str, str] | None = None,
+    unknown_zone: Container[str] = (),
+) -> list[str]:
+    """The agenda as a readable table, with each call's deadline, talking points and moves
+    under its row.
+
+    Args:
+        agenda: the planned calls.
+        names: customer names to show beside their ids.
+        unknown_zone: the customers whose timezone is unknown ("tz unknown" in their column).
+
+    Returns:
+        The lines, without line ends.
+    """
+    team = agenda.schedule.tz
+    lines = [
+        (
+            f"Agenda at {_clock(agenda.now, team)}: {len(agenda)} call(s) due before"
+            f" {_clock(agenda.horizon_end, team)} (team timezone {agenda.schedule.timezone})"
+        ),
+        "",
+    ]
+    rows = []
+    for number, call in enumerate(agenda.calls, 1):
+        who = call.customer_id
+        if names and who in names:
+            who = f"{who} {names[who]}"
+        rows.append(
+            (
+                str(number),
+                "tz unknown" if call.customer_id in unknown_zone else _clock(call.due_at),
+                _clock(call.due_at, team),
+                who,
+                str(call.priority),
+                ", ".join(call.rules),
+                _flags(call),
+            )
+        )
+    if rows:
+        headers = ("#", "due (customer)", "due (team)", "customer", "priority", "rules", "flags")
+        table = _table(headers, rows)
+        lines.extend(table[:2])
+        for row_line, call in zip(table[2:], agenda.calls, strict=True):
+            lines.append(row_line)
+            lines.append(f"     by {_clock(call.deadline, team)}")
+            for point in call.talking_points:
+                lines.extend(
+                    textwrap.wrap(
+                        point,
+                        _WIDTH,
+                        initial_indent="     - say: ",
+                        subsequent_indent="           ",
+                    )
+                )
+            lines.extend(f"     - moved: {move.reason}" for move in call.moved_by)
+    else:
+        lines.append("No call is due.")
+    if agenda.suppressed:
+        counts = ", ".join(f"{reason} {count}" for reason, count in agenda.suppressed.items())
+        lines += ["", f"Suppressed (not on the agenda): {counts}"]
+    return lines
+
+
+def _rate(on_time: int, total: int) -> str:
+    return f"{on_time / total:.0%}" if total else "-"
+
+
+def render_report(report: CallReport, timezone: str) -> list[str]:
+    """Proactive calls made in the report's period, per agent and per rule.
+
+    Args:
+        report: the calls made.
+        timezone: the IANA name the period's dates are shown in.
+
+    Returns:
+        The lines, without line ends.
+    """
+    first = pendulum.instance(report.start).in_timezone(timezone)
+    last = pendulum.instance(report.end).in_timezone(timezone).subtract(days=1)
+    total = report.total
+    lines = [
+        (
+            f"Extra-mile calls made {first.format('ddd D MMM')} to"
+            f" {last.format('ddd D MMM YYYY')} ({timezone}): {total.extra_mile},"
+            f" {_rate(total.extra_mile_on_time, total.extra_mile)} on time;"
+            f" all proactive calls: {total.calls}, {_rate(total.on_time, total.calls)} on time"
+        ),
+    ]
+    if report.unplanned:
+        lines.append(f"Outbound calls that served no rule: {report.unplanned}")
+    headers = ("extra-mile", "on time", "all proactive", "on time")
+
+    def rows(tallies: Sequence[Tally]) -> list[tuple[str, ...]]:
+        return [
+            (
+                row.name,
+                str(row.extra_mile),
+                _rate(row.extra_mile_on_time, row.extra_mile),
+                str(row.calls),
+                _rate(row.on_time, row.calls),
+            )
+            for row in tallies
+        ]
+
+    if report.calls:
+        lines += ["", *_table(("agent", *headers), rows(report.by_agent()))]
+        lines += ["", *_table(("rule", *headers), rows(report.by_rule()))]
+    return lines
+
+
+def json_agenda(agenda: Agenda, unknown_zone: Container[str]) -> dict[str, Any]:
+    """The agenda as JSON-ready data: its rows, each with the due time in the team's
+    timezone too, and the counts of calls suppressed and at risk."""
+    team = agenda.schedule.tz
+    calls = []
+    for row, call in zip(agenda.to_rows(), agenda.calls, strict=True):
+        row["due_at_team"] = pendulum.instance(call.due_at).in_timezone(team).isoformat()
+        row["customer_timezone_known"] = call.customer_id not in unknown_zone
+        calls.append(row)
+    return {
+        "now": agenda.now.isoformat(),
+        "horizon_end": agenda.horizon_end.isoformat(),
+        "team_timezone": agenda.schedule.timezone,
+        "calls": calls,
+        "suppressed": dict(agenda.suppressed),
+        "at_risk": len(agenda.at_risk),
+    }
+
+
+def csv_agenda(agenda: Agenda) -> str:
+    """The agenda as CSV, one row a call in :data:`CSV_COLUMNS`; lists joined with `` | ``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in agenda.to_rows():
+        writer.writerow(
+            {
+                key: " | ".join(map(str, value)) if isinstance(value, list) else value
+                for key, value in row.items()
+                if key in CSV_COLUMNS
+            }
+        )
+    return out.getvalue()
+
+
+def dumps(data: object) -> str:
+    """``data`` as indented JSON, non-ASCII kept, with a final line end.
+
+    >>> dumps({"city": "Zürich"})
+    '{\\n  "city": "Zürich"\\n}\\n'
+    """
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
