@@ -40,7 +40,7 @@ from extramile._rules import (
     Rule,
     attr_date,
 )
-from extramile._time import Business, Elapsed, Local, Schedule, Window
+from extramile._time import Business, Elapsed, Local, Schedule, Window, ZoneName
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 from extramile.kinds import (
     BILLING_DUPLICATE_CHARGE,
@@ -57,10 +57,10 @@ DEFAULT_LOYALTY: Final[Condition] = tier_in("gold", "platinum") | tenure_at_leas
 
 def starter_policy(
     *,
-    company_timezone: str = "UTC",
+    company_timezone: ZoneName = "UTC",
     schedule: Schedule | None = None,
     holidays: Container[dt.date] | None = None,
-    served_timezones: Sequence[str] = (),
+    served_timezones: Sequence[ZoneName] = (),
     loyalty: Condition = DEFAULT_LOYALTY,
     programmes: Mapping[str, str] | None = None,
     price_increase_threshold: float = 10,
@@ -72,11 +72,13 @@ def starter_policy(
     call (on the issue, for issue rules) after its episode starts.
 
     Args:
-        company_timezone: where staff work (used when ``schedule`` is not given).
+        company_timezone: where staff work (used when ``schedule`` is not given): an IANA
+            name or a ``zoneinfo.ZoneInfo``.
         schedule: staff hours; default Monday to Friday 09:00-17:00 in ``company_timezone``.
         holidays: the staff's holidays, e.g. ``holidays.US()`` (when ``schedule`` is not
             given).
-        served_timezones: where customers of unknown timezone may be.
+        served_timezones: where customers of unknown timezone may be (names or
+            ``ZoneInfo`` objects).
         loyalty: who counts as loyal (default tier gold or platinum, or 5+ years).
         programmes: tag -> talking point, for programmes worth mentioning to customers
             who lack them.

@@ -38,6 +38,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -46,7 +47,7 @@ from extramile._decision import Decision
 from extramile._engine import book_pair, customer_history, evaluate, in_book
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import FollowUpPolicy
-from extramile._time import UTC, from_ts, instant, zone_or_none
+from extramile._time import UTC, ZoneName, from_ts, instant, zone_key, zone_or_none
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 from extramile.kinds import CALL
 
@@ -312,7 +313,7 @@ def _pair(index: int, item: object) -> tuple[Customer, list[Interaction]]:
         raise in_book(exc, index, customer) from None
 
 
-def last_week(now: dt.datetime, timezone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+def last_week(now: dt.datetime, timezone: ZoneName) -> tuple[pendulum.DateTime, pendulum.DateTime]:
     """Monday 00:00 to the next Monday 00:00 of the week before ``now``'s, in ``timezone``.
 
     >>> import datetime as dt
@@ -321,10 +322,14 @@ def last_week(now: dt.datetime, timezone: str) -> tuple[pendulum.DateTime, pendu
     ['2026-08-24T00:00:00-05:00', '2026-08-31T00:00:00-05:00']
 
     Raises:
-        InvalidFactError: a naive ``now`` or an unknown timezone.
+        InvalidFactError: a naive ``now`` or an unknown timezone (a name, or a
+            ``zoneinfo.ZoneInfo`` of one).
     """
     moment = _aware(now, "last_week() now")
-    tz = zone_or_none(timezone) if isinstance(timezone, str) else None
+    name: object = timezone  # checked here: a caller without a type checker may give anything
+    if isinstance(name, ZoneInfo):
+        name = zone_key(name, "last_week() timezone", InvalidFactError)
+    tz = zone_or_none(name) if isinstance(name, str) else None
     if tz is None:
         raise InvalidFactError(
             f"last_week() timezone must be an IANA name (got {describe(timezone)})"

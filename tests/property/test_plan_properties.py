@@ -21,6 +21,7 @@ from extramile import (
     FollowUpPolicy,
     Interaction,
     On,
+    Priority,
     Rule,
     Schedule,
     evaluate,
@@ -43,7 +44,7 @@ POLICY = FollowUpPolicy(
             scope="customer",
             due=TRIGGER + Elapsed(days=8),
             deadline=DUE + Elapsed(days=2),
-            priority=kind,
+            priority=Priority[kind.upper()],
         )
         for kind in KINDS
     ),

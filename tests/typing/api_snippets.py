@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -40,6 +41,7 @@ from extramile import (
     starter_policy,
 )
 from extramile.conditions import Check, Condition, Context, attr, tenure_at_least, tier_in
+from extramile.reports import calls_made, last_week
 
 if TYPE_CHECKING:
     from typing_extensions import assert_type
@@ -142,3 +144,37 @@ def one_placement(customer: Customer, now: dt.datetime) -> str:
     if isinstance(result, Placement):
         return result.due_at.isoformat()
     return result.reason
+
+
+def returned_datetimes(agenda: Agenda, decision: Decision, placement: Placement) -> None:
+    """Every datetime the library returns is pendulum's ``DateTime``, as at run time."""
+    assert_type(agenda.now, pendulum.DateTime)
+    assert_type(agenda.horizon_end, pendulum.DateTime)
+    assert_type(decision.now, pendulum.DateTime)
+    assert_type(decision.suppressed[0].until, pendulum.DateTime | None)
+    assert_type(decision.trace[0].episodes[0].due_at, pendulum.DateTime | None)
+    assert_type(placement.due_at, pendulum.DateTime)
+    assert_type(placement.deadline, pendulum.DateTime)
+    assert_type(placement.adjustments[0].moved_to, pendulum.DateTime)
+    assert_type(agenda.schedule.add(agenda.now, Business(hours=1)), pendulum.DateTime)
+    assert_type(
+        last_week(decision.now, "Europe/Paris"), tuple[pendulum.DateTime, pendulum.DateTime]
+    )
+    report = calls_made(starter_policy(), [], start=agenda.now, end=agenda.horizon_end)
+    assert_type(report.start, pendulum.DateTime)
+    assert_type(report.calls[0].at, pendulum.DateTime)
+
+
+def zones_as_zoneinfo(now: dt.datetime) -> FollowUpPolicy:
+    """A zone may be given as a ``zoneinfo.ZoneInfo`` wherever a name is."""
+    chicago = ZoneInfo("America/Chicago")
+    customer = Customer(id="c-1", timezone=chicago)
+    assert_type(customer.timezone, str | None)
+    schedule = Schedule(timezone=chicago, hours={"mon-fri": "09:00-17:00"})
+    assert_type(schedule.timezone, str)
+    assert_type(last_week(now, chicago), tuple[pendulum.DateTime, pendulum.DateTime])
+    policy = FollowUpPolicy(
+        name="p", rules=[], schedule=schedule, served_timezones=[chicago, "Europe/Paris"]
+    )
+    assert_type(policy.served_timezones, tuple[str, ...])
+    return starter_policy(company_timezone=chicago, served_timezones=[chicago])

@@ -725,7 +725,7 @@ class TestBadInput:
     def test_a_gap_that_is_not_elapsed_time(self) -> None:
         """The minimum gap is elapsed time."""
         with pytest.raises(PolicyTypeError, match=r"ContactCaps\.min_gap must be an Elapsed"):
-            ContactCaps(min_gap=Local(days=1))
+            ContactCaps(min_gap=Local(days=1))  # type: ignore[arg-type]
 
     def test_an_unknown_customer_timezone(self) -> None:
         """A customer's unknown timezone name is a FactsError, also a ValueError."""

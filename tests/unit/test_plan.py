@@ -59,7 +59,7 @@ def _rule(name: str, *, extra_mile: bool = False) -> Rule:
         scope="customer",
         due=TRIGGER + Elapsed(days=8),
         deadline=DUE + Elapsed(days=2),
-        priority=name,
+        priority=Priority[name.upper()],
         talking_point=f"a {name} call",
         extra_mile=extra_mile,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -159,7 +160,7 @@ class TestTriggers:
         [
             (On, InvalidPolicyError, "at least one interaction kind"),
             (lambda: On(""), PolicyTypeError, "kinds must be non-empty str"),
-            (lambda: On("x", direction="sideways"), InvalidPolicyError, "got 'sideways'"),
+            (lambda: On("x", direction="sideways"), InvalidPolicyError, "got 'sideways'"),  # type: ignore[arg-type]
         ],
         ids=["no-kind", "empty-kind", "direction"],
     )
@@ -368,7 +369,7 @@ class TestAwareness:
         strings used to be read as pairs of letters (tag "a", point "b"), and a pair of
         numbers failed on sorting with a bare TypeError."""
         with pytest.raises(PolicyTypeError, match=message):
-            Awareness(programmes=programmes)
+            Awareness(programmes=programmes)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
         ("programmes", "message"),
@@ -377,7 +378,9 @@ class TestAwareness:
             ({"": "x"}, "tags must be non-empty"),
         ],
     )
-    def test_refuses_a_tag_twice_or_empty(self, programmes: object, message: str) -> None:
+    def test_refuses_a_tag_twice_or_empty(
+        self, programmes: Mapping[str, str] | list[tuple[str, str]], message: str
+    ) -> None:
         """A tag has one talking point, and a name: InvalidPolicyError."""
         with pytest.raises(InvalidPolicyError, match=message):
             Awareness(programmes=programmes)

@@ -24,6 +24,7 @@ from extramile import (
 )
 from extramile._time import add_local_days, local_date, local_day_start, wall_to_ts
 from extramile._time.calendar import _DAY_STARTS, _LOCAL_DATES
+from extramile._time.schedule import WeekHours
 
 US_HOLIDAYS = holidays.country_holidays("US")
 NEW_YORK = pendulum.timezone("America/New_York")
@@ -597,10 +598,10 @@ class TestBadSchedules:
     def test_a_timezone_of_the_wrong_type(self) -> None:
         """A timezone that is not a string is a PolicyTypeError, also a TypeError."""
         with pytest.raises(TypeError, match=r"Schedule\.timezone must be an IANA timezone"):
-            Schedule(timezone=5, hours={"mon": "09:00-17:00"})
+            Schedule(timezone=5, hours={"mon": "09:00-17:00"})  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("hours", [{}, {"mon-sun": []}, [None] * 7])
-    def test_a_schedule_with_no_opening(self, hours: object) -> None:
+    def test_a_schedule_with_no_opening(self, hours: WeekHours) -> None:
         """A schedule must open at least once a week."""
         with pytest.raises(InvalidPolicyError, match=r"Schedule\.hours has no opening at all"):
             Schedule(timezone="UTC", hours=hours)
@@ -618,7 +619,11 @@ class TestBadSchedules:
     def test_holidays_of_the_wrong_type(self) -> None:
         """A set of holidays must hold dates."""
         with pytest.raises(PolicyTypeError, match=r"Schedule\.holidays must hold datetime\.date"):
-            Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays={"2026-12-25"})
+            Schedule(
+                timezone="UTC",
+                hours={"mon": "09:00-17:00"},
+                holidays={"2026-12-25"},  # type: ignore[arg-type]
+            )
 
     def test_every_day_a_holiday_raises_instead_of_looping(self) -> None:
         """Adding business time to a schedule that never opens raises, naming the schedule."""

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extramile import InvalidPolicyError, PolicyError, PolicyTypeError, Window
-from extramile._time.window import format_clock, parse_clock
+from extramile._time.window import Clock, format_clock, parse_clock
 
 
 def raised(kind: type[Exception], call: Callable[[], object]) -> Exception:
@@ -65,7 +65,7 @@ class TestParse:
             ("09:00:00", dt.time(17, 0, 0)),
         ],
     )
-    def test_bounds_in_any_form_are_equal(self, start: object, end: object) -> None:
+    def test_bounds_in_any_form_are_equal(self, start: Clock, end: Clock) -> None:
         """Strings, times and seconds make equal windows that hash alike."""
         window = Window(start, end)
 
@@ -118,7 +118,7 @@ class TestBounds:
         ],
     )
     def test_start_must_be_before_end_within_a_day(
-        self, start: object, end: object, message: str
+        self, start: Clock, end: Clock, message: str
     ) -> None:
         """An empty, reversed or over-long window is refused with both bounds shown."""
         error = raised(InvalidPolicyError, lambda: Window(start, end))
@@ -187,7 +187,7 @@ class TestErrors:
     @pytest.mark.parametrize("bad", [None, 9.5, True, ["09:00"]])
     def test_wrong_types(self, bad: object) -> None:
         """A bound that is not a string, time or int is a PolicyTypeError."""
-        error = raised(PolicyTypeError, lambda: Window(bad, "17:00"))
+        error = raised(PolicyTypeError, lambda: Window(bad, "17:00"))  # type: ignore[arg-type]
 
         assert isinstance(error, TypeError)
         assert str(error).startswith("Window.start must be a clock time like '09:00'")

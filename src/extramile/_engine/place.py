@@ -25,7 +25,7 @@ from extramile._rules import (
     as_window,
     as_zones,
 )
-from extramile._time import UTC, Schedule, Window, aware_seconds, from_ts, instant
+from extramile._time import UTC, Schedule, Window, ZoneName, aware_seconds, from_ts, instant
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
 __all__ = ["Placement", "place"]
@@ -54,7 +54,7 @@ def place(
     history: Iterable[Interaction] = (),
     schedule: Schedule,
     calling_window: Window | str = DEFAULT_CALLING_WINDOW,
-    served_timezones: Sequence[str] = (),
+    served_timezones: Sequence[ZoneName] = (),
     caps: ContactCaps | None = None,
     extra_mile: bool = False,
     essential: bool = False,

@@ -26,7 +26,7 @@ directly.  Imports: ``_frozen``, ``_memo``, ``_time``, ``errors``.
 from __future__ import annotations
 
 from extramile._model.customer import Customer
-from extramile._model.enums import Channel, Direction, Priority
+from extramile._model.enums import Channel, Direction, Priority, PriorityName
 from extramile._model.interaction import Interaction
 
-__all__ = ["Channel", "Customer", "Direction", "Interaction", "Priority"]
+__all__ = ["Channel", "Customer", "Direction", "Interaction", "Priority", "PriorityName"]

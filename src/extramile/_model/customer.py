@@ -18,13 +18,14 @@ from extramile._model.fields import (
     as_optional_str,
     as_tag,
     as_tags,
+    as_timezone,
     as_window,
     int_text,
     missing_key,
     parse_date,
     unknown_keys,
 )
-from extramile._time import FIRST_DAY, LAST_DAY, Window, zone_or_none
+from extramile._time import FIRST_DAY, LAST_DAY, Window, ZoneName, zone_or_none
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
 __all__ = ["Customer"]
@@ -36,8 +37,9 @@ class Customer:
 
     Args:
         id: the host's identifier, a non-blank string.
-        timezone: an IANA timezone name such as ``"Europe/Paris"``, or None when unknown
-            (calls then fail closed: see the calling window).
+        timezone: an IANA timezone name such as ``"Europe/Paris"`` (or a
+            ``zoneinfo.ZoneInfo``, kept as its name), or None when unknown (calls then
+            fail closed: see the calling window).
         tier: a tier or segment such as ``"gold"``, or None.
         customer_since: the date the relationship started, or None.
         tags: programmes or labels the customer has, e.g. ``{"autopay"}``.
@@ -71,7 +73,7 @@ class Customer:
         self,
         *,
         id: str,  # the field is called id in every host's schema
-        timezone: str | None = None,
+        timezone: ZoneName | None = None,
         tier: str | None = None,
         customer_since: dt.date | None = None,
         tags: Iterable[str] = frozenset(),
@@ -85,11 +87,7 @@ class Customer:
         if type(id) is not str or not id or id.isspace():
             id = as_id(id, "Customer.id")
         if timezone is not None and (type(timezone) is not str or zone_or_none(timezone) is None):
-            cls = InvalidFactError if type(timezone) is str else FactTypeError
-            raise cls(
-                "Customer.timezone must be an IANA timezone name such as 'Europe/Paris',"
-                f" or None when unknown (got {describe(timezone)})"
-            )
+            timezone = as_timezone(timezone)
         if tier is not None and type(tier) is not str:
             tier = as_optional_str(tier, "Customer.tier")
         if customer_since is not None:

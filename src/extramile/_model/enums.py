@@ -10,8 +10,9 @@ Imports: nothing of the library.
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
-__all__ = ["Channel", "Direction", "Priority"]
+__all__ = ["Channel", "Direction", "Priority", "PriorityName"]
 
 
 class Direction(str, enum.Enum):
@@ -52,3 +53,7 @@ class Priority(enum.IntEnum):
 
     def __str__(self) -> str:
         return self.name.lower()
+
+
+PriorityName = Literal["low", "normal", "high", "urgent"]
+"""A :class:`Priority` as the string a rule may be given."""

@@ -15,10 +15,11 @@ import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 from extramile._memo import cache, keep
 from extramile._model.enums import Channel, Direction
-from extramile._time import Window
+from extramile._time import Window, zone_key, zone_or_none
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -33,6 +34,7 @@ __all__ = [
     "as_optional_str",
     "as_tag",
     "as_tags",
+    "as_timezone",
     "as_window",
     "bad_enum",
     "bad_instant",
@@ -68,6 +70,24 @@ def as_tags(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def as_timezone(value: object) -> str:
+    """``Customer.timezone`` that is not a plain str of a known zone: a ``ZoneInfo`` of one
+    becomes its name (its key); anything else is refused."""
+    if isinstance(value, ZoneInfo):
+        value = zone_key(value, "Customer.timezone", InvalidFactError)
+        if zone_or_none(value) is not None:
+            return value
+    if type(value) is str:
+        raise InvalidFactError(
+            "Customer.timezone must be an IANA timezone name such as 'Europe/Paris',"
+            f" or None when unknown (got {describe(value)})"
+        )
+    raise FactTypeError(
+        "Customer.timezone must be an IANA timezone name such as 'Europe/Paris', a"
+        f" zoneinfo.ZoneInfo of one, or None when unknown (got {describe(value)})"
+    )
+
+
 def as_tag(value: object) -> str:
     """A tag that is not a plain str: a subclass becomes its plain str, else refused."""
     if isinstance(value, str):
@@ -101,7 +121,9 @@ def as_window(value: object) -> Window | None:
         if isinstance(value, str):
             return keep(_WINDOWS, value, Window.parse(value), _WINDOWS_KEPT)
         if isinstance(value, Mapping):
-            return Window(value.get("start"), value.get("end"))
+            start: Any = value.get("start")  # a missing bound (None) is refused by Window
+            end: Any = value.get("end")
+            return Window(start, end)
     except ExtramileError as exc:
         cls = FactTypeError if isinstance(exc, TypeError) else InvalidFactError
         raise cls(f"Customer.calling_hours: {exc}") from None

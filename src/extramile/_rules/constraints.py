@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
-from extramile._time import Elapsed, Local, Schedule, Window, known_zone
+from extramile._time import Elapsed, Local, Schedule, Window, known_zone, zone_key
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = [
@@ -26,7 +27,8 @@ __all__ = [
 DEFAULT_CALLING_WINDOW: Final = Window("08:00", "21:00")
 
 
-def _positive_int(value: object) -> int:
+def _positive_int(count: int) -> int:
+    value: object = count  # checked here: a caller without a type checker may give anything
     if isinstance(value, bool) or not isinstance(value, int):
         raise PolicyTypeError(f"ContactCaps.max_attempts must be an int (got {describe(value)})")
     if value <= 0:
@@ -37,7 +39,8 @@ def _positive_int(value: object) -> int:
     return value
 
 
-def _cap_period(value: object) -> Local:
+def _cap_period(period: Local) -> Local:
+    value: object = period  # checked here: a caller without a type checker may give anything
     if not isinstance(value, Local):
         raise PolicyTypeError(f"ContactCaps.per must be a Local duration (got {describe(value)})")
     if value.days <= 0:
@@ -45,7 +48,8 @@ def _cap_period(value: object) -> Local:
     return value
 
 
-def _gap(value: object) -> Elapsed:
+def _gap(gap: Elapsed) -> Elapsed:
+    value: object = gap  # checked here: a caller without a type checker may give anything
     if not isinstance(value, Elapsed):
         raise PolicyTypeError(
             f"ContactCaps.min_gap must be an Elapsed duration (got {describe(value)})"
@@ -83,10 +87,14 @@ def as_window(value: object, where: str) -> Window:
 
 
 def as_zones(value: object, where: str) -> tuple[str, ...]:
-    """Timezone names, checked to be known ones."""
+    """Timezone names, checked to be known ones; a ``ZoneInfo`` becomes its name."""
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise PolicyTypeError(f"{where} must be a list of IANA names (got {describe(value)})")
     names = tuple(value)
+    if any(isinstance(name, ZoneInfo) for name in names):
+        names = tuple(
+            zone_key(name, where) if isinstance(name, ZoneInfo) else name for name in names
+        )
     for name in names:
         if not isinstance(name, str) or not known_zone(name):
             raise InvalidPolicyError(

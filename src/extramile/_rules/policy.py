@@ -10,7 +10,7 @@ Imports: ``_rules.rule``, ``_rules.constraints``, ``_time``, ``errors``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -23,20 +23,21 @@ from extramile._rules.constraints import (
     as_zones,
 )
 from extramile._rules.rule import Awareness, Rule
-from extramile._time import Schedule, Window
+from extramile._time import Schedule, Window, ZoneName
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["FollowUpPolicy"]
 
 
-def _rules(value: object) -> tuple[Rule | Awareness, ...]:
+def _rules(rules: Sequence[Rule | Awareness]) -> tuple[Rule | Awareness, ...]:
+    value: object = rules  # checked here: a caller without a type checker may give anything
     if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
         raise PolicyTypeError(
             f"FollowUpPolicy.rules must be a list of rules (got {describe(value)})"
         )
-    rules = tuple(value)
+    checked: list[Rule | Awareness] = []
     seen: set[str] = set()
-    for rule in rules:
+    for rule in value:
         if not isinstance(rule, (Rule, Awareness)):
             raise PolicyTypeError(
                 f"FollowUpPolicy.rules must hold Rule or Awareness objects (got {describe(rule)})"
@@ -44,26 +45,28 @@ def _rules(value: object) -> tuple[Rule | Awareness, ...]:
         if rule.name in seen:
             raise InvalidPolicyError(f"FollowUpPolicy.rules has two rules named {rule.name!r}")
         seen.add(rule.name)
-    return rules
+        checked.append(rule)
+    return tuple(checked)
 
 
-def _zones(value: object) -> tuple[str, ...]:
+def _zones(value: Iterable[ZoneName]) -> tuple[str, ...]:
     return as_zones(value, "FollowUpPolicy.served_timezones")
 
 
-def _schedule(value: object) -> Schedule:
+def _schedule(value: Schedule) -> Schedule:
     return as_schedule(value, "FollowUpPolicy.schedule")
 
 
-def _window(value: object) -> Window:
+def _window(value: Window | str) -> Window:
     return as_window(value, "FollowUpPolicy.calling_window")
 
 
-def _caps(value: object) -> ContactCaps:
+def _caps(value: ContactCaps) -> ContactCaps:
     return as_caps(value, "FollowUpPolicy.caps")
 
 
-def _policy_name(value: object) -> str:
+def _policy_name(name: str) -> str:
+    value: object = name  # checked here: a caller without a type checker may give anything
     if not isinstance(value, str) or not value.strip():
         raise InvalidPolicyError(
             f"FollowUpPolicy.name must be a non-empty str (got {describe(value)})"

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
 from extramile._conditions import ALWAYS, Condition
-from extramile._model import Customer, Priority
-from extramile._rules.timing import DUE, TRIGGER, When, always_before, as_when
+from extramile._model import Customer, Priority, PriorityName
+from extramile._rules.timing import DUE, TRIGGER, Anchor, When, always_before, as_when
 from extramile._rules.triggers import Anniversary, LastContact, On, Trigger
 from extramile._time import Business, Duration, Elapsed, Local
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -48,9 +48,11 @@ class Scope(str, enum.Enum):
 
 
 _SCOPES: Final = tuple(Scope)
+ScopeName = Literal["issue", "customer"]
+"""A rule's scope as the string it may be given."""
 
 
-def _priority(value: object) -> Priority:
+def _priority(value: PriorityName | Priority) -> Priority:
     if isinstance(value, Priority):
         return value
     if isinstance(value, str) and value.upper() in Priority.__members__:
@@ -60,7 +62,8 @@ def _priority(value: object) -> Priority:
     )
 
 
-def _trigger(value: object) -> Trigger:
+def _trigger(trigger: Trigger) -> Trigger:
+    value: object = trigger  # checked here: a caller without a type checker may give anything
     if isinstance(value, (On, LastContact, Anniversary)):
         return value
     raise PolicyTypeError(
@@ -68,7 +71,8 @@ def _trigger(value: object) -> Trigger:
     )
 
 
-def _condition(value: object) -> Condition:
+def _condition(condition: Condition) -> Condition:
+    value: object = condition  # checked here: a caller without a type checker may give anything
     if not isinstance(value, Condition):
         hint = "; compare a fact with .equals(value), not ==" if isinstance(value, bool) else ""
         raise PolicyTypeError(
@@ -78,17 +82,18 @@ def _condition(value: object) -> Condition:
     return value
 
 
-def _flag(value: object) -> bool | Condition:
+def _flag(flag: bool | Condition) -> bool | Condition:
+    value: object = flag  # checked here: a caller without a type checker may give anything
     if isinstance(value, (bool, Condition)):
         return value
     raise PolicyTypeError(f"Rule.extra_mile must be a bool or a Condition (got {describe(value)})")
 
 
-def _due(value: object) -> When:
+def _due(value: Anchor | When) -> When:
     return as_when(value, "Rule.due")
 
 
-def _deadline(value: object) -> When:
+def _deadline(value: Anchor | When) -> When:
     if value is _REQUIRED:
         raise PolicyTypeError(
             "Rule.deadline is required: say by when the call should have happened,"
@@ -100,13 +105,15 @@ def _deadline(value: object) -> When:
 _REQUIRED: Any = object()
 
 
-def _rule_name(value: object) -> str:
+def _rule_name(name: str) -> str:
+    value: object = name  # checked here: a caller without a type checker may give anything
     if not isinstance(value, str) or not value.strip():
         raise InvalidPolicyError(f"Rule.name must be a non-empty str (got {describe(value)})")
     return value
 
 
-def _lapse(value: object) -> Duration | None:
+def _lapse(duration: Duration | None) -> Duration | None:
+    value: object = duration  # checked here: a caller without a type checker may give anything
     if value is None or isinstance(value, (Elapsed, Local, Business)):
         return value
     raise PolicyTypeError(
@@ -115,7 +122,7 @@ def _lapse(value: object) -> Duration | None:
     )
 
 
-def _scope(value: object) -> Scope:
+def _scope(value: ScopeName | Scope) -> Scope:
     if value not in _SCOPES:
         raise InvalidPolicyError(
             f"Rule.scope must be 'issue' or 'customer' (got {describe(value)})"
@@ -179,7 +186,10 @@ class Rule:
             )
 
 
-def _programmes(value: object) -> tuple[tuple[str, str], ...]:
+def _programmes(
+    programmes: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    value: object = programmes  # checked here: a caller without a type checker may give anything
     items = value.items() if isinstance(value, Mapping) else value
     if isinstance(items, str) or not isinstance(items, Iterable):
         raise PolicyTypeError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import attrs
 
@@ -36,7 +36,9 @@ class On:
     kinds: frozenset[str]
     direction: Direction | None
 
-    def __init__(self, *kinds: str, direction: str | Direction | None = None) -> None:
+    def __init__(
+        self, *kinds: str, direction: Literal["inbound", "outbound"] | Direction | None = None
+    ) -> None:
         if not kinds:
             raise InvalidPolicyError("On() needs at least one interaction kind")
         for kind in kinds:

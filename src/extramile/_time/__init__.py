@@ -41,11 +41,13 @@ from extramile._time.zones import (
     LAST_DAY,
     LATEST,
     UTC,
+    ZoneName,
     from_ts,
     instant,
     known_zone,
     pooled,
     zone,
+    zone_key,
     zone_or_none,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "Schedule",
     "Window",
     "WindowsTable",
+    "ZoneName",
     "add_local_days",
     "aware_seconds",
     "clock_label",
@@ -81,5 +84,6 @@ __all__ = [
     "pooled",
     "wall_to_ts",
     "zone",
+    "zone_key",
     "zone_or_none",
 ]

@@ -17,6 +17,7 @@ import itertools
 import threading
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Final, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -27,10 +28,10 @@ from extramile._time.calendar import add_local_days, aware_seconds, clock_label
 from extramile._time.durations import Business
 from extramile._time.intervals import OpenTable, WindowsTable, next_in_windows, open_run_end
 from extramile._time.window import Window
-from extramile._time.zones import DAY, from_ts, zone, zone_or_none
+from extramile._time.zones import DAY, ZoneName, from_ts, zone, zone_key, zone_or_none
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
-__all__ = ["SEARCH_DAYS", "Schedule"]
+__all__ = ["SEARCH_DAYS", "DayHours", "Schedule", "WeekHours"]
 
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
@@ -76,6 +77,22 @@ def _day_indexes(key: object) -> list[int]:
     )
 
 
+DayHours = str | Window | Iterable[str | Window] | None
+"""One day's hours: ``"09:00-17:00"``, several windows (``"09:00-12:00, 13:00-17:00"`` or a
+list), or None (closed)."""
+WeekHours = (
+    Mapping[str, DayHours]
+    | Mapping[int, DayHours]
+    | Mapping[str | int, DayHours]
+    | tuple[DayHours, DayHours, DayHours, DayHours, DayHours, DayHours, DayHours]
+    | Sequence[Window | Iterable[Window] | None]
+)
+"""A week's hours: weekdays (``"mon"``, ``"mon-fri"``, or 0 for Monday to 6) mapped to
+their hours; or seven days' hours, Monday first.  Seven days given as text are typed as a
+tuple, and a list of seven as :class:`Window` objects: a type checker cannot tell a list of
+strings from a string, which is refused."""
+
+
 def _windows(value: object) -> tuple[Window, ...]:
     if value is None:
         return ()
@@ -94,7 +111,8 @@ def _windows(value: object) -> tuple[Window, ...]:
     )
 
 
-def _week(value: object) -> tuple[tuple[Window, ...], ...]:
+def _week(hours: WeekHours) -> tuple[tuple[Window, ...], ...]:
+    value: object = hours  # checked here: a caller without a type checker may give anything
     days: list[list[Window]] = [[] for _ in range(7)]
     if isinstance(value, Mapping):
         for key, spans in value.items():
@@ -125,10 +143,14 @@ def _week(value: object) -> tuple[tuple[Window, ...], ...]:
     return tuple(week)
 
 
-def _check_zone(value: object) -> str:
+def _check_zone(timezone: ZoneName) -> str:
+    value: object = timezone  # checked here: a caller without a type checker may give anything
+    if isinstance(value, ZoneInfo):
+        value = zone_key(value, "Schedule.timezone")
     if not isinstance(value, str):
         raise PolicyTypeError(
-            f"Schedule.timezone must be an IANA timezone name (got {describe(value)})"
+            "Schedule.timezone must be an IANA timezone name or a zoneinfo.ZoneInfo"
+            f" (got {describe(value)})"
         )
     if zone_or_none(value) is None:
         raise InvalidPolicyError(
@@ -138,7 +160,8 @@ def _check_zone(value: object) -> str:
     return value
 
 
-def _check_holidays(value: object) -> Container[dt.date] | None:
+def _check_holidays(holidays: Container[dt.date] | None) -> Container[dt.date] | None:
+    value: object = holidays  # checked here: a caller without a type checker may give anything
     if value is None:
         return None
     if not isinstance(value, Container):
@@ -227,7 +250,7 @@ class Schedule:
     )
 
     @classmethod
-    def always_open(cls, timezone: str = "UTC") -> Schedule:
+    def always_open(cls, timezone: ZoneName = "UTC") -> Schedule:
         """A schedule open around the clock, every day."""
         return cls(timezone=timezone, hours={"mon-sun": "00:00-24:00"})
 

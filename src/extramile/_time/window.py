@@ -13,7 +13,7 @@ import attrs
 
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
-__all__ = ["Window", "format_clock", "parse_clock"]
+__all__ = ["Clock", "Window", "format_clock", "parse_clock"]
 
 _DAY = 86_400
 
@@ -68,13 +68,17 @@ def format_clock(seconds: int) -> str:
     return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
-def _start(value: Any) -> int:
+Clock = str | dt.time | int
+"""A bound of a :class:`Window`: ``"HH:MM"``, a ``datetime.time`` or seconds since midnight."""
+
+
+def _start(value: Clock) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return parse_clock(value, where="Window.start")
 
 
-def _end(value: Any) -> int:
+def _end(value: Clock) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return parse_clock(value, where="Window.end", allow_24=True)

@@ -3,20 +3,24 @@
 Inside the library an instant is a float of POSIX seconds ("ts"). pendulum values are
 made only at the edges, for what is returned to users.  Zone look-ups are cached: a
 ``pendulum.timezone`` call costs tens of microseconds, a dictionary hit a few dozen
-nanoseconds.  Also the bounds of time the library works between.
+nanoseconds.  Also the bounds of time the library works between, and the names zones are
+given by (an IANA name, or a ``zoneinfo.ZoneInfo`` standing for one).
 
-Imports: ``_memo`` (and pendulum, with zones from tzdata).
+Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Final, SupportsIndex, TypeVar
+from zoneinfo import ZoneInfo
 
 import pendulum
 from pendulum.tz.timezone import Timezone
 
 from extramile._memo import Memo, cache, keep
+from extramile.errors import InvalidPolicyError
 
 __all__ = [
     "DAY",
@@ -26,11 +30,13 @@ __all__ = [
     "LATEST",
     "UTC",
     "DateTime",
+    "ZoneName",
     "from_ts",
     "instant",
     "known_zone",
     "pooled",
     "zone",
+    "zone_key",
     "zone_or_none",
 ]
 
@@ -72,6 +78,35 @@ def zone_or_none(name: str) -> Timezone | None:
     except (ValueError, KeyError, OSError):
         return None  # not cached: only real zones are, so bad input cannot grow the cache
     return keep(_ZONES, name, found, _ZONES_KEPT)
+
+
+ZoneName = str | ZoneInfo
+"""How a zone is given: an IANA name, or a ``zoneinfo.ZoneInfo`` (pendulum's zones are
+ones), which stands for its name."""
+
+
+def zone_key(
+    value: ZoneInfo, where: str, error: Callable[[str], Exception] = InvalidPolicyError
+) -> str:
+    """The name ``value`` stands for: its ``key``, which is then looked up like any name
+    (from the ``tzdata`` package, never from the machine's own files).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> zone_key(ZoneInfo("Europe/Paris"), "Schedule.timezone")
+    'Europe/Paris'
+
+    Raises:
+        InvalidPolicyError: (or ``error``) the zone has no key, as one read from a file by
+            ``ZoneInfo.from_file()``: its rules could not be found again by name.
+    """
+    key = value.key
+    if not isinstance(key, str):
+        raise error(
+            f"{where} must be an IANA timezone name, or a ZoneInfo made from one such as"
+            " ZoneInfo('Europe/Paris') (got a ZoneInfo without a key, as"
+            " ZoneInfo.from_file() makes; give its IANA name instead)"
+        )
+    return key
 
 
 def known_zone(name: str) -> bool:
