@@ -46,8 +46,10 @@ class Adjustment:
 class Call:
     """One recommended call: to whom, when, by when, why, and what to say.
 
-    Several rules whose windows overlap merge into one call: ``rules`` and ``keys`` list
-    them all, ``key`` is the leading one's (highest priority, earliest deadline).
+    Several episodes whose windows overlap merge into one call: ``keys`` lists one key
+    an episode, ``key`` is the leading one's (highest priority, earliest deadline), and
+    ``rules`` names each of their rules once, in the order of its first key (two episodes
+    of one rule give two keys and one rule).
     """
 
     customer_id: str

@@ -189,8 +189,9 @@ def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCa
     """What ``call`` served: the episodes recommended without it and not with it,
     each by its own deadline and extra-mile flag (a call closing part of a merged call
     is measured by that part)."""
+    # By key, with its rule: a call lists its rules once each, not one a key.
     episodes = {
-        episode.key: episode
+        episode.key: (rule.rule, episode)
         for rule in before.trace
         for episode in rule.episodes
         if episode.outcome == "call"
@@ -199,12 +200,12 @@ def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCa
     deadlines: list[pendulum.DateTime] = []
     extra_mile = False
     for planned in before.calls:
-        for key, rule in zip(planned.keys, planned.rules, strict=True):
+        for key in planned.keys:
             if key in open_after:
                 continue
+            rule, episode = episodes[key]
             if rule not in rules:
                 rules.append(rule)
-            episode = episodes[key]
             deadlines.append(episode.deadline or planned.deadline)
             extra_mile = extra_mile or bool(episode.extra_mile)
     if not rules:

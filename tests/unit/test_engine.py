@@ -485,6 +485,59 @@ class TestMergedCalls:
         (episode,) = episodes_of(decision, "b-staff")
         assert "moved with the call" not in episode.detail
 
+    def test_two_episodes_of_one_rule_list_the_rule_once(self) -> None:
+        """Two pieces of feedback half an hour apart: two episodes of one rule, whose
+        windows overlap, merge into one call.  The call keeps both keys (one an episode)
+        and names the rule once, in ``rules`` and in the explanation; the trace still
+        shows both episodes as calls, and recording the call satisfies both."""
+        rule = Rule(
+            name="thanks",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        history = [
+            event("f-1", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("f-2", "feedback", "2026-11-25T15:30:00+00:00"),
+        ]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        (call,) = decision.calls
+        assert (("c-1/-/thanks/f-1", "c-1/-/thanks/f-2"), ("thanks",)) == (
+            call.keys,
+            call.rules,
+        )
+        assert [("call", "f-1"), ("call", "f-2")] == [
+            (e.outcome, e.episode) for e in episodes_of(decision, "thanks")
+        ]
+        (line,) = [line for line in decision.explain().splitlines() if line.startswith("CALL")]
+        assert line.endswith(": thanks")
+        made = call.record(id="out-1", at=call.due_at)
+        assert () == evaluate(policy_of(rule), CUSTOMER, [*history, made], now=at(NOON)).calls
+
+    def test_rules_follow_the_keys_first_appearance(self) -> None:
+        """Three episodes of two rules in one call: each rule once, in the order its
+        first key comes."""
+        high = Rule(
+            name="high",
+            trigger=On("feedback"),
+            scope="customer",
+            priority="high",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        low = Rule(
+            name="low",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        history = [
+            event("f-1", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("f-2", "feedback", "2026-11-25T15:30:00+00:00"),
+        ]
+        (call,) = evaluate(policy_of(low, high), CUSTOMER, history, now=at(NOON)).calls
+        rule_of_key = [key.split("/")[2] for key in call.keys]
+        assert (["high", "high", "low", "low"], ("high", "low")) == (rule_of_key, call.rules)
+
 
 class TestPushedPastGivingUp:
     """A call constraints could only place once its rule has given up is suppressed up

@@ -124,6 +124,27 @@ class TestCallsMade:
         report = calls_made(POLICY, [(customer, history)], start=T0 - day, end=T0 + day)
         assert ((), 1) == (report.calls, report.unplanned)
 
+    def test_a_call_closing_two_episodes_of_one_rule_serves_it_once(self) -> None:
+        """Two duplicate charges on one issue a minute apart merge into one call, two keys
+        of one rule: the call that closes it served that rule once, by the earlier
+        deadline."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            event("d-1", "billing.duplicate_charge", T0, "b-1"),
+            event("d-2", "billing.duplicate_charge", T0 + dt.timedelta(minutes=1), "b-1"),
+        ]
+        (merged,) = evaluate(POLICY, customer, history, now=T0 + dt.timedelta(minutes=1)).calls
+        assert (2, ("duplicate-charge-callback",)) == (len(merged.keys), merged.rules)
+        made = outbound("k-1", T0 + dt.timedelta(minutes=10), "b-1", "ana")
+        report = calls_made(
+            POLICY, [(customer, [*history, made])], start=T0, end=T0 + dt.timedelta(days=1)
+        )
+        (served,) = report.calls
+        assert (("duplicate-charge-callback",), T0 + dt.timedelta(minutes=15)) == (
+            served.rules,
+            served.deadline,
+        )
+
     @pytest.mark.parametrize(
         ("policy", "book", "error", "message"),
         [

@@ -90,10 +90,11 @@ class Trace:
         """The calls of the decision: one trace for each episode in each."""
         own = {cand.key: cand for cand in candidates}
         for call in calls:
-            for key, rule_name in zip(call.keys, call.rules, strict=True):
+            for key in call.keys:
+                # By the episode's own rule: a call lists its rules once each, not a key.
                 episode = own[key]
                 self._note(
-                    rule_name,
+                    episode.rule.name,
                     _episode_trace(
                         episode,
                         "call",
