@@ -632,7 +632,7 @@ class TestPushedPastGivingUp:
         (episode,) = episodes_of(decision, "price-heads-up")
         assert episode.detail.endswith(
             "by 2026-12-20T06:00:00+00:00, not moved with the call: the rule gives up then,"
-            " 0 local days after its deadline (the bill_date date)"
+            " at its deadline (the bill_date date)"
         )
 
 

@@ -24,7 +24,7 @@ from extramile._time.calendar import (
     local_day_start,
     wall_to_ts,
 )
-from extramile._time.durations import Business, Duration, Elapsed, Local
+from extramile._time.durations import Business, Duration, Elapsed, Local, relative
 from extramile._time.intervals import (
     OpenTable,
     OverlapTable,
@@ -78,6 +78,7 @@ __all__ = [
     "next_in_windows",
     "open_run_end",
     "parse_clock",
+    "relative",
     "pooled",
     "wall_to_ts",
     "zone",
