@@ -200,11 +200,20 @@ class Decision:
                 for episode in rule.episodes
             )
         if self.revisit_at is not None:
-            lines.append(f"Revisit at {_at(self.revisit_at)} unless something happens first.")
+            lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def _revisit(moment: dt.datetime) -> str:
+    """``"at 2026-03-09T08:40+00:00"``; a moment with a fraction of a second (a deadline
+    passes a microsecond after it: the first moment the call is overdue) is written as
+    ``"just after"`` its whole second, the instant itself unchanged."""
+    if moment.microsecond:
+        return f"just after {_at(moment.replace(microsecond=0))}"
+    return f"at {_at(moment)}"
 
 
 def _at(moment: dt.datetime) -> str:

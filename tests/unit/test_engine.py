@@ -884,6 +884,50 @@ class TestRevisit:
         assert ["2026-11-26T14:00:00+00:00"] == [utc(c.due_at) for c in decision.calls]
 
 
+    def test_a_deadline_passing_prints_as_just_after_it(self) -> None:
+        """Feedback at 08:10, a call due now at 08:30, by 08:40: the decision changes the first moment it is
+        overdue, a microsecond after 08:40, which is ``revisit_at`` exactly.  At 08:40
+        the call is still on time; at ``revisit_at`` it is overdue.  ``explain()`` says
+        "just after 08:40" rather than printing the microsecond."""
+        rule = Rule(
+            name="thanks",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(minutes=30),
+        )
+        policy = policy_of(rule, schedule=Schedule.always_open("UTC"))
+        customer = Customer(id="c-1", timezone="UTC")
+        history = [event("f-1", "feedback", "2026-03-09T08:10:00+00:00")]
+        decision = evaluate(policy, customer, history, now=at("2026-03-09T08:30:00+00:00"))
+        assert decision.revisit_at is not None
+        assert "2026-03-09T08:40:00.000001+00:00" == utc(decision.revisit_at)
+        at_deadline = evaluate(policy, customer, history, now=at("2026-03-09T08:40:00+00:00"))
+        at_revisit = evaluate(policy, customer, history, now=decision.revisit_at)
+        assert ([False], [True]) == (
+            [c.overdue for c in at_deadline.calls],
+            [c.overdue for c in at_revisit.calls],
+        )
+        assert decision.explain().endswith(
+            "\nRevisit just after 2026-03-09T08:40+00:00 unless something happens first."
+        )
+
+    def test_a_whole_revisit_time_prints_as_it_is(self) -> None:
+        """A revisit on the minute is printed at it."""
+        from extramile.conditions import silence_at_least  # noqa: PLC0415
+
+        rule = Rule(
+            name="quiet",
+            trigger=On("issue.opened"),
+            condition=silence_at_least(Elapsed(hours=48)),
+            deadline=TRIGGER + Local(days=5),
+        )
+        history = [event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a")]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        assert decision.explain().endswith(
+            "\nRevisit at 2026-11-27T15:00+00:00 unless something happens first."
+        )
+
+
 class _Raises(Condition):
     """Base for conditions with a bug in one method."""
 
