@@ -133,6 +133,9 @@ class EpisodeTrace:
     deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     """For a call: this episode's own deadline (a call merged from several episodes has
     the earliest of theirs)."""
+    first_deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
+    """For a call: this episode's deadline as its rule first set it, before constraints
+    moved it with the call (``deadline`` when nothing moved it)."""
     issue_id: str | None = None
     """The issue the episode is about, if any."""
     episode: str | None = None

@@ -883,10 +883,10 @@ class TestRevisit:
         )
         assert ["2026-11-26T14:00:00+00:00"] == [utc(c.due_at) for c in decision.calls]
 
-
     def test_a_deadline_passing_prints_as_just_after_it(self) -> None:
-        """Feedback at 08:10, a call due now at 08:30, by 08:40: the decision changes the first moment it is
-        overdue, a microsecond after 08:40, which is ``revisit_at`` exactly.  At 08:40
+        """Feedback at 08:10, a call due now at 08:30, by 08:40: the decision changes the
+        first moment it is overdue, a microsecond after 08:40, which is ``revisit_at``
+        exactly.  At 08:40
         the call is still on time; at ``revisit_at`` it is overdue.  ``explain()`` says
         "just after 08:40" rather than printing the microsecond."""
         rule = Rule(

@@ -86,14 +86,18 @@ class TestTiming:
             (
                 TRIGGER + Business(),
                 "TRIGGER + Business()",
-                "the first staff-open moment at or after the trigger (at once while staff"
-                " are open)",
+                (
+                    "the first staff-open moment at or after the trigger (at once while staff"
+                    " are open)"
+                ),
             ),
             (
                 DUE + Business(days=0, hours=0),
                 "DUE + Business()",
-                "the first staff-open moment at or after the due time (at once while staff"
-                " are open)",
+                (
+                    "the first staff-open moment at or after the due time (at once while staff"
+                    " are open)"
+                ),
             ),
         ],
     )

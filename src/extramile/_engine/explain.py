@@ -108,6 +108,7 @@ class Trace:
                         _call_detail(call, episode),
                         due_at=call.due_at,
                         deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
+                        first_deadline=from_ts(episode.deadline, call.deadline.tzinfo or UTC),
                         extra_mile=episode.extra_mile,
                     ),
                 )

@@ -3,8 +3,9 @@
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
 first.  It names each rule once, in the order of its first key, though two episodes of
-one rule may merge.  A candidate the merged call takes along earlier than its own constraints allowed
-is timed again from there.  Awareness rules then add their talking points to each call.
+one rule may merge.  A candidate the merged call takes along earlier than its own
+constraints allowed is timed again from there.  Awareness rules then add their talking
+points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
