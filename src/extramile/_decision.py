@@ -46,8 +46,10 @@ class Adjustment:
 class Call:
     """One recommended call: to whom, when, by when, why, and what to say.
 
-    Several rules whose windows overlap merge into one call: ``rules`` and ``keys`` list
-    them all, ``key`` is the leading one's (highest priority, earliest deadline).
+    Several episodes whose windows overlap merge into one call: ``keys`` lists one key
+    an episode, ``key`` is the leading one's (highest priority, earliest deadline), and
+    ``rules`` names each of their rules once, in the order of its first key (two episodes
+    of one rule give two keys and one rule).
     """
 
     customer_id: str
@@ -131,6 +133,9 @@ class EpisodeTrace:
     deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     """For a call: this episode's own deadline (a call merged from several episodes has
     the earliest of theirs)."""
+    first_deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
+    """For a call: this episode's deadline as its rule first set it, before constraints
+    moved it with the call (``deadline`` when nothing moved it)."""
     issue_id: str | None = None
     """The issue the episode is about, if any."""
     episode: str | None = None
@@ -198,11 +203,20 @@ class Decision:
                 for episode in rule.episodes
             )
         if self.revisit_at is not None:
-            lines.append(f"Revisit at {_at(self.revisit_at)} unless something happens first.")
+            lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def _revisit(moment: dt.datetime) -> str:
+    """``"at 2026-03-09T08:40+00:00"``; a moment with a fraction of a second (a deadline
+    passes a microsecond after it: the first moment the call is overdue) is written as
+    ``"just after"`` its whole second, the instant itself unchanged."""
+    if moment.microsecond:
+        return f"just after {_at(moment.replace(microsecond=0))}"
+    return f"at {_at(moment)}"
 
 
 def _at(moment: dt.datetime) -> str:

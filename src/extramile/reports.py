@@ -8,7 +8,14 @@ calls logged in the same instant count as earlier when their id comes first, so 
 credited with its own work).  It is measured
 against the earliest deadline of what it closed, and went the extra mile if any of that
 asked for it (a call that closes only part of a merged call is measured by that part).
-A call that served no rule is counted as ``unplanned``.
+A call that served no rule is ``unplanned``, and counted for its agent.
+
+Each call is also measured against the deadline its rules first set, before constraints
+(the calling window, staff hours, caps) moved it with the call: a call pushed to the
+morning is on time by its moved deadline and late by the first.  And each call, planned
+or not, is flagged if it was made outside the customer's calling window in their zone at
+its instant (in every zone the policy serves when theirs is unknown; always when it
+serves none), unless it came within the hour after the customer's own contact.
 
 Everything here is pure: the book and the period are arguments, nothing is read or printed.
 
@@ -44,14 +51,21 @@ import attrs
 import pendulum
 
 from extramile._decision import Decision
-from extramile._engine import book_pair, customer_history, evaluate, in_book
+from extramile._engine import (
+    Contact,
+    book_pair,
+    customer_history,
+    evaluate,
+    in_book,
+    window_allows,
+)
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import FollowUpPolicy
 from extramile._time import UTC, ZoneName, from_ts, instant, zone_key, zone_or_none
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 from extramile.kinds import CALL
 
-__all__ = ["CallReport", "MadeCall", "Tally", "calls_made", "last_week"]
+__all__ = ["CallReport", "MadeCall", "Tally", "UnplannedCall", "calls_made", "last_week"]
 
 NO_AGENT = "(no agent)"
 """How a call recorded without an agent is tallied."""
@@ -68,14 +82,36 @@ class MadeCall:
     rules: tuple[str, ...]
     """The rules whose recommended calls this call closed."""
     deadline: pendulum.DateTime = attrs.field(eq=instant)
-    """The earliest deadline among them."""
+    """The earliest deadline among them, as constraints moved it with the call."""
+    first_deadline: pendulum.DateTime = attrs.field(eq=instant)
+    """The earliest deadline among them as their rules first set it, before constraints
+    moved it (``deadline`` when nothing moved it)."""
     extra_mile: bool
     """Whether the policy marked the call it served as extra-mile."""
+    outside_window: bool
+    """Made outside the customer's calling window (see :func:`calls_made`)."""
 
     @property
     def on_time(self) -> bool:
         """Made at or before its deadline."""
         return self.at.timestamp() <= self.deadline.timestamp()  # instants, not wall clocks
+
+    @property
+    def on_first_deadline(self) -> bool:
+        """Made at or before its deadline as first set."""
+        return self.at.timestamp() <= self.first_deadline.timestamp()
+
+
+@attrs.frozen(kw_only=True)
+class UnplannedCall:
+    """One outbound call that closed no recommended call."""
+
+    interaction_id: str
+    customer_id: str
+    agent: str | None
+    at: pendulum.DateTime = attrs.field(eq=instant)
+    outside_window: bool
+    """Made outside the customer's calling window (see :func:`calls_made`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -84,14 +120,28 @@ class Tally:
 
     name: str
     calls: int
+    """Proactive calls: those that served a rule."""
     on_time: int
+    """Of them, made by their deadline as constraints moved it."""
     extra_mile: int
     extra_mile_on_time: int
+    on_first_deadline: int = 0
+    """Of the proactive calls, made by their deadline as first set."""
+    outside_window: int = 0
+    """Calls made outside the calling window: proactive ones and, for an agent or the
+    total, unplanned ones too."""
+    unplanned: int = 0
+    """Outbound calls that served no rule (an agent's, or all of them; none for a rule)."""
 
     @property
     def on_time_rate(self) -> float | None:
         """The share of calls made by their deadline (None when there were none)."""
         return self.on_time / self.calls if self.calls else None
+
+    @property
+    def on_first_deadline_rate(self) -> float | None:
+        """The share of calls made by their deadline as first set (None when none)."""
+        return self.on_first_deadline / self.calls if self.calls else None
 
     @property
     def extra_mile_on_time_rate(self) -> float | None:
@@ -108,17 +158,26 @@ class Tally:
             "extra_mile": self.extra_mile,
             "extra_mile_on_time": self.extra_mile_on_time,
             "extra_mile_on_time_rate": self.extra_mile_on_time_rate,
+            "on_first_deadline": self.on_first_deadline,
+            "on_first_deadline_rate": self.on_first_deadline_rate,
+            "outside_window": self.outside_window,
+            "unplanned": self.unplanned,
         }
 
 
-def _tally(name: str, calls: Iterable[MadeCall]) -> Tally:
+def _tally(name: str, calls: Iterable[MadeCall], unplanned: Iterable[UnplannedCall] = ()) -> Tally:
     made = list(calls)
+    other = list(unplanned)
     return Tally(
         name=name,
         calls=len(made),
         on_time=sum(call.on_time for call in made),
         extra_mile=sum(call.extra_mile for call in made),
         extra_mile_on_time=sum(call.extra_mile and call.on_time for call in made),
+        on_first_deadline=sum(call.on_first_deadline for call in made),
+        outside_window=sum(call.outside_window for call in made)
+        + sum(call.outside_window for call in other),
+        unplanned=len(other),
     )
 
 
@@ -129,17 +188,32 @@ class CallReport:
     start: pendulum.DateTime = attrs.field(eq=instant)
     end: pendulum.DateTime = attrs.field(eq=instant)
     calls: tuple[MadeCall, ...]
-    unplanned: int
-    """Outbound calls in the period that closed no recommended call."""
+    unplanned_calls: tuple[UnplannedCall, ...] = ()
+    """Outbound calls in the period that closed no recommended call, in time order."""
+
+    @property
+    def unplanned(self) -> int:
+        """How many outbound calls in the period closed no recommended call."""
+        return len(self.unplanned_calls)
 
     def by_agent(self) -> tuple[Tally, ...]:
-        """One tally an agent: most extra-mile calls first, then most calls, then by name."""
-        names = sorted({call.agent or NO_AGENT for call in self.calls})
+        """One tally an agent, with their unplanned calls: most extra-mile calls first,
+        then most calls, then most unplanned calls, then by name."""
+        names = sorted(
+            {call.agent or NO_AGENT for call in self.calls}
+            | {call.agent or NO_AGENT for call in self.unplanned_calls}
+        )
         rows = [
-            _tally(name, (call for call in self.calls if (call.agent or NO_AGENT) == name))
+            _tally(
+                name,
+                (call for call in self.calls if (call.agent or NO_AGENT) == name),
+                (call for call in self.unplanned_calls if (call.agent or NO_AGENT) == name),
+            )
             for name in names
         ]
-        return tuple(sorted(rows, key=lambda row: (-row.extra_mile, -row.calls, row.name)))
+        return tuple(
+            sorted(rows, key=lambda row: (-row.extra_mile, -row.calls, -row.unplanned, row.name))
+        )
 
     def by_rule(self) -> tuple[Tally, ...]:
         """One tally a rule (a call serving two rules counts for both), by name."""
@@ -150,8 +224,8 @@ class CallReport:
 
     @property
     def total(self) -> Tally:
-        """The tally of every call."""
-        return _tally("all", self.calls)
+        """The tally of every call, unplanned ones included."""
+        return _tally("all", self.calls, self.unplanned_calls)
 
     def to_mapping(self) -> dict[str, Any]:
         """A JSON-serialisable ``dict``: the period, the calls and both tallies."""
@@ -167,11 +241,24 @@ class CallReport:
                     "rules": list(call.rules),
                     "deadline": call.deadline.isoformat(),
                     "on_time": call.on_time,
+                    "first_deadline": call.first_deadline.isoformat(),
+                    "on_first_deadline": call.on_first_deadline,
                     "extra_mile": call.extra_mile,
+                    "outside_window": call.outside_window,
                 }
                 for call in self.calls
             ],
             "unplanned": self.unplanned,
+            "unplanned_calls": [
+                {
+                    "interaction_id": call.interaction_id,
+                    "customer_id": call.customer_id,
+                    "agent": call.agent,
+                    "at": call.at.isoformat(),
+                    "outside_window": call.outside_window,
+                }
+                for call in self.unplanned_calls
+            ],
             "total": self.total.to_mapping(),
             "by_agent": [row.to_mapping() for row in self.by_agent()],
             "by_rule": [row.to_mapping() for row in self.by_rule()],
@@ -186,27 +273,33 @@ def _aware(value: object, where: str) -> dt.datetime:
     return value
 
 
-def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCall | None:
+def _served(
+    call: Interaction, before: Decision, open_after: set[str], *, outside_window: bool
+) -> MadeCall | None:
     """What ``call`` served: the episodes recommended without it and not with it,
     each by its own deadline and extra-mile flag (a call closing part of a merged call
     is measured by that part)."""
+    # By key, with its rule: a call lists its rules once each, not one a key.
     episodes = {
-        episode.key: episode
+        episode.key: (rule.rule, episode)
         for rule in before.trace
         for episode in rule.episodes
         if episode.outcome == "call"
     }
     rules: list[str] = []
     deadlines: list[pendulum.DateTime] = []
+    first_deadlines: list[pendulum.DateTime] = []
     extra_mile = False
     for planned in before.calls:
-        for key, rule in zip(planned.keys, planned.rules, strict=True):
+        for key in planned.keys:
             if key in open_after:
                 continue
+            rule, episode = episodes[key]
             if rule not in rules:
                 rules.append(rule)
-            episode = episodes[key]
-            deadlines.append(episode.deadline or planned.deadline)
+            deadline = episode.deadline or planned.deadline
+            deadlines.append(deadline)
+            first_deadlines.append(episode.first_deadline or deadline)
             extra_mile = extra_mile or bool(episode.extra_mile)
     if not rules:
         return None
@@ -216,9 +309,15 @@ def _served(call: Interaction, before: Decision, open_after: set[str]) -> MadeCa
         agent=call.agent,
         at=from_ts(call.ts, UTC),
         rules=tuple(rules),
-        deadline=min(deadlines),
+        deadline=min(deadlines, key=_ts),
+        first_deadline=min(first_deadlines, key=_ts),
         extra_mile=extra_mile,
+        outside_window=outside_window,
     )
+
+
+def _ts(moment: dt.datetime) -> float:
+    return moment.timestamp()
 
 
 def calls_made(
@@ -261,7 +360,7 @@ def calls_made(
             f" (got {describe(book)})"
         )
     made: list[MadeCall] = []
-    unplanned = 0
+    unplanned: list[UnplannedCall] = []
     for index, item in enumerate(book):
         customer, history = _pair(index, item)
         for call in history:
@@ -288,14 +387,35 @@ def calls_made(
             except ExtramileError as exc:
                 raise in_book(exc, index, customer) from exc.__cause__
             still_open = {key for planned in after.calls for key in planned.keys}
-            served = _served(call, before, still_open)
+            contact = Contact.of(
+                customer,
+                others,
+                now_ts=call.ts,
+                calling_window=policy.calling_window,
+                served_timezones=policy.served_timezones,
+                schedule=policy.schedule,
+            )
+            outside = not window_allows(contact, call.ts)
+            served = _served(call, before, still_open, outside_window=outside)
             if served is None:
-                unplanned += 1
+                unplanned.append(
+                    UnplannedCall(
+                        interaction_id=call.id,
+                        customer_id=call.customer_id,
+                        agent=call.agent,
+                        at=at,
+                        outside_window=outside,
+                    )
+                )
             else:
                 made.append(served)
     made.sort(key=lambda call: (call.at, call.interaction_id))
+    unplanned.sort(key=lambda call: (call.at, call.interaction_id))
     return CallReport(
-        start=from_ts(first, UTC), end=from_ts(last, UTC), calls=tuple(made), unplanned=unplanned
+        start=from_ts(first, UTC),
+        end=from_ts(last, UTC),
+        calls=tuple(made),
+        unplanned_calls=tuple(unplanned),
     )
 
 

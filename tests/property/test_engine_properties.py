@@ -477,6 +477,22 @@ class TestIdempotency:
         assert sorted(set(keys)) == sorted(keys)
         assert [call.keys[0] for call in decision.calls] == [call.key for call in decision.calls]
 
+    @FAST
+    @given(situation=situations())
+    def test_each_rule_once_in_the_order_of_its_keys(self, situation: Situation) -> None:
+        """A call names each rule once: the rules of its keys' episodes, as the trace
+        gives them, in the order of their first key."""
+        policy, customer, history, now = situation
+        decision = evaluate(policy, customer, history, now=now)
+        rule_of = {
+            episode.key: trace.rule
+            for trace in decision.trace
+            for episode in trace.episodes
+            if episode.outcome == "call"
+        }
+        for call in decision.calls:
+            assert tuple(dict.fromkeys(rule_of[key] for key in call.keys)) == call.rules
+
 
 class TestRevisit:
     """Nothing changes on its own before ``revisit_at``."""

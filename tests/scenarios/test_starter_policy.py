@@ -526,6 +526,18 @@ class TestCriticalProblemOutsideStaffHours:
             (c.rules[0], utc(c.due_at)) for c in other.calls
         ]
 
+    def test_the_next_opening_is_explained_as_such(self) -> None:
+        """The other customer's callback is due ``TRIGGER + Business()``: no business time
+        after the report, which on a holiday is the next opening.  The explanation says
+        so, not "0 seconds of business time after the trigger"."""
+        report = breakdown("2026-11-26T17:00:00+00:00")
+        decision = evaluate(CHICAGO_US, NEWCOMER, [report], now=at("2026-11-26T17:02:00+00:00"))
+        ((episode,),) = [t.episodes for t in decision.trace if t.rule == "critical-callback"]
+        assert episode.detail.startswith(
+            "due 2026-11-27T15:00:00+00:00 (the first staff-open moment at or after the"
+            " trigger (at once while staff are open));"
+        )
+
     @pytest.mark.parametrize("customer", [LOYAL, NEWCOMER], ids=["loyal", "other"])
     def test_reported_while_staff_are_open_neither_fires(self, customer: Customer) -> None:
         """Wednesday 25 November 10:00 CST: staff are there to take it; no proactive call,

@@ -372,3 +372,73 @@ class TestDemo:
         assert (0, "") == (result.returncode, result.stderr)
         assert "Agenda at Sat 5 Sep 09:30 CDT" in result.stdout
         assert "Extra-mile calls made Mon 24 Aug to Sun 30 Aug 2026" in result.stdout
+
+
+class TestReportRendering:
+    """The report table shows on-time by the first deadline, calls outside the calling
+    window, and each agent's unplanned calls."""
+
+    def test_first_deadline_window_and_unplanned_columns(self) -> None:
+        """A duplicate charge at 21:30 EDT, called by Ana at 08:10 the next morning (on
+        time by the moved deadline, late by the first); Bo phones the customer at 22:30
+        EDT about nothing planned, outside the window."""
+        import datetime as dt  # noqa: PLC0415
+
+        from extramile import Customer, Interaction, starter_policy  # noqa: PLC0415
+        from extramile.cli.rendering import render_report  # noqa: PLC0415
+        from extramile.reports import calls_made  # noqa: PLC0415
+
+        def at(text: str) -> dt.datetime:
+            return dt.datetime.fromisoformat(text)
+
+        def outbound(ident: str, when: str, agent: str, issue: str | None) -> Interaction:
+            return Interaction(
+                id=ident,
+                customer_id="c-1",
+                kind="call",
+                at=at(when),
+                direction="outbound",
+                channel="phone",
+                agent=agent,
+                issue_id=issue,
+            )
+
+        history = [
+            Interaction(
+                id="d-1",
+                customer_id="c-1",
+                kind="billing.duplicate_charge",
+                issue_id="b",
+                at=at("2026-03-09T21:30:00-04:00"),
+            ),
+            outbound("k-1", "2026-03-10T08:10:00-04:00", "ana", "b"),
+            outbound("k-2", "2026-03-10T22:30:00-04:00", "bo", None),
+        ]
+        report = calls_made(
+            starter_policy(company_timezone="America/New_York"),
+            [(Customer(id="c-1", timezone="America/New_York"), history)],
+            start=at("2026-03-09T00:00:00-04:00"),
+            end=at("2026-03-16T00:00:00-04:00"),
+        )
+        lines = render_report(report, "America/New_York")
+        assert [
+            "Outbound calls that served no rule: 1",
+            "Calls made outside the calling window: 1",
+            "",
+            (
+                "agent  extra-mile  on time  all proactive  on time  by first deadline"
+                "  outside window  unplanned"
+            ),
+            (
+                "-----  ----------  -------  -------------  -------  -----------------"
+                "  --------------  ---------"
+            ),
+            (
+                "ana    1           100%     1              100%     0%"
+                "                 0               0"
+            ),
+            (
+                "bo     0           -        0              -        -"
+                "                  1               1"
+            ),
+        ] == lines[1:8]

@@ -485,6 +485,59 @@ class TestMergedCalls:
         (episode,) = episodes_of(decision, "b-staff")
         assert "moved with the call" not in episode.detail
 
+    def test_two_episodes_of_one_rule_list_the_rule_once(self) -> None:
+        """Two pieces of feedback half an hour apart: two episodes of one rule, whose
+        windows overlap, merge into one call.  The call keeps both keys (one an episode)
+        and names the rule once, in ``rules`` and in the explanation; the trace still
+        shows both episodes as calls, and recording the call satisfies both."""
+        rule = Rule(
+            name="thanks",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        history = [
+            event("f-1", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("f-2", "feedback", "2026-11-25T15:30:00+00:00"),
+        ]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        (call,) = decision.calls
+        assert (("c-1/-/thanks/f-1", "c-1/-/thanks/f-2"), ("thanks",)) == (
+            call.keys,
+            call.rules,
+        )
+        assert [("call", "f-1"), ("call", "f-2")] == [
+            (e.outcome, e.episode) for e in episodes_of(decision, "thanks")
+        ]
+        (line,) = [line for line in decision.explain().splitlines() if line.startswith("CALL")]
+        assert line.endswith(": thanks")
+        made = call.record(id="out-1", at=call.due_at)
+        assert () == evaluate(policy_of(rule), CUSTOMER, [*history, made], now=at(NOON)).calls
+
+    def test_rules_follow_the_keys_first_appearance(self) -> None:
+        """Three episodes of two rules in one call: each rule once, in the order its
+        first key comes."""
+        high = Rule(
+            name="high",
+            trigger=On("feedback"),
+            scope="customer",
+            priority="high",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        low = Rule(
+            name="low",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(hours=4),
+        )
+        history = [
+            event("f-1", "feedback", "2026-11-25T15:00:00+00:00"),
+            event("f-2", "feedback", "2026-11-25T15:30:00+00:00"),
+        ]
+        (call,) = evaluate(policy_of(low, high), CUSTOMER, history, now=at(NOON)).calls
+        rule_of_key = [key.split("/")[2] for key in call.keys]
+        assert (["high", "high", "low", "low"], ("high", "low")) == (rule_of_key, call.rules)
+
 
 class TestPushedPastGivingUp:
     """A call constraints could only place once its rule has given up is suppressed up
@@ -579,7 +632,7 @@ class TestPushedPastGivingUp:
         (episode,) = episodes_of(decision, "price-heads-up")
         assert episode.detail.endswith(
             "by 2026-12-20T06:00:00+00:00, not moved with the call: the rule gives up then,"
-            " 0 local days after its deadline (the bill_date date)"
+            " at its deadline (the bill_date date)"
         )
 
 
@@ -829,6 +882,50 @@ class TestRevisit:
             policy_of(rule), CUSTOMER, [feedback], now=at("2026-11-26T05:00:00+00:00")
         )
         assert ["2026-11-26T14:00:00+00:00"] == [utc(c.due_at) for c in decision.calls]
+
+    def test_a_deadline_passing_prints_as_just_after_it(self) -> None:
+        """Feedback at 08:10, a call due now at 08:30, by 08:40: the decision changes the
+        first moment it is overdue, a microsecond after 08:40, which is ``revisit_at``
+        exactly.  At 08:40
+        the call is still on time; at ``revisit_at`` it is overdue.  ``explain()`` says
+        "just after 08:40" rather than printing the microsecond."""
+        rule = Rule(
+            name="thanks",
+            trigger=On("feedback"),
+            scope="customer",
+            deadline=TRIGGER + Elapsed(minutes=30),
+        )
+        policy = policy_of(rule, schedule=Schedule.always_open("UTC"))
+        customer = Customer(id="c-1", timezone="UTC")
+        history = [event("f-1", "feedback", "2026-03-09T08:10:00+00:00")]
+        decision = evaluate(policy, customer, history, now=at("2026-03-09T08:30:00+00:00"))
+        assert decision.revisit_at is not None
+        assert "2026-03-09T08:40:00.000001+00:00" == utc(decision.revisit_at)
+        at_deadline = evaluate(policy, customer, history, now=at("2026-03-09T08:40:00+00:00"))
+        at_revisit = evaluate(policy, customer, history, now=decision.revisit_at)
+        assert ([False], [True]) == (
+            [c.overdue for c in at_deadline.calls],
+            [c.overdue for c in at_revisit.calls],
+        )
+        assert decision.explain().endswith(
+            "\nRevisit just after 2026-03-09T08:40+00:00 unless something happens first."
+        )
+
+    def test_a_whole_revisit_time_prints_as_it_is(self) -> None:
+        """A revisit on the minute is printed at it."""
+        from extramile.conditions import silence_at_least  # noqa: PLC0415
+
+        rule = Rule(
+            name="quiet",
+            trigger=On("issue.opened"),
+            condition=silence_at_least(Elapsed(hours=48)),
+            deadline=TRIGGER + Local(days=5),
+        )
+        history = [event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a")]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        assert decision.explain().endswith(
+            "\nRevisit at 2026-11-27T15:00+00:00 unless something happens first."
+        )
 
 
 class _Raises(Condition):

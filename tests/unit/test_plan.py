@@ -483,7 +483,7 @@ class TestReports:
         ("second", "rules", "by_rule"),
         [
             (("high", 10), ("high", "low"), {"high": 1, "low": 1}),
-            (("low", 10.5), ("low", "low"), {"low": 1}),
+            (("low", 10.5), ("low",), {"low": 1}),
         ],
         ids=["two-rules", "one-rule-twice"],
     )
@@ -491,7 +491,8 @@ class TestReports:
         self, second: tuple[str, float], rules: tuple[str, ...], by_rule: dict[str, int]
     ) -> None:
         """A call several rules share counts once for each of them, and a call merged
-        from two episodes of one rule counts once for it."""
+        from two episodes of one rule names it once (it used to name it twice), in its
+        rows too, while keeping both keys."""
         who = Customer(id="a", timezone="UTC")
         kind, hour = second
         history = [
@@ -500,6 +501,8 @@ class TestReports:
         ]
         agenda = plan(POLICY, [(who, history)], now=NOW, horizon=WEEK)
         assert (1, rules, by_rule) == (len(agenda), agenda.calls[0].rules, agenda.count_by_rule())
+        (row,) = agenda.to_rows()
+        assert (list(rules), 2) == (row["rules"], len(row["keys"]))
 
     def test_the_suppressed_counts_are_read_only(self) -> None:
         """``suppressed`` cannot be changed after the fact, and an agenda hashes."""

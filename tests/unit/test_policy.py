@@ -81,6 +81,25 @@ class TestTiming:
             ),
             (When(anchor=LAST_CONTACT), "LAST_CONTACT", "the last contact"),
             (TRIGGER + Elapsed(), "TRIGGER", "the trigger"),
+            (TRIGGER - Elapsed(), "TRIGGER - Elapsed()", "the trigger"),
+            (DUE + Local(), "DUE + Local(days=0)", "the due time"),
+            (LAST_CONTACT - Local(weeks=0), "LAST_CONTACT - Local(days=0)", "the last contact"),
+            (
+                TRIGGER + Business(),
+                "TRIGGER + Business()",
+                (
+                    "the first staff-open moment at or after the trigger (at once while staff"
+                    " are open)"
+                ),
+            ),
+            (
+                DUE + Business(days=0, hours=0),
+                "DUE + Business()",
+                (
+                    "the first staff-open moment at or after the due time (at once while staff"
+                    " are open)"
+                ),
+            ),
         ],
     )
     def test_repr_and_description(self, when: When, text: str, words: str) -> None:

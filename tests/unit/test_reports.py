@@ -124,6 +124,27 @@ class TestCallsMade:
         report = calls_made(POLICY, [(customer, history)], start=T0 - day, end=T0 + day)
         assert ((), 1) == (report.calls, report.unplanned)
 
+    def test_a_call_closing_two_episodes_of_one_rule_serves_it_once(self) -> None:
+        """Two duplicate charges on one issue a minute apart merge into one call, two keys
+        of one rule: the call that closes it served that rule once, by the earlier
+        deadline."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            event("d-1", "billing.duplicate_charge", T0, "b-1"),
+            event("d-2", "billing.duplicate_charge", T0 + dt.timedelta(minutes=1), "b-1"),
+        ]
+        (merged,) = evaluate(POLICY, customer, history, now=T0 + dt.timedelta(minutes=1)).calls
+        assert (2, ("duplicate-charge-callback",)) == (len(merged.keys), merged.rules)
+        made = outbound("k-1", T0 + dt.timedelta(minutes=10), "b-1", "ana")
+        report = calls_made(
+            POLICY, [(customer, [*history, made])], start=T0, end=T0 + dt.timedelta(days=1)
+        )
+        (served,) = report.calls
+        assert (("duplicate-charge-callback",), T0 + dt.timedelta(minutes=15)) == (
+            served.rules,
+            served.deadline,
+        )
+
     @pytest.mark.parametrize(
         ("policy", "book", "error", "message"),
         [
@@ -179,3 +200,181 @@ class TestCallsMade:
         """``end`` before ``start``: an error, not an empty report."""
         with pytest.raises(InvalidFactError, match="end must not be before its start"):
             calls_made(POLICY, [], start=T0, end=T0 - dt.timedelta(days=1))
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _of(customer: str, ident: str, kind: str, at: str, **more: Any) -> Interaction:
+    """An interaction of ``customer`` at ``at`` (UTC, written without an offset)."""
+    return Interaction(id=ident, customer_id=customer, kind=kind, at=_utc(at), **more)
+
+
+def _call(customer: str, ident: str, at: str, agent: str, issue: str | None = None) -> Interaction:
+    """An agent's outbound phone call."""
+    return _of(
+        customer,
+        ident,
+        "call",
+        at,
+        direction="outbound",
+        channel="phone",
+        agent=agent,
+        issue_id=issue,
+    )
+
+
+WEEK = {"start": _utc("2026-03-09T00:00"), "end": _utc("2026-03-16T00:00")}
+"""Monday 9 to Monday 16 March 2026; New York is on EDT (UTC-4) from Sunday 8 March."""
+
+
+class TestCallingWindow:
+    """Calls made outside the customer's calling window (08:00-21:00 in their zone, at the
+    call's instant) are flagged, planned or not; a callback within the hour after the
+    customer's own contact is not."""
+
+    def test_a_call_after_21_local_is_flagged(self) -> None:
+        """A duplicate charge at 20:50 EDT on Monday; Ana calls at 21:05 EDT, on time but
+        after the window closed: flagged.  Bo's call to another customer at 20:55 EDT is
+        inside it."""
+        ny = Customer(id="c-1", timezone="America/New_York")
+        other = Customer(id="c-2", timezone="America/New_York")
+        book = [
+            (
+                ny,
+                [
+                    _of("c-1", "d-1", "billing.duplicate_charge", "2026-03-10T00:50", issue_id="b"),
+                    _call("c-1", "k-1", "2026-03-10T01:05", "ana", "b"),
+                ],
+            ),
+            (
+                other,
+                [
+                    _of("c-2", "d-2", "billing.duplicate_charge", "2026-03-10T00:50", issue_id="b"),
+                    _call("c-2", "k-2", "2026-03-10T00:55", "bo", "b"),
+                ],
+            ),
+        ]
+        report = calls_made(POLICY, book, **WEEK)
+        assert [("k-2", False, True), ("k-1", True, True)] == [
+            (made.interaction_id, made.outside_window, made.on_time) for made in report.calls
+        ]
+        assert [("ana", 1), ("bo", 0)] == [
+            (row.name, row.outside_window) for row in sorted(report.by_agent(), key=str)
+        ]
+        assert (1, 1) == (report.total.outside_window, report.by_rule()[0].outside_window)
+
+    def test_a_callback_within_the_hour_is_not_flagged(self) -> None:
+        """The customer phones in at 21:30 EDT; Ana calls back at 22:10 EDT, within the
+        hour: not unsolicited, not flagged (and unplanned).  Her call at 22:40 EDT, after
+        the hour, is flagged."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            _of("c-1", "in-1", "call", "2026-03-10T01:30", channel="phone"),
+            _call("c-1", "k-1", "2026-03-10T02:10", "ana"),
+            _call("c-1", "k-2", "2026-03-10T02:40", "ana"),
+        ]
+        report = calls_made(POLICY, [(customer, history)], **WEEK)
+        assert [("k-1", False), ("k-2", True)] == [
+            (call.interaction_id, call.outside_window) for call in report.unplanned_calls
+        ]
+
+    @pytest.mark.parametrize(
+        ("served", "at", "outside"),
+        [
+            ((), "2026-03-10T17:00", True),
+            (("America/New_York", "America/Los_Angeles"), "2026-03-10T14:00", True),
+            (("America/New_York", "America/Los_Angeles"), "2026-03-10T17:00", False),
+        ],
+        ids=["no-served-zones", "closed-in-one", "open-in-all"],
+    )
+    def test_an_unknown_timezone_fails_closed(
+        self, served: tuple[str, ...], at: str, outside: bool
+    ) -> None:
+        """A customer of unknown timezone: the call is inside the window only where it is
+        open in every zone the policy serves (10:00 EDT is 07:00 PDT: outside; 13:00 EDT
+        is 10:00 PDT: inside), and never when the policy serves none."""
+        policy = starter_policy(company_timezone="America/New_York", served_timezones=served)
+        customer = Customer(id="c-1")
+        report = calls_made(policy, [(customer, [_call("c-1", "k-1", at, "ana")])], **WEEK)
+        assert [outside] == [call.outside_window for call in report.unplanned_calls]
+
+
+class TestFirstDeadline:
+    """On time is measured against the deadline as constraints moved it and as the rule
+    first set it."""
+
+    def test_a_pushed_call_is_on_time_but_late_by_the_first_deadline(self) -> None:
+        """A duplicate charge at 21:30 EDT: the window is closed until 08:00 EDT, so the
+        call goes then, its deadline moved from 21:45 to 08:15.  Ana calls at 08:10: on
+        time by the moved deadline, late by the first."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            _of("c-1", "d-1", "billing.duplicate_charge", "2026-03-10T01:30", issue_id="b"),
+            _call("c-1", "k-1", "2026-03-10T12:10", "ana", "b"),
+        ]
+        report = calls_made(POLICY, [(customer, history)], **WEEK)
+        (made,) = report.calls
+        assert (
+            _utc("2026-03-10T12:15"),
+            _utc("2026-03-10T01:45"),
+            True,
+            False,
+        ) == (made.deadline, made.first_deadline, made.on_time, made.on_first_deadline)
+        (row,) = report.by_agent()
+        assert (1, 0, 1.0, 0.0) == (
+            row.on_time,
+            row.on_first_deadline,
+            row.on_time_rate,
+            row.on_first_deadline_rate,
+        )
+        mapping = report.to_mapping()
+        assert ("2026-03-09T21:45:00-04:00", False) == (
+            mapping["calls"][0]["first_deadline"],
+            mapping["calls"][0]["on_first_deadline"],
+        )
+
+    def test_a_call_not_pushed_has_one_deadline(self) -> None:
+        """A charge at 11:00 EDT, called at 11:10: both deadlines are 11:15."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            _of("c-1", "d-1", "billing.duplicate_charge", "2026-03-10T15:00", issue_id="b"),
+            _call("c-1", "k-1", "2026-03-10T15:10", "ana", "b"),
+        ]
+        (made,) = calls_made(POLICY, [(customer, history)], **WEEK).calls
+        assert (made.deadline, True) == (made.first_deadline, made.on_first_deadline)
+
+
+class TestUnplanned:
+    """Outbound calls that closed no planned call, per agent."""
+
+    def test_unplanned_calls_by_agent(self) -> None:
+        """Ana closes a charge's callback and makes one call that serves nothing; Bo makes
+        two that serve nothing, one without an agent recorded: each agent's row counts
+        them, and an agent with only unplanned calls has a row."""
+        customer = Customer(id="c-1", timezone="America/New_York")
+        history = [
+            _of("c-1", "d-1", "billing.duplicate_charge", "2026-03-10T15:00", issue_id="b"),
+            _call("c-1", "k-1", "2026-03-10T15:10", "ana", "b"),
+            _call("c-1", "k-2", "2026-03-11T15:00", "ana"),
+            _call("c-1", "k-3", "2026-03-11T16:00", "bo"),
+            _call("c-1", "k-4", "2026-03-11T17:00", "bo"),
+            _of("c-1", "k-5", "call", "2026-03-11T18:00", direction="outbound", channel="phone"),
+        ]
+        report = calls_made(POLICY, [(customer, history)], **WEEK)
+        assert (4, ["k-2", "k-3", "k-4", "k-5"]) == (
+            report.unplanned,
+            [call.interaction_id for call in report.unplanned_calls],
+        )
+        assert [("ana", 1, 1), ("bo", 0, 2), ("(no agent)", 0, 1)] == [
+            (row.name, row.calls, row.unplanned) for row in report.by_agent()
+        ]
+        assert (1, 4) == (report.total.calls, report.total.unplanned)
+        assert [0] == [row.unplanned for row in report.by_rule()]
+        mapping = report.to_mapping()
+        assert (4, "bo", 2) == (
+            mapping["unplanned"],
+            mapping["unplanned_calls"][1]["agent"],
+            mapping["by_agent"][1]["unplanned"],
+        )

@@ -8,7 +8,7 @@ directly.  Imports: ``_rules``, ``_decision``, ``_conditions``, ``_model``, ``_t
 
 from __future__ import annotations
 
-from extramile._engine.contact import Reach, reach_table
+from extramile._engine.contact import Contact, Reach, reach_table, window_allows
 from extramile._engine.evaluate import decide, evaluate, raw_calls_for
 from extramile._engine.intake import book_pair, customer_history, in_book, now_seconds
 from extramile._engine.merge import Raw, call_of
@@ -17,6 +17,7 @@ from extramile._engine.place import Placement, place
 
 __all__ = [
     "Constraint",
+    "Contact",
     "Placement",
     "Raw",
     "Reach",
@@ -30,4 +31,5 @@ __all__ = [
     "place",
     "raw_calls_for",
     "reach_table",
+    "window_allows",
 ]

@@ -34,7 +34,15 @@ from extramile._time import (
 )
 from extramile.kinds import CALL
 
-__all__ = ["CALLBACK_GRACE", "Contact", "Reach", "reach_table", "window_end", "window_table"]
+__all__ = [
+    "CALLBACK_GRACE",
+    "Contact",
+    "Reach",
+    "reach_table",
+    "window_allows",
+    "window_end",
+    "window_table",
+]
 
 CALLBACK_GRACE: Final = 3600.0
 """Seconds after a customer's own inbound contact during which a call is a callback."""
@@ -129,6 +137,19 @@ class Contact:
             do_not_call=customer.do_not_call,
             unknown_zone=name is None,
         )
+
+
+def window_allows(contact: Contact, ts: float) -> bool:
+    """Whether the calling window allows a call at ``ts``: open in every one of the
+    customer's zones (with none, an unknown timezone the policy does not serve: never,
+    fail closed), or within the hour after the customer's own inbound contact, when a
+    call is a callback and not unsolicited."""
+    grace = contact.last_inbound
+    if grace is not None and grace <= ts < grace + CALLBACK_GRACE:
+        return True
+    return bool(contact.zones) and all(
+        table.first_open(ts, ts + 1) == ts for table in contact.tables
+    )
 
 
 _TABLES_KEPT: Final = 256

@@ -23,14 +23,21 @@ from extramile._engine.episodes import episode_key
 from extramile._engine.guard import explain as explain_condition
 from extramile._model import Customer, Interaction
 from extramile._rules import Awareness, FollowUpPolicy, Rule
-from extramile._time import UTC, from_ts
+from extramile._time import UTC, from_ts, relative
 
-__all__ = ["NO_TRACE", "NoTrace", "Trace", "iso"]
+__all__ = ["NO_TRACE", "NoTrace", "Trace", "give_up_words", "iso"]
 
 
 def iso(ts: float) -> str:
     """An instant as ISO 8601 in UTC."""
     return from_ts(ts, UTC).isoformat()
+
+
+def give_up_words(rule: Rule, deadline: str) -> str:
+    """When ``rule`` gives up, from its ``deadline`` (words): ``"at its deadline"``,
+    ``"7 local days after its deadline"``."""
+    assert rule.give_up_after is not None  # only a rule that gives up is asked
+    return relative(rule.give_up_after, deadline, at=True)
 
 
 class Trace:
@@ -79,7 +86,7 @@ class Trace:
 
     def lapsed(self, rule: Rule, fired: Fired, deadline: float) -> None:
         """An episode its rule has given up on."""
-        detail = f"given up {rule.give_up_after} after the deadline {iso(deadline)}"
+        detail = f"given up {give_up_words(rule, f'the deadline {iso(deadline)}')}"
         self._fate(rule, fired, "lapsed", detail)
 
     def suppressed(self, cand: Candidate, reason: str) -> None:
@@ -90,16 +97,18 @@ class Trace:
         """The calls of the decision: one trace for each episode in each."""
         own = {cand.key: cand for cand in candidates}
         for call in calls:
-            for key, rule_name in zip(call.keys, call.rules, strict=True):
+            for key in call.keys:
+                # By the episode's own rule: a call lists its rules once each, not a key.
                 episode = own[key]
                 self._note(
-                    rule_name,
+                    episode.rule.name,
                     _episode_trace(
                         episode,
                         "call",
                         _call_detail(call, episode),
                         due_at=call.due_at,
                         deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
+                        first_deadline=from_ts(episode.deadline, call.deadline.tzinfo or UTC),
                         extra_mile=episode.extra_mile,
                     ),
                 )
@@ -211,7 +220,7 @@ def _call_detail(call: Call, episode: Candidate) -> str:
     if episode.final_deadline != episode.deadline:
         moved = f", moved with the call from {iso(episode.deadline)}"
     if episode.capped:
-        gives_up = f"the rule gives up then, {rule.give_up_after} after its deadline"
+        gives_up = f"the rule gives up then, {give_up_words(rule, 'its deadline')}"
         moved = (
             f"{moved} as far as {gives_up}" if moved else f", not moved with the call: {gives_up}"
         )

@@ -2,8 +2,10 @@
 
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
-first.  A candidate the merged call takes along earlier than its own constraints allowed
-is timed again from there.  Awareness rules then add their talking points to each call.
+first.  It names each rule once, in the order of its first key, though two episodes of
+one rule may merge.  A candidate the merged call takes along earlier than its own
+constraints allowed is timed again from there.  Awareness rules then add their talking
+points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
@@ -44,6 +46,7 @@ class Raw(NamedTuple):
     keys: tuple[str, ...]
     """The keys of its episodes, the leading one first."""
     rules: tuple[str, ...]
+    """Its rules, each once, in the order of their first key."""
     due: float
     """POSIX seconds."""
     deadline: float
@@ -119,7 +122,8 @@ def merge(
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
-            rules = pooled(tuple([c.rule.name for c in ranked]))
+            # One name a rule, though two of its episodes may merge (keys stay one an episode).
+            rules = pooled(tuple(dict.fromkeys([c.rule.name for c in ranked])))
             issue_id = ranked[0].issue_id
             points = list(
                 dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)

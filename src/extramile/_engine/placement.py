@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from extramile._decision import SuppressedCall
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
-from extramile._engine.explain import iso
+from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, RawMove, render_move
 from extramile._engine.search import no_common_window, place_call, place_ts, suppression_of
@@ -118,8 +118,8 @@ def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, st
         moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
         reason = (
             f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
-            f" {iso(gives_up)} ({rule.give_up_after} after the deadline"
-            f" {iso(cand.deadline)}): {moved.reason}"
+            f" {iso(gives_up)} ({give_up_words(rule, f'the deadline {iso(cand.deadline)}')}):"
+            f" {moved.reason}"
         )
         return move.constraint, reason
     cand.final_deadline = deadline_for(case, cand, nominal)

@@ -194,7 +194,7 @@ class Agenda:
 
     def count_by_rule(self) -> dict[str, int]:
         """How many calls each rule is part of."""
-        # A call merged from two episodes of one rule lists the rule twice.
+        # The engine names a rule once a call; a call built by hand may repeat one.
         counts = Counter(rule for rules in self.calls._rules() for rule in set(rules))
         return dict(sorted(counts.items()))
 

@@ -54,6 +54,7 @@ from extramile._time import (
     Schedule,
     add_local_days,
     local_day_start,
+    relative,
     zone,
 )
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -213,9 +214,7 @@ class When:
     def describe(self) -> str:
         """Readable: ``"15 minutes elapsed after the trigger"``."""
         anchor = _ANCHOR_WORDS.get(self.anchor.name, f"the {self.anchor.attribute} date")
-        if self.offset == Elapsed() and not self.before:
-            return anchor
-        return f"{self.offset} {'before' if self.before else 'after'} {anchor}"
+        return relative(self.offset, anchor, before=self.before)
 
 
 _ANCHOR_WORDS: Final = {

@@ -24,7 +24,7 @@ from extramile._time.calendar import (
     local_day_start,
     wall_to_ts,
 )
-from extramile._time.durations import Business, Duration, Elapsed, Local
+from extramile._time.durations import Business, Duration, Elapsed, Local, relative
 from extramile._time.intervals import (
     OpenTable,
     OverlapTable,
@@ -82,6 +82,7 @@ __all__ = [
     "open_run_end",
     "parse_clock",
     "pooled",
+    "relative",
     "wall_to_ts",
     "zone",
     "zone_key",

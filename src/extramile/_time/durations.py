@@ -27,7 +27,7 @@ import attrs
 from extramile._time.zones import DAY
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
-__all__ = ["CENTURY", "Business", "Duration", "Elapsed", "Local"]
+__all__ = ["CENTURY", "Business", "Duration", "Elapsed", "Local", "relative"]
 
 _UNITS: Final = (("weeks", 7 * DAY), ("days", DAY), ("hours", 3600), ("minutes", 60))
 
@@ -180,6 +180,31 @@ class Business:
 
 Duration = Elapsed | Local | Business
 """Any of the three kinds of duration."""
+
+
+def relative(offset: Duration, anchor: str, *, before: bool = False, at: bool = False) -> str:
+    """``offset`` after (or ``before``) ``anchor``, in words; ``at`` puts "at" before a
+    moment named without a duration.
+
+    A zero :class:`Elapsed` or :class:`Local` is the anchor itself.  A zero
+    :class:`Business` is the first staff-open moment at or after the anchor: at once while
+    staff are open, the next opening while they are closed, and the words say so rather
+    than "at once" or "0 seconds".
+
+    >>> relative(Elapsed(hours=2), "the trigger")
+    '2 hours elapsed after the trigger'
+    >>> relative(Local(), "its deadline", at=True)
+    'at its deadline'
+    >>> relative(Business(), "the trigger")
+    'the first staff-open moment at or after the trigger (at once while staff are open)'
+    """
+    if isinstance(offset, Business):
+        if not (offset.days or offset.seconds):
+            moment = f"the first staff-open moment at or after {anchor}"
+            return f"{'at ' if at else ''}{moment} (at once while staff are open)"
+    elif not (offset.days if isinstance(offset, Local) else offset.seconds):
+        return f"at {anchor}" if at else anchor
+    return f"{offset} {'before' if before else 'after'} {anchor}"
 
 
 def _human(seconds: float) -> str:

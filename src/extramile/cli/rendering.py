@@ -163,7 +163,9 @@ def _rate(on_time: int, total: int) -> str:
 
 
 def render_report(report: CallReport, timezone: str) -> list[str]:
-    """Proactive calls made in the report's period, per agent and per rule.
+    """Proactive calls made in the report's period, per agent and per rule: on time by
+    the deadline as moved and as first set, outside the calling window, and (per agent)
+    the outbound calls that served no rule.
 
     Args:
         report: the calls made.
@@ -185,9 +187,18 @@ def render_report(report: CallReport, timezone: str) -> list[str]:
     ]
     if report.unplanned:
         lines.append(f"Outbound calls that served no rule: {report.unplanned}")
-    headers = ("extra-mile", "on time", "all proactive", "on time")
+    if total.outside_window:
+        lines.append(f"Calls made outside the calling window: {total.outside_window}")
+    headers = (
+        "extra-mile",
+        "on time",
+        "all proactive",
+        "on time",
+        "by first deadline",
+        "outside window",
+    )
 
-    def rows(tallies: Sequence[Tally]) -> list[tuple[str, ...]]:
+    def rows(tallies: Sequence[Tally], *, unplanned: bool) -> list[tuple[str, ...]]:
         return [
             (
                 row.name,
@@ -195,13 +206,18 @@ def render_report(report: CallReport, timezone: str) -> list[str]:
                 _rate(row.extra_mile_on_time, row.extra_mile),
                 str(row.calls),
                 _rate(row.on_time, row.calls),
+                _rate(row.on_first_deadline, row.calls),
+                str(row.outside_window),
+                *((str(row.unplanned),) if unplanned else ()),
             )
             for row in tallies
         ]
 
+    if report.calls or report.unplanned_calls:
+        agents = rows(report.by_agent(), unplanned=True)
+        lines += ["", *_table(("agent", *headers, "unplanned"), agents)]
     if report.calls:
-        lines += ["", *_table(("agent", *headers), rows(report.by_agent()))]
-        lines += ["", *_table(("rule", *headers), rows(report.by_rule()))]
+        lines += ["", *_table(("rule", *headers), rows(report.by_rule(), unplanned=False))]
     return lines
 
 
