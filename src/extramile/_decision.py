@@ -126,8 +126,9 @@ class EpisodeTrace:
 
     key: str
     outcome: str
-    """``"call"``, ``"not-fired"``, ``"satisfied"``, ``"lapsed"``, ``"untimed"`` or
-    ``"suppressed"``."""
+    """``"call"``, ``"not-fired"`` (the condition failed, as of the trigger),
+    ``"satisfied"``, ``"stopped"`` (the stop condition held, at now), ``"lapsed"``,
+    ``"untimed"`` or ``"suppressed"``."""
     detail: str
     due_at: pendulum.DateTime | None = attrs.field(default=None, eq=instant)
     deadline: pendulum.DateTime | None = attrs.field(default=None, eq=instant)

@@ -170,13 +170,14 @@ def starter_policy(
         Rule(
             name="intermittent-check-in",
             trigger=LastContact(),
-            condition=issue_open() & issue_attr("intermittent").is_true(),
+            condition=issue_attr("intermittent").is_true(),
             due=TRIGGER + Local(days=7),
             deadline=DUE + Local(days=2),
             priority=Priority.NORMAL,
             talking_point="Check that the intermittent problem is really fixed.",
             extra_mile=loyalty,
             give_up_after=Local(days=14),
+            stop=~issue_open(),
         ),
         Rule(
             name="thanks-for-feedback",

@@ -27,6 +27,7 @@ from extramile import (
     Rule,
     Schedule,
 )
+from extramile._conditions import TriggerContext
 from extramile._rules import CompiledRule, lapse_at, program_of
 from extramile._rules.compiled import _PROGRAMS
 from extramile.conditions import (
@@ -369,3 +370,65 @@ def test_a_policy_is_compiled_once_and_forgotten_with_it() -> None:
     del policy, first
     gc.collect()
     assert key not in _PROGRAMS
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[Interaction], Interaction]:
+    """A customer's history, on one issue or none, with one of its interactions as the
+    trigger; instants may repeat."""
+    start = draw(instants)
+    offsets = draw(st.lists(st.integers(0, 20 * 24), min_size=1, max_size=8))
+    items = [
+        Interaction(
+            id=f"i-{n}",
+            customer_id="c-1",
+            kind=draw(st.sampled_from(["issue.opened", "issue.resolved", "call", "feedback"])),
+            at=start + dt.timedelta(hours=hours),
+            direction=draw(st.sampled_from(["inbound", "outbound"])),
+            issue_id=draw(st.sampled_from(["t-1", None])),
+            attributes=draw(st.dictionaries(NAMES, VALUES, max_size=2)),
+        )
+        for n, hours in enumerate(offsets)
+    ]
+    items.sort(key=lambda item: (item.ts, item.id))
+    return items, draw(st.sampled_from(items))
+
+
+def _thread(items: list[Interaction]) -> IssueThread:
+    thread = IssueThread("t-1")
+    thread.extend([item for item in items if item.issue_id == "t-1"])
+    return thread
+
+
+@given(conditions, histories(), st.booleans())
+def test_a_trigger_context_answers_as_the_history_cut_at_the_trigger(
+    condition: Condition, story: tuple[list[Interaction], Interaction], by_issue: bool
+) -> None:
+    """A context as of the trigger, over the whole history, answers (and explains) as a
+    plain context over the history that had happened by the trigger: the lazy cuts of
+    the history, the issue thread and the last contact are the same as cutting first."""
+    items, trigger = story
+    at = trigger.ts
+    customer = Customer(id="c-1", timezone="Europe/London", customer_since=dt.date(2015, 6, 1))
+    thread = _thread(items) if trigger.issue_id else None
+    scope = thread.interactions if by_issue and thread is not None else items
+    then = TriggerContext(
+        customer=customer, at=at, history=items, schedule=OFFICE, trigger=trigger,
+        issue=thread, in_scope=scope,
+    )  # fmt: skip
+    cut = [item for item in items if item.ts <= at]
+    before = [item.ts for item in scope if item.ts < at]
+    plain = Context(
+        customer=customer,
+        now=at,
+        history=cut,
+        schedule=OFFICE,
+        trigger=trigger,
+        episode_start=at,
+        issue=_thread(cut) if thread is not None else None,
+        last_contact=before[-1] if before else None,
+    )
+    assert (condition.check(plain), condition.explain(plain)) == (
+        condition.compiled()(then),
+        condition.explain(then),
+    )

@@ -45,7 +45,12 @@ from extramile import (
     starter_policy,
 )
 from extramile._engine import customer_history
-from extramile.conditions import count_at_least, silence_at_least, tenure_at_least
+from extramile.conditions import (
+    count_at_least,
+    issue_open,
+    silence_at_least,
+    tenure_at_least,
+)
 
 # ---------------------------------------------------------------------------------------
 # Strategies
@@ -110,6 +115,8 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 deadline=DUE + Business(hours=4),
                 priority="high",
                 give_up_after=Business(days=1),
+                # Judged at now, so it changes with time alone: revisit_at must see it.
+                stop=silence_at_least(Local(days=1)) | ~issue_open(),
             ),
             Rule(
                 name="refund-check",

@@ -28,7 +28,7 @@ from extramile import (
     Schedule,
     starter_policy,
 )
-from extramile._conditions import compile_condition
+from extramile._conditions import TriggerContext, compile_condition
 from extramile._conditions.episode import TierIn
 from extramile._conditions.facts import Compare
 from extramile.conditions import (
@@ -728,3 +728,96 @@ class TestFactoryValidation:
         """``starter_policy(price_increase_threshold=...)`` takes a finite number only."""
         with pytest.raises(PolicyError, match="price_increase_threshold"):
             starter_policy(price_increase_threshold=threshold)  # type: ignore[arg-type]
+
+
+class TestAsOfTheTrigger:
+    """A rule's condition sees the facts as of its episode's trigger (promise 11)."""
+
+    def _story(self) -> list[Interaction]:
+        """An issue opened Monday 2 March 2026, updated, resolved on Thursday."""
+        return [
+            interaction("issue.opened", "2026-03-02T09:00:00+00:00", id="o", issue_id="t-1",
+                        attributes={"severity": "high"}),
+            interaction("issue.updated", "2026-03-03T09:00:00+00:00", id="u", issue_id="t-1",
+                        attributes={"severity": "critical"}),
+            interaction("feedback", "2026-03-04T09:00:00+00:00", id="f"),
+            interaction("issue.resolved", "2026-03-05T09:00:00+00:00", id="r", issue_id="t-1"),
+        ]  # fmt: skip
+
+    def _then(self, index: int, *, by_issue: bool = True) -> TriggerContext:
+        items = self._story()
+        thread = IssueThread("t-1")
+        thread.extend([item for item in items if item.issue_id == "t-1"])
+        trigger = items[index]
+        return TriggerContext(
+            customer=Customer(id="c-1", timezone="Europe/London"),
+            at=trigger.ts,
+            history=items,
+            schedule=OFFICE,
+            trigger=trigger,
+            issue=thread,
+            in_scope=thread.interactions if by_issue else items,
+        )
+
+    def test_the_issue_as_it_stood(self) -> None:
+        """At the update (Tuesday) the issue was open and critical, though it is resolved
+        now; at the resolution, resolved."""
+        then, last = self._then(1), self._then(3)
+        assert (True, False, "critical", "resolved") == (
+            issue_open().check(then),
+            issue_is("resolved").compiled()(then),
+            issue_attr("severity").reader()(then),
+            str(last.issue.state if last.issue else None),
+        )
+
+    def test_the_history_up_to_the_trigger(self) -> None:
+        """The history ends at the trigger's instant, and counting windows end there."""
+        then = self._then(1)
+        assert (["o", "u"], True, False) == (
+            [item.id for item in then.history],
+            count_at_least("issue.updated", 1, within=Elapsed(hours=1)).check(then),
+            count_at_least("issue.resolved", 1, within=Local(days=30)).check(then),
+        )
+
+    def test_the_last_contact_before_the_trigger(self) -> None:
+        """The silence a trigger broke runs from the contact in scope before it: the
+        opening for the issue (48 hours before the resolution); the feedback for the
+        customer (24 hours before)."""
+        on_issue, of_customer = self._then(3), self._then(3, by_issue=False)
+        assert (
+            ts("2026-03-03T09:00:00+00:00"),
+            ts("2026-03-04T09:00:00+00:00"),
+            True,
+            False,
+            None,
+        ) == (
+            on_issue.last_contact,
+            of_customer.last_contact,
+            silence_at_least(Elapsed(hours=48)).check(on_issue),
+            silence_at_least(Elapsed(hours=48)).check(of_customer),
+            self._then(0).last_contact,
+        )
+
+    def test_the_cut_thread_is_made_once_and_only_when_needed(self) -> None:
+        """The thread as of its last interaction is the thread itself; an earlier cut is
+        made once for each instant."""
+        thread = self._then(3).thread
+        assert thread is not None
+        at = self._story()[1].ts
+        assert (True, True, ["o", "u"]) == (
+            thread.as_of(self._story()[3].ts) is thread,
+            thread.as_of(at) is thread.as_of(at),
+            [item.id for item in thread.as_of(at).interactions],
+        )
+
+    def test_set_as_any_context(self) -> None:
+        """Set like a plain context: a whole history, a thread, a fixed last contact."""
+        then = self._then(1)
+        then.history = self._story()[:1]
+        then.issue = None
+        then.last_contact = 5.0
+        assert (["o"], None, 5.0) == (
+            [item.id for item in then.history],
+            then.issue,
+            then.last_contact,
+        )

@@ -42,7 +42,7 @@ from extramile import (
 from extramile._engine import customer_history
 from extramile._rules.compiled import program_of
 from extramile._time.zones import from_ts
-from extramile.conditions import Condition, Context, attr
+from extramile.conditions import ALWAYS, Condition, Context, attr
 
 UTC = dt.timezone.utc
 OFFICE = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
@@ -830,8 +830,10 @@ class TestLapse:
 class TestRevisit:
     """``revisit_at`` is the next moment the decision could change on its own."""
 
-    def test_condition_threshold(self) -> None:
-        """A silence condition reports when it will hold: the revisit time."""
+    def test_a_condition_judged_at_the_trigger_never_asks_for_a_revisit(self) -> None:
+        """A silence in the condition is the one the trigger broke: judged as of the
+        trigger (no earlier contact, so it fails), it cannot change with time alone, so
+        it asks for no revisit."""
         from extramile.conditions import silence_at_least  # noqa: PLC0415
 
         rule = Rule(
@@ -842,9 +844,28 @@ class TestRevisit:
         )
         history = [event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a")]
         decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
-        assert ((), "2026-11-27T15:00:00+00:00") == (
-            decision.calls,
+        assert ((), None) == (decision.calls, decision.revisit_at)
+
+    def test_stop_condition_threshold(self) -> None:
+        """A stop condition judged at now reports when it will hold: 48 hours of silence
+        after the issue opened (Friday 15:00Z) end the episode, so the decision is
+        revisited then."""
+        from extramile.conditions import silence_at_least  # noqa: PLC0415
+
+        rule = Rule(
+            name="quiet",
+            trigger=On("issue.opened"),
+            due=TRIGGER + Local(days=3),
+            deadline=DUE + Local(days=5),
+            stop=silence_at_least(Elapsed(hours=48)),
+        )
+        history = [event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a")]
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        later = evaluate(policy_of(rule), CUSTOMER, history, now=at("2026-11-27T15:00:00+00:00"))
+        assert ("2026-11-27T15:00:00+00:00", 1, ()) == (
             utc(decision.revisit_at) if decision.revisit_at else None,
+            len(decision.calls),
+            later.calls,
         )
 
     def test_calling_window_closing_on_an_extra_mile_call(self) -> None:
@@ -912,19 +933,19 @@ class TestRevisit:
         )
 
     def test_a_whole_revisit_time_prints_as_it_is(self) -> None:
-        """A revisit on the minute is printed at it."""
+        """A revisit on the minute (here, when staff close on a call due now) is printed at it."""
         from extramile.conditions import silence_at_least  # noqa: PLC0415
 
         rule = Rule(
             name="quiet",
             trigger=On("issue.opened"),
-            condition=silence_at_least(Elapsed(hours=48)),
             deadline=TRIGGER + Local(days=5),
+            stop=silence_at_least(Elapsed(hours=48)),
         )
         history = [event("op-1", "issue.opened", "2026-11-25T15:00:00+00:00", issue_id="a")]
         decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
         assert decision.explain().endswith(
-            "\nRevisit at 2026-11-27T15:00+00:00 unless something happens first."
+            "\nRevisit at 2026-11-25T23:00+00:00 unless something happens first."
         )
 
 
@@ -959,8 +980,14 @@ class _RaisesOurs(_Raises):
 class TestConditionErrors:
     """A condition that raises becomes a ConditionError naming the rule."""
 
-    def _evaluate(self, condition: Condition, *, extra_mile: bool | Condition = False) -> None:
-        rule = attrs.evolve(ON_FEEDBACK, condition=condition, extra_mile=extra_mile)
+    def _evaluate(
+        self,
+        condition: Condition,
+        *,
+        extra_mile: bool | Condition = False,
+        stop: Condition | None = None,
+    ) -> None:
+        rule = attrs.evolve(ON_FEEDBACK, condition=condition, extra_mile=extra_mile, stop=stop)
         evaluate(policy_of(rule), CUSTOMER, [FEEDBACK], now=at(NOON))
 
     def test_while_explaining(self) -> None:
@@ -969,14 +996,15 @@ class TestConditionErrors:
             self._evaluate(_FailsToExplain())
 
     def test_while_asking_when_it_changes(self) -> None:
-        """A ``changes_at`` that raises names the rule too."""
+        """A ``changes_at`` that raises names the rule too (asked of the stop condition,
+        judged at now)."""
         with pytest.raises(ConditionError, match=r"rule 'thanks'.*raised TypeError: no clock"):
-            self._evaluate(_FailsToSayWhen())
+            self._evaluate(ALWAYS, stop=~_FailsToSayWhen())
 
     def test_inside_a_combination(self) -> None:
         """A failing part of ``&`` is caught like a whole condition."""
         with pytest.raises(ConditionError, match="rule 'thanks'"):
-            self._evaluate(attr("x").exists() | _FailsToSayWhen())
+            self._evaluate(ALWAYS, stop=attr("x").exists() & ~_FailsToSayWhen())
 
     def test_in_the_extra_mile_flag(self) -> None:
         """A condition used as the extra-mile flag is guarded as well."""
@@ -1065,8 +1093,9 @@ class TestReviewedEdges:
 
     def test_a_customer_scoped_rule_measures_the_customers_last_contact(self) -> None:
         """A customer-scoped rule anchored on the last contact: an email with no issue
-        after the resolution is the customer's last contact, so the silence and the
-        due time are measured from it, not from the issue's last contact."""
+        after the resolution is the customer's last contact, so the due time is measured
+        from it, not from the issue's last contact; the silence before the resolution
+        (the condition, as of the trigger) held."""
         from extramile.conditions import silence_at_least  # noqa: PLC0415
 
         rule = Rule(
@@ -1081,13 +1110,14 @@ class TestReviewedEdges:
         policy = policy_of(rule, schedule=Schedule.always_open("UTC"))
         customer = Customer(id="c-1", timezone="Europe/London")
         history = [
+            event("i-0", "issue.opened", "2026-04-20T09:00:00+01:00", issue_id="t-1"),
             event("i-1", "issue.resolved", "2026-05-01T10:00:00+01:00", issue_id="t-1"),
             event("i-2", "feedback", "2026-05-06T10:00:00+01:00", channel="email"),
         ]
         early = evaluate(policy, customer, history, now=at("2026-05-09T12:00:00+01:00"))
         later = evaluate(policy, customer, history, now=at("2026-05-13T12:00:00+01:00"))
-        assert ((), [at("2026-05-13T12:00:00+01:00")]) == (
-            early.calls,
+        assert ([at("2026-05-13T10:00:00+01:00")], [at("2026-05-13T12:00:00+01:00")]) == (
+            [call.due_at for call in early.calls],
             [call.due_at for call in later.calls],
         )
         assert early.revisit_at == at("2026-05-13T10:00:00+01:00")

@@ -288,6 +288,16 @@ class TestRule:
         """``extra_mile`` takes a condition such as loyalty."""
         assert tier_in("gold") == rule(extra_mile=tier_in("gold")).extra_mile
 
+    def test_stop_is_optional_and_a_condition(self) -> None:
+        """No stop condition by default; one given is kept, and the rule still pickles and
+        compares equal."""
+        stopping = rule(stop=~tier_in("gold"))
+        assert (None, ~tier_in("gold"), stopping) == (
+            rule().stop,
+            stopping.stop,
+            pickle.loads(pickle.dumps(stopping)),
+        )
+
     def test_deadline_is_required(self) -> None:
         """A rule without a deadline is a PolicyTypeError (also a TypeError) saying so."""
         with pytest.raises(PolicyTypeError, match=r"Rule\.deadline is required") as caught:
@@ -315,6 +325,12 @@ class TestRule:
             ({"essential": "yes"}, PolicyTypeError, "essential must be a bool"),
             ({"extra_mile": "yes"}, PolicyTypeError, r"Rule.extra_mile must be a bool"),
             ({"give_up_after": 3}, PolicyTypeError, r"Rule.give_up_after must be"),
+            (
+                {"stop": "closed"},
+                PolicyTypeError,
+                r"Rule.stop must be a Condition .*\(got 'closed'\)",
+            ),
+            ({"stop": True}, PolicyTypeError, r"Rule.stop .*not =="),
         ],
         ids=lambda value: str(value) if not isinstance(value, dict) else next(iter(value)),
     )

@@ -20,7 +20,13 @@ Imports: ``_model``, ``_time``, ``_frozen``, ``errors``.
 from __future__ import annotations
 
 from extramile._conditions.base import ALWAYS, Condition, always, compile_condition
-from extramile._conditions.context import Check, Context, IssueState, IssueThread
+from extramile._conditions.context import (
+    Check,
+    Context,
+    IssueState,
+    IssueThread,
+    TriggerContext,
+)
 from extramile._conditions.episode import (
     direction_is,
     has_tag,
@@ -48,6 +54,7 @@ __all__ = [
     "FactSource",
     "IssueState",
     "IssueThread",
+    "TriggerContext",
     "always",
     "anniversary",
     "attr",

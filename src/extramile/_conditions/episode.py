@@ -120,7 +120,8 @@ class IssueIs(Condition):
 
 
 def issue_is(*states: str) -> Condition:
-    """The issue's state is one of ``"open"``, ``"resolved"``, ``"reopened"``."""
+    """The issue's state is one of ``"open"``, ``"resolved"``, ``"reopened"``: as it stood
+    at the trigger in a rule's condition, at now in its stop."""
     allowed = {OPEN, RESOLVED, REOPENED}
     states = tuple(str.__str__(s) if isinstance(s, str) else s for s in states)
     for state in states:
@@ -134,7 +135,8 @@ def issue_is(*states: str) -> Condition:
 
 
 def issue_open() -> Condition:
-    """The issue is open or reopened."""
+    """The issue is open or reopened (at the trigger in a rule's condition; at now in its
+    stop, where ``stop=~issue_open()`` ends an episode once the issue is closed)."""
     return issue_is(OPEN, REOPENED)
 
 

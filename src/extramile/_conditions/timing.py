@@ -65,7 +65,8 @@ def anniversary(since: dt.date, years: int) -> dt.date:
 
 @attrs.frozen(repr=False)
 class TenureAtLeast(Condition):
-    """The customer has been with us for at least ``years`` years, at ``now``."""
+    """The customer has been with us for at least ``years`` years, at ``ctx.now`` (the
+    trigger, in a rule's condition)."""
 
     years: int
 
@@ -139,7 +140,8 @@ def _check_span(value: object, where: str) -> Elapsed | Local:
 
 @attrs.frozen(repr=False)
 class SilenceAtLeast(Condition):
-    """At least ``duration`` has passed since the last contact in scope."""
+    """At least ``duration`` passed from the last contact in scope to ``ctx.now``: in a
+    rule's condition, the silence before the trigger; in a stop, the silence up to now."""
 
     duration: Elapsed | Local
 
@@ -166,13 +168,15 @@ class SilenceAtLeast(Condition):
 
 
 def silence_at_least(duration: Elapsed | Local) -> Condition:
-    """No interaction in scope (the issue, or the customer) for ``duration`` up to now."""
+    """No interaction in scope (the issue, or the customer) for ``duration``: before the
+    trigger in a rule's condition, up to now in its stop."""
     return SilenceAtLeast(duration=_check_span(duration, "silence_at_least() duration"))
 
 
 @attrs.frozen(repr=False)
 class CountAtLeast(Condition):
-    """At least ``count`` interactions of ``kind`` within ``within`` before now."""
+    """At least ``count`` interactions of ``kind`` within ``within`` before ``ctx.now``
+    (the trigger, in a rule's condition)."""
 
     kind: str
     count: int
@@ -208,7 +212,8 @@ class CountAtLeast(Condition):
 
 
 def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Condition:
-    """At least ``count`` interactions of ``kind`` in the ``within`` before now."""
+    """At least ``count`` interactions of ``kind`` in the ``within`` before the moment it
+    is judged: the trigger, in a rule's condition ("three within 10 days" ends there)."""
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
     return CountAtLeast(

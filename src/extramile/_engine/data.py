@@ -96,6 +96,9 @@ class TraceCollector(Protocol):
     def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
         """An episode an outbound call has answered."""
 
+    def stopped(self, rule: Rule, fired: Fired) -> None:
+        """An episode its rule's stop condition ended (judged at now)."""
+
     def untimed(self, rule: Rule, fired: Fired) -> None:
         """An episode whose due time or deadline cannot be computed."""
 

@@ -9,15 +9,17 @@ Each rule's trigger names its episodes: every interaction of a kind
 :func:`~extramile._rules.key_part`), so re-evaluating gives the same key and a new
 episode (a new charge, a newer contact) a new one.
 
-An episode *fires* when its rule's condition holds in its context and no outbound call
-has answered it: a call after the episode started, on the same issue (any call, for a
-customer-scoped rule), or a call that lists the key in its ``satisfies`` attribute.  On
+An episode *fires* when its rule's condition held as of its trigger (in a
+:class:`~extramile._conditions.TriggerContext`), no outbound call has answered it, and its
+rule's stop condition, judged at ``now``, does not hold.  A call answers it when it came
+after the episode started, on the same issue (any call, for a customer-scoped rule), or
+when it lists the key in its ``satisfies`` attribute.  On
 the path :func:`~extramile.plan` takes (no revisit time), episodes that started so long
 ago that the rule's timing has certainly given them up are skipped unseen
 (:meth:`~extramile._rules.CompiledRule.stale_before`).
 
-Imports: ``_decision``, ``_model``, ``_rules``, ``errors``, and the siblings ``data``,
-``facts`` and ``guard``.
+Imports: ``_conditions``, ``_decision``, ``_model``, ``_rules``, ``errors``, and the
+siblings ``data``, ``facts`` and ``guard``.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from extramile._conditions import Context
+from extramile._conditions import Check, Context, TriggerContext
 from extramile._decision import SATISFIES
 from extramile._engine.data import Episode, Fired, Milestone, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case, Facts
+from extramile._engine.guard import check as guarded_check
 from extramile._engine.guard import condition_error
 from extramile._model import Interaction
 from extramile._rules import Anniversary, CompiledRule, LastContact, On, Rule, key_part
@@ -77,7 +80,7 @@ def fired_episodes(
     return _judged(case, compiled, episodes, trace, revisit) if episodes else ()
 
 
-def _judged(
+def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode costs
     case: Case,
     compiled: CompiledRule,
     episodes: list[Episode],
@@ -87,19 +90,51 @@ def _judged(
     """The episodes whose condition holds and that no call has answered yet."""
     rule = compiled.rule
     shared = case.shared
+    shared_then = case.shared_then
     customer_part = case.customer_part
     rule_part = compiled.key_name
     calls = case.facts.calls
+    history = case.history
     # The latest interaction in the rule's scope: the issue's, or the customer's.
     by_issue = rule.scope != "customer"
     last_any = case.last_any
     always = compiled.always
     check = compiled.check
+    stop = compiled.stop
     threads = case.facts.threads
     for item in episodes:
         episode_id, start, issue_id = item.id, item.ts, item.issue_id
         issue = None if issue_id is None else threads[issue_id]
         trigger_item = None if isinstance(item, Milestone) else item
+        if not always:
+            # The condition: judged as of the trigger (promise 11).  It cannot change
+            # with time alone, so it tells the revisit collector nothing.
+            in_scope = issue.interactions if by_issue and issue is not None else history
+            if shared_then is not None:
+                then = shared_then
+                then.trigger = trigger_item
+                then.now = then.episode_start = start
+                then.thread = issue
+                then.in_scope = in_scope
+            else:
+                then = TriggerContext(
+                    customer=case.customer,
+                    at=start,
+                    history=history,
+                    schedule=case.policy.schedule,
+                    trigger=trigger_item,
+                    issue=issue,
+                    in_scope=in_scope,
+                )
+            try:
+                holds = check(then)
+            except ExtramileError:
+                raise
+            except Exception as exc:
+                raise condition_error(rule.condition, rule.name, exc) from exc
+            if not holds:
+                trace.not_fired(rule, customer_part, issue_id, rule_part, episode_id, then)
+                continue
         last = issue.last.ts if by_issue and issue is not None and issue.last else last_any
         if shared is not None:
             ctx = shared
@@ -111,31 +146,36 @@ def _judged(
             ctx = Context(
                 customer=case.customer,
                 now=case.now,
-                history=case.history,
+                history=history,
                 schedule=case.policy.schedule,
                 trigger=trigger_item,
                 episode_start=start,
                 issue=issue,
                 last_contact=last,
             )
-        revisit.condition(rule.condition, ctx, rule.name)
-        if not always:
-            try:
-                holds = check(ctx)
-            except ExtramileError:
-                raise
-            except Exception as exc:
-                raise condition_error(rule.condition, rule.name, exc) from exc
-            if not holds:
-                trace.not_fired(rule, customer_part, issue_id, rule_part, episode_id, ctx)
-                continue
         key = episode_key(customer_part, issue_id, rule_part, episode_id)
         fired = _new(Fired, (key, start, issue_id, episode_id, ctx))
         done = _satisfied(calls, key, start, issue_id, rule.scope) if calls else None
         if done is not None:
             trace.satisfied(rule, fired, done)
             continue
+        if stop is not None and _stopped(rule, stop, fired, trace, revisit):
+            continue
         yield fired
+
+
+def _stopped(
+    rule: Rule, stop: Check, fired: Fired, trace: TraceCollector, revisit: RevisitCollector
+) -> bool:
+    """Whether the rule's stop condition, judged at now, ends a fired episode."""
+    condition = rule.stop
+    assert condition is not None  # ``stop`` was compiled from it
+    # Judged at now, it may change with time alone: the revisit time hears when.
+    revisit.condition(condition, fired.ctx, rule.name)
+    if guarded_check(stop, condition, fired.ctx, rule.name):
+        trace.stopped(rule, fired)
+        return True
+    return False
 
 
 def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float) -> list[Episode]:

@@ -2,7 +2,8 @@
 :attr:`Decision.trace <extramile.Decision.trace>`.
 
 Stages report each episode's fate to it: not fired (with the condition's own
-explanation), satisfied by a call, untimed, lapsed, suppressed, or a call (with how its
+explanation, as of the trigger), satisfied by a call, stopped (with the stop condition's
+explanation, at now), untimed, lapsed, suppressed, or a call (with how its
 times were worked out).  :func:`~extramile.plan` keeps no trace and passes
 :data:`NO_TRACE`, whose methods do nothing, so that no explanation is written that no
 one reads.
@@ -60,9 +61,12 @@ class Trace:
         episode_id: str,
         ctx: Context,
     ) -> None:
-        """An episode whose condition does not hold, as the condition explains it."""
+        """An episode whose condition did not hold as of its trigger (``ctx`` is the
+        context as of the trigger), as the condition explains it."""
         key = episode_key(customer_part, issue_id, rule_part, episode_id)
-        detail = explain_condition(rule.condition, ctx, rule.name)
+        detail = f"as of the trigger at {iso(ctx.now)}: " + explain_condition(
+            rule.condition, ctx, rule.name
+        )
         self._note(
             rule.name,
             EpisodeTrace(
@@ -73,6 +77,12 @@ class Trace:
     def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
         """An episode an outbound call has answered."""
         self._fate(rule, fired, "satisfied", f"outbound call {call.id!r} at {iso(call.ts)}")
+
+    def stopped(self, rule: Rule, fired: Fired) -> None:
+        """An episode its rule's stop condition ended, judged at now."""
+        assert rule.stop is not None  # only a rule with a stop condition stops
+        detail = explain_condition(rule.stop, fired.ctx, rule.name)
+        self._fate(rule, fired, "stopped", f"stopped at now by {rule.stop!r}: {detail}")
 
     def untimed(self, rule: Rule, fired: Fired) -> None:
         """An episode whose due time or deadline cannot be computed."""
@@ -172,6 +182,9 @@ class NoTrace:
         """Nothing."""
 
     def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
+        """Nothing."""
+
+    def stopped(self, rule: Rule, fired: Fired) -> None:
         """Nothing."""
 
     def untimed(self, rule: Rule, fired: Fired) -> None:

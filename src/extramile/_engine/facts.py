@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extramile._conditions import Context, IssueThread
+from extramile._conditions import Context, IssueThread, TriggerContext
 from extramile._engine.contact import Contact
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._rules import FollowUpPolicy, Program, key_part, program_of
@@ -90,6 +90,7 @@ class Case:
         "policy",
         "program",
         "shared",
+        "shared_then",
     )
 
     def __init__(
@@ -113,12 +114,17 @@ class Case:
         self.last_any = history[-1].ts if history else None
         """The customer's latest interaction of any kind."""
         self.shared: Context | None = None
-        """One context for every episode, when the policy's conditions allow it (they
-        read nothing but the context's fields, and keep nothing of it) and no trace keeps
-        the contexts' explanations."""
+        """One context at ``now`` for every episode, when the policy's conditions allow
+        it (they read nothing but the context's fields, and keep nothing of it) and no
+        trace keeps the contexts' explanations."""
+        self.shared_then: TriggerContext | None = None
+        """Likewise, one context as of the trigger for every episode's condition."""
         if self.program.reuse_context and not trace:
             self.shared = Context(
                 customer=customer, now=now, history=history, schedule=policy.schedule
+            )
+            self.shared_then = TriggerContext(
+                customer=customer, at=now, history=history, schedule=policy.schedule
             )
         self._contact: Contact | None = None
         self._probe: Context | None = None

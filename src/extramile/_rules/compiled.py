@@ -76,6 +76,7 @@ class CompiledRule:
         "name",
         "rule",
         "stale_after",
+        "stop",
         "timed_from_trigger",
     )
 
@@ -86,6 +87,9 @@ class CompiledRule:
         """The rule's name as a part of a key."""
         self.always = rule.condition == ALWAYS
         self.check: Check = compile_condition(rule.condition)
+        """The condition, judged in a context as of the episode's trigger."""
+        self.stop: Check | None = None if rule.stop is None else compile_condition(rule.stop)
+        """The stop condition, judged at ``now`` (None: the rule has none)."""
         flag = rule.extra_mile
         self.flag: bool | Check = flag if isinstance(flag, bool) else compile_condition(flag)
         self.due = resolver(rule.due)
@@ -143,6 +147,7 @@ class Program:
             for rule in self.rules
             if isinstance(rule.rule.extra_mile, Condition)
         )
+        conditions.extend(rule.rule.stop for rule in self.rules if rule.rule.stop is not None)
         self.reuse_context = all(_built_in(condition) for condition in conditions)
 
 

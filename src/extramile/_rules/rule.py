@@ -1,8 +1,9 @@
 """Rules: one reason to call (:class:`Rule`), and the talking points every call can carry
 (:class:`Awareness`), each with the checks of its fields.
 
-A :class:`Rule` names a *trigger* (what starts an episode), a *condition* (what must hold),
-and the *timing* of the call: a due time and a deadline, each an anchor plus or minus a
+A :class:`Rule` names a *trigger* (what starts an episode), a *condition* (what must hold,
+as of the trigger), an optional *stop* (what ends the episode, at ``now``), and the
+*timing* of the call: a due time and a deadline, each an anchor plus or minus a
 duration of one of the three kinds (see :mod:`extramile._rules.timing`).  Both are plain,
 frozen data: a rule prints, compares equal and pickles.
 
@@ -82,6 +83,17 @@ def _condition(condition: Condition) -> Condition:
     return value
 
 
+def _stop(stop: Condition | None) -> Condition | None:
+    value: object = stop  # checked here: a caller without a type checker may give anything
+    if value is None or isinstance(value, Condition):
+        return value
+    hint = "; compare a fact with .equals(value), not ==" if isinstance(value, bool) else ""
+    raise PolicyTypeError(
+        "Rule.stop must be a Condition from extramile.conditions, or None"
+        f" (got {describe(value)}){hint}"
+    )
+
+
 def _flag(flag: bool | Condition) -> bool | Condition:
     value: object = flag  # checked here: a caller without a type checker may give anything
     if isinstance(value, (bool, Condition)):
@@ -138,7 +150,9 @@ class Rule:
         name: unique within the policy; part of every call's key.
         trigger: what starts an episode: :class:`On`, :class:`LastContact`,
             :class:`Anniversary`.
-        condition: what must hold (see :mod:`extramile.conditions`).
+        condition: what must hold, judged on the facts as of the episode's trigger:
+            its ``now`` is the trigger's instant, and it sees the history and the issue
+            as they stood then (see :mod:`extramile.conditions`).
         scope: ``"issue"`` (an outbound call on the same issue satisfies it; the default)
             or ``"customer"`` (any outbound call to the customer does).
         due: when the call is due, e.g. ``TRIGGER`` or ``LAST_CONTACT + Local(days=7)``.
@@ -149,6 +163,9 @@ class Rule:
             condition such as "the customer is loyal").
         essential: bypasses contact caps and the minimum gap (never do-not-call).
         give_up_after: drop the episode this long after its deadline (None: never).
+        stop: what ends an episode, judged at ``now`` on everything known up to then,
+            e.g. ``~issue_open()`` (the issue is no longer open); None: nothing does.
+            A stopped episode gets no call and is not suppressed: it is over.
 
     Raises:
         InvalidPolicyError: an empty name, an unknown priority or scope.
@@ -166,6 +183,7 @@ class Rule:
     extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)
     essential: bool = False
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
+    stop: Condition | None = attrs.field(default=None, converter=_stop)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
