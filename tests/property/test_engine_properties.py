@@ -45,7 +45,14 @@ from extramile import (
     starter_policy,
 )
 from extramile._engine import customer_history
-from extramile.conditions import count_at_least, silence_at_least, tenure_at_least
+from extramile.conditions import (
+    contacts,
+    count_at_least,
+    no_contact,
+    silence_at_least,
+    since_last_contact,
+    tenure_at_least,
+)
 
 # ---------------------------------------------------------------------------------------
 # Strategies
@@ -120,6 +127,23 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 extra_mile=tenure_at_least(years=2),
                 essential=True,
                 give_up_after=Elapsed(hours=12),
+            ),
+            Rule(
+                name="contacted-again",
+                trigger=On("issue.opened", "issue.updated", "call", direction="inbound"),
+                condition=(
+                    contacts(
+                        direction="inbound",
+                        exclude_channel="system",
+                        scope="issue",
+                        within=Local(days=3),
+                    )
+                    >= 2
+                )
+                & no_contact("call", direction="outbound", within=Local(days=2))
+                | since_last_contact("feedback", at_least=Elapsed(hours=36)),
+                due=TRIGGER + Business(),
+                deadline=DUE + Business(days=1),
             ),
             Awareness(programmes=PROGRAMMES),
         ),
