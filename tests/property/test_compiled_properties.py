@@ -36,6 +36,7 @@ from extramile.conditions import (
     IssueThread,
     always,
     attr,
+    contacts,
     count_at_least,
     customer_attr,
     direction_is,
@@ -45,8 +46,10 @@ from extramile.conditions import (
     issue_is,
     issue_open,
     kind_is,
+    no_contact,
     outside_staff_hours,
     silence_at_least,
+    since_last_contact,
     staff_open_at_trigger,
     tenure_at_least,
     tier_in,
@@ -84,6 +87,15 @@ leaves: st.SearchStrategy[Condition] = st.one_of(
     st.builds(lambda years: tenure_at_least(years=years), st.integers(0, 12)),
     st.just(silence_at_least(Local(days=7))),
     st.just(count_at_least("call", 2, within=Elapsed(days=7))),
+    st.sampled_from(
+        [
+            contacts(direction="inbound", scope="issue", within=Local(days=10)) >= 1,
+            contacts("call", "feedback", exclude_channel="system", within=Elapsed(days=7)) < 1,
+            no_contact("call", direction="outbound", within=Local(days=7)),
+            since_last_contact(direction="inbound", scope="issue", at_least=Elapsed(days=3)),
+            since_last_contact(at_least=Local(days=14)),
+        ]
+    ),
     st.sampled_from([staff_open_at_trigger(), outside_staff_hours()]),
 )
 conditions: st.SearchStrategy[Condition] = st.recursive(

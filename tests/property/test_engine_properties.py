@@ -46,9 +46,12 @@ from extramile import (
 )
 from extramile._engine import customer_history
 from extramile.conditions import (
+    contacts,
     count_at_least,
     issue_open,
+    no_contact,
     silence_at_least,
+    since_last_contact,
     tenure_at_least,
 )
 
@@ -127,6 +130,23 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 extra_mile=tenure_at_least(years=2),
                 essential=True,
                 give_up_after=Elapsed(hours=12),
+            ),
+            Rule(
+                name="contacted-again",
+                trigger=On("issue.opened", "issue.updated", "call", direction="inbound"),
+                condition=(
+                    contacts(
+                        direction="inbound",
+                        exclude_channel="system",
+                        scope="issue",
+                        within=Local(days=3),
+                    )
+                    >= 2
+                )
+                & no_contact("call", direction="outbound", within=Local(days=2))
+                | since_last_contact("feedback", at_least=Elapsed(hours=36)),
+                due=TRIGGER + Business(),
+                deadline=DUE + Business(days=1),
             ),
             Awareness(programmes=PROGRAMMES),
         ),

@@ -9,7 +9,9 @@ The face of the package for the rest of the library (users import
   ``&``, ``|``, ``~`` build (with :data:`ALWAYS`);
 - ``facts``: :class:`Fact` (``attr()`` and its kin) and the comparisons of facts;
 - ``episode``: the built-in conditions on the trigger, the issue and the customer;
-- ``timing``: the built-in conditions on time (tenure, silence, counts, staff hours).
+- ``timing``: the built-in conditions on time (tenure, silence, staff hours);
+- ``counting``: the built-in conditions that count interactions of a sort within a window
+  (``contacts``, ``no_contact``, ``since_last_contact``, ``count_at_least``).
 
 Every built-in condition class lives in this package: the rule compiler
 (:mod:`extramile._rules.compiled`) tells them from users' conditions by their module.
@@ -27,6 +29,13 @@ from extramile._conditions.context import (
     IssueThread,
     TriggerContext,
 )
+from extramile._conditions.counting import (
+    Contacts,
+    contacts,
+    count_at_least,
+    no_contact,
+    since_last_contact,
+)
 from extramile._conditions.episode import (
     direction_is,
     has_tag,
@@ -38,7 +47,6 @@ from extramile._conditions.episode import (
 from extramile._conditions.facts import Fact, FactSource, attr, customer_attr, has_attr, issue_attr
 from extramile._conditions.timing import (
     anniversary,
-    count_at_least,
     outside_staff_hours,
     silence_at_least,
     staff_open_at_trigger,
@@ -49,6 +57,7 @@ __all__ = [
     "ALWAYS",
     "Check",
     "Condition",
+    "Contacts",
     "Context",
     "Fact",
     "FactSource",
@@ -59,6 +68,7 @@ __all__ = [
     "anniversary",
     "attr",
     "compile_condition",
+    "contacts",
     "count_at_least",
     "customer_attr",
     "direction_is",
@@ -68,8 +78,10 @@ __all__ = [
     "issue_is",
     "issue_open",
     "kind_is",
+    "no_contact",
     "outside_staff_hours",
     "silence_at_least",
+    "since_last_contact",
     "staff_open_at_trigger",
     "tenure_at_least",
     "tier_in",

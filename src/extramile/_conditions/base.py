@@ -135,7 +135,8 @@ def earliest(values: Sequence[float | None]) -> float | None:
 
 def _as_condition(value: object) -> Condition:
     if not isinstance(value, Condition):
-        hint = (
+        # A value that becomes a condition once compared (``contacts(...)``) says how.
+        hint = getattr(value, "condition_hint", None) or (
             "compare a fact with .equals(value), not =="
             if isinstance(value, bool)
             else "write attr('x') >= 1 rather than a lambda"

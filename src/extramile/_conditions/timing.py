@@ -1,5 +1,5 @@
 """Built-in conditions on time: the customer's tenure, the silence since the last contact,
-how many interactions of a kind came lately, and whether staff were open.
+and whether staff were open (counts of interactions are in ``counting``).
 
 Each of these can change its answer with time alone, and says when in ``changes_at``.
 
@@ -16,7 +16,7 @@ import datetime as dt
 
 import attrs
 
-from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.base import Condition
 from extramile._conditions.context import Check, Context
 from extramile._time import (
     UTC,
@@ -31,12 +31,10 @@ from extramile._time import (
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = [
-    "CountAtLeast",
     "SilenceAtLeast",
     "StaffOpenAtTrigger",
     "TenureAtLeast",
     "anniversary",
-    "count_at_least",
     "outside_staff_hours",
     "silence_at_least",
     "staff_open_at_trigger",
@@ -44,7 +42,8 @@ __all__ = [
 ]
 
 
-def _customer_zone(ctx: Context) -> dt.tzinfo:
+def customer_zone(ctx: Context) -> dt.tzinfo:
+    """The zone the customer's local days are counted in: their own, or the staff's."""
     name = ctx.customer.timezone
     return zone(name) if name is not None else ctx.schedule.tz
 
@@ -74,7 +73,7 @@ class TenureAtLeast(Condition):
         since = ctx.customer.customer_since
         if since is None:
             return None
-        return local_day_start(anniversary(since, self.years), _customer_zone(ctx))
+        return local_day_start(anniversary(since, self.years), customer_zone(ctx))
 
     def check(self, ctx: Context) -> bool:
         start = self._since_ts(ctx)
@@ -92,7 +91,7 @@ class TenureAtLeast(Condition):
             # Compare local dates, which needs no wall-clock arithmetic; only within two
             # days of the anniversary (where an offset change could matter) ask exactly.
             due = anniversary(since, years)
-            today = local_date(ctx.now, _customer_zone(ctx))
+            today = local_date(ctx.now, customer_zone(ctx))
             if due + two_days <= today:
                 return True
             if due >= today + two_days:
@@ -127,10 +126,15 @@ def tenure_at_least(*, years: int) -> Condition:
 def _after(ts: float, duration: Elapsed | Local, ctx: Context) -> float:
     if isinstance(duration, Elapsed):
         return ts + duration.seconds
-    return add_local_days(ts, duration.days, _customer_zone(ctx))
+    return add_local_days(ts, duration.days, customer_zone(ctx))
 
 
-def _check_span(value: object, where: str) -> Elapsed | Local:
+def check_span(value: object, where: str) -> Elapsed | Local:
+    """``value``, checked to be an ``Elapsed`` or ``Local`` duration; ``where`` names it.
+
+    Raises:
+        PolicyTypeError: anything else.
+    """
     if not isinstance(value, (Elapsed, Local)):
         raise PolicyTypeError(
             f"{where} must be an Elapsed or Local duration (got {describe(value)})"
@@ -170,57 +174,7 @@ class SilenceAtLeast(Condition):
 def silence_at_least(duration: Elapsed | Local) -> Condition:
     """No interaction in scope (the issue, or the customer) for ``duration``: before the
     trigger in a rule's condition, up to now in its stop."""
-    return SilenceAtLeast(duration=_check_span(duration, "silence_at_least() duration"))
-
-
-@attrs.frozen(repr=False)
-class CountAtLeast(Condition):
-    """At least ``count`` interactions of ``kind`` within ``within`` before ``ctx.now``
-    (the trigger, in a rule's condition)."""
-
-    kind: str
-    count: int
-    within: Elapsed | Local
-
-    def _times(self, ctx: Context) -> list[float]:
-        return [item.ts for item in ctx.history if item.kind == self.kind]
-
-    def _inside(self, ctx: Context) -> list[float]:
-        times = self._times(ctx)
-        return [t for t in times if _after(t, self.within, ctx) > ctx.now]
-
-    def check(self, ctx: Context) -> bool:
-        return len(self._inside(ctx)) >= self.count
-
-    def explain(self, ctx: Context) -> str:
-        verdict = "held" if self.check(ctx) else "failed"
-        count = len(self._inside(ctx))
-        return f"{self!r} {verdict}: {count} such interaction{'' if count == 1 else 's'}"
-
-    def changes_at(self, ctx: Context) -> float | None:
-        inside = self._inside(ctx)
-        if len(inside) < self.count:
-            return None
-        # The answer flips when enough of the counted interactions age out.  In local
-        # days a later interaction can age out first (one in the second pass of a
-        # repeated hour), so the moments are sorted, not the interactions.
-        leave = sorted(_after(t, self.within, ctx) for t in inside)
-        return leave[len(inside) - self.count]
-
-    def __repr__(self) -> str:
-        return f"count_at_least({self.kind!r}, {self.count}, within={self.within!r})"
-
-
-def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Condition:
-    """At least ``count`` interactions of ``kind`` in the ``within`` before the moment it
-    is judged: the trigger, in a rule's condition ("three within 10 days" ends there)."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
-    return CountAtLeast(
-        kind=non_empty_name(kind, "count_at_least() kind"),
-        count=count,
-        within=_check_span(within, "count_at_least() within"),
-    )
+    return SilenceAtLeast(duration=check_span(duration, "silence_at_least() duration"))
 
 
 @attrs.frozen(repr=False)
