@@ -453,6 +453,8 @@ class TestReports:
             "essential": False,
             "talking_points": ["a low call"],
             "moved_by": ["capacity: the staff day 2026-03-11 was full"],
+            "attempt": 1,
+            "tries": 3,
         } == row
 
     def test_by_day_groups_by_staff_day_in_order(self) -> None:

@@ -2,8 +2,9 @@
 
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
-first.  A candidate the merged call takes along earlier than its own constraints allowed
-is timed again from there.  Awareness rules then add their talking points to each call.
+first; it is the try of the leading one's call (``attempt`` of ``tries``).  A candidate
+the merged call takes along earlier than its own constraints allowed is timed again from
+there.  Awareness rules then add their talking points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
@@ -57,13 +58,31 @@ class Raw(NamedTuple):
     moved_by: tuple[Adjustment, ...]
     reach: Reach | None
     """Where the customer may be called (None: not known)."""
+    attempt: int = 1
+    """Which try of its leading episode's call this is, from 1."""
+    tries: int = 1
+    """How many tries its leading episode's rule allows."""
 
 
 def call_of(raw: Raw) -> Call:
     """The :class:`~extramile.Call` of a raw call."""
-    cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved, _ = (
-        raw
-    )
+    (
+        cid,
+        issue_id,
+        keys,
+        rules,
+        due,
+        deadline,
+        tz,
+        priority,
+        points,
+        extra,
+        essential,
+        moved,
+        _,
+        attempt,
+        tries,
+    ) = raw
     return Call(
         customer_id=cid,
         issue_id=issue_id,
@@ -77,6 +96,8 @@ def call_of(raw: Raw) -> Call:
         extra_mile=extra,
         essential=essential,
         moved_by=moved,
+        attempt=attempt,
+        tries=tries,
     )
 
 
@@ -116,6 +137,7 @@ def merge(
             priority = int(rule.priority)
             extra = first.extra_mile
             essential = rule.essential
+            lead = first
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
@@ -128,6 +150,7 @@ def merge(
             priority = max(c.rule.priority for c in group)
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
+            lead = ranked[0]
         points.extend(p for p in extra_points if p not in points)
         raws.append(
             Raw(
@@ -148,6 +171,8 @@ def merge(
                 if first.moves
                 else (),
                 contact.reach,
+                len(lead.attempts) + 1,
+                lead.rule.retry.tries,
             )
         )
     return raws

@@ -8,7 +8,12 @@ from its due time alone (not from ``now``, so an overdue call stays overdue inst
 chasing the clock), but never past the moment its rule gives up; a call that can only go
 after that moment is suppressed.
 
-Imports: ``_decision``, ``_rules``, and the siblings ``data``, ``explain``, ``facts``,
+A call tried as many times as its rule's :class:`~extramile.Retry` allows, none of which
+reached the customer, is suppressed as ``"unreachable"``, its reason naming the attempts.
+Any other tried call starts from its next try's due time, and the minimum gap ignores
+its own earlier tries.
+
+Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``, ``facts``,
 ``moves``, ``search`` and ``timing``.
 """
 
@@ -19,11 +24,18 @@ from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import iso
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, RawMove, render_move
-from extramile._engine.search import no_common_window, place_call, place_ts, suppression_of
+from extramile._engine.search import (
+    no_common_window,
+    place_call,
+    place_ts,
+    suppression_of,
+    without,
+)
 from extramile._engine.timing import deadline_for
+from extramile._model import Interaction
 from extramile._rules import lapse_at
 
-__all__ = ["place_all"]
+__all__ = ["place_all", "unreachable_reason"]
 
 
 def place_all(
@@ -42,17 +54,28 @@ def place_all(
     now = case.now
     for cand in candidates:
         why = blocked
+        attempts = cand.attempts
+        start = cand.due
+        gap_attempts = None
+        if attempts:
+            tries = cand.rule.retry.tries
+            if len(attempts) >= tries:
+                why = (Constraint.UNREACHABLE, unreachable_reason(attempts, tries))
+            elif cand.retry_due is not None and cand.retry_due > start:
+                start = cand.retry_due
+            gap_attempts = without(contact.attempts, (call.ts for call in attempts))
         if why is None:
             moves: list[RawMove] = []
             landed = place_call(
                 contact,
-                cand.due,
+                start,
                 now,
                 schedule=schedule,
                 caps=caps,
                 extra_mile=cand.extra_mile,
                 essential=cand.rule.essential,
                 moves=moves,
+                gap_attempts=gap_attempts,
             )
             if landed is None:
                 why = (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
@@ -62,7 +85,7 @@ def place_all(
                 cand.nominal = cand.due
                 cand.moves = moves
                 if cand.placed > cand.due:
-                    why = _pushed(case, cand, nominal)
+                    why = _pushed(case, cand, nominal, gap_attempts)
                 if why is None:
                     placed.append(cand)
                     revisit.call(cand, contact, policy)
@@ -82,7 +105,18 @@ def place_all(
     return placed, suppressed
 
 
-def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, str] | None:
+def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
+    """Why a call is suppressed as unreachable: its attempts, how many and when."""
+    listed = ", ".join(f"{call.id!r} at {iso(call.ts)} ({call.outcome})" for call in attempts)
+    return (
+        f"unreachable: {len(attempts)} unanswered call(s), as many tries as the rule"
+        f" allows ({tries}): {listed}"
+    )
+
+
+def _pushed(
+    case: Case, cand: Candidate, nominal: float, gap_attempts: list[float] | None
+) -> tuple[Constraint, str] | None:
     """Time a call that goes after its due time.
 
     Its deadline moves as far as constraints pushed it from its due time (promise 7; see
@@ -110,6 +144,7 @@ def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, st
             extra_mile=cand.extra_mile,
             essential=rule.essential,
             moves=blocked,
+            gap_attempts=gap_attempts,
         )
         # The move that lands it where it can go (a search from the give-up time lands
         # where the search from now does); none if it could go at the very moment the

@@ -6,8 +6,8 @@ and the *timing* of the call: a due time and a deadline, each an anchor plus or 
 duration of one of the three kinds (see :mod:`extramile._rules.timing`).  Both are plain,
 frozen data: a rule prints, compares equal and pickles.
 
-Imports: ``_rules.timing``, ``_rules.triggers``, ``_conditions``, ``_model``, ``_time``,
-``errors``.
+Imports: ``_rules.retry``, ``_rules.timing``, ``_rules.triggers``, ``_conditions``,
+``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import attrs
 
 from extramile._conditions import ALWAYS, Condition
 from extramile._model import Customer, Priority
+from extramile._rules.retry import DEFAULT_RETRY, Retry
 from extramile._rules.timing import DUE, TRIGGER, When, always_before, as_when
 from extramile._rules.triggers import Anniversary, LastContact, On, Trigger
 from extramile._time import Business, Duration, Elapsed, Local
@@ -115,6 +116,12 @@ def _lapse(value: object) -> Duration | None:
     )
 
 
+def _retry(value: object) -> Retry:
+    if not isinstance(value, Retry):
+        raise PolicyTypeError(f"Rule.retry must be a Retry (got {describe(value)})")
+    return value
+
+
 def _scope(value: object) -> Scope:
     if value not in _SCOPES:
         raise InvalidPolicyError(
@@ -142,6 +149,8 @@ class Rule:
             condition such as "the customer is loyal").
         essential: bypasses contact caps and the minimum gap (never do-not-call).
         give_up_after: drop the episode this long after its deadline (None: never).
+        retry: how a call that did not reach the customer is tried again (default
+            :class:`Retry`: 3 tries, 2 hours apart, a voicemail is not an answer).
 
     Raises:
         InvalidPolicyError: an empty name, an unknown priority or scope.
@@ -159,6 +168,7 @@ class Rule:
     extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)
     essential: bool = False
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
+    retry: Retry = attrs.field(default=DEFAULT_RETRY, converter=_retry)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
