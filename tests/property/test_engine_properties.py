@@ -39,6 +39,7 @@ from extramile import (
     LastContact,
     Local,
     On,
+    Retry,
     Rule,
     Schedule,
     evaluate,
@@ -110,6 +111,7 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 deadline=DUE + Business(hours=4),
                 priority="high",
                 give_up_after=Business(days=1),
+                retry=Retry(every=Elapsed(minutes=45), tries=1),
             ),
             Rule(
                 name="refund-check",
@@ -120,6 +122,7 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 extra_mile=tenure_at_least(years=2),
                 essential=True,
                 give_up_after=Elapsed(hours=12),
+                retry=Retry(every=Elapsed(hours=5), tries=4, voicemail=True),
             ),
             Awareness(programmes=PROGRAMMES),
         ),
@@ -251,7 +254,7 @@ def histories(draw: st.DrawFn, now: dt.datetime, customer_id: str = "c-1") -> li
                 direction=direction,
                 channel=draw(st.sampled_from(CHANNELS.get(kind, OWN_CHANNELS))),
                 issue_id=issue_id,
-                outcome=draw(st.sampled_from(("reached", "voicemail", "no_answer")))
+                outcome=draw(st.sampled_from((None, "reached", "voicemail", "no_answer", "busy")))
                 if kind == "call"
                 else None,
                 attributes=_attributes(draw, kind, at),
@@ -355,6 +358,18 @@ def _shape(decision: Decision, pending_by: dt.datetime, *, due_now: bool) -> tup
     return (tuple(calls), decision.suppressed, trace)
 
 
+def _attempts(decision: Decision) -> dict[str, int]:
+    """Which try each key's call is, for the keys in the decision's calls."""
+    found = {
+        episode.key: episode.attempt
+        for rule in decision.trace
+        for episode in rule.episodes
+        if episode.outcome == "call"
+    }
+    assert None not in found.values()
+    return {key: attempt for key, attempt in found.items() if attempt is not None}
+
+
 def _plus(moment: dt.datetime, seconds: float) -> dt.datetime:
     """``moment`` moved by exact seconds (aware arithmetic in one zone is wall-clock)."""
     return moment.astimezone(dt.timezone.utc) + dt.timedelta(seconds=seconds)
@@ -451,19 +466,39 @@ class TestIdempotency:
     """A call that was made is never recommended again (promise 5)."""
 
     @FAST
-    @given(situation=situations())
-    def test_recorded_calls_satisfy_their_keys(self, situation: Situation) -> None:
-        """Making each recommended call at its due time and evaluating then: none of that
-        call's keys comes back, as a call or as a suppressed call."""
+    @given(
+        situation=situations(),
+        outcome=st.sampled_from(("reached", "voicemail", "no_answer", "busy")),
+    )
+    def test_recorded_calls_answer_or_try_their_keys(
+        self, situation: Situation, outcome: str
+    ) -> None:
+        """Making each recommended call at its due time and evaluating then: a key whose
+        rule takes the outcome as reaching the customer never comes back, as a call or a
+        suppressed call; any other key comes back, if at all, as its next try (same key,
+        one try further, never past its rule's tries) or suppressed."""
         policy, customer, history, now = situation
+        retries = {rule.name: rule.retry for rule in policy.rules if isinstance(rule, Rule)}
         decision = evaluate(policy, customer, history, now=now)
+        tried = _attempts(decision)
         for number, call in enumerate(decision.calls):
-            made = call.record(id=f"made-{number}", at=call.due_at, agent="ana")
+            made = call.record(id=f"made-{number}", at=call.due_at, agent="ana", outcome=outcome)
             after = evaluate(policy, customer, [*history, made], now=call.due_at)
-            returned = {key for c in after.calls for key in c.keys}
-            returned |= {s.key for s in after.suppressed if s.key is not None}
+            again = _attempts(after)
+            suppressed = {s.key: s.constraint for s in after.suppressed}
+            # A call is the try of its leading key.
+            assert [again[c.key] for c in after.calls] == [c.attempt for c in after.calls]
             assert all(s.key is not None for s in after.suppressed)  # keyed by their episode
-            assert set() == returned & set(call.keys)
+            for key, rule in zip(call.keys, call.rules, strict=True):
+                retry = retries[rule]
+                if retry.answered_by(outcome):
+                    assert key not in again
+                    assert key not in suppressed
+                    continue
+                if key in again:
+                    assert (tried[key] + 1, True) == (again[key], again[key] <= retry.tries)
+                elif tried[key] == retry.tries and key in suppressed:
+                    assert "unreachable" == suppressed[key]
 
     @FAST
     @given(situation=situations())

@@ -142,7 +142,7 @@ class TestDuplicateChargeRetries:
             item.until,
         )
         assert item.reason == (
-            "unreachable: 3 unanswered call(s), as many tries as the rule allows (3):"
+            "unreachable: 3 unanswered call(s) of the 3 tries its rule allows:"
             " 'm-1' at 2026-11-25T16:05:00+00:00 (no_answer),"
             " 'm-2' at 2026-11-25T16:36:00+00:00 (busy),"
             " 'm-3' at 2026-11-25T17:07:00+00:00 (voicemail)"
@@ -153,6 +153,25 @@ class TestDuplicateChargeRetries:
         assert "2026-12-02T16:15:00+00:00" == utc(decision.revisit_at)
         lapsed = evaluate(NEW_YORK, CUSTOMER, history, now=decision.revisit_at)
         assert ((), [(CHARGE_KEY, "lapsed")]) == (lapsed.suppressed, outcomes(lapsed, RULE))
+
+    def test_a_next_try_after_the_rule_gives_up_is_unreachable(self) -> None:
+        """Called at last on Wednesday 2 December at 11:00 EST, no answer: the next try
+        (11:30) would come after the rule gives up (11:15, 7 days after the deadline), so
+        the episode is suppressed as unreachable, saying so, until it lapses."""
+        history = _tried(("m-1", "2026-12-02T16:00:00+00:00", "no_answer"))
+        decision = evaluate(NEW_YORK, CUSTOMER, history, now=at("2026-12-02T16:01:00+00:00"))
+        assert () == decision.calls
+        (item,) = decision.suppressed
+        assert ("unreachable", CHARGE_KEY) == (item.constraint, item.key)
+        assert item.reason == (
+            "it could go no sooner than 2026-12-02T16:30:00+00:00, after its rule gives up"
+            " at 2026-12-02T16:15:00+00:00 (7 local days after the deadline"
+            " 2026-11-25T16:15:00+00:00): its next try waits 30 minutes elapsed after the"
+            " last of 1 unanswered call(s) of the 3 tries its rule allows:"
+            " 'm-1' at 2026-12-02T16:00:00+00:00 (no_answer)"
+        )
+        assert decision.revisit_at is not None
+        assert "2026-12-02T16:15:00+00:00" == utc(decision.revisit_at)
 
     def test_two_unanswered_calls_leave_the_third_try(self) -> None:
         """Two attempts: try 3 of 3, due 30 minutes after the second."""

@@ -60,7 +60,10 @@ def place_all(
         if attempts:
             tries = cand.rule.retry.tries
             if len(attempts) >= tries:
-                why = (Constraint.UNREACHABLE, unreachable_reason(attempts, tries))
+                why = (
+                    Constraint.UNREACHABLE,
+                    f"unreachable: {unreachable_reason(attempts, tries)}",
+                )
             elif cand.retry_due is not None and cand.retry_due > start:
                 start = cand.retry_due
             gap_attempts = without(contact.attempts, (call.ts for call in attempts))
@@ -106,12 +109,9 @@ def place_all(
 
 
 def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
-    """Why a call is suppressed as unreachable: its attempts, how many and when."""
+    """The attempts at a call, how many and when, for the reason it is unreachable."""
     listed = ", ".join(f"{call.id!r} at {iso(call.ts)} ({call.outcome})" for call in attempts)
-    return (
-        f"unreachable: {len(attempts)} unanswered call(s), as many tries as the rule"
-        f" allows ({tries}): {listed}"
-    )
+    return f"{len(attempts)} unanswered call(s) of the {tries} tries its rule allows: {listed}"
 
 
 def _pushed(
@@ -133,6 +133,16 @@ def _pushed(
         rule = cand.rule
         gives_up = lapse_at(rule, probe, cand.deadline)
         assert gives_up is not None  # it has a give-up time: it lapses
+        given_up = (
+            f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
+            f" {iso(gives_up)} ({rule.give_up_after} after the deadline {iso(cand.deadline)})"
+        )
+        if cand.retry_due is not None and cand.retry_due >= gives_up:
+            # The wait for its next try took it there: it will never reach the customer.
+            return Constraint.UNREACHABLE, (
+                f"{given_up}: its next try waits {rule.retry.every} after the last of"
+                f" {unreachable_reason(cand.attempts, rule.retry.tries)}"
+            )
         blocked: list[RawMove] = []
         policy = case.policy
         contact = case.contact
@@ -151,11 +161,6 @@ def _pushed(
         # rule gives up: then what pushed it there.
         move = blocked[-1] if blocked else (cand.moves or [])[-1]
         moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
-        reason = (
-            f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
-            f" {iso(gives_up)} ({rule.give_up_after} after the deadline"
-            f" {iso(cand.deadline)}): {moved.reason}"
-        )
-        return move.constraint, reason
+        return move.constraint, f"{given_up}: {moved.reason}"
     cand.final_deadline = deadline_for(case, cand, nominal)
     return None
