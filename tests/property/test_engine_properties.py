@@ -279,7 +279,7 @@ class Situation(NamedTuple):
         ]
         lines.extend(
             f"    {i.id} {i.kind} {i.direction.value} {i.channel.value} at={i.at.isoformat()}"
-            f" issue={i.issue_id} {dict(i.attributes)}"
+            f" issue={i.issue_id} outcome={i.outcome} {dict(i.attributes)}"
             for i in self.history
         )
         lines.append("  ])")
@@ -477,7 +477,8 @@ class TestIdempotency:
         rule takes the outcome as reaching the customer never comes back, as a call or a
         suppressed call; any other key comes back, if at all, as its next try (same key,
         one try further, never past its rule's tries) or suppressed."""
-        policy, customer, history, now = situation
+        policy, customer, everything, now = situation
+        history = [i for i in everything if i.ts <= now.timestamp()]  # nothing else happens
         retries = {rule.name: rule.retry for rule in policy.rules if isinstance(rule, Rule)}
         decision = evaluate(policy, customer, history, now=now)
         tried = _attempts(decision)
