@@ -64,6 +64,12 @@ class Call:
     extra_mile: bool
     essential: bool
     moved_by: tuple[Adjustment, ...] = ()
+    attempt: int = 1
+    """Which try of this call it is, from 1: a call that did not reach the customer is
+    tried again with the same key (see :class:`~extramile.Retry`).  For a merged call,
+    the leading key's."""
+    tries: int = 1
+    """How many tries the leading key's rule allows in all."""
 
     @property
     def overdue(self) -> bool:
@@ -83,8 +89,12 @@ class Call:
     ) -> Interaction:
         """The outbound call interaction that records this call as made.
 
-        Feeding it back into :func:`~extramile.evaluate` satisfies every key of this call,
-        so the call is never recommended twice.
+        Feeding it back into :func:`~extramile.evaluate` satisfies every key of this call
+        when the call reached the customer (``outcome="reached"``, the default; or
+        ``"voicemail"`` where the rule's :class:`~extramile.Retry` accepts it), so the
+        call is never recommended twice.  Any other outcome (``"no_answer"``,
+        ``"busy"``, ...) is an attempt: the same key comes back as the next try, or is
+        suppressed as ``"unreachable"`` after the last.
         """
         return Interaction(
             id=id,
@@ -112,7 +122,9 @@ class SuppressedCall:
     rule: str | None
     """The rule that asked for it; None for a call placed by hand."""
     constraint: str
-    """``"do-not-call"``, ``"unknown-timezone"`` or ``"no-common-window"``; or the
+    """``"do-not-call"``, ``"unknown-timezone"``, ``"no-common-window"`` or
+    ``"unreachable"`` (tried as many times as its rule allows; the reason names the
+    attempts); or the
     constraint that pushed the call past the moment its rule gives up
     (``"calling-window"``, ``"staff-hours"``, ``"cap"``, ``"gap"``)."""
     reason: str
@@ -144,6 +156,8 @@ class EpisodeTrace:
     extra_mile: bool | None = None
     """For a call: whether this episode's rule asked for the extra mile (a merged call
     goes it if any of its episodes asks)."""
+    attempt: int | None = None
+    """For a call: which try of this episode's call it is, from 1."""
 
     @property
     def label(self) -> str:
@@ -185,10 +199,11 @@ class Decision:
         if not self.calls:
             lines.append("No call.")
         for call in self.calls:
+            retry = f" (try {call.attempt} of {call.tries})" if call.attempt > 1 else ""
             lines.append(
                 f"CALL {call.priority} due {_at(call.due_at)}, by {_at(call.deadline)}"
                 f"{' (overdue)' if call.overdue else ''}"
-                f"{' [extra mile]' if call.extra_mile else ''}: {', '.join(call.rules)}"
+                f"{' [extra mile]' if call.extra_mile else ''}: {', '.join(call.rules)}{retry}"
             )
             lines.extend(f"  - say: {point}" for point in call.talking_points)
             lines.extend(f"  - moved: {move.reason}" for move in call.moved_by)

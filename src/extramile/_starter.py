@@ -37,6 +37,7 @@ from extramile._rules import (
     FollowUpPolicy,
     LastContact,
     On,
+    Retry,
     Rule,
     attr_date,
 )
@@ -69,7 +70,10 @@ def starter_policy(
     name: str = "starter",
 ) -> FollowUpPolicy:
     """A ready policy for the canonical situations; every rule is satisfied by an outbound
-    call (on the issue, for issue rules) after its episode starts.
+    call (on the issue, for issue rules) after its episode starts that reached the
+    customer.  An unanswered call is tried again: the duplicate-charge callback 30
+    minutes later, the other rules 2 hours later (:class:`~extramile.Retry`'s default),
+    3 tries in all.
 
     Args:
         company_timezone: where staff work (used when ``schedule`` is not given): an IANA
@@ -130,6 +134,7 @@ def starter_policy(
             extra_mile=True,
             essential=True,
             give_up_after=Local(days=7),
+            retry=Retry(every=Elapsed(minutes=30)),
         ),
         Rule(
             name="loyal-rescue",

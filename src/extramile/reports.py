@@ -3,7 +3,8 @@
 "How many extra-mile calls did your staff make last week?"  :func:`calls_made` answers it
 from the history alone.  For each outbound call in the period it asks the policy, through
 :func:`~extramile.evaluate`, which recommended calls were open at the call's instant
-without it, and which of them it closed: those are the rules the call served (other
+without it, and which of them it closed or tried (a call that did not reach the
+customer moves the same call to its next try): those are the rules the call served (other
 calls logged in the same instant count as earlier when their id comes first, so each is
 credited with its own work).  It is measured
 against the earliest deadline of what it closed, and went the extra mile if any of that
@@ -274,11 +275,16 @@ def _aware(value: object, where: str) -> dt.datetime:
 
 
 def _served(
-    call: Interaction, before: Decision, open_after: set[str], *, outside_window: bool
+    call: Interaction,
+    before: Decision,
+    open_after: dict[str, int | None],
+    *,
+    outside_window: bool,
 ) -> MadeCall | None:
-    """What ``call`` served: the episodes recommended without it and not with it,
-    each by its own deadline and extra-mile flag (a call closing part of a merged call
-    is measured by that part)."""
+    """What ``call`` served: the episodes recommended without it and not with it, or
+    with it as a later try (an unanswered attempt is work done too), each by its own
+    deadline and extra-mile flag (a call closing part of a merged call is measured by
+    that part)."""
     # By key, with its rule: a call lists its rules once each, not one a key.
     episodes = {
         episode.key: (rule.rule, episode)
@@ -292,9 +298,9 @@ def _served(
     extra_mile = False
     for planned in before.calls:
         for key in planned.keys:
-            if key in open_after:
-                continue
             rule, episode = episodes[key]
+            if key in open_after and open_after[key] == episode.attempt:
+                continue
             if rule not in rules:
                 rules.append(rule)
             deadline = episode.deadline or planned.deadline
@@ -386,7 +392,12 @@ def calls_made(
                 after = evaluate(policy, customer, [*others, call], now=at)
             except ExtramileError as exc:
                 raise in_book(exc, index, customer) from exc.__cause__
-            still_open = {key for planned in after.calls for key in planned.keys}
+            still_open = {
+                episode.key: episode.attempt
+                for rule in after.trace
+                for episode in rule.episodes
+                if episode.outcome == "call"
+            }
             contact = Contact.of(
                 customer,
                 others,

@@ -105,7 +105,9 @@ CALLING_HOURS: Final = ("07:00-22:00", "09:00-17:00", "18:00-21:00", "00:00-24:0
 and all day."""
 AGENTS: Final = ("ana", "ben", "chloe")
 CHANNELS: Final = ("phone", "email", "chat", "visit", "web", "system")
-OUTCOMES: Final = ("reached", "voicemail", "no_answer")
+OUTCOMES: Final = ("reached", "voicemail", "no_answer", "busy")
+"""How a call ended: any but ``"reached"`` (and ``"voicemail"`` where a rule accepts it)
+is an attempt, which the rule tries again."""
 
 
 def customers(

@@ -453,6 +453,8 @@ class TestReports:
             "essential": False,
             "talking_points": ["a low call"],
             "moved_by": ["capacity: the staff day 2026-03-11 was full"],
+            "attempt": 1,
+            "tries": 3,
         } == row
 
     def test_by_day_groups_by_staff_day_in_order(self) -> None:
@@ -603,6 +605,14 @@ class TestBadBook:
         """Agenda.build with a dict among the calls: a facts error naming the item."""
         with pytest.raises(FactTypeError, match=r"planned item 1 must be a Call \(got dict"):
             built([hand_made("a", due_at=at(1, 10), deadline=at(2, 10)), {"key": "b"}])  # type: ignore[list-item]
+
+    def test_build_keeps_the_try_of_a_call_and_refuses_one_out_of_range(self) -> None:
+        """A call built by hand as try 2 of 5 comes back so; try 0 is refused by name."""
+        call = hand_made("a", due_at=at(1, 10), deadline=at(2, 10), attempt=2, tries=5)
+        (back,) = built([call]).calls
+        assert (2, 5, call) == (back.attempt, back.tries, back)
+        with pytest.raises(InvalidFactError, match=r"attempt a whole number from 1 .* has 0\)"):
+            built([attrs.evolve(call, attempt=0)])
 
     def test_a_now_or_horizon_beyond_the_calendar(self) -> None:
         """A ``now`` in the year 1, or a horizon reaching past the year 9998: errors that

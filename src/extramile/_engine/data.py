@@ -50,6 +50,8 @@ class Fired(NamedTuple):
     episode_id: str
     ctx: Context
     """The context its condition was judged in; timing reads it too."""
+    attempts: tuple[Interaction, ...]
+    """The calls for it that did not reach the customer, in time order."""
 
 
 @attrs.define(slots=True)
@@ -73,6 +75,16 @@ class Candidate:
     """Where constraints placed the call from its due time alone."""
     capped: bool = False
     """Whether the deadline stopped at the time its rule gives up."""
+    attempts: tuple[Interaction, ...] = ()
+    """The calls for it that did not reach the customer, in time order."""
+    retry_due: float | None = None
+    """When its next try is due (the last attempt plus its rule's spacing), if it has
+    been tried; placement starts from there, as from a push."""
+
+    @property
+    def attempt(self) -> int:
+        """Which try the call is, from 1."""
+        return len(self.attempts) + 1
 
 
 class TraceCollector(Protocol):

@@ -11,9 +11,13 @@ episode (a new charge, a newer contact) a new one.
 
 An episode *fires* when its rule's condition held as of its trigger (in a
 :class:`~extramile._conditions.TriggerContext`), no outbound call has answered it, and its
-rule's stop condition, judged at ``now``, does not hold.  A call answers it when it came
-after the episode started, on the same issue (any call, for a customer-scoped rule), or
-when it lists the key in its ``satisfies`` attribute.  On
+rule's stop condition, judged at ``now``, does not hold.  A call *for* an episode is a
+call after the episode started, on the same issue (any call, for a customer-scoped rule,
+or for an episode on no issue), or a call that lists the key in its ``satisfies``
+attribute (as :meth:`~extramile.Call.record` writes it).  Such a call answers the episode
+when it reached the customer (outcome ``"reached"`` or none; ``"voicemail"`` too where the
+rule's :class:`~extramile.Retry` accepts it); otherwise it is an *attempt*, which the fired
+episode carries on to timing (the next try) and placement (unreachable after the last).  On
 the path :func:`~extramile.plan` takes (no revisit time), episodes that started so long
 ago that the rule's timing has certainly given them up are skipped unseen
 (:meth:`~extramile._rules.CompiledRule.stale_before`).
@@ -38,7 +42,16 @@ from extramile._engine.facts import Case, Facts
 from extramile._engine.guard import check as guarded_check
 from extramile._engine.guard import condition_error
 from extramile._model import Interaction
-from extramile._rules import Anniversary, CompiledRule, LastContact, On, Rule, key_part
+from extramile._rules import (
+    REACHED,
+    VOICEMAIL,
+    Anniversary,
+    CompiledRule,
+    LastContact,
+    On,
+    Rule,
+    key_part,
+)
 from extramile.errors import ExtramileError
 
 __all__ = ["episode_key", "fired_episodes"]
@@ -102,6 +115,7 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
     check = compiled.check
     stop = compiled.stop
     threads = case.facts.threads
+    voicemail = rule.retry.voicemail
     for item in episodes:
         episode_id, start, issue_id = item.id, item.ts, item.issue_id
         issue = None if issue_id is None else threads[issue_id]
@@ -154,11 +168,16 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
                 last_contact=last,
             )
         key = episode_key(customer_part, issue_id, rule_part, episode_id)
-        fired = _new(Fired, (key, start, issue_id, episode_id, ctx))
-        done = _satisfied(calls, key, start, issue_id, rule.scope) if calls else None
-        if done is not None:
-            trace.satisfied(rule, fired, done)
-            continue
+        attempts: tuple[Interaction, ...] = ()
+        if calls:
+            done = _answer(calls, key, start, issue_id, rule.scope, voicemail=voicemail)
+            if isinstance(done, Interaction):
+                trace.satisfied(
+                    rule, _new(Fired, (key, start, issue_id, episode_id, ctx, ())), done
+                )
+                continue
+            attempts = done
+        fired = _new(Fired, (key, start, issue_id, episode_id, ctx, attempts))
         if stop is not None and _stopped(rule, stop, fired, trace, revisit):
             continue
         yield fired
@@ -228,20 +247,31 @@ def _other_episodes(
     return [Milestone(f"anniversary-{years}", start)]
 
 
-def _satisfied(
-    calls: Sequence[Interaction], key: str, start: float, issue_id: str | None, scope: str
-) -> Interaction | None:
-    """The first outbound call that answers the episode with this key, if any."""
+def _answer(
+    calls: Sequence[Interaction],
+    key: str,
+    start: float,
+    issue_id: str | None,
+    scope: str,
+    *,
+    voicemail: bool,
+) -> Interaction | tuple[Interaction, ...]:
+    """The first outbound call for the episode with this key that reached the customer
+    (the episode is answered), or else the calls for it that did not (its attempts, in
+    time order; none if there were none)."""
+    tried: list[Interaction] = []
     for call in calls:
         if call.ts < start:
             continue
-        # A call recorded for this very key satisfies it even at the triggering instant
+        # A call recorded for this very key is for it even at the triggering instant
         # (a call due now, made now); any other call must come after the trigger.
         listed = call.attributes.get(SATISFIES)
-        if isinstance(listed, tuple) and key in listed:  # a list of keys, never a substring
-            return call
-        if call.ts > start and (
-            scope == "customer" or issue_id is None or call.issue_id == issue_id
+        if (isinstance(listed, tuple) and key in listed) or (  # a list of keys, not a substring
+            call.ts > start
+            and (scope == "customer" or issue_id is None or call.issue_id == issue_id)
         ):
-            return call
-    return None
+            outcome = call.outcome
+            if outcome is None or outcome == REACHED or (voicemail and outcome == VOICEMAIL):
+                return call
+            tried.append(call)
+    return tuple(tried)

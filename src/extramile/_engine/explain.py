@@ -120,6 +120,7 @@ class Trace:
                         deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
                         first_deadline=from_ts(episode.deadline, call.deadline.tzinfo or UTC),
                         extra_mile=episode.extra_mile,
+                        attempt=episode.attempt,
                     ),
                 )
 
@@ -237,7 +238,14 @@ def _call_detail(call: Call, episode: Candidate) -> str:
         moved = (
             f"{moved} as far as {gives_up}" if moved else f", not moved with the call: {gives_up}"
         )
+    retry = ""
+    if episode.attempts:
+        last = episode.attempts[-1]
+        retry = (
+            f"; try {episode.attempt} of {rule.retry.tries}, due {rule.retry.every} after"
+            f" the unanswered call {last.id!r} at {iso(last.ts)} ({last.outcome})"
+        )
     return (
         f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()});"
-        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()})"
+        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()}){retry}"
     )

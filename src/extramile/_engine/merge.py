@@ -2,10 +2,10 @@
 
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
-first.  It names each rule once, in the order of its first key, though two episodes of
-one rule may merge.  A candidate the merged call takes along earlier than its own
-constraints allowed is timed again from there.  Awareness rules then add their talking
-points to each call.
+first; it is the try of the leading one's call (``attempt`` of ``tries``).  It names each
+rule once, in the order of its first key, though two episodes of one rule may merge.  A
+candidate the merged call takes along earlier than its own constraints allowed is timed
+again from there.  Awareness rules then add their talking points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
@@ -60,13 +60,31 @@ class Raw(NamedTuple):
     moved_by: tuple[Adjustment, ...]
     reach: Reach | None
     """Where the customer may be called (None: not known)."""
+    attempt: int = 1
+    """Which try of its leading episode's call this is, from 1."""
+    tries: int = 1
+    """How many tries its leading episode's rule allows."""
 
 
 def call_of(raw: Raw) -> Call:
     """The :class:`~extramile.Call` of a raw call."""
-    cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved, _ = (
-        raw
-    )
+    (
+        cid,
+        issue_id,
+        keys,
+        rules,
+        due,
+        deadline,
+        tz,
+        priority,
+        points,
+        extra,
+        essential,
+        moved,
+        _,
+        attempt,
+        tries,
+    ) = raw
     return Call(
         customer_id=cid,
         issue_id=issue_id,
@@ -80,6 +98,8 @@ def call_of(raw: Raw) -> Call:
         extra_mile=extra,
         essential=essential,
         moved_by=moved,
+        attempt=attempt,
+        tries=tries,
     )
 
 
@@ -119,6 +139,7 @@ def merge(
             priority = int(rule.priority)
             extra = first.extra_mile
             essential = rule.essential
+            lead = first
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
@@ -132,6 +153,7 @@ def merge(
             priority = max(c.rule.priority for c in group)
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
+            lead = ranked[0]
         points.extend(p for p in extra_points if p not in points)
         raws.append(
             Raw(
@@ -152,6 +174,8 @@ def merge(
                 if first.moves
                 else (),
                 contact.reach,
+                len(lead.attempts) + 1,
+                lead.rule.retry.tries,
             )
         )
     return raws

@@ -36,6 +36,8 @@ class Constraint(str, enum.Enum):
     NO_COMMON_WINDOW = "no-common-window"
     CAPACITY = "capacity"
     """Moved by :func:`~extramile.plan` to a day with room in the team's capacity."""
+    UNREACHABLE = "unreachable"
+    """Tried as many times as its rule allows, and never reached the customer."""
 
 
 class RawMove(NamedTuple):
@@ -92,7 +94,9 @@ def _reason(
     if constraint is Constraint.STAFF_HOURS:
         return schedule.describe_closed(before)
     if constraint is Constraint.GAP:
-        last = max(a for a in contact.attempts if a <= before)
+        # The attempt the gap ran from: the call's own earlier tries are exempt from it.
+        gap = caps.min_gap.seconds
+        last = max(a for a in contact.attempts if a <= before and a + gap <= move.end)
         return (
             f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
             f" and calls are at least {caps.min_gap} apart"

@@ -8,7 +8,12 @@ from its due time alone (not from ``now``, so an overdue call stays overdue inst
 chasing the clock), but never past the moment its rule gives up; a call that can only go
 after that moment is suppressed.
 
-Imports: ``_decision``, ``_rules``, and the siblings ``data``, ``explain``, ``facts``,
+A call tried as many times as its rule's :class:`~extramile.Retry` allows, none of which
+reached the customer, is suppressed as ``"unreachable"``, its reason naming the attempts.
+Any other tried call starts from its next try's due time, and the minimum gap ignores
+its own earlier tries.
+
+Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``, ``facts``,
 ``moves``, ``search`` and ``timing``.
 """
 
@@ -19,11 +24,18 @@ from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, RawMove, render_move
-from extramile._engine.search import no_common_window, place_call, place_ts, suppression_of
+from extramile._engine.search import (
+    no_common_window,
+    place_call,
+    place_ts,
+    suppression_of,
+    without,
+)
 from extramile._engine.timing import deadline_for
+from extramile._model import Interaction
 from extramile._rules import lapse_at
 
-__all__ = ["place_all"]
+__all__ = ["place_all", "unreachable_reason"]
 
 
 def place_all(
@@ -42,17 +54,31 @@ def place_all(
     now = case.now
     for cand in candidates:
         why = blocked
+        attempts = cand.attempts
+        start = cand.due
+        gap_attempts = None
+        if attempts:
+            tries = cand.rule.retry.tries
+            if len(attempts) >= tries:
+                why = (
+                    Constraint.UNREACHABLE,
+                    f"unreachable: {unreachable_reason(attempts, tries)}",
+                )
+            elif cand.retry_due is not None and cand.retry_due > start:
+                start = cand.retry_due
+            gap_attempts = without(contact.attempts, (call.ts for call in attempts))
         if why is None:
             moves: list[RawMove] = []
             landed = place_call(
                 contact,
-                cand.due,
+                start,
                 now,
                 schedule=schedule,
                 caps=caps,
                 extra_mile=cand.extra_mile,
                 essential=cand.rule.essential,
                 moves=moves,
+                gap_attempts=gap_attempts,
             )
             if landed is None:
                 why = (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
@@ -62,7 +88,7 @@ def place_all(
                 cand.nominal = cand.due
                 cand.moves = moves
                 if cand.placed > cand.due:
-                    why = _pushed(case, cand, nominal)
+                    why = _pushed(case, cand, nominal, gap_attempts)
                 if why is None:
                     placed.append(cand)
                     revisit.call(cand, contact, policy)
@@ -82,7 +108,15 @@ def place_all(
     return placed, suppressed
 
 
-def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, str] | None:
+def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
+    """The attempts at a call, how many and when, for the reason it is unreachable."""
+    listed = ", ".join(f"{call.id!r} at {iso(call.ts)} ({call.outcome})" for call in attempts)
+    return f"{len(attempts)} unanswered call(s) of the {tries} tries its rule allows: {listed}"
+
+
+def _pushed(
+    case: Case, cand: Candidate, nominal: float, gap_attempts: list[float] | None
+) -> tuple[Constraint, str] | None:
     """Time a call that goes after its due time.
 
     Its deadline moves as far as constraints pushed it from its due time (promise 7; see
@@ -99,6 +133,16 @@ def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, st
         rule = cand.rule
         gives_up = lapse_at(rule, probe, cand.deadline)
         assert gives_up is not None  # it has a give-up time: it lapses
+        given_up = (
+            f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
+            f" {iso(gives_up)} ({give_up_words(rule, f'the deadline {iso(cand.deadline)}')})"
+        )
+        if cand.retry_due is not None and cand.retry_due >= gives_up:
+            # The wait for its next try took it there: it will never reach the customer.
+            return Constraint.UNREACHABLE, (
+                f"{given_up}: its next try waits {rule.retry.every} after the last of"
+                f" {unreachable_reason(cand.attempts, rule.retry.tries)}"
+            )
         blocked: list[RawMove] = []
         policy = case.policy
         contact = case.contact
@@ -110,17 +154,13 @@ def _pushed(case: Case, cand: Candidate, nominal: float) -> tuple[Constraint, st
             extra_mile=cand.extra_mile,
             essential=rule.essential,
             moves=blocked,
+            gap_attempts=gap_attempts,
         )
         # The move that lands it where it can go (a search from the give-up time lands
         # where the search from now does); none if it could go at the very moment the
         # rule gives up: then what pushed it there.
         move = blocked[-1] if blocked else (cand.moves or [])[-1]
         moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
-        reason = (
-            f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
-            f" {iso(gives_up)} ({give_up_words(rule, f'the deadline {iso(cand.deadline)}')}):"
-            f" {moved.reason}"
-        )
-        return move.constraint, reason
+        return move.constraint, f"{given_up}: {moved.reason}"
     cand.final_deadline = deadline_for(case, cand, nominal)
     return None

@@ -11,7 +11,10 @@ monotone function "the earliest allowed instant at or after t":
   own inbound contact, since a callback is not unsolicited;
 * staff hours and holidays, unless the rule is extra-mile;
 * the contact caps (a rolling count of outbound attempts, each counting until it is
-  ``per`` local days old; a minimum gap), unless the rule is essential.
+  ``per`` local days old; a minimum gap), unless the rule is essential.  The next try of
+  a call that did not reach the customer is exempt from the gap after its own attempts
+  (it is the same call, tried again), never from the cap: the gap is then measured from
+  ``gap_attempts``, the customer's attempts without the call's own (:func:`without`).
 
 :func:`place_ts` applies them in turn until none moves the instant any more (a fixed
 point, so the result satisfies all of them at once), and records each move.  Each step
@@ -39,6 +42,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Final
 
 from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
@@ -53,6 +57,7 @@ __all__ = [
     "place_call",
     "place_ts",
     "suppression_of",
+    "without",
 ]
 
 SEARCH_SECONDS: Final = 400 * 86_400.0
@@ -102,6 +107,15 @@ def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo
         ts = counting[len(counting) - limit]
 
 
+def without(attempts: list[float], own: Iterable[float]) -> list[float]:
+    """The sorted ``attempts`` without each of ``own`` (once each: another call may have
+    been logged at the same instant)."""
+    rest = list(attempts)
+    for ts in own:
+        rest.remove(ts)
+    return rest
+
+
 def place_ts(
     contact: Contact,
     start: float,
@@ -111,14 +125,19 @@ def place_ts(
     extra_mile: bool,
     essential: bool,
     moves: list[RawMove] | None,
+    gap_attempts: list[float] | None = None,
 ) -> float | None:
     """The earliest instant in ``[start, start + SEARCH_SECONDS]`` that every constraint
     allows, or None.  Do-not-call and a missing timezone are the caller's to check first.
 
     Each round moves the instant past what one constraint refuses, so the answer, and
     the moves recorded on the way, depend only on the facts and ``start``.
+    ``gap_attempts`` are the attempts the minimum gap is measured from (default: all).
     """
     limit = start + SEARCH_SECONDS
+    attempts = contact.attempts
+    if gap_attempts is None:
+        gap_attempts = attempts
     t = start
     grace_from = contact.last_inbound
     grace_until = -math.inf if grace_from is None else grace_from + CALLBACK_GRACE
@@ -135,13 +154,13 @@ def place_ts(
                 t = leapt
         rounds += 1
         before = t
-        if not essential and contact.attempts:
-            moved = _gap_next(t, contact.attempts, caps)
+        if not essential and attempts:
+            moved = _gap_next(t, gap_attempts, caps)
             if moved != t:
                 if moves is not None:
                     moves.append(_move(RawMove, (_GAP, t, moved, "", False, False)))
                 t = moved
-            moved = _cap_next(t, contact.attempts, caps, contact.cap_zone)
+            moved = _cap_next(t, attempts, caps, contact.cap_zone)
             if moved != t:
                 if moves is not None:
                     moves.append(_move(RawMove, (_CAP, t, moved, "", False, False)))
@@ -215,6 +234,7 @@ def place_call(
     extra_mile: bool,
     essential: bool,
     moves: list[RawMove] | None,
+    gap_attempts: list[float] | None = None,
 ) -> tuple[float, float] | None:
     """(when the call goes, where it would have gone from its due time alone), or None
     when no moment is allowed.
@@ -232,6 +252,7 @@ def place_call(
         extra_mile=extra_mile,
         essential=essential,
         moves=moves,
+        gap_attempts=gap_attempts,
     )
     if at is None:
         return None
@@ -254,6 +275,7 @@ def place_call(
                     extra_mile=extra_mile,
                     essential=essential,
                     moves=None,
+                    gap_attempts=gap_attempts,
                 )
             )
             is not None

@@ -3,7 +3,10 @@
 The meaning of "anchor + duration" lives in :mod:`extramile._rules` (each rule is
 compiled once per policy); here a fired episode is timed with it: its due time and
 deadline are computed from their anchors, an episode past its rule's ``give_up_after``
-lapses, and the extra-mile flag is judged.  What remains is a :class:`Candidate`.
+lapses, and the extra-mile flag is judged.  What remains is a :class:`Candidate`.  An
+episode already tried (see :mod:`~extramile._engine.episodes`) has its next try due its
+rule's :attr:`Retry.every <extramile.Retry.every>` after the last attempt, or at its due
+time if that is later; placement treats the wait as a push (the deadline moves with it).
 
 A call that placement pushes later keeps its slack (promise 7): :func:`deadline_for`
 moves its deadline as far, in the rule's own kind of time when the deadline is counted
@@ -32,7 +35,7 @@ def timed(
 ) -> Candidate | None:
     """The candidate call of a fired episode, or None (untimed, or lapsed)."""
     rule = compiled.rule
-    key, _, issue_id, episode_id, ctx = fired
+    key, _, issue_id, episode_id, ctx, attempts = fired
     due = compiled.due(ctx, None)
     deadline = compiled.deadline(ctx, due) if due is not None else None
     if due is None or deadline is None:
@@ -51,7 +54,7 @@ def timed(
         revisit.condition(condition, ctx, rule.name)
         # A custom condition may answer any truthy value: the call says True or False.
         flag = bool(check(flag, condition, ctx, rule.name))
-    return Candidate(
+    cand = Candidate(
         compiled=compiled,
         rule=rule,
         key=key,
@@ -61,6 +64,10 @@ def timed(
         deadline=deadline,
         extra_mile=flag,
     )
+    if attempts:
+        cand.attempts = attempts
+        cand.retry_due = attempts[-1].ts + rule.retry.every.seconds
+    return cand
 
 
 def deadline_for(case: Case, cand: Candidate, landed: float) -> float:

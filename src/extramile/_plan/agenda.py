@@ -220,6 +220,8 @@ class Agenda:
                 "essential": call.essential,
                 "talking_points": list(call.talking_points),
                 "moved_by": [move.reason for move in call.moved_by],
+                "attempt": call.attempt,
+                "tries": call.tries,
             }
             for call in self.calls
         ]

@@ -34,6 +34,8 @@ EXTRA_MILE: Final = 1
 """The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
 _ESSENTIAL: Final = 2
 _NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers"})
+_MOST_TRIES: Final = 65_535
+"""The largest try number a column holds (two bytes; a rule allows at most 1000)."""
 
 
 class Move(NamedTuple):
@@ -54,6 +56,7 @@ class Columns:
     """
 
     __slots__ = (
+        "attempt",
         "customer_id",
         "deadline",
         "due",
@@ -68,6 +71,7 @@ class Columns:
         "reach_numbers",
         "reaches",
         "rules",
+        "tries",
         "zone",
         "zone_numbers",
         "zones",
@@ -97,6 +101,9 @@ class Columns:
         """Each reach's number in ``reaches``, by identity (the engine hands out one
         shared object for equal reaches, and the list keeps them alive)."""
         self.exact: dict[int, Call] = {}
+        self.attempt = array("H")
+        """Which try each call is, and how many its rule allows (two bytes each)."""
+        self.tries = array("H")
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -136,6 +143,8 @@ class Columns:
             essential,
             moved,
             reach,
+            attempt,
+            tries,
         ) = raw
         self.customer_id.append(cid)
         self.issue_id.append(issue)
@@ -154,6 +163,8 @@ class Columns:
             number = numbers[id(reach)] = len(self.reaches)
             self.reaches.append(reach)
         self.reach.append(number)
+        self.attempt.append(attempt)
+        self.tries.append(tries)
 
     def add_call(self, call: Call) -> None:
         """Append a :class:`Call`: as columns if they give it back unchanged, else whole.
@@ -167,6 +178,12 @@ class Columns:
                 f"an agenda's calls must have timezone-aware due_at and deadline"
                 f" (call {call.key!r} has a naive one)"
             )
+        for name, number in (("attempt", call.attempt), ("tries", call.tries)):
+            if type(number) is not int or not 1 <= number <= _MOST_TRIES:
+                raise InvalidFactError(
+                    f"an agenda's calls must have {name} a whole number from 1 to"
+                    f" {_MOST_TRIES} (call {call.key!r} has {number!r})"
+                )
         raw = Raw(
             call.customer_id,
             call.issue_id,
@@ -181,6 +198,8 @@ class Columns:
             call.essential,
             call.moved_by,
             None,
+            call.attempt,
+            call.tries,
         )
         if not _made_again(call, raw):
             self.exact[len(self)] = call
@@ -202,6 +221,8 @@ class Columns:
             bool(self.flags[index] & _ESSENTIAL),
             self.moved_by[index],
             self.reach_of(index),
+            self.attempt[index],
+            self.tries[index],
         )
 
     def reach_of(self, index: int) -> Reach | None:

@@ -3,7 +3,7 @@
 policy.
 
 The face of the package for the rest of the library; its modules import one another
-directly, in this order: ``constraints``, ``timing`` → ``triggers`` → ``rule`` →
+directly, in this order: ``constraints``, ``retry``, ``timing`` → ``triggers`` → ``rule`` →
 ``policy`` → ``compiled``.  Imports: ``_conditions``, ``_model``, ``_time``, ``_memo``,
 ``errors``.
 """
@@ -20,6 +20,7 @@ from extramile._rules.constraints import (
     as_zones,
 )
 from extramile._rules.policy import FollowUpPolicy
+from extramile._rules.retry import DEFAULT_RETRY, MAX_TRIES, REACHED, VOICEMAIL, Retry
 from extramile._rules.rule import Awareness, Rule, Scope
 from extramile._rules.timing import (
     DUE,
@@ -35,9 +36,13 @@ from extramile._rules.triggers import Anniversary, LastAnniversary, LastContact,
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
+    "DEFAULT_RETRY",
     "DUE",
     "LAST_CONTACT",
+    "MAX_TRIES",
+    "REACHED",
     "TRIGGER",
+    "VOICEMAIL",
     "Anchor",
     "AnchorKind",
     "Anniversary",
@@ -49,6 +54,7 @@ __all__ = [
     "LastContact",
     "On",
     "Program",
+    "Retry",
     "Rule",
     "Scope",
     "Trigger",

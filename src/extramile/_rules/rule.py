@@ -7,8 +7,8 @@ as of the trigger), an optional *stop* (what ends the episode, at ``now``), and 
 duration of one of the three kinds (see :mod:`extramile._rules.timing`).  Both are plain,
 frozen data: a rule prints, compares equal and pickles.
 
-Imports: ``_rules.timing``, ``_rules.triggers``, ``_conditions``, ``_model``, ``_time``,
-``errors``.
+Imports: ``_rules.retry``, ``_rules.timing``, ``_rules.triggers``, ``_conditions``,
+``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import attrs
 
 from extramile._conditions import ALWAYS, Condition
 from extramile._model import Customer, Priority, PriorityName
+from extramile._rules.retry import DEFAULT_RETRY, Retry
 from extramile._rules.timing import DUE, TRIGGER, Anchor, When, always_before, as_when
 from extramile._rules.triggers import Anniversary, LastContact, On, Trigger
 from extramile._time import Business, Duration, Elapsed, Local
@@ -134,6 +135,13 @@ def _lapse(duration: Duration | None) -> Duration | None:
     )
 
 
+def _retry(retry: Retry) -> Retry:
+    value: object = retry  # checked here: a caller without a type checker may give anything
+    if not isinstance(value, Retry):
+        raise PolicyTypeError(f"Rule.retry must be a Retry (got {describe(value)})")
+    return value
+
+
 def _scope(value: ScopeName | Scope) -> Scope:
     if value not in _SCOPES:
         raise InvalidPolicyError(
@@ -166,6 +174,8 @@ class Rule:
         stop: what ends an episode, judged at ``now`` on everything known up to then,
             e.g. ``~issue_open()`` (the issue is no longer open); None: nothing does.
             A stopped episode gets no call and is not suppressed: it is over.
+        retry: how a call that did not reach the customer is tried again (default
+            :class:`Retry`: 3 tries, 2 hours apart, a voicemail is not an answer).
 
     Raises:
         InvalidPolicyError: an empty name, an unknown priority or scope.
@@ -184,6 +194,7 @@ class Rule:
     essential: bool = False
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
     stop: Condition | None = attrs.field(default=None, converter=_stop)
+    retry: Retry = attrs.field(default=DEFAULT_RETRY, converter=_retry)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:

@@ -50,6 +50,8 @@ CSV_COLUMNS: Final = (
     "essential",
     "talking_points",
     "moved_by",
+    "attempt",
+    "tries",
 )
 """The columns of ``--format csv``, in order."""
 
@@ -89,6 +91,8 @@ def _flags(call: Call) -> str:
     flags = [flag for flag, on in marks if on]
     if call.overdue:
         flags.append("AT RISK")
+    if call.attempt > 1:
+        flags.append(f"try {call.attempt} of {call.tries}")
     return " ".join(flags)
 
 
