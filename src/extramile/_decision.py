@@ -47,7 +47,8 @@ class Call:
     """One recommended call: to whom, when, by when, why, and what to say.
 
     Several rules whose windows overlap merge into one call: ``rules`` and ``keys`` list
-    them all, ``key`` is the leading one's (highest priority, earliest deadline).
+    them all, ``key`` is the leading one's (highest priority, earliest deadline), and
+    ``queue`` is its rule's.
     """
 
     customer_id: str
@@ -62,6 +63,9 @@ class Call:
     extra_mile: bool
     essential: bool
     moved_by: tuple[Adjustment, ...] = ()
+    queue: str | None = None
+    """Who should make the call (``"senior"``, ``"billing"``, ...): the queue of the
+    leading rule; None for the general queue."""
 
     @property
     def overdue(self) -> bool:
@@ -179,10 +183,11 @@ class Decision:
         if not self.calls:
             lines.append("No call.")
         for call in self.calls:
+            queue = "" if call.queue is None else f" [queue {call.queue}]"
             lines.append(
                 f"CALL {call.priority} due {_at(call.due_at)}, by {_at(call.deadline)}"
                 f"{' (overdue)' if call.overdue else ''}"
-                f"{' [extra mile]' if call.extra_mile else ''}: {', '.join(call.rules)}"
+                f"{' [extra mile]' if call.extra_mile else ''}{queue}: {', '.join(call.rules)}"
             )
             lines.extend(f"  - say: {point}" for point in call.talking_points)
             lines.extend(f"  - moved: {move.reason}" for move in call.moved_by)

@@ -453,6 +453,7 @@ class TestReports:
             "essential": False,
             "talking_points": ["a low call"],
             "moved_by": ["capacity: the staff day 2026-03-11 was full"],
+            "queue": None,
         } == row
 
     def test_by_day_groups_by_staff_day_in_order(self) -> None:
@@ -791,6 +792,7 @@ class TestCallList:
                     essential=False,
                     moved_by=(),
                     reach=None,
+                    queue=None,
                 )
             )
         assert (len(columns), columns.raw(69_999).tz, columns.raw(0).tz) == (

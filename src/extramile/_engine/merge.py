@@ -2,8 +2,9 @@
 
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
-first.  A candidate the merged call takes along earlier than its own constraints allowed
-is timed again from there.  Awareness rules then add their talking points to each call.
+first, and the leading rule's queue.  A candidate the merged call takes along earlier than
+its own constraints allowed is timed again from there.  Awareness rules then add their
+talking points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
@@ -57,12 +58,14 @@ class Raw(NamedTuple):
     moved_by: tuple[Adjustment, ...]
     reach: Reach | None
     """Where the customer may be called (None: not known)."""
+    queue: str | None
+    """Who should make the call: the leading rule's queue (None: the general queue)."""
 
 
 def call_of(raw: Raw) -> Call:
     """The :class:`~extramile.Call` of a raw call."""
-    cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved, _ = (
-        raw
+    (cid, issue_id, keys, rules, due, deadline, tz, priority, points, extra, essential, moved) = (
+        raw[:12]
     )
     return Call(
         customer_id=cid,
@@ -77,6 +80,7 @@ def call_of(raw: Raw) -> Call:
         extra_mile=extra,
         essential=essential,
         moved_by=moved,
+        queue=raw.queue,
     )
 
 
@@ -116,6 +120,7 @@ def merge(
             priority = int(rule.priority)
             extra = first.extra_mile
             essential = rule.essential
+            queue = rule.queue
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
@@ -128,6 +133,7 @@ def merge(
             priority = max(c.rule.priority for c in group)
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
+            queue = ranked[0].rule.queue
         points.extend(p for p in extra_points if p not in points)
         raws.append(
             Raw(
@@ -148,6 +154,7 @@ def merge(
                 if first.moves
                 else (),
                 contact.reach,
+                queue,
             )
         )
     return raws

@@ -5,7 +5,8 @@ holds a :class:`Call`, two pendulum datetimes and a tuple of keys: about half a 
 Kept as columns -- references to the strings and tuples the calls share, and the two
 instants as 8-byte floats -- the same calls take a fraction of that, and a :class:`Call`
 is made only when a caller asks for one.  What a call is made from is exactly what the
-engine would have made it from, so it is equal to the engine's own.
+engine would have made it from, so it is equal to the engine's own.  A call's queue is
+kept as its number in a short list of the queues seen, as its zone is.
 
 Imports: ``_decision``, ``_engine``, ``_model``, ``_time``, ``errors``.
 """
@@ -33,7 +34,7 @@ __all__ = ["EXTRA_MILE", "CallList", "Columns", "Move"]
 EXTRA_MILE: Final = 1
 """The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
 _ESSENTIAL: Final = 2
-_NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers"})
+_NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers", "queue_numbers"})
 
 
 class Move(NamedTuple):
@@ -64,6 +65,9 @@ class Columns:
         "moved_by",
         "points",
         "priority",
+        "queue",
+        "queue_numbers",
+        "queues",
         "reach",
         "reach_numbers",
         "reaches",
@@ -97,6 +101,10 @@ class Columns:
         """Each reach's number in ``reaches``, by identity (the engine hands out one
         shared object for equal reaches, and the list keeps them alive)."""
         self.exact: dict[int, Call] = {}
+        self.queue = array("I")
+        self.queues: list[str | None] = [None]
+        self.queue_numbers: dict[str | None, int] = {None: 0}
+        """Each queue's number in ``queues``, the general queue (None) 0."""
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -111,6 +119,7 @@ class Columns:
             setattr(self, name, value)
         self.zone_numbers = {id(tz): number for number, tz in enumerate(self.zones)}
         self.reach_numbers = {id(reach): number for number, reach in enumerate(self.reaches)}
+        self.queue_numbers = {queue: number for number, queue in enumerate(self.queues)}
 
     def _zone_number(self, tz: dt.tzinfo) -> int:
         numbers = self.zone_numbers
@@ -136,6 +145,7 @@ class Columns:
             essential,
             moved,
             reach,
+            queue,
         ) = raw
         self.customer_id.append(cid)
         self.issue_id.append(issue)
@@ -154,6 +164,12 @@ class Columns:
             number = numbers[id(reach)] = len(self.reaches)
             self.reaches.append(reach)
         self.reach.append(number)
+        queues = self.queue_numbers
+        number = queues.get(queue, -1)
+        if number < 0:
+            number = queues[queue] = len(self.queues)
+            self.queues.append(queue)
+        self.queue.append(number)
 
     def add_call(self, call: Call) -> None:
         """Append a :class:`Call`: as columns if they give it back unchanged, else whole.
@@ -181,6 +197,7 @@ class Columns:
             call.essential,
             call.moved_by,
             None,
+            call.queue,
         )
         if not _made_again(call, raw):
             self.exact[len(self)] = call
@@ -202,6 +219,7 @@ class Columns:
             bool(self.flags[index] & _ESSENTIAL),
             self.moved_by[index],
             self.reach_of(index),
+            self.queues[self.queue[index]],
         )
 
     def reach_of(self, index: int) -> Reach | None:

@@ -13,6 +13,7 @@ Imports: ``_rules.timing``, ``_rules.triggers``, ``_conditions``, ``_model``, ``
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -123,6 +124,18 @@ def _scope(value: object) -> Scope:
     return Scope(value)
 
 
+def _queue(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PolicyTypeError(f"Rule.queue must be a str or None (got {describe(value)})")
+    if not value.strip():
+        raise InvalidPolicyError(f"Rule.queue must be a non-empty str (got {describe(value)})")
+    # One shared string for every call of the queue, however many rules and policies name
+    # it: an agenda of a million calls pools it (see _plan.columns).
+    return sys.intern(str.__str__(value))
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """One reason to call: a trigger, a condition, when the call is due, and what to say.
@@ -142,9 +155,11 @@ class Rule:
             condition such as "the customer is loyal").
         essential: bypasses contact caps and the minimum gap (never do-not-call).
         give_up_after: drop the episode this long after its deadline (None: never).
+        queue: who should make the call, e.g. ``"senior"`` or ``"billing"`` (None: the
+            general queue).  ``plan(queue_capacity=...)`` can limit a queue's calls a day.
 
     Raises:
-        InvalidPolicyError: an empty name, an unknown priority or scope.
+        InvalidPolicyError: an empty name or queue, an unknown priority or scope.
         PolicyTypeError: a value of the wrong type.
     """
 
@@ -159,6 +174,7 @@ class Rule:
     extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)
     essential: bool = False
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
+    queue: str | None = attrs.field(default=None, converter=_queue)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
