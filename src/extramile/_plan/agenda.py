@@ -102,7 +102,7 @@ class Agenda:
         """
         schedule = as_schedule(schedule, "Agenda.build() schedule")
         per_day = weekly_capacity(capacity, schedule)
-        per_queue = queue_capacities(queue_capacity, schedule)
+        per_queue = queue_capacities(queue_capacity, schedule, per_day)
         if not isinstance(planned, Iterable):
             raise FactTypeError(
                 f"Agenda.build() planned must be an iterable of Calls (got {describe(planned)})"

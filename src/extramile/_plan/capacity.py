@@ -92,13 +92,15 @@ def _count(value: object, where: str) -> int:
     return value
 
 
-def queue_capacities(value: object, schedule: Schedule) -> QueueCapacity:
+def queue_capacities(value: object, schedule: Schedule, capacity: Capacity | None) -> QueueCapacity:
     """Each queue's capacity, read as :func:`weekly_capacity` reads one, from a mapping by
-    queue name (or an agenda's own ``queue_capacity``); empty for None.
+    queue name (or an agenda's own ``queue_capacity``); empty for None.  ``capacity`` is
+    the day's, read already.
 
     Raises:
-        InvalidPolicyError: an empty queue name, or a capacity :func:`weekly_capacity`
-            refuses.
+        InvalidPolicyError: an empty queue name, a capacity :func:`weekly_capacity`
+            refuses, or a queue whose staff days with room are all days without room in
+            ``capacity`` (its calls would wait for ever).
         PolicyTypeError: not a mapping, a queue name that is not a str, or a capacity of
             the wrong type.
     """
@@ -124,6 +126,16 @@ def queue_capacities(value: object, schedule: Schedule) -> QueueCapacity:
             )
         per_day = weekly_capacity(amount, schedule, f"queue_capacity[{queue!r}]")
         assert per_day is not None  # None was refused above
+        if capacity is not None and not any(
+            per_day[day] != 0 and capacity[day] != 0
+            for day in range(len(_DAY_NAMES))
+            if schedule.hours[day]
+        ):
+            raise InvalidPolicyError(
+                f"queue_capacity[{queue!r}] has room only on staff days that capacity"
+                f" leaves no room on (got {amount!r} and {capacity!r}, Monday first):"
+                " its calls would wait for ever"
+            )
         per_queue[queue] = per_day
     return FrozenMap(dict(sorted(per_queue.items())))
 
@@ -377,8 +389,8 @@ def _moved(
         first_from = from_ts(due, columns.zones[columns.zone[index]])
         previous = moved_by
     day = last_full[_DAY]
-    queue_day = last_full.get(queue, dt.date.min)
-    if queue_day > day:
+    queue_day = last_full.get(queue)
+    if queue_day is not None and queue_day >= day:  # the queue's, the closer reason
         reason = f"capacity: the {columns.queues[queue]} queue was full on {queue_day.isoformat()}"
     else:
         reason = f"capacity: the staff day {day.isoformat()} was full"

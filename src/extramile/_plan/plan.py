@@ -102,7 +102,7 @@ def plan(
     if horizon_seconds < 0:
         raise InvalidPolicyError(f"plan() horizon must not be negative (got {horizon!r})")
     per_day = weekly_capacity(capacity, policy.schedule)
-    per_queue = queue_capacities(queue_capacity, policy.schedule)
+    per_queue = queue_capacities(queue_capacity, policy.schedule, per_day)
     _check_queues(per_queue, policy)
     end = now_ts + horizon_seconds
     if end > LATEST:
