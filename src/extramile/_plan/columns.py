@@ -164,9 +164,12 @@ class Columns:
             number = numbers[id(reach)] = len(self.reaches)
             self.reaches.append(reach)
         self.reach.append(number)
+        if queue is None:  # most calls: the general queue, number 0
+            self.queue.append(0)
+            return
         queues = self.queue_numbers
-        number = queues.get(queue, -1)
-        if number < 0:
+        number = queues.get(queue)
+        if number is None:
             number = queues[queue] = len(self.queues)
             self.queues.append(queue)
         self.queue.append(number)
