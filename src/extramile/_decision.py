@@ -47,9 +47,9 @@ class Call:
     """One recommended call: to whom, when, by when, why, and what to say.
 
     Several episodes whose windows overlap merge into one call: ``keys`` lists one key
-    an episode, ``key`` is the leading one's (highest priority, earliest deadline), and
+    an episode, ``key`` is the leading one's (highest priority, earliest deadline),
     ``rules`` names each of their rules once, in the order of its first key (two episodes
-    of one rule give two keys and one rule).
+    of one rule give two keys and one rule), and ``queue`` is the leading rule's.
     """
 
     customer_id: str
@@ -70,6 +70,9 @@ class Call:
     the leading key's."""
     tries: int = 1
     """How many tries the leading key's rule allows in all."""
+    queue: str | None = None
+    """Who should make the call (``"senior"``, ``"billing"``, ...): the queue of the
+    leading rule; None for the general queue."""
 
     @property
     def overdue(self) -> bool:
@@ -200,10 +203,12 @@ class Decision:
             lines.append("No call.")
         for call in self.calls:
             retry = f" (try {call.attempt} of {call.tries})" if call.attempt > 1 else ""
+            queue = "" if call.queue is None else f" [queue {call.queue}]"
             lines.append(
                 f"CALL {call.priority} due {_at(call.due_at)}, by {_at(call.deadline)}"
                 f"{' (overdue)' if call.overdue else ''}"
-                f"{' [extra mile]' if call.extra_mile else ''}: {', '.join(call.rules)}{retry}"
+                f"{' [extra mile]' if call.extra_mile else ''}{queue}:"
+                f" {', '.join(call.rules)}{retry}"
             )
             lines.extend(f"  - say: {point}" for point in call.talking_points)
             lines.extend(f"  - moved: {move.reason}" for move in call.moved_by)

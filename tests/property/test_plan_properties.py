@@ -1,4 +1,6 @@
-"""Invariants of plan(): partitions merge into the whole; the book is streamed, once."""
+"""Invariants of plan(): partitions merge into the whole; the book is streamed, once;
+capacity, the day's and each queue's, is never exceeded and moves calls only where they may
+be made."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ from extramile import (
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # a Monday
 KINDS = ("urgent", "high", "normal", "low")
+QUEUES = {"urgent": "senior", "high": "senior", "normal": "billing", "low": None}
+"""Who makes each rule's calls (None: the general queue)."""
 ZONES = ("UTC", "America/New_York", "Australia/Sydney", None)
 HOURS = (None, "11:00-20:00", "07:00-10:00")
 """A customer's own calling hours (None: the policy's window)."""
@@ -45,6 +49,7 @@ POLICY = FollowUpPolicy(
             due=TRIGGER + Elapsed(days=8),
             deadline=DUE + Elapsed(days=2),
             priority=Priority[kind.upper()],
+            queue=QUEUES[kind],
         )
         for kind in KINDS
     ),
@@ -73,6 +78,35 @@ capacities = (
         st.sampled_from(("mon", "tue", "wed", "thu", "fri")), st.integers(0, 3)
     ).filter(lambda mapping: any(mapping.values()))
 )
+STAFF_DAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+def _room(capacity: Any, day: str) -> bool:
+    """Whether a capacity (None, a number or a mapping by weekday) has room on ``day``."""
+    if capacity is None:
+        return True
+    return bool(capacity.get(day, 0) if isinstance(capacity, dict) else capacity)
+
+
+def _meet(limits: tuple[Any, Any]) -> bool:
+    """Whether every queue has room on a staff day the day's capacity has room on too
+    (plan() refuses a queue whose calls would wait for ever)."""
+    capacity, per_queue = limits
+    return all(
+        any(_room(capacity, day) and _room(amount, day) for day in STAFF_DAYS)
+        for amount in (per_queue or {}).values()
+    )
+
+
+queue_capacities = st.none() | st.dictionaries(
+    st.sampled_from(("senior", "billing")),
+    st.integers(1, 3)
+    | st.dictionaries(st.sampled_from(STAFF_DAYS), st.integers(0, 2)).filter(
+        lambda mapping: any(mapping.values())
+    ),
+)
+capacity_pairs = st.tuples(capacities, queue_capacities).filter(_meet)
+"""A day's capacity and the queues' that plan() takes together."""
 
 
 def _book(drawn: list[Drawn]) -> list[Pair]:
@@ -111,47 +145,74 @@ class TestPartitions:
     @given(
         drawn=st.lists(customers, max_size=12),
         cuts=st.lists(st.integers(0, 12), max_size=4),
-        capacity=capacities,
+        drawn_limits=capacity_pairs,
         horizon_days=st.integers(0, 14),
     )
     def test_merging_any_partition_gives_the_whole(
         self,
         drawn: list[Drawn],
         cuts: list[int],
-        capacity: Any,
+        drawn_limits: tuple[Any, Any],
         horizon_days: int,
     ) -> None:
         """Cut the book anywhere, plan each part, merge: the agenda of the whole book, with
-        or without capacity, whatever the horizon."""
+        or without capacity and queue capacities, whatever the horizon."""
         book = _book(drawn)
         bounds = [0, *sorted(min(cut, len(book)) for cut in cuts), len(book)]
         horizon = Elapsed(days=horizon_days)
+        capacity, queue_capacity = drawn_limits
+        limits = {"capacity": capacity, "queue_capacity": queue_capacity}
         parts = [
-            plan(POLICY, book[start:stop], now=NOW, horizon=horizon, capacity=capacity)
+            plan(POLICY, book[start:stop], now=NOW, horizon=horizon, **limits)
             for start, stop in itertools.pairwise(bounds)
         ]
-        whole = plan(POLICY, book, now=NOW, horizon=horizon, capacity=capacity)
+        whole = plan(POLICY, book, now=NOW, horizon=horizon, **limits)
         assert whole == Agenda.merge(*parts)
 
     @settings(max_examples=30)
-    @given(drawn=st.lists(customers, min_size=1, max_size=10), capacity=capacities)
-    def test_merge_order_does_not_matter(self, drawn: list[Drawn], capacity: Any) -> None:
+    @given(
+        drawn=st.lists(customers, min_size=1, max_size=10),
+        drawn_limits=capacity_pairs,
+    )
+    def test_merge_order_does_not_matter(
+        self, drawn: list[Drawn], drawn_limits: tuple[Any, Any]
+    ) -> None:
         """Merging the parts in reverse gives the same agenda."""
+        capacity, queue_capacity = drawn_limits
         book = _book(drawn)
         parts = [
-            plan(POLICY, [pair], now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+            plan(
+                POLICY,
+                [pair],
+                now=NOW,
+                horizon=Elapsed(days=14),
+                capacity=capacity,
+                queue_capacity=queue_capacity,
+            )
             for pair in book
         ]
         assert Agenda.merge(*parts) == Agenda.merge(*reversed(parts))
 
     @settings(max_examples=40)
-    @given(drawn=st.lists(customers, max_size=12), capacity=capacities)
+    @given(
+        drawn=st.lists(customers, max_size=12),
+        drawn_limits=capacity_pairs,
+    )
     def test_capacity_is_never_exceeded_and_nothing_is_dropped(
-        self, drawn: list[Drawn], capacity: Any
+        self, drawn: list[Drawn], drawn_limits: tuple[Any, Any]
     ) -> None:
-        """Every staff day holds at most its capacity, and every planned call is on the
-        agenda (moved maybe, at risk maybe, never dropped)."""
-        agenda = plan(POLICY, _book(drawn), now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+        """Every staff day holds at most its capacity, and at most each queue's capacity
+        of that queue's calls; every planned call is on the agenda (moved maybe, at risk
+        maybe, never dropped), in the planned order; without limits nothing moves."""
+        capacity, queue_capacity = drawn_limits
+        agenda = plan(
+            POLICY,
+            _book(drawn),
+            now=NOW,
+            horizon=Elapsed(days=14),
+            capacity=capacity,
+            queue_capacity=queue_capacity,
+        )
         limits = agenda.capacity
         over = [
             day
@@ -161,21 +222,43 @@ class TestPartitions:
             and len(calls) > limit
         ]
         assert [] == over
-        assert sorted(call.key for call in agenda.planned) == sorted(call.key for call in agenda)
+        queue_over = [
+            (queue, day)
+            for day, calls in agenda.by_day().items()
+            for queue, caps in agenda.queue_capacity.items()
+            if (limit := caps[day.weekday()]) is not None
+            and sum(call.queue == queue for call in calls) > limit
+        ]
+        assert [] == queue_over
+        assert [call.key for call in agenda.planned] == [call.key for call in agenda]
         assert [] == [
             call.key
             for call in agenda
-            if call.moved_by and call.moved_by[-1].constraint == "capacity" and limits is None
+            if call.moved_by
+            and call.moved_by[-1].constraint == "capacity"
+            and limits is None
+            and not agenda.queue_capacity
         ]
 
-    @given(drawn=st.lists(customers, max_size=12), capacity=capacities)
+    @given(
+        drawn=st.lists(customers, max_size=12),
+        drawn_limits=capacity_pairs,
+    )
     def test_a_call_capacity_moves_lands_where_it_may_be_made(
-        self, drawn: list[Drawn], capacity: Any
+        self, drawn: list[Drawn], drawn_limits: tuple[Any, Any]
     ) -> None:
         """A call capacity moved lands on a staff day, while staff are open and the
         customer's calling window is open in their zone, and not before it was due."""
+        capacity, queue_capacity = drawn_limits
         book = _book(drawn)
-        agenda = plan(POLICY, book, now=NOW, horizon=Elapsed(days=14), capacity=capacity)
+        agenda = plan(
+            POLICY,
+            book,
+            now=NOW,
+            horizon=Elapsed(days=14),
+            capacity=capacity,
+            queue_capacity=queue_capacity,
+        )
         customers = {customer.id: customer for customer, _ in book}
         schedule = POLICY.schedule
         for call in agenda:

@@ -128,6 +128,15 @@ def nightly(
     assert_type(agenda.planned[1:], CallList)
     for call in agenda:
         assert_type(call, Call)
+        assert_type(call.queue, str | None)
+    by_queue = plan(
+        policy,
+        book,
+        now=now,
+        horizon=Elapsed(days=1),
+        queue_capacity={"senior": 5, "billing": {"mon": 8, "tue": 8}},
+    )
+    assert_type(by_queue.queue_capacity["senior"], tuple[int | None, ...])
     return agenda.to_rows()
 
 

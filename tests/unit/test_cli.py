@@ -132,6 +132,92 @@ class TestPlanFormats:
         assert ("mine", "America/Chicago") == (out["policy"], out["team_timezone"])
 
 
+@pytest.fixture
+def queued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A ``--policy`` path: the starter policy, its duplicate-charge callbacks for the
+    billing queue."""
+    (tmp_path / "queued_team_policy.py").write_text(
+        "import attrs\n"
+        "from extramile import FollowUpPolicy, Rule, starter_policy\n"
+        "def policy() -> FollowUpPolicy:\n"
+        "    base = starter_policy()\n"
+        "    rules = [\n"
+        "        attrs.evolve(rule, queue='billing')\n"
+        "        if isinstance(rule, Rule) and rule.name == 'duplicate-charge-callback'\n"
+        "        else rule\n"
+        "        for rule in base.rules\n"
+        "    ]\n"
+        "    return attrs.evolve(base, rules=rules)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return "queued_team_policy:policy"
+
+
+class TestQueueOutput:
+    """Every format says who should make each call."""
+
+    def test_json(
+        self, book: tuple[Path, Path], queued: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Each call's ``queue``: the billing queue for the duplicate charge, null (the
+        general queue) for the others."""
+        assert 0 == main(_plan(*book, "--policy", queued, "--format", "json", "--horizon", "1d"))
+        out = json.loads(capsys.readouterr().out)
+        assert [("c-03", "billing"), ("c-01", None), ("c-06", None)] == [
+            (call["customer_id"], call["queue"]) for call in out["calls"]
+        ]
+
+    def test_csv(
+        self, book: tuple[Path, Path], queued: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``queue`` is the last column, empty for the general queue."""
+        assert 0 == main(_plan(*book, "--policy", queued, "--format", "csv", "--horizon", "1d"))
+        text = capsys.readouterr().out
+        assert text.splitlines()[0].endswith(",moved_by,attempt,tries,queue")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert ["billing", "", ""] == [row["queue"] for row in rows]
+
+    def test_table_shows_a_queue_column_when_a_call_has_a_queue(
+        self, book: tuple[Path, Path], queued: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A ``queue`` column after the priority, ``-`` for the general queue, and the
+        explanation names the queue too."""
+        assert 0 == main(_plan(*book, "--policy", queued, "--horizon", "1d", "--explain", "c-03"))
+        lines = capsys.readouterr().out.splitlines()
+        (header,) = [line for line in lines if line.startswith("#  due (customer)")]
+        assert header.split() == [
+            "#",
+            "due",
+            "(customer)",
+            "due",
+            "(team)",
+            "customer",
+            "priority",
+            "queue",
+            "rules",
+            "flags",
+        ]
+        rows = [line.split() for line in lines if line[:2] in ("1 ", "2 ")]
+        assert [["urgent", "billing"], ["urgent", "-"]] == [
+            row[row.index("urgent") : row.index("urgent") + 2] for row in rows
+        ]
+        assert any(
+            line.startswith("CALL urgent") and "[queue billing]: duplicate-charge-callback" in line
+            for line in lines
+        )
+
+    def test_table_without_queues_has_no_queue_column(
+        self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """No call has a queue: the table is as before, without an empty column."""
+        assert 0 == main(_plan(*book, "--horizon", "1d"))
+        lines = capsys.readouterr().out.splitlines()
+        (header,) = [line for line in lines if line.startswith("#  due (customer)")]
+        assert "queue" not in header
+        assert header.split()[-3:] == ["priority", "rules", "flags"]
+
+
 def _fails(capsys: pytest.CaptureFixture[str], argv: list[str], *expected: str) -> str:
     assert 2 == main(argv)
     captured = capsys.readouterr()

@@ -40,6 +40,7 @@ from extramile import (
     starter_policy,
 )
 from extramile._engine import customer_history
+from extramile._model.enums import PriorityName
 from extramile._rules.compiled import program_of
 from extramile._time.zones import from_ts
 from extramile.conditions import ALWAYS, Condition, Context, attr
@@ -537,6 +538,71 @@ class TestMergedCalls:
         (call,) = evaluate(policy_of(low, high), CUSTOMER, history, now=at(NOON)).calls
         rule_of_key = [key.split("/")[2] for key in call.keys]
         assert (["high", "high", "low", "low"], ("high", "low")) == (rule_of_key, call.rules)
+
+
+def _feedback_rule(name: str, *, priority: PriorityName, hours: int, queue: str | None) -> Rule:
+    """A rule calling about feedback within ``hours``, of ``priority``, for ``queue``."""
+    return Rule(
+        name=name,
+        trigger=On("feedback"),
+        deadline=TRIGGER + Elapsed(hours=hours),
+        priority=priority,
+        queue=queue,
+    )
+
+
+class TestQueue:
+    """A call goes to the queue of its rule; a merged call to its leading rule's."""
+
+    def test_a_call_carries_its_rules_queue(self) -> None:
+        """One rule for the senior queue: its call says so, and so does the explanation."""
+        senior = _feedback_rule("escalate", priority="high", hours=4, queue="senior")
+        decision = evaluate(policy_of(senior), CUSTOMER, [FEEDBACK], now=at(NOON))
+        (call,) = decision.calls
+        assert "senior" == call.queue
+        assert (
+            "CALL high due 2026-11-25T10:00-06:00, by 2026-11-25T14:00-06:00 [queue senior]:"
+            " escalate"
+        ) == decision.explain().splitlines()[1]
+
+    def test_no_queue_is_the_general_queue(self) -> None:
+        """A rule without a queue: the call's queue is None, and the explanation names
+        none."""
+        decision = evaluate(policy_of(ON_FEEDBACK), CUSTOMER, [FEEDBACK], now=at(NOON))
+        (call,) = decision.calls
+        assert (None, False) == (call.queue, "queue" in decision.explain())
+
+    @pytest.mark.parametrize("reverse", [False, True])
+    def test_a_merged_call_takes_the_highest_prioritys_queue(self, reverse: bool) -> None:
+        """A normal billing rule and a high senior rule fire together: one call, led by
+        the high rule, for the senior queue, whatever the order of the rules."""
+        rules = [
+            _feedback_rule("billing-note", priority="normal", hours=2, queue="billing"),
+            _feedback_rule("escalate", priority="high", hours=4, queue="senior"),
+        ]
+        policy = policy_of(*(reversed(rules) if reverse else rules))
+        (call,) = evaluate(policy, CUSTOMER, [FEEDBACK], now=at(NOON)).calls
+        assert (("escalate", "billing-note"), "senior") == (call.rules, call.queue)
+
+    def test_a_merged_call_led_by_a_general_rule_is_general(self) -> None:
+        """The leading rule has no queue: the call goes to the general queue, though a
+        rule it took along names one."""
+        rules = [
+            _feedback_rule("billing-note", priority="low", hours=2, queue="billing"),
+            _feedback_rule("escalate", priority="urgent", hours=4, queue=None),
+        ]
+        (call,) = evaluate(policy_of(*rules), CUSTOMER, [FEEDBACK], now=at(NOON)).calls
+        assert (("escalate", "billing-note"), None) == (call.rules, call.queue)
+
+    def test_between_equal_priorities_the_earliest_deadline_leads(self) -> None:
+        """Two high rules: the one due by 12:00 leads the merged call, and its queue is
+        the call's."""
+        rules = [
+            _feedback_rule("later", priority="high", hours=6, queue="senior"),
+            _feedback_rule("sooner", priority="high", hours=2, queue="billing"),
+        ]
+        (call,) = evaluate(policy_of(*rules), CUSTOMER, [FEEDBACK], now=at(NOON)).calls
+        assert (("sooner", "later"), "billing") == (call.rules, call.queue)
 
 
 class TestPushedPastGivingUp:

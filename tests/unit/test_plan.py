@@ -455,6 +455,7 @@ class TestReports:
             "moved_by": ["capacity: the staff day 2026-03-11 was full"],
             "attempt": 1,
             "tries": 3,
+            "queue": None,
         } == row
 
     def test_by_day_groups_by_staff_day_in_order(self) -> None:
@@ -804,6 +805,7 @@ class TestCallList:
                     essential=False,
                     moved_by=(),
                     reach=None,
+                    queue=None,
                 )
             )
         assert (len(columns), columns.raw(69_999).tz, columns.raw(0).tz) == (
@@ -858,3 +860,291 @@ class TestExtraMileFlag:
         decided = evaluate(policy, customer, history, now=NOW).calls[0]
         planned = plan(policy, [(customer, history)], now=NOW, horizon=WEEK).calls[0]
         assert (True, True, decided) == (decided.extra_mile, planned.extra_mile, planned)
+
+
+QUEUES = {"urgent": "senior", "high": "senior", "normal": "billing", "low": None}
+"""Who makes each rule's calls: senior staff the urgent and high ones, billing the normal
+ones; the low ones go to the general queue."""
+QUEUED = attrs.evolve(
+    POLICY, rules=tuple(attrs.evolve(_rule(name), queue=QUEUES[name]) for name in KINDS)
+)
+
+
+def moves(agenda: Agenda) -> dict[str, tuple[dt.datetime, str | None]]:
+    """Each customer's call: where it is due, and the reason of its capacity move."""
+    return {
+        call.customer_id: (call.due_at, call.moved_by[-1].reason if call.moved_by else None)
+        for call in agenda
+    }
+
+
+class TestQueueCapacity:
+    """``plan(queue_capacity=...)``: a queue's calls a day, within the day's capacity."""
+
+    def test_a_queue_over_its_capacity_moves_to_its_next_staff_day(self) -> None:
+        """Room for two senior calls a day, three due Monday: the third goes at Tuesday's
+        opening, saying the senior queue was full; the general call is not limited."""
+        book = [
+            pair("a", "urgent", 10),
+            pair("b", "high", 11),
+            pair("c", "high", 12),
+            pair("d", "low", 13),
+        ]
+        agenda = plan(QUEUED, book, now=NOW, horizon=WEEK, queue_capacity={"senior": 2})
+        assert {
+            "a": (at(1, 10), None),
+            "b": (at(1, 11), None),
+            "c": (at(2, 9), "capacity: the senior queue was full on 2026-03-09"),
+            "d": (at(1, 13), None),
+        } == moves(agenda)
+        assert (None, {"senior": (2, 2, 2, 2, 2, None, None)}) == (
+            agenda.capacity,
+            agenda.queue_capacity,
+        )
+        assert ["senior", "senior", "senior", None] == [call.queue for call in agenda]
+
+    def test_the_queues_and_the_days_capacity_both_hold(self) -> None:
+        """Room for three calls a day, one of them senior: on Monday the second senior
+        call waits for its queue and the second low call for the day; both go at
+        Tuesday's opening, each saying which limit was full."""
+        book = [
+            pair("a", "urgent", 10),
+            pair("b", "high", 11),
+            pair("c", "normal", 12),
+            pair("d", "low", 13),
+            pair("e", "low", 14),
+        ]
+        agenda = plan(QUEUED, book, now=NOW, horizon=WEEK, capacity=3, queue_capacity={"senior": 1})
+        assert {
+            "a": (at(1, 10), None),
+            "b": (at(2, 9), "capacity: the senior queue was full on 2026-03-09"),
+            "c": (at(1, 12), None),
+            "d": (at(1, 13), None),
+            "e": (at(2, 9), "capacity: the staff day 2026-03-09 was full"),
+        } == moves(agenda)
+
+    def test_a_queue_with_room_is_still_limited_by_the_day(self) -> None:
+        """The billing queue has room for five, the day for one: billing's second call
+        waits for the day, as without a queue capacity."""
+        book = [pair("a", "normal", 10), pair("b", "normal", 11)]
+        agenda = plan(
+            QUEUED, book, now=NOW, horizon=WEEK, capacity=1, queue_capacity={"billing": 5}
+        )
+        assert {
+            "a": (at(1, 10), None),
+            "b": (at(2, 9), "capacity: the staff day 2026-03-09 was full"),
+        } == moves(agenda)
+
+    def test_a_queue_capacity_by_weekday(self) -> None:
+        """``{"mon": 1, "wed": 1}``: the senior queue takes one call on Monday and one on
+        Wednesday, and a staff weekday left out has no room, so the third waits for next
+        Monday; each names the last day its queue turned it away (a day without room
+        among them).  The billing call due Tuesday is not held back."""
+        book = [
+            pair("a", "urgent", 10),
+            pair("b", "high", 11),
+            pair("c", "high", 12),
+            pair("d", "normal", 10, day=1),
+        ]
+        agenda = plan(
+            QUEUED, book, now=NOW, horizon=WEEK, queue_capacity={"senior": {"mon": 1, "wed": 1}}
+        )
+        assert {
+            "a": (at(1, 10), None),
+            "b": (at(3, 9), "capacity: the senior queue was full on 2026-03-10"),
+            "c": (at(8, 9), "capacity: the senior queue was full on 2026-03-13"),
+            "d": (at(2, 10), None),
+        } == moves(agenda)
+        assert {"senior": (1, 0, 1, 0, 0, None, None)} == agenda.queue_capacity
+
+    def test_a_call_merged_into_another_queue_counts_there(self) -> None:
+        """A customer's high and normal calls merge into one senior call: it counts
+        against the senior queue, not billing."""
+        who = Customer(id="m", timezone="UTC")
+        history = [
+            Interaction(id=f"m-{kind}", customer_id="m", kind=kind, at=at(-7, 10))
+            for kind in ("high", "normal")
+        ]
+        book = [pair("a", "urgent", 10), (who, history)]
+        agenda = plan(
+            QUEUED,
+            book,
+            now=NOW,
+            horizon=WEEK,
+            queue_capacity={"senior": 1, "billing": 5},
+        )
+        (merged,) = [call for call in agenda if call.customer_id == "m"]
+        assert (("high", "normal"), "senior", at(2, 9)) == (
+            merged.rules,
+            merged.queue,
+            merged.due_at,
+        )
+
+    def test_partitions_merge_into_the_whole(self) -> None:
+        """Planned in parts with queue capacities and merged: the agenda of the whole."""
+        book = [pair(f"c{i}", KINDS[i % 4], 10 + i % 5, day=i % 3) for i in range(12)]
+        limits: dict[str, int | dict[str, int]] = {"senior": 1, "billing": {"mon": 1, "tue": 2}}
+        whole = plan(QUEUED, book, now=NOW, horizon=WEEK, capacity=3, queue_capacity=limits)
+        parts = [
+            plan(QUEUED, part, now=NOW, horizon=WEEK, capacity=3, queue_capacity=limits)
+            for part in (book[:5], book[5:])
+        ]
+        assert any(call.moved_by for call in whole)
+        assert whole == Agenda.merge(*parts)
+
+    def test_agendas_of_different_queue_capacities_do_not_merge(self) -> None:
+        """Agendas planned with different queue capacities cannot be merged."""
+        first = plan(QUEUED, [], now=NOW, horizon=WEEK, queue_capacity={"senior": 1})
+        second = plan(QUEUED, [], now=NOW, horizon=WEEK, queue_capacity={"senior": 2})
+        with pytest.raises(InvalidFactError, match="and queue capacity"):
+            Agenda.merge(first, second)
+
+    def test_build_takes_queue_capacity_as_plan_does(self) -> None:
+        """Agenda.build limits hand-made calls by their queue too, with no policy to check
+        the queue names against."""
+        calls = [
+            hand_made(cid, due_at=at(1, 10), deadline=at(3, 10), queue="night-desk") for cid in "ab"
+        ]
+        agenda = Agenda.build(
+            now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+            horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+            schedule=POLICY.schedule,
+            capacity=None,
+            planned=calls,
+            suppressed={},
+            queue_capacity={"night-desk": 1},
+        )
+        assert [at(1, 10), at(2, 9)] == [call.due_at for call in agenda]
+
+    @pytest.mark.parametrize(
+        ("policy", "message"),
+        [
+            (
+                QUEUED,
+                (
+                    r"plan\(\) queue_capacity names 'senoir', a queue no rule of the policy"
+                    r" 'plan-tests' uses \(its rules' queues: 'billing', 'senior'\)"
+                ),
+            ),
+            (POLICY, r"names 'senoir', .* \(its rules' queues: none\)"),
+        ],
+    )
+    def test_a_queue_no_rule_uses_is_refused(self, policy: FollowUpPolicy, message: str) -> None:
+        """A misspelt queue would leave the real one unlimited without a word: a queue
+        capacity must name a queue of one of the policy's rules."""
+        with pytest.raises(InvalidPolicyError, match=message):
+            plan(policy, [], now=NOW, horizon=WEEK, queue_capacity={"senoir": 2})
+
+    @pytest.mark.parametrize(
+        ("queue_capacity", "error", "message"),
+        [
+            (5, PolicyTypeError, r"queue_capacity must map queue names to capacities"),
+            ({3: 1}, PolicyTypeError, r"queue_capacity keys must be queue names \(got int 3\)"),
+            ({" ": 1}, InvalidPolicyError, r"queue_capacity keys must be non-empty"),
+            ({"senior": None}, PolicyTypeError, r"queue_capacity\['senior'\] .*\(got None\)"),
+            (
+                {"senior": -1},
+                InvalidPolicyError,
+                r"queue_capacity\['senior'\] must be zero or more calls a day \(got -1\)",
+            ),
+            ({"senior": 1.5}, PolicyTypeError, r"queue_capacity\['senior'\] must be a whole"),
+            (
+                {"senior": {"monday": 1}},
+                InvalidPolicyError,
+                r"queue_capacity\['senior'\] keys must be weekdays",
+            ),
+            (
+                {"senior": 0},
+                InvalidPolicyError,
+                r"queue_capacity\['senior'\] leaves no room for a call on any staff day",
+            ),
+        ],
+    )
+    def test_bad_queue_capacity_is_a_policy_error(
+        self, queue_capacity: object, error: type[PolicyError], message: str
+    ) -> None:
+        """A queue capacity is checked as ``capacity`` is, and the message names the
+        queue."""
+        with pytest.raises(error, match=message):
+            plan(QUEUED, [], now=NOW, horizon=WEEK, queue_capacity=queue_capacity)  # type: ignore[arg-type]
+
+    def test_a_queue_with_room_only_where_the_day_has_none_is_refused(self) -> None:
+        """The senior queue has room on Mondays only, the day on Tuesdays only: senior
+        calls would wait for ever, so the pair is refused; on a common day it is taken."""
+        with pytest.raises(
+            InvalidPolicyError,
+            match=r"queue_capacity\['senior'\] has room only on staff days that capacity"
+            r" leaves no room on",
+        ):
+            plan(
+                QUEUED,
+                [],
+                now=NOW,
+                horizon=WEEK,
+                capacity={"tue": 1},
+                queue_capacity={"senior": {"mon": 1}},
+            )
+        agenda = plan(
+            QUEUED,
+            [],
+            now=NOW,
+            horizon=WEEK,
+            capacity={"tue": 1, "mon": 1},
+            queue_capacity={"senior": {"mon": 1}},
+        )
+        assert {"senior": (1, 0, 0, 0, 0, None, None)} == agenda.queue_capacity
+
+
+class TestQueueColumns:
+    """The agenda keeps each call's queue, pooled."""
+
+    def test_the_queue_comes_back_from_the_columns(self) -> None:
+        """Calls of three queues: each made again with its own queue, equal to the
+        engine's own, and in its row."""
+        book = [pair(f"c{i}", KINDS[i % 4], 10 + i % 5) for i in range(8)]
+        agenda = plan(QUEUED, book, now=NOW, horizon=WEEK)
+        engine = {
+            call.key: call
+            for customer, history in book
+            for call in evaluate(QUEUED, customer, history, now=NOW).calls
+        }
+        assert {key: call.queue for key, call in engine.items()} == {
+            call.key: call.queue for call in agenda
+        }
+        assert [QUEUES[row["rules"][0]] for row in agenda.to_rows()] == [
+            row["queue"] for row in agenda.to_rows()
+        ]
+        assert sorted(engine.values(), key=lambda c: c.key) == sorted(agenda, key=lambda c: c.key)
+
+    def test_queues_are_pooled(self) -> None:
+        """A thousand calls of two queues keep three names (the general queue's too) and
+        a small number a call; a pickled agenda keeps numbering them alike."""
+        columns = Columns()
+        for index in range(1_000):
+            columns.add(
+                Raw(
+                    customer_id="c",
+                    issue_id=None,
+                    keys=(f"k{index}",),
+                    rules=("r",),
+                    due=0.0,
+                    deadline=0.0,
+                    tz=UTC,
+                    priority=1,
+                    talking_points=(),
+                    extra_mile=False,
+                    essential=False,
+                    moved_by=(),
+                    reach=None,
+                    queue=("senior", "billing", None)[index % 3],
+                )
+            )
+        assert ([None, "senior", "billing"], 4) == (columns.queues, columns.queue.itemsize)
+        again = pickle.loads(pickle.dumps(columns))  # our own bytes
+        again.add(columns.raw(1))
+        assert ([None, "senior", "billing"], "billing") == (again.queues, again.raw(1_000).queue)
+
+    def test_a_hand_made_call_keeps_its_queue(self) -> None:
+        """Agenda.build keeps a hand-made call's queue."""
+        calls = [hand_made("a", due_at=at(1, 10), deadline=at(2, 10), queue="billing")]
+        assert ["billing"] == [call.queue for call in built(calls)]

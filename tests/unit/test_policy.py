@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -338,6 +339,41 @@ class TestRule:
         """A malformed rule raises the matching PolicyError, naming the field."""
         with pytest.raises(error, match=message):
             rule(**fields)
+
+
+class TestRuleQueue:
+    """``Rule(queue=...)``: who should make the call."""
+
+    def test_general_queue_by_default(self) -> None:
+        """Without a queue, a rule's calls go to the general queue (None)."""
+        assert rule().queue is None
+
+    def test_a_named_queue_is_kept_and_pooled(self) -> None:
+        """A queue is kept as given, as one shared string however it was made: an agenda
+        of many calls holds one copy."""
+        made = "".join(["sen", "ior"])
+        queue = rule(queue=made).queue
+        assert ("senior", True) == (queue, queue is sys.intern("senior"))
+
+    def test_a_rule_with_a_queue_pickles_and_compares_equal(self) -> None:
+        """The queue is part of the rule's value: it pickles, and it tells rules apart."""
+        billing = rule(queue="billing")
+        assert billing == pickle.loads(pickle.dumps(billing))
+        assert rule(queue="senior") != billing
+
+    @pytest.mark.parametrize(
+        ("queue", "error", "message"),
+        [
+            ("", InvalidPolicyError, r"Rule.queue must be a non-empty str \(got ''\)"),
+            ("   ", InvalidPolicyError, r"Rule.queue must be a non-empty str \(got '   '\)"),
+            (5, PolicyTypeError, r"Rule.queue must be a str or None \(got int 5\)"),
+            (["senior"], PolicyTypeError, r"Rule.queue must be a str or None \(got list"),
+        ],
+    )
+    def test_refuses(self, queue: object, error: type[PolicyError], message: str) -> None:
+        """An empty queue, or one that is not a str, is refused, naming the field."""
+        with pytest.raises(error, match=message):
+            rule(queue=queue)
 
 
 class TestDeadlineBeforeDue:

@@ -2,10 +2,11 @@
 
 The merged call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
-first; it is the try of the leading one's call (``attempt`` of ``tries``).  It names each
-rule once, in the order of its first key, though two episodes of one rule may merge.  A
-candidate the merged call takes along earlier than its own constraints allowed is timed
-again from there.  Awareness rules then add their talking points to each call.
+first; it is the try of the leading one's call (``attempt`` of ``tries``), for the leading
+rule's queue.  It names each rule once, in the order of its first key, though two episodes
+of one rule may merge.  A candidate the merged call takes along earlier than its own
+constraints allowed is timed again from there.  Awareness rules then add their talking
+points to each call.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
@@ -64,6 +65,8 @@ class Raw(NamedTuple):
     """Which try of its leading episode's call this is, from 1."""
     tries: int = 1
     """How many tries its leading episode's rule allows."""
+    queue: str | None = None
+    """Who should make the call: the leading rule's queue (None: the general queue)."""
 
 
 def call_of(raw: Raw) -> Call:
@@ -84,6 +87,7 @@ def call_of(raw: Raw) -> Call:
         _,
         attempt,
         tries,
+        queue,
     ) = raw
     return Call(
         customer_id=cid,
@@ -100,6 +104,7 @@ def call_of(raw: Raw) -> Call:
         moved_by=moved,
         attempt=attempt,
         tries=tries,
+        queue=queue,
     )
 
 
@@ -140,6 +145,7 @@ def merge(
             extra = first.extra_mile
             essential = rule.essential
             lead = first
+            queue = rule.queue
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
@@ -154,6 +160,7 @@ def merge(
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
             lead = ranked[0]
+            queue = lead.rule.queue
         points.extend(p for p in extra_points if p not in points)
         raws.append(
             Raw(
@@ -176,6 +183,7 @@ def merge(
                 contact.reach,
                 len(lead.attempts) + 1,
                 lead.rule.retry.tries,
+                queue,
             )
         )
     return raws

@@ -17,9 +17,15 @@ import attrs
 import pendulum
 
 from extramile._decision import Call
-from extramile._frozen import FrozenMap
+from extramile._frozen import EMPTY, FrozenMap
 from extramile._model import Priority
-from extramile._plan.capacity import Capacity, apply_capacity, weekly_capacity
+from extramile._plan.capacity import (
+    Capacity,
+    QueueCapacity,
+    apply_capacity,
+    queue_capacities,
+    weekly_capacity,
+)
 from extramile._plan.columns import CallList, Columns
 from extramile._rules import as_schedule
 from extramile._time import Schedule, instant
@@ -64,6 +70,9 @@ class Agenda:
     calls: CallList
     suppressed: Mapping[str, int]
     """How many calls were suppressed, by constraint (``"do-not-call"``, ...)."""
+    queue_capacity: QueueCapacity = EMPTY
+    """Calls each day of the week can take in each limited queue, by queue name, as
+    :attr:`capacity` says them (empty: no queue is limited)."""
 
     @classmethod
     def build(
@@ -75,12 +84,15 @@ class Agenda:
         capacity: int | Mapping[str, int] | Capacity | None,
         planned: Iterable[Call],
         suppressed: Mapping[str, int],
+        queue_capacity: Mapping[str, object] | None = None,
     ) -> Agenda:
         """An agenda from planned calls: ordered, with capacity applied.
 
-        ``capacity`` is read as :func:`plan` reads it, or taken from another agenda's
-        :attr:`capacity`.  A call built by hand carries nothing of its customer's calling
-        window: capacity moves it to the next staff opening.
+        ``capacity`` and ``queue_capacity`` are read as :func:`plan` reads them, or taken
+        from another agenda's :attr:`capacity` and :attr:`queue_capacity` (with no policy
+        to check them against, any queue name is taken).  A call built by hand carries
+        nothing of its customer's calling window: capacity moves it to the next staff
+        opening.
 
         Raises:
             FactTypeError: ``planned`` not iterable, or an item of it not a :class:`Call`.
@@ -90,6 +102,7 @@ class Agenda:
         """
         schedule = as_schedule(schedule, "Agenda.build() schedule")
         per_day = weekly_capacity(capacity, schedule)
+        per_queue = queue_capacities(queue_capacity, schedule, per_day)
         if not isinstance(planned, Iterable):
             raise FactTypeError(
                 f"Agenda.build() planned must be an iterable of Calls (got {describe(planned)})"
@@ -108,6 +121,7 @@ class Agenda:
             schedule=schedule,
             capacity=per_day,
             suppressed=suppressed,
+            queue_capacity=per_queue,
         )
 
     @classmethod
@@ -120,16 +134,21 @@ class Agenda:
         schedule: Schedule,
         capacity: Capacity | None,
         suppressed: Mapping[str, int],
+        queue_capacity: QueueCapacity,
     ) -> Agenda:
         planned = CallList(columns, _in_order(columns))
+        limited = capacity is not None or bool(queue_capacity)
         return cls(
             now=now,
             horizon_end=horizon_end,
             schedule=schedule,
             capacity=capacity,
             planned=planned,
-            calls=planned if capacity is None else apply_capacity(planned, schedule, capacity),
+            calls=apply_capacity(planned, schedule, capacity, queue_capacity)
+            if limited
+            else planned,
             suppressed=FrozenMap(dict(sorted(suppressed.items()))),
+            queue_capacity=queue_capacity,
         )
 
     @classmethod
@@ -138,20 +157,28 @@ class Agenda:
 
         Raises:
             InvalidFactError: no agendas, or agendas planned at different times, horizons,
-                schedules or capacities.
+                schedules or capacities (queue capacities too).
         """
         if not agendas:
             raise InvalidFactError("Agenda.merge needs at least one agenda")
         first = agendas[0]
         for other in agendas[1:]:
-            if (other.now, other.horizon_end, other.schedule, other.capacity) != (
+            if (
+                other.now,
+                other.horizon_end,
+                other.schedule,
+                other.capacity,
+                other.queue_capacity,
+            ) != (
                 first.now,
                 first.horizon_end,
                 first.schedule,
                 first.capacity,
+                first.queue_capacity,
             ):
                 raise InvalidFactError(
-                    "Agenda.merge: agendas must share now, horizon, schedule and capacity"
+                    "Agenda.merge: agendas must share now, horizon, schedule, capacity"
+                    " and queue capacity"
                 )
         counts: Counter[str] = Counter()
         columns = Columns()
@@ -165,6 +192,7 @@ class Agenda:
             schedule=first.schedule,
             capacity=first.capacity,
             suppressed=counts,
+            queue_capacity=first.queue_capacity,
         )
 
     def __iter__(self) -> Iterator[Call]:
@@ -222,6 +250,7 @@ class Agenda:
                 "moved_by": [move.reason for move in call.moved_by],
                 "attempt": call.attempt,
                 "tries": call.tries,
+                "queue": call.queue,
             }
             for call in self.calls
         ]

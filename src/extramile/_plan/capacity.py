@@ -6,26 +6,31 @@ next staff day on which their customer may be called, and moved once, where they
 never dropped, though a call may land past its deadline.  Days without staff hours and
 holidays are not limited unless named.
 
-Imports: ``_decision``, ``_engine``, ``_time``, ``errors``; :mod:`.columns` beside it.
+A queue's capacity limits the calls of that queue a day, within the team's: a call is
+taken while both its queue (if limited) and the day (if limited) have room.  A call its
+queue turns away is carried like any other, to a day on which its queue has room.
+
+Imports: ``_decision``, ``_engine``, ``_frozen``, ``_time``, ``errors``; :mod:`.columns`
+beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-import itertools
 from array import array
 from collections import Counter
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, NamedTuple
 
 from extramile._decision import Adjustment
 from extramile._engine import Constraint, reach_table
+from extramile._frozen import EMPTY, FrozenMap
 from extramile._plan.columns import EXTRA_MILE, CallList, Columns, Move
 from extramile._time import SEARCH_DAYS, UTC, Schedule, from_ts, local_day_start
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
-__all__ = ["Capacity", "apply_capacity", "weekly_capacity"]
+__all__ = ["Capacity", "QueueCapacity", "apply_capacity", "queue_capacities", "weekly_capacity"]
 
 _CAPACITY: Final = Constraint.CAPACITY.value
 _DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,8 +39,11 @@ _DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Capacity = tuple["int | None", ...]
 """Calls a day can take, Monday first; None: not limited."""
 
+QueueCapacity = Mapping[str, Capacity]
+"""Each limited queue's :data:`Capacity`, by queue name."""
 
-def weekly_capacity(value: object, schedule: Schedule) -> Capacity | None:
+
+def weekly_capacity(value: object, schedule: Schedule, where: str = "capacity") -> Capacity | None:
     """The capacity of each day of the week, from a number for every staff day, a
     mapping by weekday, or an agenda's own ``capacity``.
 
@@ -48,6 +56,8 @@ def weekly_capacity(value: object, schedule: Schedule) -> Capacity | None:
         InvalidPolicyError: a capacity below zero, keyed by other than weekdays, or that
             leaves no room for a call on any staff day.
         PolicyTypeError: a capacity of the wrong type.
+
+    ``where`` names the capacity in error messages.
     """
     if value is None:
         return None
@@ -58,31 +68,84 @@ def weekly_capacity(value: object, schedule: Schedule) -> Capacity | None:
         for key, amount in value.items():
             if key not in _DAY_NAMES:
                 raise InvalidPolicyError(
-                    f"capacity keys must be weekdays 'mon' to 'sun' (got {describe(key)})"
+                    f"{where} keys must be weekdays 'mon' to 'sun' (got {describe(key)})"
                 )
-            per_day[_DAY_NAMES.index(key)] = _count(amount)
+            per_day[_DAY_NAMES.index(key)] = _count(amount, where)
     elif isinstance(value, tuple) and len(value) == len(_DAY_NAMES):
-        per_day = [None if amount is None else _count(amount) for amount in value]
+        per_day = [None if amount is None else _count(amount, where) for amount in value]
     else:
-        amount = _count(value)
+        amount = _count(value, where)
         per_day = [amount if works else None for works in staff]
     if not any(per_day[day] != 0 for day in range(7) if staff[day]):
         raise InvalidPolicyError(
-            f"capacity leaves no room for a call on any staff day (got {value!r}):"
+            f"{where} leaves no room for a call on any staff day (got {value!r}):"
             " every call would wait for ever"
         )
     return tuple(per_day)
 
 
-def _count(value: object) -> int:
+def _count(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyTypeError(f"capacity must be a whole number of calls (got {describe(value)})")
+        raise PolicyTypeError(f"{where} must be a whole number of calls (got {describe(value)})")
     if value < 0:
-        raise InvalidPolicyError(f"capacity must be zero or more calls a day (got {value})")
+        raise InvalidPolicyError(f"{where} must be zero or more calls a day (got {value})")
     return value
 
 
-def apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) -> CallList:
+def queue_capacities(value: object, schedule: Schedule, capacity: Capacity | None) -> QueueCapacity:
+    """Each queue's capacity, read as :func:`weekly_capacity` reads one, from a mapping by
+    queue name (or an agenda's own ``queue_capacity``); empty for None.  ``capacity`` is
+    the day's, read already.
+
+    Raises:
+        InvalidPolicyError: an empty queue name, a capacity :func:`weekly_capacity`
+            refuses, or a queue whose staff days with room are all days without room in
+            ``capacity`` (its calls would wait for ever).
+        PolicyTypeError: not a mapping, a queue name that is not a str, or a capacity of
+            the wrong type.
+    """
+    if value is None:
+        return EMPTY
+    if not isinstance(value, Mapping):
+        raise PolicyTypeError(
+            "queue_capacity must map queue names to capacities, e.g. {'senior': 5}"
+            f" (got {describe(value)})"
+        )
+    per_queue: dict[str, Capacity] = {}
+    for queue, amount in value.items():
+        if not isinstance(queue, str):
+            raise PolicyTypeError(
+                f"queue_capacity keys must be queue names (got {describe(queue)})"
+            )
+        if not queue.strip():
+            raise InvalidPolicyError(f"queue_capacity keys must be non-empty (got {queue!r})")
+        if amount is None:
+            raise PolicyTypeError(
+                f"queue_capacity[{queue!r}] must be a whole number of calls or a mapping by"
+                " weekday (got None); leave the queue out to limit it by capacity alone"
+            )
+        per_day = weekly_capacity(amount, schedule, f"queue_capacity[{queue!r}]")
+        assert per_day is not None  # None was refused above
+        if capacity is not None and not any(
+            per_day[day] != 0 and capacity[day] != 0
+            for day in range(len(_DAY_NAMES))
+            if schedule.hours[day]
+        ):
+            raise InvalidPolicyError(
+                f"queue_capacity[{queue!r}] has room only on staff days that capacity"
+                f" leaves no room on (got {amount!r} and {capacity!r}, Monday first):"
+                " its calls would wait for ever"
+            )
+        per_queue[queue] = per_day
+    return FrozenMap(dict(sorted(per_queue.items())))
+
+
+def apply_capacity(
+    planned: CallList,
+    schedule: Schedule,
+    capacity: Capacity | None,
+    queue_capacity: QueueCapacity = EMPTY,
+) -> CallList:
     # Calls are handled by their rank in the agenda's order: lists of ranks merge in that
     # order without a key a call, and moving a call does not change its rank (the order
     # ignores due_at).
@@ -90,19 +153,24 @@ def apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) ->
     order = planned._order
     columns = planned._columns
     due = columns.due
+    # The limited queues by their number in the columns (a queue no call has is idle).
+    numbers = columns.queue_numbers
+    per_queue = {numbers[name]: caps for name, caps in queue_capacity.items() if name in numbers}
     by_day: dict[dt.date, list[int]] = {}
     for rank, index in enumerate(order):
         by_day.setdefault(dt.datetime.fromtimestamp(due[index], tz).date(), []).append(rank)
     # Calls over a day's capacity are carried, as they were planned, to the next staff
     # day on which their customer may be called, and moved once, where they land.  When
     # a carried call can land depends only on where its customer may be called and
-    # whether it goes the extra mile: carried calls wait in one queue for each such
-    # group, in rank order, and a day asks each group once whether it can land, not
-    # each call (a backlog that can land only on late Thursdays costs no more).
+    # whether it goes the extra mile (and whether its queue, if limited, has room):
+    # carried calls wait in one queue for each such group, in rank order, and a day asks
+    # each group once whether it can land, not each call (a backlog that can land only
+    # on late Thursdays costs no more).
     queues: dict[int, list[int]] = {}
     kept: list[int] = []
     moves: dict[int, Move] = {}
-    last_full = dt.date.min
+    last_full: dict[int, dt.date] = {_DAY: dt.date.min}
+    """The last day each limit turned a call away: the day's (``_DAY``) and each queue's."""
     day = min(by_day) if by_day else None
     guard = 0
     while day is not None:
@@ -116,24 +184,40 @@ def apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) ->
         todays = by_day.pop(day, [])
         weekday = day.weekday()
         staff_day = bool(schedule.hours[weekday]) and schedule.holiday_name(day) is None
-        limit = capacity[weekday] if staff_day or not schedule.hours[weekday] else None
-        if limit is None:  # not a staff day, and not limited: carried calls wait on
+        limited = staff_day or not schedule.hours[weekday]
+        limit = capacity[weekday] if limited and capacity is not None else None
+        queue_room = {
+            number: amount
+            for number, caps in per_queue.items()
+            if limited and (amount := caps[weekday]) is not None
+        }
+        full: set[int] = set()
+        if limit is None and not queue_room:  # not limited: carried calls wait on
             kept.extend(todays)
             over: list[int] = []
-        elif not staff_day or not queues:
+        elif not per_queue and (not staff_day or not queues):
             kept.extend(todays[:limit])
             over = todays[limit:]
+            if over:
+                full.add(_DAY)
         else:
-            over, full = _fill(
-                todays, queues, limit, day, last_full, planned, schedule, kept, moves
+            over = _fill(
+                todays,
+                queues if staff_day else {},
+                Room(limit, queue_room, full),
+                day,
+                dict(last_full),
+                planned,
+                schedule,
+                kept,
+                moves,
             )
-            if full:
-                last_full = day
+        for limiter in full:
+            last_full[limiter] = day
         if over:
-            last_full = day
             touched = set()
             for rank in over:
-                group = _group(columns, order[rank])
+                group = _group(columns, order[rank], per_queue)
                 queues.setdefault(group, []).append(rank)
                 touched.add(group)
             for group in touched:
@@ -147,25 +231,43 @@ def apply_capacity(planned: CallList, schedule: Schedule, capacity: Capacity) ->
 
 
 _ONE_DAY: Final = dt.timedelta(days=1)
+_DAY: Final = -1
+"""The day's own limit, among the limits that turn calls away (queues have their number)."""
+_TODAY: Final = -1
+"""The calls due on the day being filled, among the groups of carried calls."""
+
+
+class Room(NamedTuple):
+    """What a day can still take, and which of its limits turned a call away."""
+
+    left: int | None
+    """Calls the day can still take (None: not limited)."""
+    queues: dict[int, int]
+    """Calls each limited queue can still take, by queue number."""
+    full: set[int]
+    """The limits that turned a call away: ``_DAY``, or a queue's number."""
 
 
 def _fill(  # noqa: PLR0917  # private; one call site
     todays: list[int],
     queues: dict[int, list[int]],
-    limit: int,
+    room: Room,
     day: dt.date,
-    full: dt.date,
+    last_full: dict[int, dt.date],
     planned: CallList,
     schedule: Schedule,
     kept: list[int],
     moves: dict[int, Move],
-) -> tuple[list[int], bool]:
-    """Fill the staff day ``day`` with up to ``limit`` calls in rank order, from those
-    due that day and the queued calls of the groups that can land on it (moved, because
-    the day ``full`` was full); return the calls due that day left over, and whether the
-    day turned any call away."""
+) -> list[int]:
+    """Fill the day ``day`` in rank order, from the calls due that day and the carried
+    calls of the groups that can land on it, each while the day and its queue have room
+    (a carried call is moved, and says which limit was last full when it was turned
+    away, by ``last_full``); return the calls due that day left over, and note in
+    ``room.full`` which limits turned a call away."""
     columns = planned._columns
     order = planned._order
+    queue_of = columns.queue
+    left, room_of, full = room
     tz = schedule.tz
     start = local_day_start(day, tz)
     end = local_day_start(day + _ONE_DAY, tz)
@@ -174,32 +276,69 @@ def _fill(  # noqa: PLR0917  # private; one call site
         for group, queue in queues.items()
         if (at := _landing(columns, order[queue[0]], start, end, schedule)) is not None
     }
-    taken = list(
-        itertools.islice(
-            heapq.merge(
-                zip(todays, itertools.repeat(-1)),
-                *(zip(queues[group], itertools.repeat(group)) for group in landing),
-            ),
-            limit,
-        )
-    )
-    from_queues = Counter(group for _, group in taken if group >= 0)
-    for rank, group in taken:
-        if group >= 0:
-            moves[order[rank]] = _moved(columns, order[rank], landing[group], full)
-        kept.append(rank)
-    for group, count in from_queues.items():
+    # Each stream (the day's own calls, each group's carried calls) is in rank order; the
+    # heap holds the head of each: (rank, group, position in the stream).
+    heads = [(queues[group][0], group, 0) for group in landing]
+    if todays:
+        heads.append((todays[0], _TODAY, 0))
+    heapq.heapify(heads)
+    over: list[int] = []
+    taken: Counter[int] = Counter()
+    while heads and left != 0:
+        rank, group, position = heapq.heappop(heads)
+        stream = todays if group == _TODAY else queues[group]
+        queue = queue_of[order[rank]]
+        if room_of.get(queue, 1) == 0:
+            full.add(queue)
+            if group != _TODAY:
+                continue  # the group shares the queue: none of it lands today
+            over.append(rank)
+        else:
+            if queue in room_of:
+                room_of[queue] -= 1
+            if left is not None:
+                left -= 1
+            kept.append(rank)
+            if group != _TODAY:
+                taken[group] += 1
+                moves[order[rank]] = _moved(columns, order[rank], landing[group], last_full, queue)
+        if position + 1 < len(stream):
+            heapq.heappush(heads, (stream[position + 1], group, position + 1))
+    # The day is full: what is left that its queue would have taken, it turned away.
+    rest = [(rank, group) for rank, group, _ in heads]
+    rest.extend((rank, _TODAY) for rank in todays[_next(heads) :])
+    for rank, group in rest:
+        queue = queue_of[order[rank]]
+        full.add(_DAY if room_of.get(queue, 1) else queue)
+        if group == _TODAY:
+            over.append(rank)
+    for group, count in taken.items():
         del queues[group][:count]
         if not queues[group]:
             del queues[group]
-    over = todays[len(taken) - sum(from_queues.values()) :]
-    return over, len(taken) == limit and (bool(over) or any(g in queues for g in landing))
+    over.sort()
+    return over
 
 
-def _group(columns: Columns, index: int) -> int:
-    """The group of the call at ``index``: its customer's reach and whether it goes the
-    extra mile, which are all that say when a carried call can land."""
-    return columns.reach[index] * 2 + (columns.flags[index] & EXTRA_MILE)
+def _next(heads: list[tuple[int, int, int]]) -> int:
+    """Where the day's own calls not yet in the heap start: after the one in it, if any,
+    else after all of them (the stream is pushed one at a time, so at most one is)."""
+    for _, group, position in heads:
+        if group == _TODAY:
+            return position + 1
+    return _ALL
+
+
+_ALL: Final = 1 << 62
+
+
+def _group(columns: Columns, index: int, per_queue: Mapping[int, Capacity]) -> int:
+    """The group of the call at ``index``: its customer's reach, whether it goes the
+    extra mile and, if its queue is limited, its queue: all that say when a carried call
+    can land."""
+    group = columns.reach[index] * 2 + (columns.flags[index] & EXTRA_MILE)
+    queue = columns.queue[index]
+    return group * len(columns.queues) + (queue if queue in per_queue else 0)
 
 
 def _kept_as_planned(columns: Columns, index: int) -> Move:
@@ -236,9 +375,11 @@ def _landing(
     return found
 
 
-def _moved(columns: Columns, index: int, opening: float, day: dt.date) -> Move:
-    """The call at ``index`` moved by capacity to ``opening``, because the staff day
-    ``day`` was full, with the reason."""
+def _moved(
+    columns: Columns, index: int, opening: float, last_full: Mapping[int, dt.date], queue: int
+) -> Move:
+    """The call at ``index`` moved by capacity to ``opening``, with the reason: the day
+    that was last full when it was turned away, or its queue, if that was full later."""
     due = columns.due[index]
     moved_by = columns.moved_by[index]
     if moved_by and moved_by[-1].constraint == _CAPACITY:
@@ -247,10 +388,16 @@ def _moved(columns: Columns, index: int, opening: float, day: dt.date) -> Move:
     else:
         first_from = from_ts(due, columns.zones[columns.zone[index]])
         previous = moved_by
+    day = last_full[_DAY]
+    queue_day = last_full.get(queue)
+    if queue_day is not None and queue_day >= day:  # the queue's, the closer reason
+        reason = f"capacity: the {columns.queues[queue]} queue was full on {queue_day.isoformat()}"
+    else:
+        reason = f"capacity: the staff day {day.isoformat()} was full"
     move = Adjustment(
         constraint=_CAPACITY,
         moved_from=first_from,
         moved_to=from_ts(opening, UTC),
-        reason=f"capacity: the staff day {day.isoformat()} was full",
+        reason=reason,
     )
     return Move(opening, (*previous, move))

@@ -5,7 +5,8 @@ holds a :class:`Call`, two pendulum datetimes and a tuple of keys: about half a 
 Kept as columns -- references to the strings and tuples the calls share, and the two
 instants as 8-byte floats -- the same calls take a fraction of that, and a :class:`Call`
 is made only when a caller asks for one.  What a call is made from is exactly what the
-engine would have made it from, so it is equal to the engine's own.
+engine would have made it from, so it is equal to the engine's own.  A call's queue is
+kept as its number in a short list of the queues seen, as its zone is.
 
 Imports: ``_decision``, ``_engine``, ``_model``, ``_time``, ``errors``.
 """
@@ -33,7 +34,7 @@ __all__ = ["EXTRA_MILE", "CallList", "Columns", "Move"]
 EXTRA_MILE: Final = 1
 """The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
 _ESSENTIAL: Final = 2
-_NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers"})
+_NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers", "queue_numbers"})
 _MOST_TRIES: Final = 65_535
 """The largest try number a column holds (two bytes; a rule allows at most 1000)."""
 
@@ -67,6 +68,9 @@ class Columns:
         "moved_by",
         "points",
         "priority",
+        "queue",
+        "queue_numbers",
+        "queues",
         "reach",
         "reach_numbers",
         "reaches",
@@ -104,6 +108,10 @@ class Columns:
         self.attempt = array("H")
         """Which try each call is, and how many its rule allows (two bytes each)."""
         self.tries = array("H")
+        self.queue = array("I")
+        self.queues: list[str | None] = [None]
+        self.queue_numbers: dict[str | None, int] = {None: 0}
+        """Each queue's number in ``queues``, the general queue (None) 0."""
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -118,6 +126,7 @@ class Columns:
             setattr(self, name, value)
         self.zone_numbers = {id(tz): number for number, tz in enumerate(self.zones)}
         self.reach_numbers = {id(reach): number for number, reach in enumerate(self.reaches)}
+        self.queue_numbers = {queue: number for number, queue in enumerate(self.queues)}
 
     def _zone_number(self, tz: dt.tzinfo) -> int:
         numbers = self.zone_numbers
@@ -145,6 +154,7 @@ class Columns:
             reach,
             attempt,
             tries,
+            queue,
         ) = raw
         self.customer_id.append(cid)
         self.issue_id.append(issue)
@@ -165,6 +175,15 @@ class Columns:
         self.reach.append(number)
         self.attempt.append(attempt)
         self.tries.append(tries)
+        if queue is None:  # most calls: the general queue, number 0
+            self.queue.append(0)
+            return
+        queues = self.queue_numbers
+        number = queues.get(queue)
+        if number is None:
+            number = queues[queue] = len(self.queues)
+            self.queues.append(queue)
+        self.queue.append(number)
 
     def add_call(self, call: Call) -> None:
         """Append a :class:`Call`: as columns if they give it back unchanged, else whole.
@@ -200,6 +219,7 @@ class Columns:
             None,
             call.attempt,
             call.tries,
+            call.queue,
         )
         if not _made_again(call, raw):
             self.exact[len(self)] = call
@@ -223,6 +243,7 @@ class Columns:
             self.reach_of(index),
             self.attempt[index],
             self.tries[index],
+            self.queues[self.queue[index]],
         )
 
     def reach_of(self, index: int) -> Reach | None:

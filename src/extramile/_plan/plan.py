@@ -24,9 +24,9 @@ from extramile._engine import (
     raw_calls_for,
 )
 from extramile._plan.agenda import Agenda
-from extramile._plan.capacity import weekly_capacity
+from extramile._plan.capacity import queue_capacities, weekly_capacity
 from extramile._plan.columns import Columns
-from extramile._rules import FollowUpPolicy
+from extramile._rules import FollowUpPolicy, Rule
 from extramile._time import LATEST, UTC, Elapsed, from_ts
 from extramile.errors import (
     ExtramileError,
@@ -46,6 +46,7 @@ def plan(
     now: dt.datetime,
     horizon: Elapsed | dt.timedelta,
     capacity: int | Mapping[str, int] | None = None,
+    queue_capacity: Mapping[str, int | Mapping[str, int]] | None = None,
 ) -> Agenda:
     """Plan the calls for a whole book of customers.
 
@@ -61,6 +62,11 @@ def plan(
             weekday left out has no room, and days without staff hours are not limited
             unless named); overflow moves to the next staff day, lowest priority first,
             when staff are open and the customer may be called.
+        queue_capacity: calls a staff day can take in each queue (a rule's ``queue``),
+            by queue name, each value read as ``capacity`` is:
+            ``{"senior": 5, "billing": {"mon": 8}}``.  A call is taken while both its
+            queue and the day have room; a queue left out is limited by ``capacity``
+            alone.  Every name must be the queue of a rule of the policy.
 
     Returns:
         The :class:`Agenda`.
@@ -73,7 +79,8 @@ def plan(
         InvalidFactError: interactions of another customer; the message names the
             customer and the item.
         InvalidPolicyError: a capacity below zero, or with no room on any staff day; a
-            horizon reaching past the year 9998.
+            queue capacity for a queue no rule of the policy names; a horizon reaching
+            past the year 9998.
         PolicyTypeError: a horizon or capacity of the wrong type.
     """
     if not isinstance(policy, FollowUpPolicy):
@@ -95,6 +102,8 @@ def plan(
     if horizon_seconds < 0:
         raise InvalidPolicyError(f"plan() horizon must not be negative (got {horizon!r})")
     per_day = weekly_capacity(capacity, policy.schedule)
+    per_queue = queue_capacities(queue_capacity, policy.schedule, per_day)
+    _check_queues(per_queue, policy)
     end = now_ts + horizon_seconds
     if end > LATEST:
         raise InvalidPolicyError(f"plan() horizon reaches past the year 9998 (got {horizon!r})")
@@ -119,4 +128,18 @@ def plan(
         schedule=policy.schedule,
         capacity=per_day,
         suppressed=suppressed,
+        queue_capacity=per_queue,
     )
+
+
+def _check_queues(per_queue: Mapping[str, object], policy: FollowUpPolicy) -> None:
+    """Refuse a queue capacity for a queue no rule of the policy names: a misspelt queue
+    would otherwise leave the real one unlimited, without a word."""
+    known = {rule.queue for rule in policy.rules if isinstance(rule, Rule)}
+    unknown = [queue for queue in per_queue if queue not in known]
+    if unknown:
+        named = ", ".join(repr(queue) for queue in sorted(q for q in known if q is not None))
+        raise InvalidPolicyError(
+            f"plan() queue_capacity names {unknown[0]!r}, a queue no rule of the policy"
+            f" {policy.name!r} uses (its rules' queues: {named or 'none'})"
+        )

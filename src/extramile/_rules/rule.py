@@ -14,6 +14,7 @@ Imports: ``_rules.retry``, ``_rules.timing``, ``_rules.triggers``, ``_conditions
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal
 
@@ -150,6 +151,18 @@ def _scope(value: ScopeName | Scope) -> Scope:
     return Scope(value)
 
 
+def _queue(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PolicyTypeError(f"Rule.queue must be a str or None (got {describe(value)})")
+    if not value.strip():
+        raise InvalidPolicyError(f"Rule.queue must be a non-empty str (got {describe(value)})")
+    # One shared string for every call of the queue, however many rules and policies name
+    # it: an agenda of a million calls pools it (see _plan.columns).
+    return sys.intern(str.__str__(value))
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """One reason to call: a trigger, a condition, when the call is due, and what to say.
@@ -176,9 +189,11 @@ class Rule:
             A stopped episode gets no call and is not suppressed: it is over.
         retry: how a call that did not reach the customer is tried again (default
             :class:`Retry`: 3 tries, 2 hours apart, a voicemail is not an answer).
+        queue: who should make the call, e.g. ``"senior"`` or ``"billing"`` (None: the
+            general queue).  ``plan(queue_capacity=...)`` can limit a queue's calls a day.
 
     Raises:
-        InvalidPolicyError: an empty name, an unknown priority or scope.
+        InvalidPolicyError: an empty name or queue, an unknown priority or scope.
         PolicyTypeError: a value of the wrong type.
     """
 
@@ -195,6 +210,7 @@ class Rule:
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
     stop: Condition | None = attrs.field(default=None, converter=_stop)
     retry: Retry = attrs.field(default=DEFAULT_RETRY, converter=_retry)
+    queue: str | None = attrs.field(default=None, converter=_queue)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:

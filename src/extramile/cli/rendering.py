@@ -52,8 +52,9 @@ CSV_COLUMNS: Final = (
     "moved_by",
     "attempt",
     "tries",
+    "queue",
 )
-"""The columns of ``--format csv``, in order."""
+"""The columns of ``--format csv``, in order; ``queue`` is empty for the general queue."""
 
 
 class Format(str, enum.Enum):
@@ -103,7 +104,8 @@ def render_agenda(
     unknown_zone: Container[str] = (),
 ) -> list[str]:
     """The agenda as a readable table, with each call's deadline, talking points and moves
-    under its row.
+    under its row.  A ``queue`` column shows who should make each call when any call has a
+    queue (``-`` for the general queue); without queues the table is as narrow as before.
 
     Args:
         agenda: the planned calls.
@@ -121,11 +123,13 @@ def render_agenda(
         ),
         "",
     ]
-    rows = []
+    queued = False
+    rows: list[tuple[str, ...]] = []
     for number, call in enumerate(agenda.calls, 1):
         who = call.customer_id
         if names and who in names:
             who = f"{who} {names[who]}"
+        queued = queued or call.queue is not None
         rows.append(
             (
                 str(number),
@@ -133,12 +137,18 @@ def render_agenda(
                 _clock(call.due_at, team),
                 who,
                 str(call.priority),
+                call.queue or "-",
                 ", ".join(call.rules),
                 _flags(call),
             )
         )
+    headers: tuple[str, ...] = ("#", "due (customer)", "due (team)", "customer", "priority")
+    headers += ("queue", "rules", "flags")
+    if not queued:  # the column says nothing: left out
+        at = headers.index("queue")
+        headers = headers[:at] + headers[at + 1 :]
+        rows = [row[:at] + row[at + 1 :] for row in rows]
     if rows:
-        headers = ("#", "due (customer)", "due (team)", "customer", "priority", "rules", "flags")
         table = _table(headers, rows)
         lines.extend(table[:2])
         for row_line, call in zip(table[2:], agenda.calls, strict=True):
