@@ -207,15 +207,22 @@ def _call_detail(call: Call, episode: Candidate) -> str:
     placed = call.due_at.timestamp()
     merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
     wanted = f"wanted at {iso(episode.due)}: " if placed != episode.due else ""
+    fit = episode.fit
+    pushed = episode.final_deadline if fit is None else fit.deadline
     moved = ""
-    if episode.final_deadline != episode.deadline:
+    if pushed != episode.deadline:
         moved = f", moved with the call from {iso(episode.deadline)}"
     if episode.capped:
         gives_up = f"the rule gives up then, {rule.give_up_after} after its deadline"
         moved = (
             f"{moved} as far as {gives_up}" if moved else f", not moved with the call: {gives_up}"
         )
+    fitted = ""
+    if fit is not None and fit.at_risk:
+        fitted = "; at risk: no moment the call may be made lies between its due time and then"
+    elif fit is not None:
+        fitted = f"; pulled back from {iso(pushed)}, where the call may not be made"
     return (
         f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()});"
-        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()})"
+        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()}){fitted}"
     )

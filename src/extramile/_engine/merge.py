@@ -4,13 +4,16 @@ The merged call goes at the earliest placed time, with the earliest deadline, th
 priority, every rule's talking point and every key, the leading (highest-priority) one
 first.  A candidate the merged call takes along earlier than its own constraints allowed
 is timed again from there.  Awareness rules then add their talking points to each call.
+The call's deadline is its members' earliest; when that one was pulled back into the
+moments the call may be made (or could not be: at risk), the call says so last in its
+``moved_by``.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
 :class:`~extramile.Call` when one is read.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
-``data``, ``facts``, ``moves`` and ``timing``.
+``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from extramile._decision import Adjustment, Call
 from extramile._engine.contact import Reach
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
+from extramile._engine.fit import fit_adjustment, fit_deadline
 from extramile._engine.moves import render_moves
 from extramile._engine.timing import deadline_for
 from extramile._model import Priority
@@ -96,7 +100,17 @@ def merge(
             # Called with the others earlier than its own constraints allowed (an
             # extra-mile call takes it along outside staff hours): pushed less far.
             if at < cand.nominal:
-                cand.final_deadline = deadline_for(case, cand, min(cand.nominal, at))
+                floor = min(cand.nominal, at)
+                cand.final_deadline = deadline_for(case, cand, floor)
+                cand.fit = fit_deadline(
+                    cand.contact or case.contact,
+                    cand.final_deadline,
+                    floor,
+                    case.policy.schedule,
+                    extra_mile=cand.extra_mile,
+                )
+                if cand.fit is not None:
+                    cand.final_deadline = cand.fit.fitted
                 revisit.overdue(cand)
     customer = case.customer
     contact = case.contact
@@ -106,6 +120,7 @@ def merge(
     raws: list[Raw] = []
     for group in groups:
         first = group[0]
+        binding = first
         if len(group) == 1:
             rule = first.rule
             keys: tuple[str, ...] = (first.key,)
@@ -124,11 +139,24 @@ def merge(
             points = list(
                 dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
             )
-            deadline = min(c.final_deadline for c in group)
+            binding = min(ranked, key=lambda c: c.final_deadline)
+            deadline = binding.final_deadline
             priority = max(c.rule.priority for c in group)
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
         points.extend(p for p in extra_points if p not in points)
+        placed_by = first.contact or contact
+        moved_by = (
+            render_moves(first.moves, schedule=policy.schedule, caps=policy.caps, contact=placed_by)
+            if first.moves
+            else ()
+        )
+        fit = binding.fit
+        if fit is not None:
+            moved_by = (
+                *moved_by,
+                fit_adjustment(fit, binding.contact or contact, policy.schedule),
+            )
         raws.append(
             Raw(
                 customer.id,
@@ -142,12 +170,8 @@ def merge(
                 pooled(tuple(points)),
                 extra,
                 essential,
-                render_moves(
-                    first.moves, schedule=policy.schedule, caps=policy.caps, contact=contact
-                )
-                if first.moves
-                else (),
-                contact.reach,
+                moved_by,
+                placed_by.reach,
             )
         )
     return raws

@@ -6,8 +6,8 @@ and the *timing* of the call: a due time and a deadline, each an anchor plus or 
 duration of one of the three kinds (see :mod:`extramile._rules.timing`).  Both are plain,
 frozen data: a rule prints, compares equal and pickles.
 
-Imports: ``_rules.timing``, ``_rules.triggers``, ``_conditions``, ``_model``, ``_time``,
-``errors``.
+Imports: ``_rules.constraints``, ``_rules.timing``, ``_rules.triggers``, ``_conditions``,
+``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import attrs
 
 from extramile._conditions import ALWAYS, Condition
 from extramile._model import Customer, Priority
+from extramile._rules.constraints import as_window
 from extramile._rules.timing import DUE, TRIGGER, When, always_before, as_when
 from extramile._rules.triggers import Anniversary, LastContact, On, Trigger
-from extramile._time import Business, Duration, Elapsed, Local
+from extramile._time import Business, CallingWindow, Duration, Elapsed, Local
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["Awareness", "Rule", "Scope"]
@@ -115,6 +116,10 @@ def _lapse(value: object) -> Duration | None:
     )
 
 
+def _calling_window(value: object) -> CallingWindow | None:
+    return None if value is None else as_window(value, "Rule.calling_window")
+
+
 def _scope(value: object) -> Scope:
     if value not in _SCOPES:
         raise InvalidPolicyError(
@@ -142,6 +147,11 @@ class Rule:
             condition such as "the customer is loyal").
         essential: bypasses contact caps and the minimum gap (never do-not-call).
         give_up_after: drop the episode this long after its deadline (None: never).
+        calling_window: when this rule's calls may be made, in the customer's timezone,
+            instead of the policy's: a :class:`Window` for every day, or per weekday a
+            :class:`WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``, the days
+            left out closed).  None (the default): the policy's.  A customer's own
+            ``calling_hours`` still come first.
 
     Raises:
         InvalidPolicyError: an empty name, an unknown priority or scope.
@@ -159,6 +169,7 @@ class Rule:
     extra_mile: bool | Condition = attrs.field(default=False, converter=_flag)
     essential: bool = False
     give_up_after: Duration | None = attrs.field(default=None, converter=_lapse)
+    calling_window: CallingWindow | None = attrs.field(default=None, converter=_calling_window)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
