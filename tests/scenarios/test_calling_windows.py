@@ -18,6 +18,7 @@ from extramile import (
     Customer,
     Elapsed,
     FollowUpPolicy,
+    Interaction,
     Local,
     On,
     Rule,
@@ -50,7 +51,7 @@ STAFF = Schedule(timezone=BERLIN, hours={"mon-fri": "09:00-17:00"})
 POLICY = FollowUpPolicy(name="premium", rules=[OUTAGE], schedule=STAFF)
 
 
-def outage(when: str, ident: str = "o-1") -> object:
+def outage(when: str, ident: str = "o-1") -> Interaction:
     """An outage reported by the customer at ``when``."""
     return event(ident, "issue.opened", when, issue_id="t-1", attributes={"category": "outage"})
 
@@ -80,9 +81,11 @@ class TestPremiumOutage:
             "deadline",
             "2026-03-09T19:30:00+00:00",
             "2026-03-09T18:00:00+00:00",
-            "deadline pulled back from Mon 2026-03-09 20:30 CET to Mon 2026-03-09 19:00 CET,"
-            " the end of the last moment the call may be made: the calling window in"
-            " Europe/Berlin (mon-sat 09:00-19:00) closed at Mon 2026-03-09 20:30 CET",
+            (
+                "deadline pulled back from Mon 2026-03-09 20:30 CET to Mon 2026-03-09 19:00"
+                " CET, the end of the last moment the call may be made: the calling window"
+                " in Europe/Berlin (mon-sat 09:00-19:00) closed at Mon 2026-03-09 20:30 CET"
+            ),
         ) == (move.constraint, move.target, utc(move.moved_from), utc(move.moved_to), move.reason)
         assert "deadline pulled back from Mon 2026-03-09 20:30 CET" in decision.explain()
 
