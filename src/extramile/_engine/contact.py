@@ -70,8 +70,6 @@ class Contact:
     """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
     twins: dict[CallingWindow, Contact] | None = attrs.field(init=False, default=None)
     """The contacts of the same customer with the windows of rules, made when asked."""
-    allowed_tables: dict[bool, OpenTable] | None = attrs.field(init=False, default=None)
-    """Where calls may go, with (True) and without staff hours, made when asked."""
 
     def __attrs_post_init__(self) -> None:
         self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
@@ -93,14 +91,7 @@ class Contact:
     def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
         """Where a call may go: the calling window open in every zone and, unless it goes
         the extra mile, staff open (see :func:`reach_table`)."""
-        tables = self.allowed_tables
-        if tables is None:
-            tables = self.allowed_tables = {}
-        with_staff = not extra_mile
-        table = tables.get(with_staff)
-        if table is None:
-            table = tables[with_staff] = reach_table(self.reach, schedule if with_staff else None)
-        return table
+        return reach_table(self.reach, None if extra_mile else schedule)
 
     @classmethod
     def of(
@@ -171,12 +162,16 @@ class Contact:
 
 
 _TABLES_KEPT: Final = 256
-_WINDOW_TABLES: Final[dict[tuple[dt.tzinfo, CallingWindow], OpenTable]] = cache(
-    "calling-window tables"
-)
-_OVERLAP_TABLES: Final[dict[tuple[tuple[str, ...], CallingWindow], OpenTable]] = cache(
-    "calling-window overlap tables"
-)
+_WINDOW_TABLES: Final[dict[tuple[object, ...], OpenTable]] = cache("calling-window tables")
+_OVERLAP_TABLES: Final[dict[tuple[object, ...], OpenTable]] = cache("calling-window overlap tables")
+
+
+def _key(window: CallingWindow) -> tuple[object, ...]:
+    """A calling window as part of a memo's key: a daily window by its bounds (plain
+    ints hash without a call into Python), a weekly one as itself."""
+    if type(window) is Window:
+        return (window.start, window.end)
+    return (window,)
 
 
 def windows_of(window: CallingWindow) -> WindowsOf:
@@ -189,7 +184,7 @@ def windows_of(window: CallingWindow) -> WindowsOf:
 
 def window_table(window: CallingWindow, tz: dt.tzinfo) -> OpenTable:
     """The memoised table of a calling window in ``tz``."""
-    key = (tz, window)
+    key = (tz, *_key(window))
     table = _WINDOW_TABLES.get(key)
     if table is None:
         table = keep(_WINDOW_TABLES, key, WindowsTable(tz, windows_of(window)), _TABLES_KEPT)
@@ -215,7 +210,7 @@ def reach_table(reach: Reach, schedule: Schedule | None) -> OpenTable:
     """Where the calling window of ``reach`` is open in every one of its zones and,
     unless ``schedule`` is None, staff are open too (memoised)."""
     names, window = reach
-    key = (names, window)
+    key = (names, *_key(window))
     if schedule is not None:
         staff = schedule.open_table()
         return schedule.derived_table(key, lambda: OverlapTable((*_window_tables(reach), staff)))
