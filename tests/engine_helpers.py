@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from extramile import Call, Customer, FollowUpPolicy, Interaction, SuppressedCall, Window
+from extramile import Call, Customer, FollowUpPolicy, Interaction, SuppressedCall
 from extramile._engine import call_of, raw_calls_for
-from extramile._engine.contact import window_table
-from extramile._time import DAY, next_in_windows
+from extramile._engine.contact import window_table, windows_of
+from extramile._time import DAY, CallingWindow, next_in_windows
 
 
 def calls_for(
@@ -21,20 +21,20 @@ def calls_for(
     return [call_of(raw) for raw in raws], suppressed
 
 
-def window_next(ts: float, window: Window, tz: dt.tzinfo) -> float:
+def window_next(ts: float, window: CallingWindow, tz: dt.tzinfo) -> float:
     """The first instant at or after ``ts`` inside the daily window, from its table."""
     found = window_table(window, tz).first_open(ts, ts + 7 * DAY)
     return found if found is not None else ts + 7 * DAY
 
 
-def window_next_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
+def window_next_search(ts: float, window: CallingWindow, tz: dt.tzinfo) -> float:
     """:func:`window_next` by the direct search (the reference for the tables)."""
     local = dt.datetime.fromtimestamp(ts, tz)
     clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
-    if window.start <= clock < window.end:
+    days = windows_of(window)
+    if any(w.start <= clock < w.end for w in days(local.date())):
         return ts
     # Across a daylight-saving change the window may open at the change itself, or twice
     # in one day; the shared search handles both.
-    days = (window,)
-    found = next_in_windows(ts, tz, lambda _day: days, ts + 7 * DAY)
+    found = next_in_windows(ts, tz, days, ts + 7 * DAY)
     return found if found is not None else ts + 7 * DAY

@@ -35,7 +35,7 @@ from extramile._rules import (
     attr_date,
 )
 from extramile._starter import starter_policy
-from extramile._time import Business, Duration, Elapsed, Local, Schedule, Window
+from extramile._time import Business, Duration, Elapsed, Local, Schedule, WeeklyWindow, Window
 from extramile.errors import (
     ConditionError,
     ExtramileError,
@@ -91,6 +91,7 @@ __all__ = [
     "RuleTrace",
     "Schedule",
     "SuppressedCall",
+    "WeeklyWindow",
     "When",
     "Window",
     "__version__",

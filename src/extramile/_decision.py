@@ -37,6 +37,10 @@ class Adjustment:
     Australia/Sydney (08:00-21:00) and staff hours in America/New_York do not overlap until
     Tue 2026-11-03 08:00 AEDT"`` (the staff-hours one gives the time in the staff's zone).
     """
+    target: str = "due"
+    """What it moved: ``"due"`` (the call's due time) or ``"deadline"`` (a deadline that
+    fell where the call may not be made, pulled back to the end of the last moment it
+    may; kept, with ``moved_to`` equal to ``moved_from``, when the call is at risk)."""
 
     def __str__(self) -> str:
         return self.reason
@@ -81,6 +85,17 @@ class Call:
         Compared as instants: in one zone, Python compares datetimes by their clocks,
         which read the same hour twice when clocks go back."""
         return self.due_at.timestamp() > self.deadline.timestamp()
+
+    @property
+    def at_risk(self) -> bool:
+        """Whether the deadline falls where the call may not be made (outside the calling
+        window or, unless it goes the extra mile, staff hours) and no moment it may be
+        made lies between the due time and the deadline: see :attr:`Adjustment.target`.
+        An overdue call is :attr:`overdue`; :attr:`Agenda.at_risk
+        <extramile.Agenda.at_risk>` lists both."""
+        return any(
+            move.target == "deadline" and move.moved_to == move.moved_from for move in self.moved_by
+        )
 
     def record(
         self,
@@ -207,6 +222,7 @@ class Decision:
             lines.append(
                 f"CALL {call.priority} due {_at(call.due_at)}, by {_at(call.deadline)}"
                 f"{' (overdue)' if call.overdue else ''}"
+                f"{' (at risk)' if call.at_risk else ''}"
                 f"{' [extra mile]' if call.extra_mile else ''}{queue}:"
                 f" {', '.join(call.rules)}{retry}"
             )

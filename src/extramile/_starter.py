@@ -41,7 +41,7 @@ from extramile._rules import (
     Rule,
     attr_date,
 )
-from extramile._time import Business, Elapsed, Local, Schedule, Window, ZoneName
+from extramile._time import Business, CallingWindow, Elapsed, Local, Schedule, ZoneName
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 from extramile.kinds import (
     BILLING_DUPLICATE_CHARGE,
@@ -65,7 +65,7 @@ def starter_policy(
     loyalty: Condition = DEFAULT_LOYALTY,
     programmes: Mapping[str, str] | None = None,
     price_increase_threshold: float = 10,
-    calling_window: Window = DEFAULT_CALLING_WINDOW,
+    calling_window: CallingWindow | str | Mapping[str, object] = DEFAULT_CALLING_WINDOW,
     caps: ContactCaps | None = None,
     name: str = "starter",
 ) -> FollowUpPolicy:
@@ -87,7 +87,9 @@ def starter_policy(
         programmes: tag -> talking point, for programmes worth mentioning to customers
             who lack them.
         price_increase_threshold: the smallest increase, in percent, that warrants a call.
-        calling_window: the daily window in the customer's timezone.
+        calling_window: when customers may be called, in their own timezone: a
+            :class:`~extramile.Window` every day, or per weekday a
+            :class:`~extramile.WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``).
         caps: contact caps (default :class:`~extramile.ContactCaps`).
         name: the policy's name.
 

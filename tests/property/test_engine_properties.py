@@ -42,6 +42,7 @@ from extramile import (
     Retry,
     Rule,
     Schedule,
+    Window,
     evaluate,
     starter_policy,
 )
@@ -606,6 +607,7 @@ class TestPlacement:
         if customer.do_not_call or not (customer.timezone or policy.served_timezones):
             assert () == decision.calls
         window = customer.calling_hours or policy.calling_window
+        assert isinstance(window, Window)  # the drawn customers and policies have daily windows
         zones = (customer.timezone,) if customer.timezone else policy.served_timezones
         inbound = _latest_inbound(history, now)
         for call in decision.calls:

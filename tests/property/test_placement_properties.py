@@ -33,6 +33,7 @@ from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end, windo
 from extramile._engine.search import SEARCH_SECONDS, _cap_next, _gap_next, place_ts
 from extramile._memo import clear_all
 from extramile._rules import DEFAULT_CALLING_WINDOW
+from extramile._time import CallingWindow, WeeklyWindow, as_calling_window
 from extramile._time.zones import zone as zone_of_name
 from strategies_time import (
     DAY,
@@ -87,12 +88,30 @@ def days_around(centre: int | None) -> st.SearchStrategy[tuple[tuple[int, int], 
     return st.lists(marks_around(centre), max_size=4, unique=True).map(_windows)
 
 
-def calling_windows_around(centre: int | None) -> st.SearchStrategy[Window]:
-    """The default calling window, or one drawn on the quarter-hour grid."""
+def calling_windows_around(centre: int | None) -> st.SearchStrategy[CallingWindow]:
+    """The default calling window, one drawn on the quarter-hour grid, or a weekly one
+    (each day none, one or two windows, at least one day open)."""
     drawn = st.lists(marks_around(centre), min_size=2, max_size=2, unique=True).map(
         lambda ends: Window(min(ends) * QUARTER, max(ends) * QUARTER)
     )
-    return st.just(DEFAULT_CALLING_WINDOW) | drawn
+    weekly = (
+        st.lists(days_around(centre), min_size=7, max_size=7)
+        .filter(any)
+        .map(
+            lambda days: as_calling_window(
+                WeeklyWindow([[Window(*w) for w in d] for d in days]), "w"
+            )
+        )
+    )
+    return st.just(DEFAULT_CALLING_WINDOW) | drawn | weekly
+
+
+def in_window(window: CallingWindow, ts: float, zone: str) -> bool:
+    """Whether the wall clock at ``ts`` in ``zone`` lies in one of that date's windows."""
+    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    days = (window,) if isinstance(window, Window) else window.days[local.weekday()]
+    clock = local_clock(ts, zone)
+    return any(w.start <= clock < w.end for w in days)
 
 
 def local_clock(ts: float, zone: str) -> float:
@@ -113,7 +132,7 @@ class Case:
     """One drawn placement problem."""
 
     customer: Customer
-    window: Window
+    window: CallingWindow
     served: tuple[str, ...]
     staff_zone: str
     week: tuple[tuple[tuple[int, int], ...], ...]
@@ -292,9 +311,7 @@ def broken_rules(case: Case, placed: Placement) -> list[str]:
     window = case.customer.calling_hours or case.window
     if not callback:
         broken.extend(
-            f"window closed in {zone}"
-            for zone in case.zones()
-            if not window.start <= local_clock(at, zone) < window.end
+            f"window closed in {zone}" for zone in case.zones() if not in_window(window, at, zone)
         )
     if not case.extra_mile and not case.staff_open(at):
         broken.append("staff closed")
@@ -419,7 +436,7 @@ class TestFastPath:
 
 
 @st.composite
-def window_probes(draw: st.DrawFn) -> tuple[str, Window, list[float]]:
+def window_probes(draw: st.DrawFn) -> tuple[str, CallingWindow, list[float]]:
     """A zone, a calling window, and instants of microsecond resolution near the drawn
     moment (often a few days before one of the zone's offset changes)."""
     moment = draw(instants)
@@ -470,7 +487,7 @@ class TestMemoisedWindows:
     @settings(max_examples=300, deadline=None)
     @given(probe=window_probes())
     def test_window_next_and_end_equal_the_searches(
-        self, probe: tuple[str, Window, list[float]]
+        self, probe: tuple[str, CallingWindow, list[float]]
     ) -> None:
         """At every probe, and a microsecond either side of each answer, both agree."""
         name, window, points = probe

@@ -26,6 +26,7 @@ from extramile import (
     Priority,
     Rule,
     Schedule,
+    Window,
     evaluate,
     plan,
 )
@@ -266,6 +267,7 @@ class TestPartitions:
                 continue
             customer = customers[call.customer_id]
             window = customer.calling_hours or POLICY.calling_window
+            assert isinstance(window, Window)  # the drawn customers have daily windows
             local = call.due_at.in_timezone(customer.timezone or "UTC")
             clock = local.hour * 3600 + local.minute * 60 + local.second
             assert schedule.is_open(call.due_at)

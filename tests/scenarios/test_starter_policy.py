@@ -192,19 +192,30 @@ class TestPriceHeadsUp:
 
     def test_call_seven_local_days_before_the_bill_at_the_next_opening(self) -> None:
         """A 15% increase: due on 13 December (a Sunday), so on Monday 14th at 09:00 CST
-        (15:00Z); by the start of the bill date, 00:00 CST on the 20th (06:00Z)."""
+        (15:00Z); by the start of the bill date, 00:00 CST on the 20th, a Sunday, pulled
+        back to when staff last close before it: Friday 18th at 17:00 CST (23:00Z)."""
         decision = evaluate(
             CHICAGO, CHICAGO_CUSTOMER, [price_change(15)], now=at("2026-12-01T16:00:00+00:00")
         )
         (call,) = decision.calls
         assert (
             "2026-12-14T15:00:00+00:00",
-            "2026-12-20T06:00:00+00:00",
+            "2026-12-18T23:00:00+00:00",
             Priority.NORMAL,
             False,
             "c-1/-/price-heads-up/pc-1",
         ) == (utc(call.due_at), utc(call.deadline), call.priority, call.extra_mile, call.key)
-        assert ["calling-window", "staff-hours"] == [m.constraint for m in call.moved_by]
+        assert [
+            ("calling-window", "due"),
+            ("staff-hours", "due"),
+            ("calling-window", "deadline"),
+        ] == [(m.constraint, m.target) for m in call.moved_by]
+        assert (
+            "deadline pulled back from Sun 2026-12-20 00:00 CST to Fri 2026-12-18 17:00 CST,"
+            " the end of the last moment the call may be made: the calling window in"
+            " America/Chicago (08:00-21:00) and staff hours in America/Chicago closed at"
+            " Sun 2026-12-20 00:00 CST"
+        ) == call.moved_by[-1].reason
 
     def test_increase_at_the_threshold_fires(self) -> None:
         """Exactly 10% is enough."""
@@ -232,10 +243,10 @@ class TestPriceHeadsUp:
 
     def test_noticed_late_the_call_is_due_now_and_keeps_its_deadline(self) -> None:
         """Noticed on Friday 18 December at 10:00 CST, past the wanted day: due at once,
-        still by the bill date."""
+        still by the bill date, pulled back to when staff close that Friday."""
         late = price_change(15, noticed="2026-12-18T16:00:00+00:00")
         decision = evaluate(CHICAGO, CHICAGO_CUSTOMER, [late], now=at("2026-12-18T16:30:00+00:00"))
-        assert [("2026-12-18T16:30:00+00:00", "2026-12-20T06:00:00+00:00")] == [
+        assert [("2026-12-18T16:30:00+00:00", "2026-12-18T23:00:00+00:00")] == [
             (utc(c.due_at), utc(c.deadline)) for c in decision.calls
         ]
 
@@ -630,7 +641,8 @@ class TestLoyaltyAnniversary:
 
     def test_five_year_customer_on_the_day(self) -> None:
         """A bronze customer since 10 March 2021 is loyal on the fifth anniversary: a
-        low-priority call at 09:00 CDT that day (14:00Z), by seven local days later."""
+        low-priority call at 09:00 CDT that day (14:00Z), by seven local days later: the
+        start of Tuesday 17 March, pulled back to Monday's close, 17:00 CDT (22:00Z)."""
         customer = Customer(
             id="c-1",
             timezone="America/Chicago",
@@ -643,7 +655,7 @@ class TestLoyaltyAnniversary:
         assert (
             "c-1/-/loyalty-anniversary/anniversary-5",
             "2026-03-10T14:00:00+00:00",
-            "2026-03-17T05:00:00+00:00",
+            "2026-03-16T22:00:00+00:00",
             Priority.LOW,
             ("Thank them for another year with us.",),
         ) == (call.key, utc(call.due_at), utc(call.deadline), call.priority, call.talking_points)

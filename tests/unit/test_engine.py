@@ -682,7 +682,9 @@ class TestPushedPastGivingUp:
 
     def test_the_deadline_stops_where_the_rule_gives_up(self) -> None:
         """Due on Sunday 13 December, a week before the bill: the call goes on Monday, and
-        its deadline stays the bill date, when the rule gives up, and the trace says so."""
+        its deadline stays the bill date, when the rule gives up, and the trace says so;
+        that is a Sunday, so the deadline is then pulled back to Friday 18 December at
+        17:00 CST (23:00Z), when staff last close before it."""
         change = event(
             "p-1",
             "billing.price_change",
@@ -691,14 +693,15 @@ class TestPushedPastGivingUp:
         )
         decision = evaluate(self.POLICY, CUSTOMER, [change], now=at("2026-12-01T16:00:00+00:00"))
         (call,) = decision.calls
-        assert ("2026-12-14T15:00:00+00:00", "2026-12-20T06:00:00+00:00") == (
+        assert ("2026-12-14T15:00:00+00:00", "2026-12-18T23:00:00+00:00") == (
             utc(call.due_at),
             utc(call.deadline),
         )
         (episode,) = episodes_of(decision, "price-heads-up")
         assert episode.detail.endswith(
-            "by 2026-12-20T06:00:00+00:00, not moved with the call: the rule gives up then,"
-            " at its deadline (the bill_date date)"
+            "by 2026-12-18T23:00:00+00:00, not moved with the call: the rule gives up then,"
+            " at its deadline (the bill_date date); pulled back from"
+            " 2026-12-20T06:00:00+00:00, where the call may not be made"
         )
 
 

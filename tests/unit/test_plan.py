@@ -340,7 +340,7 @@ class TestCapacity:
         """Friday's overflow lands on Monday, and its reason names Friday, not Sunday."""
         book = [pair("a", "high", 10, day=4), pair("b", "low", 10, day=4)]
         moved = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1).calls[1]
-        assert "capacity: the staff day 2026-03-13 was full" == moved.moved_by[0].reason
+        assert "capacity: the staff day 2026-03-13 was full" == moved.moved_by[-1].reason
 
     @pytest.mark.parametrize(
         "capacity", [0, {"mon": 0, "tue": 0, "wed": 0, "thu": 0, "fri": 0}, {"sat": 5}]

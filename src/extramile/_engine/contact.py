@@ -2,11 +2,15 @@
 
 A :class:`Contact` is made once per evaluation, when a call is to be placed: the zones
 the customer may be reached in (theirs, or every zone the policy serves when theirs is
-unknown: fail closed), their daily calling window, their outbound call attempts and
+unknown: fail closed), their calling window, their outbound call attempts and
 their latest own inbound contact.  The calling window in a zone, and where it overlaps
 with staff hours, are answered from memoised tables of open intervals
 (:class:`~extramile._time.OpenTable`): pure functions of the window and zone, or of the
 schedule, so an answer never depends on what was asked before.
+
+A calling window is the customer's own hours, else the rule's, else the policy's: a
+contact is made with the customer's or the policy's, and a rule with a window of its own
+places its calls with a twin of it (:meth:`Contact.for_window`), made once per window.
 
 Imports: ``_model``, ``_time``, ``_memo``, ``kinds``.
 """
@@ -23,10 +27,12 @@ from extramile._memo import cache, keep
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._time import (
     DAY,
+    CallingWindow,
     OpenTable,
     OverlapTable,
     Schedule,
     Window,
+    WindowsOf,
     WindowsTable,
     open_run_end,
     pooled,
@@ -47,9 +53,9 @@ __all__ = [
 CALLBACK_GRACE: Final = 3600.0
 """Seconds after a customer's own inbound contact during which a call is a callback."""
 
-Reach = tuple[tuple[str, ...], Window]
+Reach = tuple[tuple[str, ...], CallingWindow]
 """Where a customer may be called: the names of their zones (theirs, or every zone the
-policy serves when theirs is unknown) and their daily calling window."""
+policy serves when theirs is unknown) and their calling window."""
 
 
 @attrs.define(slots=True)
@@ -58,20 +64,42 @@ class Contact:
 
     zones: tuple[dt.tzinfo, ...]
     zone_names: tuple[str, ...]
-    window: Window
+    window: CallingWindow
     cap_zone: dt.tzinfo
     attempts: list[float]
     last_inbound: float | None
     do_not_call: bool
     unknown_zone: bool
+    own_window: bool = False
+    """Whether the window is the customer's own hours, which no rule's window overrides."""
     tables: tuple[OpenTable, ...] = attrs.field(init=False)
     """The calling window's memoised table in each of ``zones``."""
     reach: Reach = attrs.field(init=False)
     """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
+    twins: dict[CallingWindow, Contact] | None = attrs.field(init=False, default=None)
+    """The contacts of the same customer with the windows of rules, made when asked."""
 
     def __attrs_post_init__(self) -> None:
         self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
         self.reach = pooled((self.zone_names, self.window))
+
+    def for_window(self, window: CallingWindow | None) -> Contact:
+        """This contact for a call whose rule has ``window`` (None: the policy's): itself
+        when the customer has hours of their own, or the window is the one it has."""
+        if window is None or self.own_window or window == self.window:
+            return self
+        twins = self.twins
+        if twins is None:
+            twins = self.twins = {}
+        twin = twins.get(window)
+        if twin is None:
+            twin = twins[window] = attrs.evolve(self, window=window)
+        return twin
+
+    def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
+        """Where a call may go: the calling window open in every zone and, unless it goes
+        the extra mile, staff open (see :func:`reach_table`)."""
+        return reach_table(self.reach, None if extra_mile else schedule)
 
     @classmethod
     def of(
@@ -80,7 +108,7 @@ class Contact:
         history: Iterable[Interaction],
         *,
         now_ts: float,
-        calling_window: Window,
+        calling_window: CallingWindow,
         served_timezones: Sequence[str],
         schedule: Schedule,
     ) -> Contact:
@@ -115,7 +143,7 @@ class Contact:
         attempts: list[float],
         last_inbound: float | None,
         *,
-        calling_window: Window,
+        calling_window: CallingWindow,
         served_timezones: Sequence[str],
         schedule: Schedule,
     ) -> Contact:
@@ -126,7 +154,8 @@ class Contact:
         else:
             names = tuple(served_timezones)
         zones = tuple(zone(n) for n in names)
-        window = customer.calling_hours or calling_window
+        own = customer.calling_hours
+        window = own or calling_window
         return cls(
             zones=zones,
             zone_names=names,
@@ -136,6 +165,7 @@ class Contact:
             last_inbound=last_inbound,
             do_not_call=customer.do_not_call,
             unknown_zone=name is None,
+            own_window=own is not None,
         )
 
 
@@ -153,41 +183,55 @@ def window_allows(contact: Contact, ts: float) -> bool:
 
 
 _TABLES_KEPT: Final = 256
-_WINDOW_TABLES: Final[dict[tuple[dt.tzinfo, int, int], OpenTable]] = cache("calling-window tables")
-_OVERLAP_TABLES: Final[dict[tuple[tuple[str, ...], int, int], OpenTable]] = cache(
-    "calling-window overlap tables"
-)
+_WINDOW_TABLES: Final[dict[tuple[object, ...], OpenTable]] = cache("calling-window tables")
+_OVERLAP_TABLES: Final[dict[tuple[object, ...], OpenTable]] = cache("calling-window overlap tables")
 
 
-def window_table(window: Window, tz: dt.tzinfo) -> OpenTable:
-    """The memoised table of a daily calling window in ``tz``."""
-    key = (tz, window.start, window.end)
+def _key(window: CallingWindow) -> tuple[object, ...]:
+    """A calling window as part of a memo's key: a daily window by its bounds (plain
+    ints hash without a call into Python), a weekly one as itself."""
+    if type(window) is Window:
+        return (window.start, window.end)
+    return (window,)
+
+
+def windows_of(window: CallingWindow) -> WindowsOf:
+    """A calling window's windows of a local date."""
+    if isinstance(window, Window):
+        days = (window,)
+        return lambda _day: days
+    return window.windows_of
+
+
+def window_table(window: CallingWindow, tz: dt.tzinfo) -> OpenTable:
+    """The memoised table of a calling window in ``tz``."""
+    key = (tz, *_key(window))
     table = _WINDOW_TABLES.get(key)
     if table is None:
-        days = (window,)
-        table = keep(_WINDOW_TABLES, key, WindowsTable(tz, lambda _day: days), _TABLES_KEPT)
+        table = keep(_WINDOW_TABLES, key, WindowsTable(tz, windows_of(window)), _TABLES_KEPT)
     return table
 
 
-def window_end(ts: float, window: Window, tz: dt.tzinfo) -> float:
+def window_end(ts: float, window: CallingWindow, tz: dt.tzinfo) -> float:
     """When the calling window that is open at ``ts`` closes (``ts`` if it is closed)."""
-    limit = ts + 2 * DAY
+    # A weekly window's run lasts a week at most (one open all week is a daily window).
+    limit = ts + (2 if isinstance(window, Window) else 8) * DAY
     end = window_table(window, tz).run_end(ts, limit)
     # a window open around the clock runs past the limit: the search says where it stops
     return end if end < limit else window_end_search(ts, window, tz)
 
 
-def window_end_search(ts: float, window: Window, tz: dt.tzinfo) -> float:
+def window_end_search(ts: float, window: CallingWindow, tz: dt.tzinfo) -> float:
     """:func:`window_end` by the direct search (also the reference for the tables)."""
-    days = (window,)
-    return open_run_end(ts, tz, lambda _day: days, ts + 2 * DAY)
+    limit = ts + (2 if isinstance(window, Window) else 8) * DAY
+    return open_run_end(ts, tz, windows_of(window), limit)
 
 
 def reach_table(reach: Reach, schedule: Schedule | None) -> OpenTable:
     """Where the calling window of ``reach`` is open in every one of its zones and,
     unless ``schedule`` is None, staff are open too (memoised)."""
     names, window = reach
-    key = (names, window.start, window.end)
+    key = (names, *_key(window))
     if schedule is not None:
         staff = schedule.open_table()
         return schedule.derived_table(key, lambda: OverlapTable((*_window_tables(reach), staff)))

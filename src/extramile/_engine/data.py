@@ -7,8 +7,8 @@ and the moments the decision could change to a :class:`RevisitCollector`; each h
 implementation that collects (:mod:`~extramile._engine.explain`,
 :mod:`~extramile._engine.revisit`) and one that does nothing, for :func:`~extramile.plan`.
 
-Imports: ``_conditions``, ``_model``, ``_rules``, and the siblings ``contact`` and
-``moves``.
+Imports: ``_conditions``, ``_model``, ``_rules``, and the siblings ``contact``, ``fit``
+and ``moves``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import attrs
 
 from extramile._conditions import Condition, Context
 from extramile._engine.contact import Contact
+from extramile._engine.fit import Fit
 from extramile._engine.moves import RawMove
 from extramile._model import Interaction
 from extramile._rules import CompiledRule, FollowUpPolicy, Rule
@@ -75,6 +76,11 @@ class Candidate:
     """Where constraints placed the call from its due time alone."""
     capped: bool = False
     """Whether the deadline stopped at the time its rule gives up."""
+    contact: Contact | None = None
+    """The customer as placement saw them for this call: with its rule's calling window,
+    unless the customer has their own (None until placed)."""
+    fit: Fit | None = None
+    """How its deadline was pulled back into the moments the call may be made, if it was."""
     attempts: tuple[Interaction, ...] = ()
     """The calls for it that did not reach the customer, in time order."""
     retry_due: float | None = None

@@ -230,8 +230,10 @@ def _call_detail(call: Call, episode: Candidate) -> str:
     placed = call.due_at.timestamp()
     merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
     wanted = f"wanted at {iso(episode.due)}: " if placed != episode.due else ""
+    fit = episode.fit
+    pushed = episode.final_deadline if fit is None else fit.deadline
     moved = ""
-    if episode.final_deadline != episode.deadline:
+    if pushed != episode.deadline:
         moved = f", moved with the call from {iso(episode.deadline)}"
     if episode.capped:
         gives_up = f"the rule gives up then, {give_up_words(rule, 'its deadline')}"
@@ -245,7 +247,12 @@ def _call_detail(call: Call, episode: Candidate) -> str:
             f"; try {episode.attempt} of {rule.retry.tries}, due {rule.retry.every} after"
             f" the unanswered call {last.id!r} at {iso(last.ts)} ({last.outcome})"
         )
+    fitted = ""
+    if fit is not None and fit.at_risk:
+        fitted = "; at risk: no moment the call may be made lies between its due time and then"
+    elif fit is not None:
+        fitted = f"; pulled back from {iso(pushed)}, where the call may not be made"
     return (
         f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()});"
-        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()}){retry}"
+        f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()}){fitted}{retry}"
     )

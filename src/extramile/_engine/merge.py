@@ -6,14 +6,16 @@ first; it is the try of the leading one's call (``attempt`` of ``tries``), for t
 rule's queue.  It names each rule once, in the order of its first key, though two episodes
 of one rule may merge.  A candidate the merged call takes along earlier than its own
 constraints allowed is timed again from there.  Awareness rules then add their talking
-points to each call.
+points to each call.  The call's deadline is its members' earliest; when that one was
+pulled back into the moments the call may be made (or could not be: at risk), the call
+says so last in its ``moved_by``.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
 :class:`~extramile.Call` when one is read.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
-``data``, ``facts``, ``moves`` and ``timing``.
+``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from extramile._decision import Adjustment, Call
 from extramile._engine.contact import Reach
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
+from extramile._engine.fit import fit_adjustment, fit_deadline
 from extramile._engine.moves import render_moves
 from extramile._engine.timing import deadline_for
 from extramile._model import Priority
@@ -119,13 +122,7 @@ def merge(
         return []
     groups = _overlapping(placed)
     for group in groups:
-        at = group[0].placed
-        for cand in group[1:]:
-            # Called with the others earlier than its own constraints allowed (an
-            # extra-mile call takes it along outside staff hours): pushed less far.
-            if at < cand.nominal:
-                cand.final_deadline = deadline_for(case, cand, min(cand.nominal, at))
-                revisit.overdue(cand)
+        _retime_taken_along(case, group, revisit)
     customer = case.customer
     contact = case.contact
     policy = case.policy
@@ -134,6 +131,7 @@ def merge(
     raws: list[Raw] = []
     for group in groups:
         first = group[0]
+        binding = first
         if len(group) == 1:
             rule = first.rule
             keys: tuple[str, ...] = (first.key,)
@@ -155,13 +153,26 @@ def merge(
             points = list(
                 dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
             )
-            deadline = min(c.final_deadline for c in group)
+            binding = min(ranked, key=lambda c: c.final_deadline)
+            deadline = binding.final_deadline
             priority = max(c.rule.priority for c in group)
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
             lead = ranked[0]
             queue = lead.rule.queue
         points.extend(p for p in extra_points if p not in points)
+        placed_by = first.contact or contact
+        moved_by = (
+            render_moves(first.moves, schedule=policy.schedule, caps=policy.caps, contact=placed_by)
+            if first.moves
+            else ()
+        )
+        fit = binding.fit
+        if fit is not None:
+            moved_by = (
+                *moved_by,
+                fit_adjustment(fit, binding.contact or contact, policy.schedule),
+            )
         raws.append(
             Raw(
                 customer.id,
@@ -175,18 +186,35 @@ def merge(
                 pooled(tuple(points)),
                 extra,
                 essential,
-                render_moves(
-                    first.moves, schedule=policy.schedule, caps=policy.caps, contact=contact
-                )
-                if first.moves
-                else (),
-                contact.reach,
+                moved_by,
+                placed_by.reach,
                 len(lead.attempts) + 1,
                 lead.rule.retry.tries,
                 queue,
             )
         )
     return raws
+
+
+def _retime_taken_along(case: Case, group: list[Candidate], revisit: RevisitCollector) -> None:
+    """Time again the members a merged call takes along earlier than their own
+    constraints allowed (an extra-mile call takes them outside staff hours): they were
+    pushed less far, so their deadlines move less."""
+    at = group[0].placed
+    for cand in group[1:]:
+        if at < cand.nominal:
+            floor = min(cand.nominal, at)
+            cand.final_deadline = deadline_for(case, cand, floor)
+            cand.fit = fit_deadline(
+                cand.contact or case.contact,
+                cand.final_deadline,
+                floor,
+                case.policy.schedule,
+                extra_mile=cand.extra_mile,
+            )
+            if cand.fit is not None:
+                cand.final_deadline = cand.fit.fitted
+            revisit.overdue(cand)
 
 
 def _overlapping(placed: list[Candidate]) -> list[list[Candidate]]:

@@ -7,7 +7,7 @@ Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, ``errors``, and the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import pendulum
@@ -25,7 +25,15 @@ from extramile._rules import (
     as_window,
     as_zones,
 )
-from extramile._time import UTC, Schedule, Window, ZoneName, aware_seconds, from_ts, instant
+from extramile._time import (
+    UTC,
+    CallingWindow,
+    Schedule,
+    ZoneName,
+    aware_seconds,
+    from_ts,
+    instant,
+)
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
 __all__ = ["Placement", "place"]
@@ -53,7 +61,7 @@ def place(
     customer: Customer,
     history: Iterable[Interaction] = (),
     schedule: Schedule,
-    calling_window: Window | str = DEFAULT_CALLING_WINDOW,
+    calling_window: CallingWindow | str | Mapping[str, object] = DEFAULT_CALLING_WINDOW,
     served_timezones: Sequence[ZoneName] = (),
     caps: ContactCaps | None = None,
     extra_mile: bool = False,
@@ -69,7 +77,9 @@ def place(
         history: the customer's interactions (outbound calls count against caps, the
             latest inbound contact on any channel but ``system`` opens a callback hour).
         schedule: staff business hours, ignored for ``extra_mile`` calls.
-        calling_window: the default daily window, in the customer's timezone.
+        calling_window: the default calling window, in the customer's timezone: a
+            :class:`Window` every day, or per weekday a :class:`WeeklyWindow` or its
+            mapping (``{"mon-sat": "09:00-19:00"}``).
         served_timezones: the zones whose windows must all be open when the customer's
             timezone is unknown.
         caps: contact caps (default :class:`ContactCaps`), ignored for ``essential`` calls.
@@ -100,7 +110,7 @@ def place(
     if not isinstance(customer, Customer):
         raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")
     schedule = as_schedule(schedule, "place() schedule")
-    calling_window = as_window(calling_window, "place() calling_window")
+    window = as_window(calling_window, "place() calling_window")
     served_timezones = as_zones(served_timezones, "place() served_timezones")
     if caps is not None:
         caps = as_caps(caps, "place() caps")
@@ -124,7 +134,7 @@ def place(
         customer,
         items,
         now_ts=now_ts,
-        calling_window=calling_window,
+        calling_window=window,
         served_timezones=served_timezones,
         schedule=schedule,
     )

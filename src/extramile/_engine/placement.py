@@ -6,15 +6,19 @@ Otherwise each is placed (see :mod:`~extramile._engine.search`) at the first all
 moment at or after ``max(now, due)``.  Its deadline moves as far as constraints pushed it
 from its due time alone (not from ``now``, so an overdue call stays overdue instead of
 chasing the clock), but never past the moment its rule gives up; a call that can only go
-after that moment is suppressed.
+after that moment is suppressed.  A deadline that then falls where the call may not be
+made is pulled back into the moments it may (see :mod:`~extramile._engine.fit`).
+
+Each call is placed in its own calling window: the customer's own hours, else its rule's,
+else the policy's (:meth:`~extramile._engine.contact.Contact.for_window`).
 
 A call tried as many times as its rule's :class:`~extramile.Retry` allows, none of which
 reached the customer, is suppressed as ``"unreachable"``, its reason naming the attempts.
 Any other tried call starts from its next try's due time, and the minimum gap ignores
 its own earlier tries.
 
-Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``, ``facts``,
-``moves``, ``search`` and ``timing``.
+Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``,
+``facts``, ``fit``, ``moves``, ``search`` and ``timing``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from extramile._decision import SuppressedCall
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
+from extramile._engine.fit import fit_deadline
 from extramile._engine.moves import Constraint, RawMove, render_move
 from extramile._engine.search import (
     no_common_window,
@@ -45,8 +50,8 @@ def place_all(
     revisit: RevisitCollector,
 ) -> tuple[list[Candidate], list[SuppressedCall]]:
     """Place every candidate, or suppress it."""
-    contact = case.contact
-    blocked = suppression_of(contact)
+    base = case.contact
+    blocked = suppression_of(base)
     suppressed: list[SuppressedCall] = []
     placed: list[Candidate] = []
     policy = case.policy
@@ -54,6 +59,8 @@ def place_all(
     now = case.now
     for cand in candidates:
         why = blocked
+        window = cand.rule.calling_window
+        contact = cand.contact = base if window is None else base.for_window(window)
         attempts = cand.attempts
         start = cand.due
         gap_attempts = None
@@ -90,6 +97,16 @@ def place_all(
                 if cand.placed > cand.due:
                     why = _pushed(case, cand, nominal, gap_attempts)
                 if why is None:
+                    fit = fit_deadline(
+                        contact,
+                        cand.final_deadline,
+                        cand.nominal,
+                        schedule,
+                        extra_mile=cand.extra_mile,
+                    )
+                    if fit is not None:
+                        cand.fit = fit
+                        cand.final_deadline = fit.fitted
                     placed.append(cand)
                     revisit.call(cand, contact, policy)
                     continue
@@ -145,7 +162,7 @@ def _pushed(
             )
         blocked: list[RawMove] = []
         policy = case.policy
-        contact = case.contact
+        contact = cand.contact or case.contact
         place_ts(
             contact,
             gives_up,

@@ -20,7 +20,7 @@ from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end
 from extramile._engine.data import Candidate
 from extramile._engine.guard import changes_at
 from extramile._rules import FollowUpPolicy, Rule, lapse_at
-from extramile._time import DAY
+from extramile._time import DAY, Window
 
 __all__ = ["NO_REVISIT", "NoRevisit", "Revisit"]
 
@@ -64,7 +64,7 @@ class Revisit:
         now = self.now
         self.overdue(cand)
         if cand.placed == now:
-            until = _stable_until(cand, contact, policy, now)
+            until = _stable_until(cand, cand.contact or contact, policy, now)
             if until < math.inf:
                 self.times.append(until)
         else:
@@ -116,7 +116,7 @@ def _stable_until(cand: Candidate, contact: Contact, policy: FollowUpPolicy, now
     window = contact.window
     window_open_until = (
         math.inf  # a window open all day never closes
-        if window.start == 0 and window.end == DAY and contact.zones
+        if isinstance(window, Window) and window.start == 0 and window.end == DAY and contact.zones
         else min((window_end(now, window, tz) for tz in contact.zones), default=now)
     )
     if in_grace:

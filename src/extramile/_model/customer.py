@@ -25,7 +25,15 @@ from extramile._model.fields import (
     parse_date,
     unknown_keys,
 )
-from extramile._time import FIRST_DAY, LAST_DAY, Window, ZoneName, zone_or_none
+from extramile._time import (
+    FIRST_DAY,
+    LAST_DAY,
+    CallingWindow,
+    WeeklyWindow,
+    Window,
+    ZoneName,
+    zone_or_none,
+)
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
 __all__ = ["Customer"]
@@ -44,7 +52,10 @@ class Customer:
         customer_since: the date the relationship started, or None.
         tags: programmes or labels the customer has, e.g. ``{"autopay"}``.
         do_not_call: the customer must never be called; absolute.
-        calling_hours: the customer's own daily calling window, overriding the policy's.
+        calling_hours: the customer's own calling window, overriding the policy's and
+            every rule's: one daily window (a :class:`Window`, ``"HH:MM-HH:MM"`` or
+            ``{"start": ..., "end": ...}``), or per weekday a :class:`WeeklyWindow` or a
+            mapping of weekdays (``{"mon-sat": "09:00-19:00"}``, the days left out closed).
         phone: contact number; personal data, never shown in ``repr``.
         email: contact address; personal data, never shown in ``repr``.
         attributes: free JSON-like values the host wants conditions to see.
@@ -64,7 +75,7 @@ class Customer:
     customer_since: dt.date | None = None
     tags: frozenset[str] = frozenset()
     do_not_call: bool = False
-    calling_hours: Window | None = None
+    calling_hours: CallingWindow | None = None
     phone: str | None = attrs.field(default=None, repr=False)
     email: str | None = attrs.field(default=None, repr=False)
     attributes: FrozenMap = EMPTY
@@ -78,7 +89,7 @@ class Customer:
         customer_since: dt.date | None = None,
         tags: Iterable[str] = frozenset(),
         do_not_call: bool = False,
-        calling_hours: Window | str | Mapping[str, Any] | None = None,
+        calling_hours: CallingWindow | str | Mapping[str, Any] | None = None,
         phone: str | None = None,
         email: str | None = None,
         attributes: Mapping[str, Any] | None = None,
@@ -197,11 +208,17 @@ class Customer:
             else self.customer_since.isoformat(),
             "tags": sorted(self.tags),
             "do_not_call": self.do_not_call,
-            "calling_hours": None if self.calling_hours is None else str(self.calling_hours),
+            "calling_hours": _hours_out(self.calling_hours),
             "phone": self.phone,
             "email": self.email,
             "attributes": self.attributes.thaw(),
         }
+
+
+def _hours_out(hours: CallingWindow | None) -> JSONValue:
+    if isinstance(hours, WeeklyWindow):
+        return dict(hours.to_mapping())
+    return None if hours is None else str(hours)
 
 
 _CUSTOMER_KEYS: Final = frozenset(a.name for a in attrs.fields(Customer))

@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo
 
 from extramile._memo import cache, keep
 from extramile._model.enums import Channel, Direction
-from extramile._time import Window, zone_key, zone_or_none
+from extramile._time import (
+    CallingWindow,
+    WeeklyWindow,
+    Window,
+    as_calling_window,
+    zone_key,
+    zone_or_none,
+)
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -108,9 +115,14 @@ _WINDOWS_KEPT: Final = 512
 _WINDOWS: Final[dict[str, Window]] = cache("calling hours")
 
 
-def as_window(value: object) -> Window | None:
+_HOURS: Final = "Customer.calling_hours"
+
+
+def as_window(value: object) -> CallingWindow | None:
     """``Customer.calling_hours`` that is not a :class:`Window`: parsed from
-    ``"HH:MM-HH:MM"`` or a ``{"start": ..., "end": ...}`` mapping."""
+    ``"HH:MM-HH:MM"`` or a ``{"start": ..., "end": ...}`` mapping (one daily window), or
+    given per weekday, as a :class:`~extramile.WeeklyWindow` or a mapping of weekdays
+    (``{"mon-sat": "09:00-19:00"}``)."""
     if value is None or type(value) is Window:
         return value
     if type(value) is str:
@@ -121,15 +133,21 @@ def as_window(value: object) -> Window | None:
         if isinstance(value, str):
             return keep(_WINDOWS, value, Window.parse(value), _WINDOWS_KEPT)
         if isinstance(value, Mapping):
-            start: Any = value.get("start")  # a missing bound (None) is refused by Window
-            end: Any = value.get("end")
-            return Window(start, end)
+            if "start" in value or "end" in value:
+                start: Any = value.get("start")  # a missing bound (None) is refused by Window
+                end: Any = value.get("end")
+                return Window(start, end)
+            return as_calling_window(value, _HOURS)
+        if isinstance(value, (Window, WeeklyWindow)):
+            return as_calling_window(value, _HOURS)
     except ExtramileError as exc:
         cls = FactTypeError if isinstance(exc, TypeError) else InvalidFactError
-        raise cls(f"Customer.calling_hours: {exc}") from None
+        text = str(exc)
+        # a weekday mapping's errors already name the field
+        raise cls(text if text.startswith(_HOURS) else f"{_HOURS}: {text}") from None
     raise FactTypeError(
-        "Customer.calling_hours must be a Window, 'HH:MM-HH:MM' or"
-        f" {{'start': ..., 'end': ...}} (got {describe(value)})"
+        "Customer.calling_hours must be a Window, 'HH:MM-HH:MM' or {'start': ..., 'end': ...},"
+        f" or a weekday mapping such as {{'mon-sat': '09:00-19:00'}} (got {describe(value)})"
     )
 
 

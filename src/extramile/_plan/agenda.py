@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from extramile._decision import Call
+from extramile._decision import Adjustment, Call
 from extramile._frozen import EMPTY, FrozenMap
 from extramile._model import Priority
 from extramile._plan.capacity import (
@@ -203,13 +203,15 @@ class Agenda:
 
     @property
     def at_risk(self) -> tuple[Call, ...]:
-        """Calls due after their deadline (capacity or constraints pushed them)."""
+        """Calls due after their deadline (capacity or constraints pushed them), and calls
+        whose deadline leaves no moment they may be made (:attr:`Call.at_risk`)."""
         calls = self.calls
         deadline = calls._columns.deadline
+        moved_by = calls._columns.moved_by
         return tuple(
             calls[rank]
             for rank, index in enumerate(calls._order)
-            if calls._due_ts(index) > deadline[index]
+            if calls._due_ts(index) > deadline[index] or _kept_deadline(moved_by[index])
         )
 
     def by_day(self) -> dict[dt.date, tuple[Call, ...]]:
@@ -243,7 +245,7 @@ class Agenda:
                 "priority": str(call.priority),
                 "due_at": call.due_at.isoformat(),
                 "deadline": call.deadline.isoformat(),
-                "at_risk": call.overdue,
+                "at_risk": call.overdue or call.at_risk,
                 "extra_mile": call.extra_mile,
                 "essential": call.essential,
                 "talking_points": list(call.talking_points),
@@ -254,3 +256,8 @@ class Agenda:
             }
             for call in self.calls
         ]
+
+
+def _kept_deadline(moved_by: tuple[Adjustment, ...]) -> bool:
+    """Whether a call's deadline was kept where it may not be made (see :attr:`Call.at_risk`)."""
+    return any(m.target == "deadline" and m.moved_to == m.moved_from for m in moved_by)

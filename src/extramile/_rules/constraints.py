@@ -12,7 +12,16 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from extramile._time import Elapsed, Local, Schedule, Window, known_zone, zone_key
+from extramile._time import (
+    CallingWindow,
+    Elapsed,
+    Local,
+    Schedule,
+    Window,
+    as_calling_window,
+    known_zone,
+    zone_key,
+)
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = [
@@ -77,13 +86,11 @@ class ContactCaps:
     min_gap: Elapsed = attrs.field(default=Elapsed(hours=20), converter=_gap)
 
 
-def as_window(value: object, where: str) -> Window:
-    """A calling window given as a :class:`Window` or as text (``"08:00-21:00"``)."""
-    if isinstance(value, str):
-        return Window.parse(value)
-    if not isinstance(value, Window):
-        raise PolicyTypeError(f"{where} must be a Window (got {describe(value)})")
-    return value
+def as_window(value: object, where: str) -> CallingWindow:
+    """A calling window given as a :class:`Window` or as text (``"08:00-21:00"``), or
+    per weekday as a :class:`WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``).
+    """
+    return as_calling_window(value, where)
 
 
 def as_zones(value: object, where: str) -> tuple[str, ...]:

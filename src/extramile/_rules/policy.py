@@ -23,7 +23,7 @@ from extramile._rules.constraints import (
     as_zones,
 )
 from extramile._rules.rule import Awareness, Rule
-from extramile._time import Schedule, Window, ZoneName
+from extramile._time import CallingWindow, Schedule, ZoneName
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["FollowUpPolicy"]
@@ -57,7 +57,8 @@ def _schedule(value: Schedule) -> Schedule:
     return as_schedule(value, "FollowUpPolicy.schedule")
 
 
-def _window(value: Window | str) -> Window:
+def _window(window: CallingWindow | str | Mapping[str, object]) -> CallingWindow:
+    value: object = window  # checked here: a caller without a type checker may give anything
     return as_window(value, "FollowUpPolicy.calling_window")
 
 
@@ -82,8 +83,11 @@ class FollowUpPolicy:
         name: what the policy is called in reports.
         rules: :class:`Rule` and :class:`Awareness` objects, names unique.
         schedule: staff business hours and holidays.
-        calling_window: the daily window in the customer's own timezone
-            (default 08:00-21:00); a customer's ``calling_hours`` override it.
+        calling_window: when customers may be called, in their own timezone (default
+            08:00-21:00 every day): a :class:`Window` for every day, or per weekday a
+            :class:`WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``, the
+            days left out closed).  A rule's own ``calling_window`` overrides it for the
+            rule's calls, and a customer's ``calling_hours`` override both.
         served_timezones: where customers with an unknown timezone may live; a call to
             them waits until the window is open in all of these.
         caps: contact caps (default: 3 attempts per 7 local days, 20 hours apart).
@@ -96,7 +100,7 @@ class FollowUpPolicy:
     name: str = attrs.field(converter=_policy_name)
     rules: tuple[Rule | Awareness, ...] = attrs.field(converter=_rules)
     schedule: Schedule = attrs.field(converter=_schedule)
-    calling_window: Window = attrs.field(default=DEFAULT_CALLING_WINDOW, converter=_window)
+    calling_window: CallingWindow = attrs.field(default=DEFAULT_CALLING_WINDOW, converter=_window)
     served_timezones: tuple[str, ...] = attrs.field(default=(), converter=_zones)
     caps: ContactCaps = attrs.field(factory=ContactCaps, converter=_caps)
 

@@ -7,8 +7,8 @@ as of the trigger), an optional *stop* (what ends the episode, at ``now``), and 
 duration of one of the three kinds (see :mod:`extramile._rules.timing`).  Both are plain,
 frozen data: a rule prints, compares equal and pickles.
 
-Imports: ``_rules.retry``, ``_rules.timing``, ``_rules.triggers``, ``_conditions``,
-``_model``, ``_time``, ``errors``.
+Imports: ``_rules.constraints``, ``_rules.retry``, ``_rules.timing``, ``_rules.triggers``,
+``_conditions``, ``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import attrs
 
 from extramile._conditions import ALWAYS, Condition
 from extramile._model import Customer, Priority, PriorityName
+from extramile._rules.constraints import as_window
 from extramile._rules.retry import DEFAULT_RETRY, Retry
 from extramile._rules.timing import DUE, TRIGGER, Anchor, When, always_before, as_when
 from extramile._rules.triggers import Anniversary, LastContact, On, Trigger
-from extramile._time import Business, Duration, Elapsed, Local
+from extramile._time import Business, CallingWindow, Duration, Elapsed, Local
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["Awareness", "Rule", "Scope"]
@@ -143,6 +144,13 @@ def _retry(retry: Retry) -> Retry:
     return value
 
 
+def _calling_window(
+    window: CallingWindow | str | Mapping[str, object] | None,
+) -> CallingWindow | None:
+    value: object = window  # checked here: a caller without a type checker may give anything
+    return None if value is None else as_window(value, "Rule.calling_window")
+
+
 def _scope(value: ScopeName | Scope) -> Scope:
     if value not in _SCOPES:
         raise InvalidPolicyError(
@@ -191,6 +199,11 @@ class Rule:
             :class:`Retry`: 3 tries, 2 hours apart, a voicemail is not an answer).
         queue: who should make the call, e.g. ``"senior"`` or ``"billing"`` (None: the
             general queue).  ``plan(queue_capacity=...)`` can limit a queue's calls a day.
+        calling_window: when this rule's calls may be made, in the customer's timezone,
+            instead of the policy's: a :class:`Window` for every day, or per weekday a
+            :class:`WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``, the days
+            left out closed).  None (the default): the policy's.  A customer's own
+            ``calling_hours`` still come first.
 
     Raises:
         InvalidPolicyError: an empty name or queue, an unknown priority or scope.
@@ -211,6 +224,7 @@ class Rule:
     stop: Condition | None = attrs.field(default=None, converter=_stop)
     retry: Retry = attrs.field(default=DEFAULT_RETRY, converter=_retry)
     queue: str | None = attrs.field(default=None, converter=_queue)
+    calling_window: CallingWindow | None = attrs.field(default=None, converter=_calling_window)
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:

@@ -9,6 +9,7 @@ directly, in this order (each only from those above it):
 * ``durations`` -- :class:`Elapsed`, :class:`Local`, :class:`Business`;
 * ``calendar`` -- local-calendar arithmetic on POSIX seconds;
 * ``intervals`` -- searches for open instants, and their memoised interval tables;
+* ``weekly`` -- windows per weekday: their mapping, and :class:`WeeklyWindow`;
 * ``schedule`` -- :class:`Schedule`, staff hours minus holidays, and business time.
 
 Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
@@ -28,11 +29,13 @@ from extramile._time.durations import Business, Duration, Elapsed, Local, relati
 from extramile._time.intervals import (
     OpenTable,
     OverlapTable,
+    WindowsOf,
     WindowsTable,
     next_in_windows,
     open_run_end,
 )
 from extramile._time.schedule import SEARCH_DAYS, Schedule
+from extramile._time.weekly import CallingWindow, WeeklyWindow, as_calling_window, week_of
 from extramile._time.window import Window, format_clock, parse_clock
 from extramile._time.zones import (
     DAY,
@@ -60,16 +63,20 @@ __all__ = [
     "SEARCH_DAYS",
     "UTC",
     "Business",
+    "CallingWindow",
     "Duration",
     "Elapsed",
     "Local",
     "OpenTable",
     "OverlapTable",
     "Schedule",
+    "WeeklyWindow",
     "Window",
+    "WindowsOf",
     "WindowsTable",
     "ZoneName",
     "add_local_days",
+    "as_calling_window",
     "aware_seconds",
     "clock_label",
     "format_clock",
@@ -84,6 +91,7 @@ __all__ = [
     "pooled",
     "relative",
     "wall_to_ts",
+    "week_of",
     "zone",
     "zone_key",
     "zone_or_none",

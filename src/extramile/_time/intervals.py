@@ -291,6 +291,27 @@ class OpenTable:
             flat = self.block(k)
         return bool(bisect.bisect_right(flat, ts) & 1)
 
+    def last_end(self, ts: float, floor: float) -> float | None:
+        """``ts`` if it is open, else when the last open run before it ended; None if no
+        run ends after ``floor`` (the search looks no further back)."""
+        k = int(ts // BLOCK)
+        flat = self.blocks.get(k)
+        if flat is None:
+            flat = self.block(k)
+        i = bisect.bisect_right(flat, ts)
+        if i & 1:
+            return ts
+        while not i:
+            # nothing ended in this block by ts: the block before (a run ending at the
+            # edge between them ended there, since this block opens later or not at all)
+            k -= 1
+            if (k + 1) * BLOCK <= floor:
+                return None
+            flat = self.block(k)
+            i = len(flat)
+        end = flat[i - 1]
+        return end if end > floor else None
+
     def run_end(self, ts: float, limit: float) -> float:
         """When the open run containing ``ts`` ends (``ts`` if closed).
 

@@ -7,13 +7,12 @@ search for an opening is bounded (:data:`SEARCH_DAYS`), so a schedule that never
 an error, not a hang.
 
 Imports: ``_memo``, ``_time.zones``, ``_time.window``, ``_time.durations``,
-``_time.calendar``, ``_time.intervals``, ``errors``.
+``_time.calendar``, ``_time.intervals``, ``_time.weekly``, ``errors``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import threading
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Final, NoReturn, TypeVar
@@ -27,6 +26,7 @@ from extramile._memo import keep
 from extramile._time.calendar import add_local_days, aware_seconds, clock_label
 from extramile._time.durations import Business
 from extramile._time.intervals import OpenTable, WindowsTable, next_in_windows, open_run_end
+from extramile._time.weekly import Week, week_of
 from extramile._time.window import Window
 from extramile._time.zones import DAY, ZoneName, from_ts, zone, zone_key, zone_or_none
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -56,27 +56,6 @@ class _Rebuilt(dict[_K, _V]):
         return (type(self), (self.bound,))
 
 
-_DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _day_indexes(key: object) -> list[int]:
-    if isinstance(key, int) and not isinstance(key, bool) and 0 <= key < 7:
-        return [key]
-    if isinstance(key, str):
-        text = key.strip().lower()
-        first, sep, last = text.partition("-")
-        names = [first[:3], last[:3]] if sep else [first[:3]]
-        if all(name in _DAY_NAMES for name in names):
-            start = _DAY_NAMES.index(names[0])
-            end = _DAY_NAMES.index(names[-1])
-            if start <= end:
-                return list(range(start, end + 1))
-    raise InvalidPolicyError(
-        "Schedule.hours keys must be weekdays such as 'mon', 'mon-fri' or 0 (Monday) to 6"
-        f" (got {describe(key)})"
-    )
-
-
 DayHours = str | Window | Iterable[str | Window] | None
 """One day's hours: ``"09:00-17:00"``, several windows (``"09:00-12:00, 13:00-17:00"`` or a
 list), or None (closed)."""
@@ -93,54 +72,9 @@ tuple, and a list of seven as :class:`Window` objects: a type checker cannot tel
 strings from a string, which is refused."""
 
 
-def _windows(value: object) -> tuple[Window, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, Window):
-        return (value,)
-    if isinstance(value, str):
-        return tuple(Window.parse(part) for part in value.split(",") if part.strip())
-    if isinstance(value, Iterable):
-        found: list[Window] = []
-        for item in value:
-            found.extend(_windows(item))
-        return tuple(found)
-    raise PolicyTypeError(
-        "Schedule.hours values must be a Window, 'HH:MM-HH:MM' text or a list of them"
-        f" (got {describe(value)})"
-    )
-
-
-def _week(hours: WeekHours) -> tuple[tuple[Window, ...], ...]:
+def _week(hours: WeekHours) -> Week:
     value: object = hours  # checked here: a caller without a type checker may give anything
-    days: list[list[Window]] = [[] for _ in range(7)]
-    if isinstance(value, Mapping):
-        for key, spans in value.items():
-            for index in _day_indexes(key):
-                days[index].extend(_windows(spans))
-    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 7:
-        for index, spans in enumerate(value):
-            days[index].extend(_windows(spans))
-    else:
-        raise PolicyTypeError(
-            "Schedule.hours must map weekdays to windows, e.g. {'mon-fri': '09:00-17:00'},"
-            f" or list seven days' windows (got {describe(value)})"
-        )
-    week = []
-    for index, windows in enumerate(days):
-        ordered = sorted(windows, key=lambda w: w.start)
-        for before, after in itertools.pairwise(ordered):
-            if after.start < before.end:
-                raise InvalidPolicyError(
-                    f"Schedule.hours for {_DAY_NAMES[index]} has overlapping windows"
-                    f" {before} and {after}"
-                )
-        week.append(tuple(ordered))
-    if not any(week):
-        raise InvalidPolicyError(
-            "Schedule.hours has no opening at all: give at least one window on one weekday"
-        )
-    return tuple(week)
+    return week_of(value, "Schedule.hours")
 
 
 def _check_zone(timezone: ZoneName) -> str:
@@ -232,7 +166,7 @@ class Schedule:
     """
 
     timezone: str = attrs.field(converter=_check_zone)
-    hours: tuple[tuple[Window, ...], ...] = attrs.field(converter=_week)
+    hours: Week = attrs.field(converter=_week)
     holidays: Container[dt.date] | None = attrs.field(
         default=None,
         converter=_check_holidays,

@@ -90,7 +90,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def _flags(call: Call) -> str:
     marks = (("extra-mile", call.extra_mile), ("essential", call.essential))
     flags = [flag for flag, on in marks if on]
-    if call.overdue:
+    if call.overdue or call.at_risk:
         flags.append("AT RISK")
     if call.attempt > 1:
         flags.append(f"try {call.attempt} of {call.tries}")
