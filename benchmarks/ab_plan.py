@@ -4,7 +4,7 @@ Run from the checkout, with the package installed::
 
     python benchmarks/ab_plan.py --base 18c527a                  # 4,000 customers, 7 rounds
     python benchmarks/ab_plan.py --base HEAD~3 --span-days 730 --rounds 5 --cpu 1
-    python benchmarks/ab_plan.py --base 18c527a --rules duplicate-charge-callback,loyal-rescue
+    python benchmarks/ab_plan.py --base 28b6ae3 --without repeat-contact,reopened-callback
 
 The revision's ``src/`` is exported (``git archive``) into a temporary directory.  Each
 round plans the same customers twice, in fresh processes pinned to one core: once with
@@ -26,22 +26,24 @@ import tempfile
 import time
 from pathlib import Path
 
+import attrs
+
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent
 
 
-def _child(customers: int, span_days: int, rules: str | None) -> None:
-    """Plan the book and print customers per second (run in a fresh process)."""
+def _child(customers: int, span_days: int, without: frozenset[str] = frozenset()) -> None:
+    """Plan the book and print customers per second (run in a fresh process); the
+    starter policy's rules named in ``without`` are left out, where a side has them."""
     sys.path.insert(0, str(HERE))
-    import attrs  # noqa: PLC0415  # the child's imports stay out of the parent
     import book  # noqa: PLC0415  # benchmarks/ is not a package; found through sys.path
 
     from extramile import Elapsed, plan, starter_policy  # noqa: PLC0415  # the side's own
 
     policy = starter_policy(company_timezone=book.COMPANY_TIMEZONE)
-    if rules is not None:
-        kept = rules.split(",")
-        policy = attrs.evolve(policy, rules=[r for r in policy.rules if r.name in kept])
+    if without:
+        rules = [rule for rule in policy.rules if rule.name not in without]
+        policy = attrs.evolve(policy, rules=rules)
     items = list(book.book(customers, span_days=span_days))
     plan(policy, items[:500], now=book.NOW, horizon=Elapsed(days=14))
     times = []
@@ -55,9 +57,7 @@ def _child(customers: int, span_days: int, rules: str | None) -> None:
 def _side(src: Path, args: argparse.Namespace) -> float:
     env = {**os.environ, "PYTHONPATH": str(src)}
     command = [sys.executable, __file__, "--child", "--customers", str(args.customers)]
-    command += ["--span-days", str(args.span_days)]
-    if args.rules is not None:
-        command += ["--rules", args.rules]
+    command += ["--span-days", str(args.span_days), "--without", args.without]
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", str(args.cpu), *command]
     done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
@@ -73,15 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--span-days", type=int, default=45)
     parser.add_argument("--cpu", type=int, default=None, help="core to pin both sides to")
     parser.add_argument(
-        "--rules",
-        default=None,
-        help="plan with only these rules of the starter policy (comma-separated names), on"
-        " both sides: to compare rules that both revisions have",
+        "--without",
+        default="",
+        help="starter rules to leave out on both sides, by name, comma-separated"
+        " (e.g. repeat-contact,reopened-callback: the rules as they were before they came)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _child(args.customers, args.span_days, args.rules)
+        _child(args.customers, args.span_days, frozenset(filter(None, args.without.split(","))))
         return 0
     if not args.base:
         parser.error("--base REVISION is required")

@@ -2,9 +2,11 @@
 
 Each rule re-enacts one of the situations the product grew from: a duplicate charge
 called back within minutes, a loyal customer's critical problem answered even when the
-office is closed, a price increase announced before the bill, an intermittent problem
-checked on a week later, thanks for feedback, loyalty anniversaries, and the programmes a
-customer may not know about mentioned on calls that happen anyway.
+office is closed, a customer who had to chase us three times escalated to a senior agent,
+a reopened problem called back the same day, a price increase announced before the bill,
+an intermittent problem checked on a week later, thanks for feedback, loyalty
+anniversaries, and the programmes a customer may not know about mentioned on calls that
+happen anyway.
 
 Imports: ``_rules``, ``_conditions``, ``_model``, ``_time``, ``errors``, ``kinds``.
 """
@@ -19,9 +21,11 @@ from typing import Final
 from extramile._conditions import (
     Condition,
     attr,
+    contacts,
     direction_is,
     issue_attr,
     issue_open,
+    kind_is,
     outside_staff_hours,
     tenure_at_least,
     tier_in,
@@ -48,12 +52,19 @@ from extramile.kinds import (
     BILLING_PRICE_CHANGE,
     FEEDBACK,
     ISSUE_OPENED,
+    ISSUE_REOPENED,
+    STANDARD_KINDS,
 )
 
 __all__ = ["DEFAULT_LOYALTY", "starter_policy"]
 
 DEFAULT_LOYALTY: Final[Condition] = tier_in("gold", "platinum") | tenure_at_least(years=5)
 """Loyal: tier gold or platinum, or a customer for five years or more."""
+
+_CONTACT_KINDS: Final = tuple(STANDARD_KINDS)
+"""The kinds whose inbound interactions may be the contact that makes a repeat contact."""
+_REPEAT_CONTACTS: Final = 3
+_REPEAT_WITHIN: Final = Local(days=10)
 
 
 def starter_policy(
@@ -72,8 +83,32 @@ def starter_policy(
     """A ready policy for the canonical situations; every rule is satisfied by an outbound
     call (on the issue, for issue rules) after its episode starts that reached the
     customer.  An unanswered call is tried again: the duplicate-charge callback 30
-    minutes later, the other rules 2 hours later (:class:`~extramile.Retry`'s default),
-    3 tries in all.
+    minutes later, every other rule 2 hours later (:class:`~extramile.Retry`'s default,
+    well inside their deadlines of hours or days), 3 tries in all; after the third the
+    episode is suppressed as unreachable.
+
+    The rules, in order:
+
+    - ``duplicate-charge-callback``: a duplicate charge, called back within 15 minutes
+      (elapsed), at any hour (extra-mile, essential).
+    - ``loyal-rescue``: a loyal customer's critical problem reported (opened or
+      reopened, the severity read from the issue) while staff were closed: called at
+      once, within 30 minutes (extra-mile).
+    - ``critical-callback``: the same for other customers: called first thing when staff
+      open, within 2 business hours.
+    - ``repeat-contact``: the third inbound contact (of any kind, the system channel
+      left out) on an open issue within 10 local days: a senior agent (queue
+      ``"senior"``, priority high) calls within staff hours, within 1 business day.
+      One episode per run of contacts, keyed by the third: later contacts start
+      nothing new until a call reaches the customer; then three more start a new one.
+    - ``reopened-callback``: an issue reopened: called within staff hours (at any
+      hour for loyal customers), within 4 business hours, priority high.
+    - ``price-heads-up``, ``intermittent-check-in``, ``thanks-for-feedback``,
+      ``loyalty-anniversary``, and ``service-awareness`` talking points.
+
+    The issue rules that need the issue open stop once it is no longer open
+    (``stop=~issue_open()``): ``repeat-contact``, ``reopened-callback`` and
+    ``intermittent-check-in``.
 
     Args:
         company_timezone: where staff work (used when ``schedule`` is not given): an IANA
@@ -95,9 +130,9 @@ def starter_policy(
 
     >>> policy = starter_policy(company_timezone="America/Chicago")
     >>> [rule.name for rule in policy.rules]  # doctest: +NORMALIZE_WHITESPACE
-    ['duplicate-charge-callback', 'loyal-rescue', 'critical-callback', 'price-heads-up',
-     'intermittent-check-in', 'thanks-for-feedback', 'loyalty-anniversary',
-     'service-awareness']
+    ['duplicate-charge-callback', 'loyal-rescue', 'critical-callback', 'repeat-contact',
+     'reopened-callback', 'price-heads-up', 'intermittent-check-in', 'thanks-for-feedback',
+     'loyalty-anniversary', 'service-awareness']
 
     Raises:
         InvalidPolicyError: an unknown timezone or another malformed part.
@@ -121,9 +156,15 @@ def starter_policy(
         schedule = Schedule(
             timezone=company_timezone, hours={"mon-fri": "09:00-17:00"}, holidays=holidays
         )
-    critical_inbound = (
-        attr("severity").equals("critical") & direction_is("inbound") & outside_staff_hours()
+    # A reopening carries no severity of its own: read the issue's, as it stood then.
+    # An opening reads its own first, which costs less than the issue's.
+    critical = attr("severity").equals("critical") | (
+        kind_is(ISSUE_REOPENED) & issue_attr("severity").equals("critical")
     )
+    critical_inbound = critical & direction_is("inbound") & outside_staff_hours()
+    repeat = contacts(
+        direction="inbound", exclude_channel="system", scope="issue", within=_REPEAT_WITHIN
+    ).reaches(_REPEAT_CONTACTS)
     rules = (
         Rule(
             name="duplicate-charge-callback",
@@ -140,7 +181,7 @@ def starter_policy(
         ),
         Rule(
             name="loyal-rescue",
-            trigger=On(ISSUE_OPENED, direction="inbound"),
+            trigger=On(ISSUE_OPENED, ISSUE_REOPENED, direction="inbound"),
             condition=critical_inbound & loyalty,
             due=TRIGGER,
             deadline=TRIGGER + Elapsed(minutes=30),
@@ -152,7 +193,7 @@ def starter_policy(
         ),
         Rule(
             name="critical-callback",
-            trigger=On(ISSUE_OPENED, direction="inbound"),
+            trigger=On(ISSUE_OPENED, ISSUE_REOPENED, direction="inbound"),
             condition=critical_inbound & ~loyalty,
             due=TRIGGER + Business(),
             deadline=DUE + Business(hours=2),
@@ -160,6 +201,31 @@ def starter_policy(
             talking_point="They reported a critical problem while we were closed: call back"
             " first thing.",
             give_up_after=Local(days=3),
+        ),
+        Rule(
+            name="repeat-contact",
+            trigger=On(*_CONTACT_KINDS, direction="inbound"),
+            condition=repeat & issue_open(),
+            due=TRIGGER,
+            deadline=DUE + Business(days=1),
+            priority=Priority.HIGH,
+            talking_point="They have had to contact us three times about this problem:"
+            " take it over, say what happens next and when.",
+            give_up_after=Local(days=10),
+            stop=~issue_open(),
+            queue="senior",
+        ),
+        Rule(
+            name="reopened-callback",
+            trigger=On(ISSUE_REOPENED),
+            due=TRIGGER,
+            deadline=DUE + Business(hours=4),
+            priority=Priority.HIGH,
+            talking_point="Their problem came back: apologise, find out what happened and"
+            " agree the next step.",
+            extra_mile=loyalty,
+            give_up_after=Local(days=3),
+            stop=~issue_open(),
         ),
         Rule(
             name="price-heads-up",

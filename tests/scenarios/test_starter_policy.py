@@ -407,9 +407,11 @@ class TestIntermittentCheckIn:
             ),
         ]
         decision = evaluate(PARIS, GOLD, history, now=at("2026-07-09T10:30:00+00:00"))
-        assert [("c-1/net-1/intermittent-check-in/ro-1", "2026-07-16T10:00:00+00:00")] == [
-            (c.key, utc(c.due_at)) for c in decision.calls
-        ]
+        # The reopening also gets its own callback at once (reopened-callback).
+        assert [
+            ("c-1/net-1/reopened-callback/ro-1", "2026-07-09T10:30:00+00:00"),
+            ("c-1/net-1/intermittent-check-in/ro-1", "2026-07-16T10:00:00+00:00"),
+        ] == [(c.key, utc(c.due_at)) for c in decision.calls]
 
     def test_resolved_problem_gets_no_check_in(self) -> None:
         """Once the issue is resolved there is nothing to check: no call."""
@@ -757,11 +759,13 @@ class TestStarterPolicyShape:
     """The starter policy is plain data with the rules the brief lists."""
 
     def test_rule_names_in_order(self) -> None:
-        """Seven rules and the awareness rule, in the documented order."""
+        """Nine rules and the awareness rule, in the documented order."""
         assert [
             "duplicate-charge-callback",
             "loyal-rescue",
             "critical-callback",
+            "repeat-contact",
+            "reopened-callback",
             "price-heads-up",
             "intermittent-check-in",
             "thanks-for-feedback",

@@ -6,9 +6,11 @@ exact instants; their windows' edges, daylight-saving changes inside local windo
 from __future__ import annotations
 
 import datetime as dt
+import math
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 
 import extramile._conditions as conditions_package
@@ -129,6 +131,7 @@ EXAMPLES: list[Condition] = [
     since_last_contact("feedback", scope="issue", at_least=Local(days=0)),
     count_at_least("call", 2, within=Local(days=7)),
     REPEAT & tier_in("gold"),
+    contacts(direction="inbound", scope="issue", within=Local(days=10)).reaches(3),
 ]
 NAMESPACE: dict[str, object] = {**vars(conditions_package), "Elapsed": Elapsed, "Local": Local}
 
@@ -480,6 +483,165 @@ class TestCountAtLeast:
             answers(condition, ctx),
             condition.explain(ctx),
         )
+
+
+THIRD = contacts(
+    direction="inbound", exclude_channel="system", scope="issue", within=Local(days=10)
+).reaches(3)
+
+
+def reached_call(ident: str, when: str, outcome: str | None = "reached") -> Interaction:
+    """Our call on issue t-1, with an outcome."""
+    return attrs.evolve(item(ident, when, "call", direction="outbound"), outcome=outcome)
+
+
+class TestReaches:
+    """``contacts(...).reaches(n)``: the interaction that first made ``n`` since the last
+    call that reached the customer."""
+
+    RUN = (
+        item("a", "2026-03-02T10:00:00-05:00", "issue.opened"),
+        item("b", "2026-03-03T10:00:00-05:00", channel="email"),
+        item("c", "2026-03-04T10:00:00-05:00", "call"),
+        item("d", "2026-03-05T10:00:00-05:00"),
+    )
+
+    def test_holds_at_the_third(self) -> None:
+        """At the third contact it holds, in check and compiled alike; from the next
+        instant on it fails, so it changes just after."""
+        ctx = context([*self.RUN[:3]], "2026-03-04T10:00:00-05:00")
+        now = ts("2026-03-04T10:00:00-05:00")
+        assert (True, True, math.nextafter(now, math.inf)) == answers(THIRD, ctx)
+        assert THIRD.explain(ctx).endswith(
+            "held: this interaction made 3 on issue 't-1', 3 such interactions in the 10 local"
+            " days up to 2026-03-04 15:00:00+00:00"
+        )
+
+    def test_fails_before_the_third(self) -> None:
+        """At the second contact, fewer than three: no change with time alone."""
+        ctx = context([*self.RUN[:2]], "2026-03-03T10:00:00-05:00")
+        assert (False, False, None) == answers(THIRD, ctx)
+        assert "failed: fewer than 3 on issue 't-1', 2 such interactions" in THIRD.explain(ctx)
+
+    def test_fails_at_the_fourth(self) -> None:
+        """At the fourth, it says which interaction made three already."""
+        ctx = context([*self.RUN], "2026-03-05T10:00:00-05:00")
+        assert (False, False, None) == answers(THIRD, ctx)
+        assert THIRD.explain(ctx).endswith(
+            "failed: 'call' at 2026-03-04 15:00:00+00:00 made 3 on issue 't-1' already, and no"
+            " call has reached the customer since"
+        )
+
+    def test_a_call_that_reached_the_customer_starts_a_new_run(self) -> None:
+        """After our call reached them on 5 March, three new contacts make a new third;
+        two do not."""
+        history = [
+            *self.RUN[:3],
+            reached_call("ours", "2026-03-05T09:00:00-05:00"),
+            item("e", "2026-03-05T10:00:00-05:00"),
+            item("f", "2026-03-06T10:00:00-05:00"),
+        ]
+        assert (False, False, None) == answers(THIRD, context(history, "2026-03-06T10:00:00-05:00"))
+        history.append(item("g", "2026-03-06T11:00:00-05:00"))
+        ctx = context(history, "2026-03-06T11:00:00-05:00")
+        assert (True, True) == answers(THIRD, ctx)[:2]
+        assert "on issue 't-1' since the call that reached the customer at 2026-03-05" in (
+            THIRD.explain(ctx)
+        )
+
+    @pytest.mark.parametrize("outcome", ["no_answer", "voicemail", "busy"])
+    def test_a_call_that_did_not_reach_them_does_not(self, outcome: str) -> None:
+        """An unanswered attempt is no new start: three contacts after it are no third."""
+        history = [
+            *self.RUN[:3],
+            reached_call("ours", "2026-03-05T09:00:00-05:00", outcome),
+            item("e", "2026-03-05T10:00:00-05:00"),
+            item("f", "2026-03-06T10:00:00-05:00"),
+            item("g", "2026-03-06T11:00:00-05:00"),
+        ]
+        ctx = context(history, "2026-03-06T11:00:00-05:00")
+        assert (False, False) == answers(THIRD, ctx)[:2]
+
+    def test_a_call_with_no_outcome_reached_them(self) -> None:
+        """A call with no outcome recorded reached the customer."""
+        history = [
+            *self.RUN[:3],
+            reached_call("ours", "2026-03-05T09:00:00-05:00", None),
+            item("e", "2026-03-05T10:00:00-05:00"),
+            item("f", "2026-03-06T10:00:00-05:00"),
+            item("g", "2026-03-06T11:00:00-05:00"),
+        ]
+        assert THIRD.check(context(history, "2026-03-06T11:00:00-05:00"))
+
+    def test_the_window_slides_without_a_new_third(self) -> None:
+        """Contacts on 2, 3, 4 March, then 12 and 13 March: on the 13th the window holds
+        three again (4, 12, 13 March) but the third was the 4th's."""
+        history = [
+            *self.RUN[:3],
+            item("e", "2026-03-12T10:00:00-04:00"),
+            item("f", "2026-03-13T10:00:00-04:00"),
+        ]
+        ctx = context(history, "2026-03-13T10:00:00-04:00")
+        assert ((True, True), (False, False)) == (
+            answers(REPEAT, ctx)[:2],
+            answers(THIRD, ctx)[:2],
+        )
+
+    def test_a_run_that_never_made_three_in_a_window(self) -> None:
+        """Contacts on 1, 12 and 13 March (the first out of the window by the 12th), then
+        14 March: the third within ten days is the one on the 14th."""
+        history = [
+            item("a", "2026-03-01T10:00:00-05:00", "issue.opened"),
+            item("b", "2026-03-12T10:00:00-04:00"),
+            item("c", "2026-03-13T10:00:00-04:00"),
+        ]
+        assert not THIRD.check(context(history, "2026-03-13T10:00:00-04:00"))
+        history.append(item("d", "2026-03-14T10:00:00-04:00"))
+        assert (True, True) == answers(THIRD, context(history, "2026-03-14T10:00:00-04:00"))[:2]
+
+    def test_of_two_at_one_instant_the_first_in_order_is_the_third(self) -> None:
+        """Two contacts at the same instant make the third and the fourth: only the
+        episode of the one that comes first (by id) is the third."""
+        history = [*self.RUN[:2], item("c1", "2026-03-04T10:00:00-05:00")]
+        history.append(item("c2", "2026-03-04T10:00:00-05:00"))
+        first = context(history, "2026-03-04T10:00:00-05:00")
+        first.trigger = history[2]
+        assert (True, True) == answers(THIRD, first)[:2]
+        assert (False, False) == answers(THIRD, context(history, "2026-03-04T10:00:00-05:00"))[:2]
+
+    def test_a_trigger_that_is_not_counted_is_not_the_third(self) -> None:
+        """A system event at the instant of the third contact is not the third."""
+        history = [*self.RUN[:3], item("s", "2026-03-04T10:00:00-05:00", channel="system")]
+        assert not THIRD.check(context(history, "2026-03-04T10:00:00-05:00"))
+
+    def test_no_issue_and_customer_scope(self) -> None:
+        """An episode on no issue never makes an issue's third; in the customer's scope,
+        contacts on any issue count."""
+        history = [
+            item("a", "2026-03-02T10:00:00-05:00"),
+            item("b", "2026-03-03T10:00:00-05:00", issue="t-2"),
+            item("c", "2026-03-04T10:00:00-05:00", issue=None),
+        ]
+        ctx = context(history, "2026-03-04T10:00:00-05:00", issue=None)
+        across = contacts(direction="inbound", within=Local(days=10)).reaches(3)
+        assert ((False, False), "failed: the episode is not about an issue", (True, True)) == (
+            answers(THIRD, ctx)[:2],
+            THIRD.explain(ctx).rsplit(".reaches(3) ", 1)[1],
+            answers(across, ctx)[:2],
+        )
+
+    @pytest.mark.parametrize(
+        ("count", "error", "message"),
+        [
+            (0, InvalidPolicyError, r"\.reaches\(\) needs 1 or more \(got 0\)"),
+            (True, PolicyTypeError, r"\.reaches\(\) needs a whole number \(got bool True\)"),
+            (2.5, PolicyTypeError, r"\.reaches\(\) needs a whole number \(got float 2.5\)"),
+        ],
+    )
+    def test_refused(self, count: object, error: type[Exception], message: str) -> None:
+        """A count that is not a whole number of 1 or more is refused."""
+        with pytest.raises(error, match=message):
+            contacts(within=Local(days=1)).reaches(untyped(count))
 
 
 class TestRefused:

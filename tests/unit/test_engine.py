@@ -845,6 +845,8 @@ class TestLapse:
             "duplicate-charge-callback": 10.01,  # 15 minutes + 7 local days (2 spare) + 1
             "loyal-rescue": 6.02,  # 30 minutes + 3 local days (2 spare) + 1
             "critical-callback": None,  # due a business hour after the trigger
+            "repeat-contact": None,  # deadline a business day after
+            "reopened-callback": None,  # deadline four business hours after
             "price-heads-up": None,  # due from the bill date, not the trigger
             "intermittent-check-in": 30.0,  # (7 + 2) + (2 + 2) + (14 + 2) + 1
             "thanks-for-feedback": None,  # deadline two business days after

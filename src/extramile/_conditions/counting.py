@@ -17,35 +17,42 @@ Imports: ``_model``, ``_time``, ``errors`` (and this package's ``base``, ``conte
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import ClassVar, Literal
+import bisect
+import datetime as dt
+import math
+from collections.abc import Collection, Sequence
+from typing import ClassVar, Final, Literal
 
 import attrs
 
 from extramile._conditions.base import Condition, non_empty_name
 from extramile._conditions.context import Check, Context
 from extramile._conditions.selection import (
+    TIME,
     ContactFilter,
     Inside,
+    Keep,
     contact_filter,
     flips_at,
     latest_kept,
     window_span,
 )
-from extramile._conditions.timing import check_span
+from extramile._conditions.timing import check_span, customer_zone
 from extramile._model import Channel, Direction, Interaction
-from extramile._time import UTC, Elapsed, Local, from_ts
+from extramile._time import UTC, Elapsed, Local, add_local_days, from_ts
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = [
     "ChannelSpec",
     "Contacts",
     "ContactsAtLeast",
+    "ContactsReach",
     "CountAtLeast",
     "NoContact",
     "SinceLastContact",
     "contacts",
     "count_at_least",
+    "first_reach",
     "no_contact",
     "since_last_contact",
 ]
@@ -109,6 +116,24 @@ class Contacts:
     def __le__(self, count: int) -> Condition:
         return ~self._at_least(count, "<=", 1)
 
+    def reaches(self, count: int) -> Condition:
+        """The condition that holds at the one interaction that brought the count to
+        ``count``, the first time since the last outbound call in scope that reached the
+        customer: the third contact of a run, but not the fourth, nor a later third as
+        the window slides, until a call gets through and a new run begins.
+
+        Raises:
+            PolicyTypeError: ``count`` is not a whole number.
+            InvalidPolicyError: ``count`` is below 1.
+        """
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise PolicyTypeError(
+                f"{self!r}.reaches() needs a whole number (got {describe(count)})"
+            )
+        if count < 1:
+            raise InvalidPolicyError(f"{self!r}.reaches() needs 1 or more (got {count})")
+        return ContactsReach(contacts=self, count=count)
+
     def __repr__(self) -> str:
         return _call("contacts", self.filter, f"within={self.within!r}")
 
@@ -153,6 +178,132 @@ class ContactsAtLeast(Condition):
 
     def __repr__(self) -> str:
         return f"{self.contacts!r} >= {self.count}"
+
+
+_CALL: Final = "call"  # extramile.kinds.CALL, which this package may not import
+_REACHED: Final = "reached"  # extramile.REACHED: an outcome that reached the customer
+
+
+def _run_start(items: Sequence[Interaction], end: int) -> int:
+    """The index after the last outbound call among ``items[:end]`` that reached the
+    customer (outcome ``"reached"`` or none), or 0: where a run of contacts begins."""
+    for index in range(end - 1, -1, -1):
+        item = items[index]
+        if (
+            item.kind == _CALL
+            and item.direction is Direction.OUTBOUND
+            and (item.outcome is None or item.outcome == _REACHED)
+        ):
+            return index + 1
+    return 0
+
+
+def first_reach(
+    items: Sequence[Interaction],
+    keep: Keep,
+    now: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    *,
+    needed: int,
+) -> tuple[Interaction | None, Interaction | None]:
+    """The interaction of ``items`` (oldest first, up to ``now``) that first brought the
+    count of those ``keep`` keeps within the window ending at it to ``needed``, since
+    the last outbound call that reached the customer; and that call (None for either if
+    there is none).  Interactions at one instant count in the order of ``items``."""
+    end = bisect.bisect_right(items, now, key=TIME) if items and items[-1].ts > now else len(items)
+    start = _run_start(items, end)
+    kinds, direction, channels = keep
+    leaves: list[float] = []
+    for index in range(start, end):
+        item = items[index]
+        if (
+            (kinds is None or item.kind in kinds)
+            and (direction is None or item.direction is direction)
+            and (channels is None or item.channel in channels)
+        ):
+            ts = item.ts
+            # One that has left by ``ts`` has left for every later one too: before the
+            # count reaches ``needed`` fewer than that stay listed.
+            leaves = [leave for leave in leaves if leave > ts]
+            leaves.append(
+                ts + within.seconds
+                if isinstance(within, Elapsed)
+                else add_local_days(ts, within.days, tz)
+            )
+            if len(leaves) >= needed:
+                return item, items[start - 1] if start else None
+    return None, items[start - 1] if start else None
+
+
+@attrs.frozen(repr=False)
+class ContactsReach(Condition):
+    """The interaction at the moment judged (the trigger, when the episode has one) is
+    the one that first brought the count of ``contacts`` to ``count`` since the last
+    outbound call in scope that reached the customer."""
+
+    contacts: Contacts
+    count: int
+
+    def _reaching(self, ctx: Context) -> tuple[Interaction | None, Interaction | None]:
+        window = self.contacts
+        items = window.filter.items(ctx)
+        if items is None:
+            return None, None
+        return first_reach(
+            items, window.filter.keep, ctx.now, window.within, customer_zone(ctx), needed=self.count
+        )
+
+    @staticmethod
+    def _is_now(ctx: Context, found: Interaction | None) -> bool:
+        if found is None or found.ts != ctx.now:
+            return False
+        trigger = ctx.trigger
+        return trigger is None or trigger.id == found.id
+
+    def check(self, ctx: Context) -> bool:
+        return self._is_now(ctx, self._reaching(ctx)[0])
+
+    def compiled(self) -> Check:
+        count = self.contacts.filter.counter(self.contacts.within)
+        needed = self.count
+        reaching = self._reaching
+        is_now = self._is_now
+
+        def contacts_reach(ctx: Context) -> bool:
+            # Fewer than ``needed`` inside the window at all: fewer since the last call too.
+            if count(ctx, needed) < needed:
+                return False
+            return is_now(ctx, reaching(ctx)[0])
+
+        return contacts_reach
+
+    def explain(self, ctx: Context) -> str:
+        window = self.contacts
+        found = window.filter.inside(ctx, window.within)
+        if found is None:
+            return f"{self!r} failed: the episode is not about an issue"
+        reaching, call = self._reaching(ctx)
+        where = window.filter.where(ctx)
+        if call is not None:
+            where += f" since the call that reached the customer at {from_ts(call.ts, UTC)}"
+        counted = f"{_plural(len(found))} {_span(window.within, ctx)}"
+        if self._is_now(ctx, reaching):
+            return f"{self!r} held: this interaction made {self.count} {where}, {counted}"
+        if reaching is None:
+            return f"{self!r} failed: fewer than {self.count} {where}, {counted}"
+        return (
+            f"{self!r} failed: {reaching.kind!r} at {from_ts(reaching.ts, UTC)} made"
+            f" {self.count} {where} already, and no call has reached the customer since"
+        )
+
+    def changes_at(self, ctx: Context) -> float | None:
+        # It holds only at the instant of the interaction that reached the count: from
+        # the next instant on it fails; and only a new interaction makes it hold.
+        return math.nextafter(ctx.now, math.inf) if self.check(ctx) else None
+
+    def __repr__(self) -> str:
+        return f"{self.contacts!r}.reaches({self.count})"
 
 
 def contacts(
