@@ -6,8 +6,6 @@ Instants are written in UTC; London keeps GMT until 29 March 2026, so they are l
 
 from __future__ import annotations
 
-import pytest
-
 from extramile import (
     DUE,
     TRIGGER,
@@ -35,8 +33,7 @@ REPEAT = Rule(
             exclude_channel="system",
             scope="issue",
             within=Local(days=10),
-        )
-        >= 3
+        ).reaches(3)
     )
     & issue_open(),
     stop=~issue_open(),
@@ -90,12 +87,6 @@ class TestSystemEventsAreNotContacts:
             ("c-1/t-1/repeat-contact/s-1", "not-fired"),
         ] == outcomes(decision, "repeat-contact")
 
-    @pytest.mark.xfail(
-        reason="no built-in condition or trigger option reads the trigger's channel"
-        " (On() filters the direction only, and there is no channel_is()), so a system"
-        " event on the issue starts an episode whose count still holds the customer's three"
-        " contacts; once one exists, add it to REPEAT here and in docs/how-to/real-policies.md",
-    )
     def test_a_system_event_after_the_senior_call_starts_no_second_call(self) -> None:
         """The senior agent reached the customer on Monday at 09:30; at 11:00 the ticketing
         system records a status update on the issue.  That is no fourth contact: no call."""
