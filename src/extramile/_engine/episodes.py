@@ -204,10 +204,12 @@ def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float
     found: list[Episode] = []
     direction = trigger.direction
     by_kind = facts.by_kind
+    merged = 0  # how many kinds gave episodes: only two or more need sorting together
     for kind in kinds:
         same = by_kind.get(kind)
         if not same:
             continue
+        merged += 1
         # In time order: the stale ones are a prefix.
         skip = bisect.bisect_right(same, stale, key=_TIME) if same[0].ts <= stale else 0
         fresh = itertools.islice(same, skip, None) if skip else same
@@ -215,7 +217,7 @@ def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float
             found.extend(fresh)
         else:
             found.extend(item for item in fresh if item.direction is direction)
-    if len(kinds) > 1:
+    if merged > 1:
         found.sort(key=_ORDER)
     return found
 

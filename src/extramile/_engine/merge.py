@@ -122,7 +122,8 @@ def merge(
         return []
     groups = _overlapping(placed)
     for group in groups:
-        _retime_taken_along(case, group, revisit)
+        if len(group) > 1:
+            _retime_taken_along(case, group, revisit)
     customer = case.customer
     contact = case.contact
     policy = case.policy
