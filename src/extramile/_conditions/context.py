@@ -225,7 +225,11 @@ class TriggerContext(Context):
     def issue(self) -> IssueThread | None:
         """The episode's issue thread as it stood at the trigger."""
         thread = self.thread
-        return None if thread is None else thread.as_of(self.now)
+        if thread is None:
+            return None
+        last = thread.last
+        # Most triggers are their issue's latest interaction: the thread as it is.
+        return thread if last is None or last.ts <= self.now else thread.as_of(self.now)
 
     @issue.setter
     def issue(self, value: IssueThread | None) -> None:

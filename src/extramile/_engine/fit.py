@@ -27,7 +27,8 @@ from typing import Final, NamedTuple
 from extramile._decision import Adjustment
 from extramile._engine.contact import CALLBACK_GRACE, Contact
 from extramile._engine.moves import Constraint
-from extramile._time import UTC, Schedule, from_ts
+from extramile._memo import Memo
+from extramile._time import UTC, OpenTable, Schedule, from_ts
 
 __all__ = ["Fit", "fit_adjustment", "fit_deadline"]
 
@@ -81,17 +82,42 @@ def fit_deadline(
 
 
 def fit_adjustment(fit: Fit, contact: Contact, schedule: Schedule) -> Adjustment:
-    """The :class:`~extramile.Adjustment` of the deadline that says what ``fit`` did."""
+    """The :class:`~extramile.Adjustment` of the deadline that says what ``fit`` did.
+
+    Made once for each fit and set of clocks: the calls of a book share deadlines (a
+    bill date, a staff closing) and the clocks they are read on.
+    """
+    return _ADJUSTMENTS[
+        fit,
+        contact.zone_names,
+        contact.zones,
+        contact.tables,
+        contact.window,
+        schedule.timezone,
+        schedule.open_table(),
+    ]
+
+
+_Clocks = tuple[
+    Fit, tuple[str, ...], tuple[dt.tzinfo, ...], tuple[OpenTable, ...], object, str, OpenTable
+]
+"""A fit and the clocks its adjustment reads: the customer's zones (names, zones, calling
+window tables, the window) and the staff's (zone name, open table).  The tables hash by
+identity; holding them in a key keeps them alive as long as the key is kept."""
+
+
+def _adjustment(clocks: _Clocks) -> Adjustment:
+    fit, zone_names, zones, tables, window, staff_zone, staff = clocks
     deadline = fit.deadline
     closed = [
-        f"the calling window in {name} ({contact.window})"
-        for name, table in zip(contact.zone_names, contact.tables, strict=True)
+        f"the calling window in {name} ({window})"
+        for name, table in zip(zone_names, tables, strict=True)
         if not table.is_open(deadline)
     ]
     constraint = Constraint.CALLING_WINDOW if closed else Constraint.STAFF_HOURS
-    if not fit.extra_mile and not schedule.open_table().is_open(deadline):
-        closed.append(f"staff hours in {schedule.timezone}")
-    tz: dt.tzinfo = contact.zones[0] if len(contact.zones) == 1 else UTC
+    if not fit.extra_mile and not staff.is_open(deadline):
+        closed.append(f"staff hours in {staff_zone}")
+    tz: dt.tzinfo = zones[0] if len(zones) == 1 else UTC
     where = " and ".join(closed) if closed else "the callback hour"
     when = _label(deadline, tz)
     if fit.at_risk:
@@ -111,6 +137,9 @@ def fit_adjustment(fit: Fit, contact: Contact, schedule: Schedule) -> Adjustment
         reason=reason,
         target="deadline",
     )
+
+
+_ADJUSTMENTS: Final[Memo[_Clocks, Adjustment]] = Memo(_adjustment, 4096, name="deadline fits")
 
 
 def _label(ts: float, tz: dt.tzinfo) -> str:
