@@ -205,8 +205,7 @@ def windows_of(window: CallingWindow) -> WindowsOf:
 
 def window_table(window: CallingWindow, tz: dt.tzinfo) -> OpenTable:
     """The memoised table of a calling window in ``tz``."""
-    # a daily window by its bounds (plain ints hash without a call into Python)
-    key = (tz, window.start, window.end) if type(window) is Window else (tz, window)
+    key = (tz, *_key(window))
     table = _WINDOW_TABLES.get(key)
     if table is None:
         table = keep(_WINDOW_TABLES, key, WindowsTable(tz, windows_of(window)), _TABLES_KEPT)
