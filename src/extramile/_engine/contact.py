@@ -80,7 +80,7 @@ class Contact:
     """The contacts of the same customer with the windows of rules, made when asked."""
 
     def __attrs_post_init__(self) -> None:
-        self.tables = tuple(window_table(self.window, tz) for tz in self.zones)
+        self.tables = tuple([window_table(self.window, tz) for tz in self.zones])
         self.reach = pooled((self.zone_names, self.window))
 
     def for_window(self, window: CallingWindow | None) -> Contact:
@@ -151,16 +151,17 @@ class Contact:
         name = customer.timezone
         if name is not None:
             names: tuple[str, ...] = (name,)
+            zones: tuple[dt.tzinfo, ...] = (zone(name),)
         else:
             names = tuple(served_timezones)
-        zones = tuple(zone(n) for n in names)
+            zones = tuple([zone(n) for n in names])
         own = customer.calling_hours
         window = own or calling_window
         return cls(
             zones=zones,
             zone_names=names,
             window=window,
-            cap_zone=zone(name) if name is not None else schedule.tz,
+            cap_zone=zones[0] if name is not None else schedule.tz,
             attempts=attempts,
             last_inbound=last_inbound,
             do_not_call=customer.do_not_call,

@@ -35,11 +35,10 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from extramile._conditions import Check, Context, TriggerContext
+from extramile._conditions import Context, TriggerContext
 from extramile._decision import SATISFIES
 from extramile._engine.data import Episode, Fired, Milestone, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case, Facts
-from extramile._engine.guard import check as guarded_check
 from extramile._engine.guard import condition_error
 from extramile._model import Interaction
 from extramile._rules import (
@@ -114,6 +113,8 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
     always = compiled.always
     check = compiled.check
     stop = compiled.stop
+    stop_condition = rule.stop
+    tracing = trace.active  # the collectors are told only when they keep something
     threads = case.facts.threads
     voicemail = rule.retry.voicemail
     for item in episodes:
@@ -140,6 +141,10 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
                     issue=issue,
                     in_scope=in_scope,
                 )
+                if shared is not None:
+                    # contexts may be shared: this one serves the customer's later
+                    # episodes too (made on first use, as many customers need none)
+                    shared_then = case.shared_then = then
             try:
                 holds = check(then)
             except ExtramileError:
@@ -147,7 +152,8 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
             except Exception as exc:
                 raise condition_error(rule.condition, rule.name, exc) from exc
             if not holds:
-                trace.not_fired(rule, customer_part, issue_id, rule_part, episode_id, then)
+                if tracing:
+                    trace.not_fired(rule, customer_part, issue_id, rule_part, episode_id, then)
                 continue
         last = issue.last.ts if by_issue and issue is not None and issue.last else last_any
         if shared is not None:
@@ -172,29 +178,30 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
         if calls:
             done = _answer(calls, key, start, issue_id, rule.scope, voicemail=voicemail)
             if isinstance(done, Interaction):
-                trace.satisfied(
-                    rule, _new(Fired, (key, start, issue_id, episode_id, ctx, ())), done
-                )
+                if tracing:
+                    trace.satisfied(
+                        rule, _new(Fired, (key, start, issue_id, episode_id, ctx, ())), done
+                    )
                 continue
             attempts = done
         fired = _new(Fired, (key, start, issue_id, episode_id, ctx, attempts))
-        if stop is not None and _stopped(rule, stop, fired, trace, revisit):
-            continue
+        if stop is not None:
+            # The stop condition, judged at now: it may change with time alone, so the
+            # revisit collector hears when.  Inline, as the condition is above.
+            assert stop_condition is not None  # ``stop`` was compiled from it
+            if revisit.active:
+                revisit.condition(stop_condition, ctx, rule.name)
+            try:
+                stopped = stop(ctx)
+            except ExtramileError:
+                raise
+            except Exception as exc:
+                raise condition_error(stop_condition, rule.name, exc) from exc
+            if stopped:
+                if tracing:
+                    trace.stopped(rule, fired)
+                continue
         yield fired
-
-
-def _stopped(
-    rule: Rule, stop: Check, fired: Fired, trace: TraceCollector, revisit: RevisitCollector
-) -> bool:
-    """Whether the rule's stop condition, judged at now, ends a fired episode."""
-    condition = rule.stop
-    assert condition is not None  # ``stop`` was compiled from it
-    # Judged at now, it may change with time alone: the revisit time hears when.
-    revisit.condition(condition, fired.ctx, rule.name)
-    if guarded_check(stop, condition, fired.ctx, rule.name):
-        trace.stopped(rule, fired)
-        return True
-    return False
 
 
 def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float) -> list[Episode]:
@@ -216,7 +223,9 @@ def _on_episodes(trigger: On, kinds: tuple[str, ...], facts: Facts, stale: float
         if direction is None:
             found.extend(fresh)
         else:
-            found.extend(item for item in fresh if item.direction is direction)
+            for item in fresh:  # a loop, not a generator: most kinds give one or two
+                if item.direction is direction:
+                    found.append(item)  # noqa: PERF401  # see above
     if merged > 1:
         found.sort(key=_ORDER)
     return found

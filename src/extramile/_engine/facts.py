@@ -118,13 +118,11 @@ class Case:
         it (they read nothing but the context's fields, and keep nothing of it) and no
         trace keeps the contexts' explanations."""
         self.shared_then: TriggerContext | None = None
-        """Likewise, one context as of the trigger for every episode's condition."""
+        """Likewise, one context as of the trigger for every episode's condition: made
+        by the first episode that needs it, when ``shared`` is."""
         if self.program.reuse_context and not trace:
             self.shared = Context(
                 customer=customer, now=now, history=history, schedule=policy.schedule
-            )
-            self.shared_then = TriggerContext(
-                customer=customer, at=now, history=history, schedule=policy.schedule
             )
         self._contact: Contact | None = None
         self._probe: Context | None = None

@@ -161,7 +161,8 @@ def merge(
             essential = any(c.rule.essential for c in group)
             lead = ranked[0]
             queue = lead.rule.queue
-        points.extend(p for p in extra_points if p not in points)
+        if extra_points:
+            points.extend([p for p in extra_points if p not in points])
         placed_by = first.contact or contact
         moved_by = (
             render_moves(first.moves, schedule=policy.schedule, caps=policy.caps, contact=placed_by)

@@ -57,6 +57,7 @@ def place_all(
     policy = case.policy
     schedule, caps = policy.schedule, policy.caps
     now = case.now
+    revisit_active = revisit.active
     for cand in candidates:
         why = blocked
         window = cand.rule.calling_window
@@ -108,7 +109,8 @@ def place_all(
                         cand.fit = fit
                         cand.final_deadline = fit.fitted
                     placed.append(cand)
-                    revisit.call(cand, contact, policy)
+                    if revisit_active:
+                        revisit.call(cand, contact, policy)
                     continue
         rule = cand.rule
         suppressed.append(
