@@ -110,6 +110,11 @@ def starter_policy(
     (``stop=~issue_open()``): ``repeat-contact``, ``reopened-callback`` and
     ``intermittent-check-in``.
 
+    A call due within the minimum gap after another call of the customer is taken along
+    into it, even before its own due time (one conversation, not two calls), except
+    ``loyalty-anniversary`` (``early=False``): thanks for another year before the year
+    is over ring false, so it waits until the gap has passed.
+
     Args:
         company_timezone: where staff work (used when ``schedule`` is not given): an IANA
             name or a ``zoneinfo.ZoneInfo``.
@@ -272,6 +277,8 @@ def starter_policy(
             priority=Priority.LOW,
             talking_point="Thank them for another year with us.",
             give_up_after=Local(),
+            # Thanks for a year that is not over yet ring false: never taken along early.
+            early=False,
         ),
         Awareness(programmes=dict(programmes or {})),
     )

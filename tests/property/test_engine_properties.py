@@ -111,6 +111,7 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 due=LAST_CONTACT + Local(days=10),
                 deadline=DUE + Local(days=3),
                 give_up_after=Local(days=5),
+                early=False,
             ),
             Rule(
                 name="repeat-caller",
@@ -123,6 +124,7 @@ POLICIES: tuple[FollowUpPolicy, ...] = (
                 # Judged at now, so it changes with time alone: revisit_at must see it.
                 stop=silence_at_least(Local(days=1)) | ~issue_open(),
                 retry=Retry(every=Elapsed(minutes=45), tries=1),
+                early=False,
             ),
             Rule(
                 name="refund-check",

@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,17 @@ POLICY = FollowUpPolicy(
     ),
 )
 
+SHORT = attrs.evolve(
+    POLICY,
+    rules=tuple(
+        attrs.evolve(rule, deadline=DUE + Elapsed(hours=2))
+        for rule in POLICY.rules
+        if isinstance(rule, Rule)
+    ),
+)
+"""The policy with calls by two hours after they are due: a customer's calls need not
+merge until they are two days apart."""
+
 Pair = tuple[Customer, list[Interaction]]
 Drawn = tuple[str | None, bool, list[tuple[str, int]], str | None]
 
@@ -72,6 +84,15 @@ customers = st.tuples(
     st.lists(st.tuples(st.sampled_from(KINDS), st.integers(1, 10 * 24 * 60)), max_size=3),
     st.sampled_from(HOURS),
 )
+callers = st.tuples(
+    st.sampled_from(ZONES[:3]),
+    st.sampled_from((False,)),
+    st.lists(
+        st.tuples(st.sampled_from(KINDS), st.integers(1, 10 * 24 * 60)), min_size=2, max_size=3
+    ),
+    st.sampled_from(HOURS),
+)
+"""A customer who may be called, with two or three interactions: calls that crowd."""
 capacities = (
     st.none()
     | st.integers(1, 4)
@@ -148,6 +169,7 @@ class TestPartitions:
         cuts=st.lists(st.integers(0, 12), max_size=4),
         drawn_limits=capacity_pairs,
         horizon_days=st.integers(0, 14),
+        policy=st.sampled_from((POLICY, SHORT)),
     )
     def test_merging_any_partition_gives_the_whole(
         self,
@@ -155,19 +177,21 @@ class TestPartitions:
         cuts: list[int],
         drawn_limits: tuple[Any, Any],
         horizon_days: int,
+        policy: FollowUpPolicy,
     ) -> None:
         """Cut the book anywhere, plan each part, merge: the agenda of the whole book, with
-        or without capacity and queue capacities, whatever the horizon."""
+        or without capacity and queue capacities, whatever the horizon (and with calls
+        that capacity keeps the minimum gap apart)."""
         book = _book(drawn)
         bounds = [0, *sorted(min(cut, len(book)) for cut in cuts), len(book)]
         horizon = Elapsed(days=horizon_days)
         capacity, queue_capacity = drawn_limits
         limits = {"capacity": capacity, "queue_capacity": queue_capacity}
         parts = [
-            plan(POLICY, book[start:stop], now=NOW, horizon=horizon, **limits)
+            plan(policy, book[start:stop], now=NOW, horizon=horizon, **limits)
             for start, stop in itertools.pairwise(bounds)
         ]
-        whole = plan(POLICY, book, now=NOW, horizon=horizon, **limits)
+        whole = plan(policy, book, now=NOW, horizon=horizon, **limits)
         assert whole == Agenda.merge(*parts)
 
     @settings(max_examples=30)
@@ -273,6 +297,39 @@ class TestPartitions:
             assert schedule.is_open(call.due_at)
             assert window.start <= clock < window.end
             assert call.due_at >= call.moved_by[-1].moved_from
+
+    @settings(max_examples=200)
+    @given(
+        drawn=st.lists(callers, min_size=2, max_size=12),
+        drawn_limits=st.tuples(st.integers(1, 2), queue_capacities).filter(_meet),
+    )
+    def test_a_call_capacity_moves_keeps_the_gap(
+        self, drawn: list[Drawn], drawn_limits: tuple[Any, Any]
+    ) -> None:
+        """After capacity has moved calls, no two calls of a customer are closer than the
+        policy's minimum gap (the engine planned them at least that far apart, none of
+        them essential, none due yet), with deadlines short enough for a customer's calls
+        to come a day apart."""
+        capacity, queue_capacity = drawn_limits
+        agenda = plan(
+            SHORT,
+            _book(drawn),
+            now=NOW,
+            horizon=Elapsed(days=14),
+            capacity=capacity,
+            queue_capacity=queue_capacity,
+        )
+        gap = SHORT.caps.min_gap.seconds
+        by_customer: dict[str, list[float]] = {}
+        for call in agenda:
+            by_customer.setdefault(call.customer_id, []).append(call.due_at.timestamp())
+        close = [
+            (customer, first, second)
+            for customer, dues in by_customer.items()
+            for first, second in itertools.pairwise(sorted(dues))
+            if second - first < gap
+        ]
+        assert [] == close
 
 
 class TestCalls:

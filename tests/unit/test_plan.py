@@ -20,6 +20,7 @@ from extramile import (
     Call,
     CallList,
     ConditionError,
+    ContactCaps,
     Customer,
     Elapsed,
     FactsError,
@@ -342,6 +343,38 @@ class TestCapacity:
         moved = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1).calls[1]
         assert "capacity: the staff day 2026-03-13 was full" == moved.moved_by[-1].reason
 
+    def test_a_moved_call_keeps_the_gap_to_its_customers_other_calls(self) -> None:
+        """Customer x has a low call on Monday at 14:00 and a normal one on Tuesday at
+        12:00 (22 hours apart, by 2 hours each); Monday is full.  Tuesday has room, but
+        at 09:00 the low call would come 3 hours before the customer's other call: it
+        waits until the 20-hour gap after it has passed, Wednesday 09:00, and says so.
+        Another customer's call takes Tuesday's opening as usual."""
+        short = attrs.evolve(
+            POLICY,
+            rules=tuple(
+                attrs.evolve(_rule(name), deadline=DUE + Elapsed(hours=2)) for name in KINDS
+            ),
+        )
+        x = Customer(id="x", timezone="UTC")
+        history = [
+            Interaction(id="x-1", customer_id="x", kind="low", at=at(-7, 14)),
+            Interaction(id="x-2", customer_id="x", kind="normal", at=at(-6, 12)),
+        ]
+        book = [pair("a", "urgent", 10), pair("b", "urgent", 11), (x, history)]
+        book.append(pair("y", "low", 15))
+        agenda = plan(short, book, now=NOW, horizon=WEEK, capacity=2)
+        due = {call.key: call.due_at for call in agenda}
+        assert (at(2, 12), at(3, 9), at(2, 9)) == (
+            due["x/-/normal/x-2"],
+            due["x/-/low/x-1"],
+            due["y/-/low/y-1"],
+        )
+        moved = next(call for call in agenda if call.key == "x/-/low/x-1")
+        assert (
+            "capacity: the staff day 2026-03-09 was full; kept 20 hours elapsed from the"
+            " customer's call x/-/normal/x-2 due 2026-03-10T12:00:00+00:00"
+        ) == moved.moved_by[-1].reason
+
     @pytest.mark.parametrize(
         "capacity", [0, {"mon": 0, "tue": 0, "wed": 0, "thu": 0, "fri": 0}, {"sat": 5}]
     )
@@ -372,6 +405,37 @@ class TestCapacity:
                 planned=calls,
                 suppressed={},
             )
+
+    def test_build_keeps_a_gap_when_given_one(self) -> None:
+        """Agenda.build keeps the gap it is given between a customer's calls when it
+        moves one, and none without it; a gap that is not an Elapsed is refused."""
+        calls = [
+            hand_made("a", priority=Priority.URGENT, due_at=at(1, 10), deadline=at(1, 12)),
+            hand_made("x-1", customer_id="x", due_at=at(1, 14), deadline=at(1, 16)),
+            hand_made(
+                "x-2",
+                customer_id="x",
+                priority=Priority.NORMAL,
+                due_at=at(2, 12),
+                deadline=at(2, 14),
+            ),
+        ]
+
+        def moved(**gap: object) -> pendulum.DateTime:
+            agenda = Agenda.build(
+                now=pendulum.datetime(2026, 3, 9, tz="UTC"),
+                horizon_end=pendulum.datetime(2026, 3, 16, tz="UTC"),
+                schedule=POLICY.schedule,
+                capacity={"mon": 1, "tue": 2, "wed": 2},
+                planned=calls,
+                suppressed={},
+                **gap,  # type: ignore[arg-type]
+            )
+            return next(call.due_at for call in agenda if call.key == "x-1")
+
+        assert (at(2, 9), at(3, 9)) == (moved(), moved(min_gap=Elapsed(hours=20)))
+        with pytest.raises(PolicyTypeError, match="min_gap must be an Elapsed duration"):
+            moved(min_gap=dt.timedelta(hours=20))
 
     def test_no_capacity_keeps_the_planned_calls(self) -> None:
         """Without capacity the agenda is the planned calls, unmoved."""
@@ -700,6 +764,16 @@ class TestMerge:
         with pytest.raises(InvalidFactError, match="must share now, horizon"):
             Agenda.merge(first, second)
 
+    def test_agendas_of_policies_with_different_gaps_do_not_merge(self) -> None:
+        """The minimum gap a capacity move keeps is the policy's: agendas planned with
+        two gaps cannot be merged."""
+        wider = attrs.evolve(POLICY, caps=ContactCaps(min_gap=Elapsed(hours=30)))
+        first = plan(POLICY, [], now=NOW, horizon=WEEK, capacity=1)
+        second = plan(wider, [], now=NOW, horizon=WEEK, capacity=1)
+        assert (Elapsed(hours=20), Elapsed(hours=30)) == (first.min_gap, second.min_gap)
+        with pytest.raises(InvalidFactError, match="and minimum gap"):
+            Agenda.merge(first, second)
+
 
 class TestCallList:
     def _agenda(self) -> Agenda:
@@ -996,7 +1070,7 @@ class TestQueueCapacity:
         """Agendas planned with different queue capacities cannot be merged."""
         first = plan(QUEUED, [], now=NOW, horizon=WEEK, queue_capacity={"senior": 1})
         second = plan(QUEUED, [], now=NOW, horizon=WEEK, queue_capacity={"senior": 2})
-        with pytest.raises(InvalidFactError, match="and queue capacity"):
+        with pytest.raises(InvalidFactError, match="queue capacity and minimum gap"):
             Agenda.merge(first, second)
 
     def test_build_takes_queue_capacity_as_plan_does(self) -> None:

@@ -20,7 +20,7 @@ import attrs
 from extramile._conditions import Condition, Context
 from extramile._engine.contact import Contact
 from extramile._engine.fit import Fit
-from extramile._engine.moves import RawMove
+from extramile._engine.moves import Planned, RawMove
 from extramile._model import Interaction
 from extramile._rules import CompiledRule, FollowUpPolicy, Rule
 
@@ -86,6 +86,12 @@ class Candidate:
     retry_due: float | None = None
     """When its next try is due (the last attempt plus its rule's spacing), if it has
     been tried; placement starts from there, as from a push."""
+    gap_attempts: list[float] | None = None
+    """The calls made that the minimum gap counts for it: all but its own attempts,
+    if it has been tried (None: all)."""
+    taken_along: Planned | None = None
+    """The earlier planned call it was taken along into, within the minimum gap, if it
+    was (see :mod:`~extramile._engine.converse`)."""
 
     @property
     def attempt(self) -> int:

@@ -15,8 +15,11 @@ The engine is a pipeline of plain stages, each in its own module:
    deadline; an episode its rule has given up on lapses.  What remains is a candidate.
 5. **Placement** (:mod:`~extramile._engine.placement`): each candidate at the first
    moment every constraint allows, its deadline moved with it, or suppressed.
-6. **Merge** (:mod:`~extramile._engine.merge`): candidates whose windows overlap become
-   one call.
+6. **Conversation** (:mod:`~extramile._engine.converse`), for a customer with two
+   candidates or more: which go in one call (windows that overlap, and calls taken
+   along within the minimum gap), the others pushed until the gap and the cap allow.
+7. **Merge** (:mod:`~extramile._engine.merge`): the candidates of each call become one
+   call.
 
 :func:`run` is the pipeline.  The trace (:mod:`~extramile._engine.explain`) and the
 revisit time (:mod:`~extramile._engine.revisit`) are collectors the stages report to;
@@ -31,6 +34,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from extramile._decision import Decision, SuppressedCall
+from extramile._engine.converse import converse
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.episodes import fired_episodes
 from extramile._engine.explain import NO_TRACE, Trace, iso
@@ -98,7 +102,12 @@ def run(
         if not candidates:
             return candidates, [], []
         placed, suppressed = place_all(case, candidates, trace, revisit)
-        return candidates, merge(case, placed, program.awareness, revisit), suppressed
+        if len(placed) > 1:
+            calls, held = converse(case, placed, trace, revisit)
+            suppressed.extend(held)
+        else:
+            calls = [placed] if placed else []
+        return candidates, merge(case, calls, program.awareness, revisit), suppressed
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
             raise
@@ -128,7 +137,7 @@ def decide(
     revisit = Revisit(now_ts)
     candidates, raws, suppressed = run(case, trace, revisit)
     calls = [call_of(raw) for raw in raws]
-    trace.calls(calls, candidates)
+    trace.calls(calls, candidates, policy.caps)
     earliest = revisit.earliest()
     return Decision(
         customer_id=customer.id,

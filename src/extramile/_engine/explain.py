@@ -9,7 +9,7 @@ times were worked out).  :func:`~extramile.plan` keeps no trace and passes
 one reads.
 
 Imports: ``_conditions``, ``_decision``, ``_model``, ``_rules``, ``_time``, and the
-siblings ``data``, ``episodes`` and ``guard``.
+siblings ``data``, ``episodes``, ``guard`` and ``moves``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from extramile._decision import Call, EpisodeTrace, RuleTrace
 from extramile._engine.data import Candidate, Fired
 from extramile._engine.episodes import episode_key
 from extramile._engine.guard import explain as explain_condition
+from extramile._engine.moves import Constraint, RawMove, planned_reason, planned_words
 from extramile._model import Customer, Interaction
-from extramile._rules import Awareness, FollowUpPolicy, Rule
+from extramile._rules import Awareness, ContactCaps, FollowUpPolicy, Rule
 from extramile._time import UTC, from_ts, relative
 
 __all__ = ["NO_TRACE", "NoTrace", "Trace", "give_up_words", "iso"]
@@ -103,7 +104,9 @@ class Trace:
         """A call that may not be placed."""
         self._note(cand.rule.name, _episode_trace(cand, "suppressed", reason))
 
-    def calls(self, calls: Sequence[Call], candidates: Sequence[Candidate]) -> None:
+    def calls(
+        self, calls: Sequence[Call], candidates: Sequence[Candidate], caps: ContactCaps
+    ) -> None:
         """The calls of the decision: one trace for each episode in each."""
         own = {cand.key: cand for cand in candidates}
         for call in calls:
@@ -115,7 +118,7 @@ class Trace:
                     _episode_trace(
                         episode,
                         "call",
-                        _call_detail(call, episode),
+                        _call_detail(call, episode, caps),
                         due_at=call.due_at,
                         deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
                         first_deadline=from_ts(episode.deadline, call.deadline.tzinfo or UTC),
@@ -223,13 +226,25 @@ def _awareness_trace(rule: Awareness, calls: Sequence[Call], customer: Customer)
     return RuleTrace(rule=rule.name, fired=bool(calls and points), summary=summary)
 
 
-def _call_detail(call: Call, episode: Candidate) -> str:
+def _call_detail(call: Call, episode: Candidate, caps: ContactCaps) -> str:
     """How the times of one episode's call were worked out: its rule's due time and
-    deadline, and where placement and merging took them."""
+    deadline, and where placement, the customer's other planned calls and merging took
+    them."""
     rule = episode.rule
     placed = call.due_at.timestamp()
     merged = f", merged with {len(call.keys) - 1} more" if len(call.keys) > 1 else ""
+    if episode.taken_along is not None:
+        merged = (
+            f"{merged}, taken along into {planned_words(episode.taken_along)},"
+            f" within the minimum gap of {caps.min_gap}"
+        )
     wanted = f"wanted at {iso(episode.due)}: " if placed != episode.due else ""
+    contact = episode.contact
+    held = "".join(
+        f"; {planned_reason(move, caps=caps, contact=contact)}"
+        for move in _planned_moves(episode.moves or ())
+        if contact is not None  # placed, so it has one
+    )
     fit = episode.fit
     pushed = episode.final_deadline if fit is None else fit.deadline
     moved = ""
@@ -253,6 +268,17 @@ def _call_detail(call: Call, episode: Candidate) -> str:
     elif fit is not None:
         fitted = f"; pulled back from {iso(pushed)}, where the call may not be made"
     return (
-        f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()});"
+        f"due {iso(placed)}{merged} ({wanted}{rule.due.describe()}{held});"
         f" by {iso(episode.final_deadline)}{moved} ({rule.deadline.describe()}){fitted}{retry}"
     )
+
+
+def _planned_moves(moves: Sequence[RawMove]) -> list[RawMove]:
+    """The last move of each constraint (the gap, the cap) for the customer's planned
+    calls, in the order of those moves."""
+    last: dict[Constraint, RawMove] = {}
+    for move in moves:
+        if move.after:
+            last.pop(move.constraint, None)  # (kept in the order of its last move)
+            last[move.constraint] = move
+    return list(last.values())

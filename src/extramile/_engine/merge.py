@@ -1,11 +1,14 @@
-"""Merge: one customer, one call.  Candidates whose windows overlap become one call.
+"""Merge: one customer, one call.  The candidates a call carries become one call.
 
-The merged call goes at the earliest placed time, with the earliest deadline, the highest
+Which candidates go together is decided before (:mod:`~extramile._engine.converse`):
+those whose windows overlap, and those taken along within the minimum gap.  The merged
+call goes at the earliest placed time, with the earliest deadline, the highest
 priority, every rule's talking point and every key, the leading (highest-priority) one
 first; it is the try of the leading one's call (``attempt`` of ``tries``), for the leading
 rule's queue.  It names each rule once, in the order of its first key, though two episodes
 of one rule may merge.  A candidate the merged call takes along earlier than its own
-constraints allowed is timed again from there.  Awareness rules then add their talking
+constraints allowed (outside staff hours, or within the minimum gap) is timed again from
+there.  Awareness rules then add their talking
 points to each call.  The call's deadline is its members' earliest; when that one was
 pulled back into the moments the call may be made (or could not be: at risk), the call
 says so last in its ``moved_by``.
@@ -15,7 +18,7 @@ A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :class:`~extramile.Call` when one is read.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
-``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
+``converse``, ``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import NamedTuple
 
 from extramile._decision import Adjustment, Call
 from extramile._engine.contact import Reach
+from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
 from extramile._engine.fit import fit_adjustment, fit_deadline
@@ -113,14 +117,12 @@ def call_of(raw: Raw) -> Call:
 
 def merge(
     case: Case,
-    placed: list[Candidate],
+    groups: list[list[Candidate]],
     awareness: Sequence[Awareness],
     revisit: RevisitCollector,
 ) -> list[Raw]:
-    """The calls of a customer's placed candidates, overlapping ones merged."""
-    if not placed:
-        return []
-    groups = _overlapping(placed)
+    """The calls of a customer, each made of the candidates it carries (its opener
+    first), in time order."""
     for group in groups:
         if len(group) > 1:
             _retime_taken_along(case, group, revisit)
@@ -200,36 +202,24 @@ def merge(
 
 def _retime_taken_along(case: Case, group: list[Candidate], revisit: RevisitCollector) -> None:
     """Time again the members a merged call takes along earlier than their own
-    constraints allowed (an extra-mile call takes them outside staff hours): they were
-    pushed less far, so their deadlines move less."""
-    at = group[0].placed
+    constraints allowed (an extra-mile call takes them outside staff hours, a call
+    within the minimum gap takes them before their due time): they were pushed less far,
+    so their deadlines move less.
+
+    A call due already is taken to go at its anchor (where its latest episode fell due),
+    not at ``now``, so that the deadlines of what it takes along do not drift with the
+    clock: asking late moves nothing."""
+    at = anchor_of(group, case.now)
     for cand in group[1:]:
         if at < cand.nominal:
-            floor = min(cand.nominal, at)
-            cand.final_deadline = deadline_for(case, cand, floor)
+            cand.final_deadline = deadline_for(case, cand, at)
             cand.fit = fit_deadline(
                 cand.contact or case.contact,
                 cand.final_deadline,
-                floor,
+                at,
                 case.policy.schedule,
                 extra_mile=cand.extra_mile,
             )
             if cand.fit is not None:
                 cand.final_deadline = cand.fit.fitted
             revisit.overdue(cand)
-
-
-def _overlapping(placed: list[Candidate]) -> list[list[Candidate]]:
-    """The candidates in groups whose windows (placed time to deadline) overlap."""
-    placed.sort(key=lambda c: (c.placed, -c.rule.priority, c.final_deadline, c.key))
-    groups: list[list[Candidate]] = []
-    group_end = 0.0
-    for cand in placed:
-        end = max(cand.final_deadline, cand.placed)
-        if groups and cand.placed <= group_end:
-            groups[-1].append(cand)
-            group_end = min(group_end, end)
-        else:
-            groups.append([cand])
-            group_end = end
-    return groups

@@ -21,7 +21,15 @@ from extramile._memo import Memo
 from extramile._rules import ContactCaps
 from extramile._time import UTC, Schedule, add_local_days, clock_label, from_ts, pooled, zone
 
-__all__ = ["Constraint", "RawMove", "render_move", "render_moves"]
+__all__ = [
+    "Constraint",
+    "Planned",
+    "RawMove",
+    "planned_reason",
+    "planned_words",
+    "render_move",
+    "render_moves",
+]
 
 
 class Constraint(str, enum.Enum):
@@ -40,6 +48,22 @@ class Constraint(str, enum.Enum):
     """Tried as many times as its rule allows, and never reached the customer."""
 
 
+class Planned(NamedTuple):
+    """A call planned for the customer but not made yet, as a move it causes names it."""
+
+    rule: str
+    """Its leading rule."""
+    key: str
+    """Its leading key."""
+    at: float
+    """The instant it counts from, POSIX seconds (see :mod:`~extramile._engine.converse`)."""
+
+
+def planned_words(call: Planned) -> str:
+    """``"the loyal-rescue call planned for 2026-12-08T14:00:00+00:00 (key c-1/t-2/...)"``."""
+    return f"the {call.rule} call planned for {from_ts(call.at, UTC).isoformat()} (key {call.key})"
+
+
 class RawMove(NamedTuple):
     """One move of a call's time by one constraint, as placement records it."""
 
@@ -54,6 +78,9 @@ class RawMove(NamedTuple):
     """Whether placement leapt to where the clocks next overlap (see ``search``)."""
     with_staff: bool = False
     """For a calling window's leap: whether staff hours took part in it."""
+    after: tuple[Planned, ...] = ()
+    """For a move by the minimum gap or the cap among the customer's planned calls: the
+    planned call it keeps the gap after, or the planned calls the cap counted."""
 
 
 def render_move(
@@ -87,6 +114,8 @@ def _reason(
 ) -> str:
     constraint = move.constraint
     before = explained_at
+    if move.after:
+        return planned_reason(move, caps=caps, contact=contact)
     if move.leap:
         return _leap_reason(move, schedule=schedule, contact=contact)
     if constraint is Constraint.CALLING_WINDOW:
@@ -108,6 +137,24 @@ def _reason(
     return (
         f"cap: {count} calls in the {caps.per} before"
         f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
+    )
+
+
+def planned_reason(move: RawMove, *, caps: ContactCaps, contact: Contact) -> str:
+    """Why a call moved for the customer's other planned calls: the gap after the one
+    before it, or the cap they fill with the calls made."""
+    if move.constraint is Constraint.GAP:
+        return f"minimum gap: pushed {caps.min_gap} after {planned_words(move.after[0])}"
+    before = move.start
+    days, cap_zone = caps.per.days, contact.cap_zone
+    made = sum(
+        1 for a in contact.attempts if a <= before and add_local_days(a, days, cap_zone) > before
+    )
+    planned = "; ".join(planned_words(call) for call in move.after)
+    return (
+        f"cap: {made + len(move.after)} calls in the {caps.per} before"
+        f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts}),"
+        f" {len(move.after)} of them planned: {planned}"
     )
 
 
@@ -158,11 +205,13 @@ def render_moves(
     When the search leapt to where the clocks next overlap, the reason is the leap's,
     followed by that of the constraint's last move if it moved the call again after.
     """
-    first: dict[tuple[Constraint, str], float] = {}
-    last: dict[tuple[Constraint, str], RawMove] = {}
-    leaps: dict[tuple[Constraint, str], RawMove] = {}
+    first: dict[tuple[Constraint, str, bool], float] = {}
+    last: dict[tuple[Constraint, str, bool], RawMove] = {}
+    leaps: dict[tuple[Constraint, str, bool], RawMove] = {}
     for move in moves:
-        key = (move.constraint, move.zone)  # a calling window is one reason per timezone
+        # A calling window is one reason per timezone; a move for the customer's planned
+        # calls is one apart from those for the calls made.
+        key = (move.constraint, move.zone, not move.after)
         first.setdefault(key, move.start)
         last[key] = move
         if move.leap:

@@ -17,6 +17,10 @@ reached the customer, is suppressed as ``"unreachable"``, its reason naming the 
 Any other tried call starts from its next try's due time, and the minimum gap ignores
 its own earlier tries.
 
+The calls made are all placement counts; a customer's calls planned together keep the
+gap and the cap among themselves afterwards (:mod:`~extramile._engine.converse`), which
+places a call it pushes again with :func:`place_from`.
+
 Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``,
 ``facts``, ``fit``, ``moves``, ``search`` and ``timing``.
 """
@@ -40,7 +44,7 @@ from extramile._engine.timing import deadline_for
 from extramile._model import Interaction
 from extramile._rules import lapse_at
 
-__all__ = ["place_all", "unreachable_reason"]
+__all__ = ["place_all", "place_from", "suppression", "unreachable_reason"]
 
 
 def place_all(
@@ -55,8 +59,6 @@ def place_all(
     suppressed: list[SuppressedCall] = []
     placed: list[Candidate] = []
     policy = case.policy
-    schedule, caps = policy.schedule, policy.caps
-    now = case.now
     revisit_active = revisit.active
     for cand in candidates:
         why = blocked
@@ -64,7 +66,6 @@ def place_all(
         contact = cand.contact = base if window is None else base.for_window(window)
         attempts = cand.attempts
         start = cand.due
-        gap_attempts = None
         if attempts:
             tries = cand.rule.retry.tries
             if len(attempts) >= tries:
@@ -74,57 +75,78 @@ def place_all(
                 )
             elif cand.retry_due is not None and cand.retry_due > start:
                 start = cand.retry_due
-            gap_attempts = without(contact.attempts, (call.ts for call in attempts))
+            cand.gap_attempts = without(contact.attempts, (call.ts for call in attempts))
         if why is None:
-            moves: list[RawMove] = []
-            landed = place_call(
-                contact,
-                start,
-                now,
-                schedule=schedule,
-                caps=caps,
-                extra_mile=cand.extra_mile,
-                essential=cand.rule.essential,
-                moves=moves,
-                gap_attempts=gap_attempts,
-            )
-            if landed is None:
-                why = (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
-            else:
-                cand.placed, nominal = landed
-                cand.final_deadline = cand.deadline
-                cand.nominal = cand.due
-                cand.moves = moves
-                if cand.placed > cand.due:
-                    why = _pushed(case, cand, nominal, gap_attempts)
-                if why is None:
-                    fit = fit_deadline(
-                        contact,
-                        cand.final_deadline,
-                        cand.nominal,
-                        schedule,
-                        extra_mile=cand.extra_mile,
-                    )
-                    if fit is not None:
-                        cand.fit = fit
-                        cand.final_deadline = fit.fitted
-                    placed.append(cand)
-                    if revisit_active:
-                        revisit.call(cand, contact, policy)
-                    continue
-        rule = cand.rule
-        suppressed.append(
-            SuppressedCall(
-                customer_id=case.customer.id,
-                issue_id=cand.issue_id,
-                key=cand.key,
-                rule=rule.name,
-                constraint=why[0].value,
-                reason=why[1],
-            )
-        )
+            why = place_from(case, cand, start, [])
+            if why is None:
+                placed.append(cand)
+                if revisit_active:
+                    revisit.call(cand, contact, policy)
+                continue
+        suppressed.append(suppression(case, cand, why))
         trace.suppressed(cand, why[1])
     return placed, suppressed
+
+
+def place_from(
+    case: Case,
+    cand: Candidate,
+    start: float,
+    moves: list[RawMove],
+    held_by: RawMove | None = None,
+) -> tuple[Constraint, str] | None:
+    """Place ``cand`` at the first moment every constraint allows at or after ``start``
+    (its due time, its next try's, or where the customer's other planned calls pushed
+    it, ``held_by``), recording the moves after ``moves``; its deadline moved with it
+    and fitted.  None when placed, else why it is suppressed: (constraint, reason).
+    """
+    contact = cand.contact or case.contact
+    policy = case.policy
+    schedule = policy.schedule
+    landed = place_call(
+        contact,
+        start,
+        case.now,
+        schedule=schedule,
+        caps=policy.caps,
+        extra_mile=cand.extra_mile,
+        essential=cand.rule.essential,
+        moves=moves,
+        gap_attempts=cand.gap_attempts,
+    )
+    if landed is None:
+        return (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
+    cand.placed, nominal = landed
+    cand.final_deadline = cand.deadline
+    cand.nominal = cand.due
+    cand.moves = moves
+    if cand.placed > cand.due:
+        why = _pushed(case, cand, nominal, held_by)
+        if why is not None:
+            return why
+    fit = fit_deadline(
+        contact,
+        cand.final_deadline,
+        cand.nominal,
+        schedule,
+        extra_mile=cand.extra_mile,
+    )
+    cand.fit = fit
+    if fit is not None:
+        cand.final_deadline = fit.fitted
+    return None
+
+
+def suppression(case: Case, cand: Candidate, why: tuple[Constraint, str]) -> SuppressedCall:
+    """The suppressed call of ``cand``, stopped by ``why``: (constraint, reason)."""
+    return SuppressedCall(
+        customer_id=case.customer.id,
+        issue_id=cand.issue_id,
+        key=cand.key,
+        rule=cand.rule.name,
+        constraint=why[0].value,
+        reason=why[1],
+    )
 
 
 def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
@@ -134,7 +156,7 @@ def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
 
 
 def _pushed(
-    case: Case, cand: Candidate, nominal: float, gap_attempts: list[float] | None
+    case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
 ) -> tuple[Constraint, str] | None:
     """Time a call that goes after its due time.
 
@@ -143,7 +165,8 @@ def _pushed(
     rule has given up is suppressed instead: (constraint, reason).  Both name what holds
     the call from the moment the rule gives up until it could go, which does not depend
     on ``now``: no moment between ``now`` and then is allowed, nor will be as ``now``
-    moves on.
+    moves on.  A call the customer's other planned calls pushed (``held_by``) past the
+    moment its rule gives up names that move.
     """
     cand.nominal = nominal
     lapsed = cand.compiled.lapsed
@@ -165,20 +188,23 @@ def _pushed(
         blocked: list[RawMove] = []
         policy = case.policy
         contact = cand.contact or case.contact
-        place_ts(
-            contact,
-            gives_up,
-            schedule=policy.schedule,
-            caps=policy.caps,
-            extra_mile=cand.extra_mile,
-            essential=rule.essential,
-            moves=blocked,
-            gap_attempts=gap_attempts,
-        )
+        if held_by is not None and gives_up >= held_by.end:
+            held_by = None  # past the planned calls' hold: the clocks or the calls made
+        if held_by is None:
+            place_ts(
+                contact,
+                gives_up,
+                schedule=policy.schedule,
+                caps=policy.caps,
+                extra_mile=cand.extra_mile,
+                essential=rule.essential,
+                moves=blocked,
+                gap_attempts=cand.gap_attempts,
+            )
         # The move that lands it where it can go (a search from the give-up time lands
         # where the search from now does); none if it could go at the very moment the
         # rule gives up: then what pushed it there.
-        move = blocked[-1] if blocked else (cand.moves or [])[-1]
+        move = held_by or (blocked[-1] if blocked else (cand.moves or [])[-1])
         moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
         return move.constraint, f"{given_up}: {moved.reason}"
     cand.final_deadline = deadline_for(case, cand, nominal)

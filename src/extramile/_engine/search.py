@@ -52,6 +52,7 @@ from extramile._time import DAY, Schedule, add_local_days
 
 __all__ = [
     "SEARCH_SECONDS",
+    "cap_next",
     "deadline_after",
     "no_common_window",
     "place_call",
@@ -107,6 +108,13 @@ def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo
         ts = counting[len(counting) - limit]
 
 
+def cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
+    """The first instant at or after ``ts`` at which fewer than ``caps.max_attempts`` of
+    the sorted ``attempts`` (instants, made or planned) count toward the rolling cap,
+    each until it is ``caps.per`` local days old in ``tz``."""
+    return _cap_next(ts, attempts, caps, tz)
+
+
 def without(attempts: list[float], own: Iterable[float]) -> list[float]:
     """The sorted ``attempts`` without each of ``own`` (once each: another call may have
     been logged at the same instant)."""
@@ -158,12 +166,12 @@ def place_ts(
             moved = _gap_next(t, gap_attempts, caps)
             if moved != t:
                 if moves is not None:
-                    moves.append(_move(RawMove, (_GAP, t, moved, "", False, False)))
+                    moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
                 t = moved
             moved = _cap_next(t, attempts, caps, contact.cap_zone)
             if moved != t:
                 if moves is not None:
-                    moves.append(_move(RawMove, (_CAP, t, moved, "", False, False)))
+                    moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))
                 t = moved
         if grace_from is None or not grace_from <= t < grace_until:
             for table, name in zip(contact.tables, contact.zone_names, strict=True):
@@ -172,13 +180,13 @@ def place_ts(
                 moved = found if found is not None else t + 7 * DAY
                 if moved != t:
                     if moves is not None:
-                        moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False)))
+                        moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False, ())))
                     t = moved
         if not extra_mile:
             moved = schedule.next_open_ts(t)
             if moved != t:
                 if moves is not None:
-                    moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False)))
+                    moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
                 t = moved
         if t == before:
             return t if t <= limit else None

@@ -28,8 +28,8 @@ from extramile._plan.capacity import (
 )
 from extramile._plan.columns import CallList, Columns
 from extramile._rules import as_schedule
-from extramile._time import Schedule, instant
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile._time import Elapsed, Schedule, instant
+from extramile.errors import FactTypeError, InvalidFactError, PolicyTypeError, describe
 
 __all__ = ["Agenda"]
 
@@ -73,6 +73,10 @@ class Agenda:
     queue_capacity: QueueCapacity = EMPTY
     """Calls each day of the week can take in each limited queue, by queue name, as
     :attr:`capacity` says them (empty: no queue is limited)."""
+    min_gap: Elapsed | None = None
+    """The minimum gap between a customer's calls, which a call capacity moves keeps to
+    the customer's other calls: the policy's, for an agenda :func:`~extramile.plan`
+    made (None: no gap is kept)."""
 
     @classmethod
     def build(
@@ -85,6 +89,7 @@ class Agenda:
         planned: Iterable[Call],
         suppressed: Mapping[str, int],
         queue_capacity: Mapping[str, object] | None = None,
+        min_gap: Elapsed | None = None,
     ) -> Agenda:
         """An agenda from planned calls: ordered, with capacity applied.
 
@@ -92,15 +97,23 @@ class Agenda:
         from another agenda's :attr:`capacity` and :attr:`queue_capacity` (with no policy
         to check them against, any queue name is taken).  A call built by hand carries
         nothing of its customer's calling window: capacity moves it to the next staff
-        opening.
+        opening.  ``min_gap`` (an :class:`Elapsed`, e.g. a policy's
+        ``caps.min_gap``) keeps a call capacity moves that far from its customer's other
+        calls, as :func:`plan` does; None keeps no gap.
 
         Raises:
             FactTypeError: ``planned`` not iterable, or an item of it not a :class:`Call`.
             InvalidFactError: a call with a naive datetime.
-            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`, or
-                a schedule that is not a :class:`Schedule`.
+            InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`, a
+                schedule that is not a :class:`Schedule`, or a ``min_gap`` that is not
+                an :class:`Elapsed` duration or None.
         """
         schedule = as_schedule(schedule, "Agenda.build() schedule")
+        gap: object = min_gap  # checked here: a caller without a type checker may give anything
+        if gap is not None and not isinstance(gap, Elapsed):
+            raise PolicyTypeError(
+                f"Agenda.build() min_gap must be an Elapsed duration or None (got {describe(gap)})"
+            )
         per_day = weekly_capacity(capacity, schedule)
         per_queue = queue_capacities(queue_capacity, schedule, per_day)
         if not isinstance(planned, Iterable):
@@ -122,6 +135,7 @@ class Agenda:
             capacity=per_day,
             suppressed=suppressed,
             queue_capacity=per_queue,
+            min_gap=min_gap,
         )
 
     @classmethod
@@ -135,6 +149,7 @@ class Agenda:
         capacity: Capacity | None,
         suppressed: Mapping[str, int],
         queue_capacity: QueueCapacity,
+        min_gap: Elapsed | None,
     ) -> Agenda:
         planned = CallList(columns, _in_order(columns))
         limited = capacity is not None or bool(queue_capacity)
@@ -144,11 +159,12 @@ class Agenda:
             schedule=schedule,
             capacity=capacity,
             planned=planned,
-            calls=apply_capacity(planned, schedule, capacity, queue_capacity)
+            calls=apply_capacity(planned, schedule, capacity, queue_capacity, min_gap)
             if limited
             else planned,
             suppressed=FrozenMap(dict(sorted(suppressed.items()))),
             queue_capacity=queue_capacity,
+            min_gap=min_gap,
         )
 
     @classmethod
@@ -157,7 +173,7 @@ class Agenda:
 
         Raises:
             InvalidFactError: no agendas, or agendas planned at different times, horizons,
-                schedules or capacities (queue capacities too).
+                schedules, capacities (queue capacities too) or minimum gaps.
         """
         if not agendas:
             raise InvalidFactError("Agenda.merge needs at least one agenda")
@@ -169,16 +185,18 @@ class Agenda:
                 other.schedule,
                 other.capacity,
                 other.queue_capacity,
+                other.min_gap,
             ) != (
                 first.now,
                 first.horizon_end,
                 first.schedule,
                 first.capacity,
                 first.queue_capacity,
+                first.min_gap,
             ):
                 raise InvalidFactError(
-                    "Agenda.merge: agendas must share now, horizon, schedule, capacity"
-                    " and queue capacity"
+                    "Agenda.merge: agendas must share now, horizon, schedule, capacity,"
+                    " queue capacity and minimum gap"
                 )
         counts: Counter[str] = Counter()
         columns = Columns()
@@ -193,6 +211,7 @@ class Agenda:
             capacity=first.capacity,
             suppressed=counts,
             queue_capacity=first.queue_capacity,
+            min_gap=first.min_gap,
         )
 
     def __iter__(self) -> Iterator[Call]:

@@ -10,6 +10,13 @@ A queue's capacity limits the calls of that queue a day, within the team's: a ca
 taken while both its queue (if limited) and the day (if limited) have room.  A call its
 queue turns away is carried like any other, to a day on which its queue has room.
 
+A carried call keeps the minimum gap to its customer's other calls, where they are at the
+time (planned, or moved already), as the engine planned them to: it lands no sooner than
+the gap after one before it, nor within the gap before one after it (unless that one is
+essential, and so exempt); an essential call, itself exempt, is carried as any other.
+Only the calls of customers with several calls on the agenda are looked at this way, each
+on its own.
+
 Imports: ``_decision``, ``_engine``, ``_frozen``, ``_time``, ``errors``; :mod:`.columns`
 beside it.
 """
@@ -26,8 +33,8 @@ from typing import Final, NamedTuple
 from extramile._decision import Adjustment
 from extramile._engine import Constraint, reach_table
 from extramile._frozen import EMPTY, FrozenMap
-from extramile._plan.columns import EXTRA_MILE, CallList, Columns, Move
-from extramile._time import SEARCH_DAYS, UTC, Schedule, from_ts, local_day_start
+from extramile._plan.columns import ESSENTIAL, EXTRA_MILE, CallList, Columns, Move
+from extramile._time import SEARCH_DAYS, UTC, Elapsed, Schedule, from_ts, local_day_start
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["Capacity", "QueueCapacity", "apply_capacity", "queue_capacities", "weekly_capacity"]
@@ -145,6 +152,7 @@ def apply_capacity(
     schedule: Schedule,
     capacity: Capacity | None,
     queue_capacity: QueueCapacity = EMPTY,
+    min_gap: Elapsed | None = None,
 ) -> CallList:
     # Calls are handled by their rank in the agenda's order: lists of ranks merge in that
     # order without a key a call, and moving a call does not change its rank (the order
@@ -171,6 +179,8 @@ def apply_capacity(
     moves: dict[int, Move] = {}
     last_full: dict[int, dt.date] = {_DAY: dt.date.min}
     """The last day each limit turned a call away: the day's (``_DAY``) and each queue's."""
+    apart: Apart | None = None
+    """Set once a call is carried, if a gap is kept: who has several calls."""
     day = min(by_day) if by_day else None
     guard = 0
     while day is not None:
@@ -211,17 +221,14 @@ def apply_capacity(
                 schedule,
                 kept,
                 moves,
+                apart,
             )
         for limiter in full:
             last_full[limiter] = day
         if over:
-            touched = set()
-            for rank in over:
-                group = _group(columns, order[rank], per_queue)
-                queues.setdefault(group, []).append(rank)
-                touched.add(group)
-            for group in touched:
-                queues[group].sort()  # two sorted runs: one pass
+            if apart is None and min_gap is not None and min_gap.seconds > 0:
+                apart = _apart(columns, min_gap)
+            _carry(over, queues, planned, per_queue, apart)
         day += _ONE_DAY
         if not queues and day not in by_day:
             # Nothing to do until the next day with calls due.
@@ -230,11 +237,55 @@ def apply_capacity(
     return CallList(columns, array("q", [order[rank] for rank in kept]), moves)
 
 
+def _carry(
+    over: list[int],
+    queues: dict[int, list[int]],
+    planned: CallList,
+    per_queue: Mapping[int, Capacity],
+    apart: Apart | None,
+) -> None:
+    """Put the calls ``over`` a day's limits (by rank) in line, each in its group."""
+    columns = planned._columns
+    order = planned._order
+    touched = set()
+    for rank in over:
+        group = _group(columns, order[rank], per_queue, apart)
+        queues.setdefault(group, []).append(rank)
+        touched.add(group)
+    for group in touched:
+        queues[group].sort()  # two sorted runs: one pass
+
+
 _ONE_DAY: Final = dt.timedelta(days=1)
 _DAY: Final = -1
 """The day's own limit, among the limits that turn calls away (queues have their number)."""
 _TODAY: Final = -1
 """The calls due on the day being filled, among the groups of carried calls."""
+
+
+class Apart(NamedTuple):
+    """What keeps a carried call the minimum gap from its customer's other calls."""
+
+    gap: Elapsed
+    others: dict[int, tuple[int, ...]]
+    """The other calls of the customer of each call whose customer has several, by
+    their indices in the columns."""
+    held: dict[int, int]
+    """For a carried call the gap held back: the other call it last kept the gap to."""
+
+
+def _apart(columns: Columns, gap: Elapsed) -> Apart:
+    """The customers' other calls, for the calls of customers with several."""
+    by_customer: dict[str, list[int]] = {}
+    for index, customer in enumerate(columns.customer_id):
+        by_customer.setdefault(customer, []).append(index)
+    others = {
+        index: tuple(other for other in calls if other != index)
+        for calls in by_customer.values()
+        if len(calls) > 1
+        for index in calls
+    }
+    return Apart(gap, others, {})
 
 
 class Room(NamedTuple):
@@ -258,6 +309,7 @@ def _fill(  # noqa: PLR0917  # private; one call site
     schedule: Schedule,
     kept: list[int],
     moves: dict[int, Move],
+    apart: Apart | None,
 ) -> list[int]:
     """Fill the day ``day`` in rank order, from the calls due that day and the carried
     calls of the groups that can land on it, each while the day and its queue have room
@@ -274,7 +326,8 @@ def _fill(  # noqa: PLR0917  # private; one call site
     landing = {
         group: at
         for group, queue in queues.items()
-        if (at := _landing(columns, order[queue[0]], start, end, schedule)) is not None
+        if (at := _landing_apart(columns, order[queue[0]], start, end, schedule, apart, moves))
+        is not None
     }
     # Each stream (the day's own calls, each group's carried calls) is in rank order; the
     # heap holds the head of each: (rank, group, position in the stream).
@@ -288,6 +341,13 @@ def _fill(  # noqa: PLR0917  # private; one call site
         rank, group, position = heapq.heappop(heads)
         stream = todays if group == _TODAY else queues[group]
         queue = queue_of[order[rank]]
+        if group < _TODAY:
+            # A call kept apart from its customer's other calls, one of which may have
+            # landed today since: where it can land now, if it still can today.
+            at = _landing_apart(columns, order[rank], start, end, schedule, apart, moves)
+            if at is None:
+                continue
+            landing[group] = at
         if room_of.get(queue, 1) == 0:
             full.add(queue)
             if group != _TODAY:
@@ -301,7 +361,9 @@ def _fill(  # noqa: PLR0917  # private; one call site
             kept.append(rank)
             if group != _TODAY:
                 taken[group] += 1
-                moves[order[rank]] = _moved(columns, order[rank], landing[group], last_full, queue)
+                moves[order[rank]] = _moved(
+                    columns, order[rank], landing[group], last_full, queue, apart, moves
+                )
         if position + 1 < len(stream):
             heapq.heappush(heads, (stream[position + 1], group, position + 1))
     # The day is full: what is left that its queue would have taken, it turned away.
@@ -332,10 +394,15 @@ def _next(heads: list[tuple[int, int, int]]) -> int:
 _ALL: Final = 1 << 62
 
 
-def _group(columns: Columns, index: int, per_queue: Mapping[int, Capacity]) -> int:
+def _group(
+    columns: Columns, index: int, per_queue: Mapping[int, Capacity], apart: Apart | None
+) -> int:
     """The group of the call at ``index``: its customer's reach, whether it goes the
     extra mile and, if its queue is limited, its queue: all that say when a carried call
-    can land."""
+    can land.  A call whose customer has other calls it keeps the gap to is a group of
+    its own (below ``_TODAY``)."""
+    if apart is not None and index in apart.others:
+        return _TODAY - 1 - index
     group = columns.reach[index] * 2 + (columns.flags[index] & EXTRA_MILE)
     queue = columns.queue[index]
     return group * len(columns.queues) + (queue if queue in per_queue else 0)
@@ -375,8 +442,51 @@ def _landing(
     return found
 
 
-def _moved(
-    columns: Columns, index: int, opening: float, last_full: Mapping[int, dt.date], queue: int
+def _landing_apart(  # noqa: PLR0917  # private; _landing's and the gap's
+    columns: Columns,
+    index: int,
+    start: float,
+    end: float,
+    schedule: Schedule,
+    apart: Apart | None,
+    moves: Mapping[int, Move],
+) -> float | None:
+    """Where the call at ``index`` can land in ``[start, end)``, as :func:`_landing`
+    says, and the minimum gap from its customer's other calls, where they are now
+    (``moves``), allows; None if nowhere."""
+    found = _landing(columns, index, start, end, schedule)
+    if apart is None:
+        return found
+    others = apart.others.get(index)
+    if others is None or columns.flags[index] & ESSENTIAL:
+        return found
+    gap = apart.gap.seconds
+    due = columns.due
+    flags = columns.flags
+    while found is not None:
+        for other in others:
+            move = moves.get(other)
+            at = due[other] if move is None else move.due
+            # after one within the gap, or (unless that one is exempt) just before one
+            if at <= found < at + gap or (
+                not flags[other] & ESSENTIAL and found < at < found + gap
+            ):
+                apart.held[index] = other
+                found = _landing(columns, index, at + gap, end, schedule)
+                break
+        else:
+            return found
+    return None
+
+
+def _moved(  # noqa: PLR0917  # private; one call site
+    columns: Columns,
+    index: int,
+    opening: float,
+    last_full: Mapping[int, dt.date],
+    queue: int,
+    apart: Apart | None,
+    moves: Mapping[int, Move],
 ) -> Move:
     """The call at ``index`` moved by capacity to ``opening``, with the reason: the day
     that was last full when it was turned away, or its queue, if that was full later."""
@@ -394,6 +504,14 @@ def _moved(
         reason = f"capacity: the {columns.queues[queue]} queue was full on {queue_day.isoformat()}"
     else:
         reason = f"capacity: the staff day {day.isoformat()} was full"
+    other = None if apart is None else apart.held.get(index)
+    if apart is not None and other is not None:
+        other_move = moves.get(other)
+        at = columns.due[other] if other_move is None else other_move.due
+        reason = (
+            f"{reason}; kept {apart.gap} from the customer's call"
+            f" {columns.lead_key()(other)} due {from_ts(at, UTC).isoformat()}"
+        )
     move = Adjustment(
         constraint=_CAPACITY,
         moved_from=first_from,

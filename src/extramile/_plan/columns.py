@@ -29,11 +29,12 @@ from extramile.errors import InvalidFactError
 if TYPE_CHECKING:
     from typing import SupportsIndex
 
-__all__ = ["EXTRA_MILE", "CallList", "Columns", "Move"]
+__all__ = ["ESSENTIAL", "EXTRA_MILE", "CallList", "Columns", "Move"]
 
 EXTRA_MILE: Final = 1
 """The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
-_ESSENTIAL: Final = 2
+ESSENTIAL: Final = 2
+"""The bit of :attr:`Columns.flags` set for an essential call."""
 _NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers", "queue_numbers"})
 _MOST_TRIES: Final = 65_535
 """The largest try number a column holds (two bytes; a rule allows at most 1000)."""
@@ -165,7 +166,7 @@ class Columns:
         self.zone.append(self._zone_number(tz))
         self.priority.append(priority)
         self.points.append(points)
-        self.flags.append((EXTRA_MILE if extra else 0) | (_ESSENTIAL if essential else 0))
+        self.flags.append((EXTRA_MILE if extra else 0) | (ESSENTIAL if essential else 0))
         self.moved_by.append(moved)
         numbers = self.reach_numbers
         number = numbers.get(id(reach))
@@ -238,7 +239,7 @@ class Columns:
             self.priority[index],
             self.points[index],
             bool(self.flags[index] & EXTRA_MILE),
-            bool(self.flags[index] & _ESSENTIAL),
+            bool(self.flags[index] & ESSENTIAL),
             self.moved_by[index],
             self.reach_of(index),
             self.attempt[index],

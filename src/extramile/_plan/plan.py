@@ -61,7 +61,8 @@ def plan(
         capacity: calls a staff day can take (an int, or ``{"mon": 40, ...}``; a staff
             weekday left out has no room, and days without staff hours are not limited
             unless named); overflow moves to the next staff day, lowest priority first,
-            when staff are open and the customer may be called.
+            when staff are open and the customer may be called, and the policy's minimum
+            gap to the customer's other calls allows.
         queue_capacity: calls a staff day can take in each queue (a rule's ``queue``),
             by queue name, each value read as ``capacity`` is:
             ``{"senior": 5, "billing": {"mon": 8}}``.  A call is taken while both its
@@ -129,6 +130,7 @@ def plan(
         capacity=per_day,
         suppressed=suppressed,
         queue_capacity=per_queue,
+        min_gap=policy.caps.min_gap,
     )
 
 

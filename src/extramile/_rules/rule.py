@@ -204,6 +204,10 @@ class Rule:
             :class:`WeeklyWindow` or its mapping (``{"mon-sat": "09:00-19:00"}``, the days
             left out closed).  None (the default): the policy's.  A customer's own
             ``calling_hours`` still come first.
+        early: whether the call may be made before its due time when the customer has
+            an earlier call within the minimum gap (:class:`ContactCaps`), taken along
+            into that call (True, the default).  False: it waits, pushed until the gap
+            after the earlier call has passed, its deadline moved as far.
 
     Raises:
         InvalidPolicyError: an empty name or queue, an unknown priority or scope.
@@ -225,6 +229,7 @@ class Rule:
     retry: Retry = attrs.field(default=DEFAULT_RETRY, converter=_retry)
     queue: str | None = attrs.field(default=None, converter=_queue)
     calling_window: CallingWindow | None = attrs.field(default=None, converter=_calling_window)
+    early: bool = True
 
     def __attrs_post_init__(self) -> None:
         if self.due.anchor is DUE or self.due.anchor == DUE:
@@ -242,6 +247,10 @@ class Rule:
         if not isinstance(self.essential, bool):
             raise PolicyTypeError(
                 f"Rule {self.name!r}: essential must be a bool (got {describe(self.essential)})"
+            )
+        if not isinstance(self.early, bool):
+            raise PolicyTypeError(
+                f"Rule {self.name!r}: early must be a bool (got {describe(self.early)})"
             )
 
 
