@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from math import isfinite
 from typing import Any, Final, NoReturn, TypeAlias
 
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe_type
 
 __all__ = ["EMPTY", "FrozenMap", "JSONValue", "freeze_map", "freeze_value"]
 
@@ -105,7 +105,7 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
         if type(data) is FrozenMap:
             return data
         if not isinstance(data, Mapping):
-            raise FactTypeError(f"{where} must be a mapping (got {describe(data)})")
+            raise FactTypeError(f"{where} must be a mapping (got {describe_type(data)})")
     if not data:
         return EMPTY
     frozen = _new_dict(FrozenMap)
@@ -114,7 +114,7 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
     # they are; the location for an error message is only built for the others.
     for key, value in frozen.items():
         if type(key) is not str:
-            raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
+            raise FactTypeError(f"{where} keys must be str (got {describe_type(key)})")
         kind = type(value)
         if kind not in _SCALARS and (kind is not float or not isfinite(value)):
             try:
@@ -162,7 +162,7 @@ def freeze_value(value: Any, where: str) -> JSONValue:
         return str.__str__(value)
     raise InvalidFactError(
         f"{where} must be a JSON-like value (str, number, bool, None, list, mapping)"
-        f" (got {describe(value)})"
+        f" (got {describe_type(value)})"
     )
 
 

@@ -20,6 +20,8 @@ Imports: nothing of the library.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sized
+
 __all__ = [
     "ConditionError",
     "ExtramileError",
@@ -81,3 +83,25 @@ def describe(value: object) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{type(value).__name__} {text}"
+
+
+def describe_type(value: object) -> str:
+    """Render a received value by its type alone (and its size, for a collection), for a
+    value that may hold personal data: a phone number, an email address, a customer's row.
+
+    >>> describe_type(15550100)
+    'int'
+    >>> describe_type({"id": "c-1", "phone": "+1 312 555 0100"})
+    'dict with 2 keys'
+    >>> describe_type([("id", "c-1")])
+    'list with 1 item'
+    """
+    name = type(value).__name__
+    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Sized):
+        return name
+    try:
+        size = len(value)
+    except Exception:  # a broken __len__ says nothing more
+        return name
+    unit = "key" if isinstance(value, Mapping) else "item"
+    return f"{name} with {size} {unit}{'' if size == 1 else 's'}"

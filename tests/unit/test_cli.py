@@ -367,6 +367,27 @@ class TestPlanErrors:
         bad = _write(tmp_path / "customers.jsonl", [*CUSTOMERS, CUSTOMERS[0]])
         _fails(capsys, _plan(bad, interactions), f"{bad}:13:", "first on line 1")
 
+    @pytest.mark.parametrize(
+        ("changes", "secret"),
+        [({"phone": 13125550100}, "13125550100"), ({"email": ["pat@example.com"]}, "pat@")],
+    )
+    def test_personal_data_is_never_written_to_stderr(
+        self,
+        book: tuple[Path, Path],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        changes: dict[str, Any],
+        secret: str,
+    ) -> None:
+        """A phone number or an email address of the wrong type is refused, naming the
+        file, the line, the field and the type received, but not the value."""
+        _, interactions = book
+        rows = [dict(row) for row in CUSTOMERS]
+        rows[1].update(changes)
+        bad = _write(tmp_path / "customers.jsonl", rows)
+        err = _fails(capsys, _plan(bad, interactions), f"{bad}:2: Customer.{next(iter(changes))}")
+        assert secret not in err
+
     def test_explain_unknown_customer(
         self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -34,7 +34,7 @@ from extramile._time import (
     from_ts,
     instant,
 )
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe_type
 
 __all__ = ["Placement", "place"]
 
@@ -108,7 +108,8 @@ def place(
     for label, value in (("due", due), ("deadline", deadline), ("now", now)):
         aware_seconds(value, f"place() {label}")
     if not isinstance(customer, Customer):
-        raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")
+        # A row given for the customer holds their phone and email: its type alone.
+        raise FactTypeError(f"place() customer must be a Customer (got {describe_type(customer)})")
     schedule = as_schedule(schedule, "place() schedule")
     window = as_window(calling_window, "place() calling_window")
     served_timezones = as_zones(served_timezones, "place() served_timezones")
@@ -117,12 +118,14 @@ def place(
     given: object = history
     if isinstance(given, str) or not isinstance(given, Iterable):
         raise FactTypeError(
-            f"place() history must be an iterable of Interactions (got {describe(history)})"
+            f"place() history must be an iterable of Interactions (got {describe_type(history)})"
         )
     items = list(history)
     for item in items:
         if not isinstance(item, Interaction):
-            raise FactTypeError(f"place() history must hold Interactions (got {describe(item)})")
+            raise FactTypeError(
+                f"place() history must hold Interactions (got {describe_type(item)})"
+            )
         if item.customer_id != customer.id:
             raise InvalidFactError(
                 f"place() history holds interaction {item.id!r} of customer"

@@ -16,6 +16,7 @@ from extramile._model.fields import (
     as_date,
     as_id,
     as_optional_str,
+    as_private_str,
     as_tag,
     as_tags,
     as_timezone,
@@ -34,7 +35,7 @@ from extramile._time import (
     ZoneName,
     zone_or_none,
 )
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe, describe_type
 
 __all__ = ["Customer"]
 
@@ -120,9 +121,9 @@ class Customer:
         if calling_hours is not None and type(calling_hours) is not Window:
             calling_hours = as_window(calling_hours)
         if phone is not None and type(phone) is not str:
-            phone = as_optional_str(phone, "Customer.phone")
+            phone = as_private_str(phone, "Customer.phone")
         if email is not None and type(email) is not str:
-            email = as_optional_str(email, "Customer.email")
+            email = as_private_str(email, "Customer.email")
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -171,7 +172,8 @@ class Customer:
     @classmethod
     def _from_row(cls, row: Mapping[str, Any]) -> Customer:
         if not isinstance(row, Mapping):
-            raise FactTypeError(f"Customer.from_mapping needs a mapping (got {describe(row)})")
+            # A row holds the customer's phone and email: described by its type alone.
+            raise FactTypeError(f"Customer.from_mapping needs a mapping (got {describe_type(row)})")
         if not row.keys() <= _CUSTOMER_KEYS:
             unknown_keys(row, "Customer", _CUSTOMER_KEYS)
         get = row.get

@@ -32,6 +32,7 @@ from extramile.errors import (
     FactTypeError,
     InvalidFactError,
     describe,
+    describe_type,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "as_date",
     "as_id",
     "as_optional_str",
+    "as_private_str",
     "as_tag",
     "as_tags",
     "as_timezone",
@@ -171,6 +173,14 @@ def as_id(value: object, where: str) -> str:
             return value
     cls = InvalidFactError if isinstance(value, str) else FactTypeError
     raise cls(f"{where} must be a non-empty str (got {describe(value)})")
+
+
+def as_private_str(value: object, where: str) -> str:
+    """Personal text (a phone number, an email address) that is not a plain str: as
+    :func:`as_optional_str`, but an error describes the value by its type alone."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise FactTypeError(f"{where} must be a str or None (got {describe_type(value)})")
 
 
 def as_optional_str(value: object, where: str) -> str:

@@ -25,7 +25,7 @@ from extramile._model.fields import (
     unknown_keys,
 )
 from extramile._time import EARLIEST, LATEST, instant
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe, describe_type
 
 __all__ = ["Interaction"]
 
@@ -190,7 +190,10 @@ class Interaction:
     @classmethod
     def _from_row(cls, row: Mapping[str, Any]) -> Interaction:
         if not isinstance(row, Mapping):
-            raise FactTypeError(f"Interaction.from_mapping needs a mapping (got {describe(row)})")
+            # Described by its type alone, as a customer's row is: it may hold anything.
+            raise FactTypeError(
+                f"Interaction.from_mapping needs a mapping (got {describe_type(row)})"
+            )
         if not row.keys() <= _INTERACTION_KEYS:
             unknown_keys(row, "Interaction", _INTERACTION_KEYS)
         get = row.get
