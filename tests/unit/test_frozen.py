@@ -273,6 +273,33 @@ class TestErrors:
         assert isinstance(error, ValueError)
         assert f"X.attrs['a'][1] must be a finite number (got {bad!r})" == str(error)
 
+    @pytest.mark.parametrize(
+        ("value", "where", "digits"),
+        [
+            ({"a": 10**5000}, "X.attrs['a']", 5001),
+            ({"a": [1, -(10**300)]}, "X.attrs['a'][1]", 301),
+            ({"a": {"b": Count(10**400)}}, "X.attrs['a']['b']", 401),
+        ],
+    )
+    def test_an_integer_too_long_to_print_is_refused(
+        self, value: dict[str, Any], where: str, digits: int
+    ) -> None:
+        """An integer of more than 300 digits is refused, naming where it is: one of
+        5,000 digits used to be taken, and then the object could not be printed."""
+        error = raised(InvalidFactError, lambda: FrozenMap.of(value, where="X.attrs"))
+
+        assert isinstance(error, ValueError)
+        assert (
+            f"{where} must be an integer of at most 300 digits (got int of {digits} digits)"
+            == str(error)
+        )
+
+    def test_the_longest_integers_taken(self) -> None:
+        """300 digits either way are taken, and the map prints."""
+        largest = 10**300 - 1
+        frozen = FrozenMap.of({"a": largest, "b": [-largest]}, where="X.attrs")
+        assert (largest, (-largest,), True) == (frozen["a"], frozen["b"], "999" in repr(frozen))
+
     def test_a_value_that_holds_itself(self) -> None:
         """A list or mapping that holds itself is refused, naming the attribute: it used to
         raise ``RecursionError``."""

@@ -800,6 +800,9 @@ class TestCustomerErrors:
                 "Customer.tags must be a collection of str, not a mapping (got dict",
             ),
             ({"tags": ["a", 1]}, "Customer.tags must hold str (got int 1)"),
+            ({"tags": [["a"]]}, "Customer.tags must hold str (got list ['a'])"),
+            ({"tags": ("a", {"b": 1})}, "Customer.tags must hold str (got dict {'b': 1})"),
+            ({"tags": iter([["a"]])}, "Customer.tags must hold str (got list ['a'])"),
             ({"do_not_call": "yes"}, "Customer.do_not_call must be a bool (got 'yes')"),
             ({"do_not_call": 1}, "Customer.do_not_call must be a bool (got int 1)"),
             (
@@ -873,9 +876,7 @@ class TestCustomerErrors:
         """``from_mapping`` writes integer ids as text; one of 5,000 digits is refused
         as an id of the wrong type (it used to escape as a bare ``ValueError``)."""
         error = raised(FactTypeError, lambda: Customer.from_mapping({"id": 10**5000}))
-        assert "Customer.id must be a non-empty str (got int (unprintable: ValueError))" == str(
-            error
-        )
+        assert "Customer.id must be a non-empty str (got int of 5001 digits)" == str(error)
 
     def test_a_bad_calling_window_is_not_remembered(self) -> None:
         """A window that failed to parse fails again."""
@@ -1165,3 +1166,72 @@ class TestPersonalDataStaysOutOfErrors:
             )
         )
         assert (True, False) == ("Customer.attributes['contact']" in message, EMAIL in message)
+
+
+class TestIdsAndKinds:
+    """Ids are written in keys, logs and files and compared exactly: each must have a
+    visible character, hold no control character and be valid Unicode; a kind must also
+    have no space around it, or it would match no rule."""
+
+    ID_FIELDS = (
+        ("Customer.id", lambda value: Customer(id=value)),
+        ("Interaction.id", lambda value: make_interaction(id=value)),
+        ("Interaction.customer_id", lambda value: make_interaction(customer_id=value)),
+        ("Interaction.issue_id", lambda value: make_interaction(issue_id=value)),
+        ("Interaction.kind", lambda value: make_interaction(kind=value)),
+    )
+
+    @pytest.mark.parametrize(("field", "make"), ID_FIELDS, ids=[f for f, _ in ID_FIELDS])
+    @pytest.mark.parametrize(
+        ("value", "problem"),
+        [
+            ("\u200b", "must have a visible character"),  # a zero-width space
+            ("\u200b\u00a0\ufeff", "must have a visible character"),
+            ("c\x001", "must not hold control characters or line breaks"),
+            ("c-1\n", "must not hold control characters or line breaks"),
+            ("c\u2028", "must not hold control characters or line breaks"),
+            ("c-\ud800", "must be valid Unicode (it holds a lone surrogate)"),
+        ],
+        ids=["zero-width", "invisible", "nul", "newline", "line-separator", "surrogate"],
+    )
+    def test_a_bad_id_is_refused(
+        self, field: str, make: Callable[[str], object], value: str, problem: str
+    ) -> None:
+        """The error is an InvalidFactError naming the field and what is wrong."""
+        error = raised(InvalidFactError, lambda: make(value))
+        assert f"{field} {problem} (got {value!r})" == str(error)
+
+    @pytest.mark.parametrize(("field", "make"), ID_FIELDS, ids=[f for f, _ in ID_FIELDS])
+    @pytest.mark.parametrize(
+        "value", ["c-1", "Zoë", "客户-7", "a\u200db", "c\u00a01", "👩\u200d💻", "c 1"]
+    )
+    def test_visible_ids_in_any_script_are_taken(
+        self, field: str, make: Callable[[str], object], value: str
+    ) -> None:
+        """Letters of any script, emoji sequences, and a joiner or no-break space between
+        visible characters are all fine."""
+        made = make(value)
+        assert value == getattr(made, field.split(".")[1])
+
+    @pytest.mark.parametrize("kind", [" feedback ", "feedback ", "\tfeedback"])
+    def test_a_kind_with_spaces_around_it_is_refused(self, kind: str) -> None:
+        """``" feedback "`` would match no rule's ``"feedback"``: refused, naming the
+        field (whichever path the row takes)."""
+        for call in (
+            lambda: make_interaction(kind=kind),
+            lambda: Interaction.from_mapping(interaction_row(kind=kind)),
+            lambda: Interaction.from_mapping(types.MappingProxyType(interaction_row(kind=kind))),
+        ):
+            assert str(raised(InvalidFactError, call)).startswith("Interaction.kind must not")
+
+    def test_a_kind_is_checked_every_time_whatever_came_before(self) -> None:
+        """Kinds found good are remembered; a bad one is refused each time it comes."""
+        make_interaction(kind="feedback")
+        for _ in range(2):
+            raised(InvalidFactError, lambda: make_interaction(kind="feedback "))
+        assert "feedback" == make_interaction(kind="feedback").kind
+
+    def test_an_id_with_spaces_around_it_is_the_host_s_own(self) -> None:
+        """Ids are the host's choice: one padded with spaces (a CHAR column) is kept as
+        it is."""
+        assert "c-1  " == Customer(id="c-1  ").id

@@ -25,7 +25,7 @@ from typing import ClassVar, Final, Literal
 
 import attrs
 
-from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.base import Condition, kind_name
 from extramile._conditions.context import Check, Context
 from extramile._conditions.selection import (
     TIME,
@@ -527,7 +527,7 @@ def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Conditi
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
     return CountAtLeast(
-        kind=non_empty_name(kind, "count_at_least() kind"),
+        kind=kind_name(kind, "count_at_least() kind"),
         count=count,
         within=check_span(within, "count_at_least() within"),
     )

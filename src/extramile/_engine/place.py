@@ -34,7 +34,7 @@ from extramile._time import (
     from_ts,
     instant,
 )
-from extramile.errors import FactTypeError, InvalidFactError, describe_type
+from extramile.errors import FactTypeError, InvalidFactError, InvalidPolicyError, describe_type
 
 __all__ = ["Placement", "place"]
 
@@ -94,7 +94,8 @@ def place(
         FactTypeError: a customer or interaction of the wrong type.
         InvalidFactError: a naive datetime, or history of another customer.
         PolicyTypeError, InvalidPolicyError: a schedule, calling window, served
-            timezones or caps that a :class:`FollowUpPolicy` would refuse.
+            timezones or caps that a :class:`FollowUpPolicy` would refuse, or a deadline
+            before the due time, which a :class:`Rule` would refuse.
 
     >>> import pendulum
     >>> office = Schedule(timezone="Australia/Sydney", hours={"mon-sun": "00:00-24:00"})
@@ -105,8 +106,14 @@ def place(
     >>> placed.due_at.in_timezone("UTC").isoformat(), placed.adjustments[0].reason
     ('2026-04-04T22:00:00+00:00', 'calling window closed in Australia/Sydney until 08:00 AEST')
     """
-    for label, value in (("due", due), ("deadline", deadline), ("now", now)):
-        aware_seconds(value, f"place() {label}")
+    due_ts = aware_seconds(due, "place() due")
+    if aware_seconds(deadline, "place() deadline") < due_ts:
+        # What Rule refuses too: every such call would be overdue before it is due.
+        raise InvalidPolicyError(
+            f"place() deadline ({deadline.isoformat()}) comes before the due time"
+            f" ({due.isoformat()}), so the call would be overdue"
+        )
+    aware_seconds(now, "place() now")
     if not isinstance(customer, Customer):
         # A row given for the customer holds their phone and email: its type alone.
         raise FactTypeError(f"place() customer must be a Customer (got {describe_type(customer)})")

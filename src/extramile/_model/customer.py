@@ -96,7 +96,8 @@ class Customer:
         attributes: Mapping[str, Any] | None = None,
     ) -> None:
         # Written by hand, like Interaction's: one pass of inline checks.
-        if type(id) is not str or not id or id.isspace():
+        # An id that is not all printable (a NUL, a zero-width space) is judged by as_id().
+        if type(id) is not str or not id.isprintable() or not id or id.isspace():
             id = as_id(id, "Customer.id")
         if timezone is not None and (type(timezone) is not str or zone_or_none(timezone) is None):
             timezone = as_timezone(timezone)
@@ -110,8 +111,13 @@ class Customer:
                     "Customer.customer_since must lie in the years 2 to 9998"
                     f" (got {customer_since.isoformat()})"
                 )
-        if type(tags) is not frozenset:
-            tags = frozenset(tags) if type(tags) is list else as_tags(tags)
+        if type(tags) is list:
+            try:
+                tags = frozenset(tags)
+            except TypeError:  # an unhashable tag, such as a list: as_tags() names it
+                tags = as_tags(tags)
+        elif type(tags) is not frozenset:
+            tags = as_tags(tags)
         if any(type(tag) is not str for tag in tags):
             tags = frozenset(map(as_tag, tags))
         if type(do_not_call) is not bool:

@@ -1,6 +1,7 @@
 """The interaction: :class:`Interaction`, frozen and validated on construction.
 
-Imports: ``_frozen``, ``_time``, ``errors``; :mod:`.enums` and :mod:`.fields` beside it.
+Imports: ``_frozen``, ``_memo``, ``_time``, ``errors``; :mod:`.enums` and :mod:`.fields` beside
+it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any, Final
 import attrs
 
 from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
+from extramile._memo import cache, keep
 from extramile._model.enums import Channel, Direction
 from extramile._model.fields import (
     as_id,
+    as_kind,
     as_optional_str,
     bad_enum,
     bad_instant,
@@ -92,12 +95,19 @@ class Interaction:
     ) -> None:
         # Written by hand rather than generated: this runs millions of times a night, and
         # one pass of inline checks costs a third of attrs' converters and validators.
-        if type(id) is not str or not id or id.isspace():
+        # An id that is not all printable (a NUL, a zero-width space) is judged by as_id().
+        if type(id) is not str or not id.isprintable() or not id or id.isspace():
             id = as_id(id, "Interaction.id")
-        if type(customer_id) is not str or not customer_id or customer_id.isspace():
+        if (
+            type(customer_id) is not str
+            or not customer_id.isprintable()
+            or not customer_id
+            or customer_id.isspace()
+        ):
             customer_id = as_id(customer_id, "Interaction.customer_id")
-        if type(kind) is not str or not kind or kind.isspace():
-            kind = as_id(kind, "Interaction.kind")
+        # A history holds a handful of kinds: each is checked once, then remembered.
+        if kind.__class__ is not str or kind not in _KINDS:
+            kind = _known_kind(kind)
         if not isinstance(at, dt.datetime):
             raise FactTypeError(
                 f"Interaction.at must be a timezone-aware datetime (got {describe(at)})"
@@ -125,7 +135,10 @@ class Interaction:
             except (KeyError, TypeError):
                 bad_enum(_CHANNEL_VALUES, channel, "Interaction.channel")
         if issue_id is not None and (
-            type(issue_id) is not str or not issue_id or issue_id.isspace()
+            type(issue_id) is not str
+            or not issue_id.isprintable()
+            or not issue_id
+            or issue_id.isspace()
         ):
             issue_id = as_id(issue_id, "Interaction.issue_id")
         if agent is not None and type(agent) is not str:
@@ -241,6 +254,17 @@ class Interaction:
             "attributes": self.attributes.thaw(),
         }
 
+
+def _known_kind(value: object) -> str:
+    kind = as_kind(value, "Interaction.kind")
+    if type(value) is str:  # a subclass of str is made plain each time, not remembered
+        keep(_KINDS, kind, kind, _KINDS_KEPT)
+    return kind
+
+
+_KINDS_KEPT: Final = 1024
+_KINDS: Final[dict[str, str]] = cache("interaction kinds")
+"""The kinds found good, so that each is checked once (hosts use a few dozen)."""
 
 _INTERACTION_KEYS: Final = frozenset(a.name for a in attrs.fields(Interaction) if a.name != "ts")
 _INTERACTION_REQUIRED: Final = ("id", "customer_id", "kind", "at")
