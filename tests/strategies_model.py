@@ -80,6 +80,7 @@ _calling_hours = st.none() | windows
 _directions = st.sampled_from(Direction)
 _channels = st.sampled_from(Channel)
 _issue_ids = st.none() | ids
+_outcomes = st.none() | kinds
 
 
 @st.composite
@@ -115,7 +116,7 @@ def interactions(draw: st.DrawFn) -> Interaction:
         channel=channel,
         issue_id=draw(_issue_ids),
         agent=draw(optional_texts),
-        outcome=draw(optional_texts),
+        outcome=draw(_outcomes),
         attributes=draw(attributes),
     )
 

@@ -1117,9 +1117,9 @@ class TestPersonalDataStaysOutOfErrors:
     @pytest.mark.parametrize(
         ("field", "call", "secret"),
         [
-            ("Customer.phone", lambda: Customer(id="c-1", phone=PHONE), str(PHONE)),
-            ("Customer.email", lambda: Customer(id="c-1", email=EMAIL.encode()), EMAIL),
-            ("Customer.phone", lambda: Customer(id="c-1", phone=[str(PHONE)]), str(PHONE)),
+            ("Customer.phone", lambda: Customer(id="c-1", phone=PHONE), str(PHONE)),  # type: ignore[arg-type]
+            ("Customer.email", lambda: Customer(id="c-1", email=EMAIL.encode()), EMAIL),  # type: ignore[arg-type]
+            ("Customer.phone", lambda: Customer(id="c-1", phone=[str(PHONE)]), str(PHONE)),  # type: ignore[arg-type]
             (
                 "Customer.phone",
                 lambda: Customer.from_mapping({"id": "c-1", "phone": PHONE}),
@@ -1153,7 +1153,7 @@ class TestPersonalDataStaysOutOfErrors:
 
     def test_the_type_is_still_named(self) -> None:
         """What arrived is still said, by its type: an int where a str was expected."""
-        message = str(raised(FactTypeError, lambda: Customer(id="c-1", phone=PHONE)))
+        message = str(raised(FactTypeError, lambda: Customer(id="c-1", phone=PHONE)))  # type: ignore[arg-type]
         assert "Customer.phone must be a str or None (got int)" == message
 
     def test_attribute_values_that_are_no_json_are_described_by_their_type(self) -> None:

@@ -34,7 +34,14 @@ from extramile._time import (
     from_ts,
     instant,
 )
-from extramile.errors import FactTypeError, InvalidFactError, InvalidPolicyError, describe_type
+from extramile.errors import (
+    FactTypeError,
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+    describe_type,
+)
 
 __all__ = ["Placement", "place"]
 
@@ -95,7 +102,8 @@ def place(
         InvalidFactError: a naive datetime, or history of another customer.
         PolicyTypeError, InvalidPolicyError: a schedule, calling window, served
             timezones or caps that a :class:`FollowUpPolicy` would refuse, or a deadline
-            before the due time, which a :class:`Rule` would refuse.
+            before the due time or an ``extra_mile`` or ``essential`` that is not a bool,
+            which a :class:`Rule` would refuse.
 
     >>> import pendulum
     >>> office = Schedule(timezone="Australia/Sydney", hours={"mon-sun": "00:00-24:00"})
@@ -114,6 +122,9 @@ def place(
             f" ({due.isoformat()}), so the call would be overdue"
         )
     aware_seconds(now, "place() now")
+    for label, flag in (("extra_mile", extra_mile), ("essential", essential)):
+        if flag.__class__ is not bool:  # as Rule refuses it: "yes" would be taken as True
+            raise PolicyTypeError(f"place() {label} must be a bool (got {describe(flag)})")
     if not isinstance(customer, Customer):
         # A row given for the customer holds their phone and email: its type alone.
         raise FactTypeError(f"place() customer must be a Customer (got {describe_type(customer)})")

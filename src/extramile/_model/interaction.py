@@ -50,7 +50,8 @@ class Interaction:
         channel: how, :class:`Channel` or its string value.
         issue_id: threads interactions about one problem together.
         agent: the staff member involved.
-        outcome: how it ended, e.g. ``"reached"``, ``"voicemail"``, ``"no_answer"``.
+        outcome: how it ended, e.g. ``"reached"``, ``"voicemail"``, ``"no_answer"``; a
+            word as ``kind`` is (``" reached "`` would not count as reaching anyone).
         attributes: free JSON-like values, e.g. ``{"severity": "critical"}``.
 
     >>> import datetime as dt
@@ -61,7 +62,9 @@ class Interaction:
     extramile.errors.InvalidFactError: Interaction.at must be timezone-aware (got naive ...)
 
     Raises:
-        InvalidFactError: a blank id or kind, a naive ``at``, an unknown direction or channel.
+        InvalidFactError: a blank id or kind, an id, kind or outcome with a control
+            character or without a visible one, a kind or outcome with spaces around it,
+            a naive ``at``, an unknown direction or channel.
         FactTypeError: a field of the wrong Python type.
     """
 
@@ -105,9 +108,10 @@ class Interaction:
             or customer_id.isspace()
         ):
             customer_id = as_id(customer_id, "Interaction.customer_id")
-        # A history holds a handful of kinds: each is checked once, then remembered.
-        if kind.__class__ is not str or kind not in _KINDS:
-            kind = _known_kind(kind)
+        # A history holds a handful of kinds and outcomes: each is checked once, then
+        # remembered.
+        if kind.__class__ is not str or kind not in _WORDS:
+            kind = _known_word(kind, "Interaction.kind")
         if not isinstance(at, dt.datetime):
             raise FactTypeError(
                 f"Interaction.at must be a timezone-aware datetime (got {describe(at)})"
@@ -143,8 +147,10 @@ class Interaction:
             issue_id = as_id(issue_id, "Interaction.issue_id")
         if agent is not None and type(agent) is not str:
             agent = as_optional_str(agent, "Interaction.agent")
-        if outcome is not None and type(outcome) is not str:
-            outcome = as_optional_str(outcome, "Interaction.outcome")
+        if outcome is not None and (outcome.__class__ is not str or outcome not in _WORDS):
+            outcome = _known_word(
+                as_optional_str(outcome, "Interaction.outcome"), "Interaction.outcome"
+            )
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -255,16 +261,19 @@ class Interaction:
         }
 
 
-def _known_kind(value: object) -> str:
-    kind = as_kind(value, "Interaction.kind")
+def _known_word(value: object, where: str) -> str:
+    """A kind or an outcome, checked (see :func:`~extramile._model.fields.kind_problem`)
+    and remembered."""
+    word = as_kind(value, where)
     if type(value) is str:  # a subclass of str is made plain each time, not remembered
-        keep(_KINDS, kind, kind, _KINDS_KEPT)
-    return kind
+        keep(_WORDS, word, word, _WORDS_KEPT)
+    return word
 
 
-_KINDS_KEPT: Final = 1024
-_KINDS: Final[dict[str, str]] = cache("interaction kinds")
-"""The kinds found good, so that each is checked once (hosts use a few dozen)."""
+_WORDS_KEPT: Final = 1024
+_WORDS: Final[dict[str, str]] = cache("interaction words")
+"""The kinds and outcomes found good, so that each is checked once (hosts use a few dozen):
+the rules for both are the same, and a rule matches each exactly."""
 
 _INTERACTION_KEYS: Final = frozenset(a.name for a in attrs.fields(Interaction) if a.name != "ts")
 _INTERACTION_REQUIRED: Final = ("id", "customer_id", "kind", "at")

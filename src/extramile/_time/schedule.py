@@ -38,7 +38,7 @@ from extramile._time.intervals import OpenTable, WindowsTable, next_in_windows, 
 from extramile._time.weekly import Week, week_of
 from extramile._time.window import Window
 from extramile._time.zones import DAY, ZoneName, from_ts, zone, zone_key, zone_or_none
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import FactTypeError, InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["SEARCH_DAYS", "DayHours", "Schedule", "WeekHours"]
 
@@ -129,6 +129,16 @@ def _holiday(value: object) -> dt.date:
         return dt.date(value.year, value.month, value.day)  # a subclass becomes a plain date
     raise PolicyTypeError(
         f"Schedule.holidays must hold datetime.date values (got {describe(value)})"
+    )
+
+
+def _asked_day(value: object) -> dt.date:
+    """A day asked of a schedule: a datetime is refused (``datetime(2026, 12, 25)`` is
+    not equal to ``date(2026, 12, 25)``, so Christmas would not be found)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, value.day)
+    raise FactTypeError(
+        f"Schedule.holiday_name() day must be a datetime.date (got {describe(value)})"
     )
 
 
@@ -268,7 +278,13 @@ class Schedule:
         )
 
     def holiday_name(self, day: dt.date) -> str | None:
-        """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none)."""
+        """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none).
+
+        Raises:
+            FactTypeError: ``day`` is not a ``datetime.date`` (a ``datetime`` included).
+        """
+        if day.__class__ is not dt.date:
+            day = _asked_day(day)
         memo = self._holiday_memo
         found = memo.get(day, _NOT_CACHED)
         if found is _NOT_CACHED:
