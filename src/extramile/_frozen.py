@@ -29,6 +29,7 @@ JSONValue: TypeAlias = Any
 
 _SCALARS: Final = frozenset({str, bool, type(None)})
 _BOUND: Final = 10**LONGEST_INT
+_LOW: Final = -_BOUND  # made once: negating a 300-digit int each time costs
 
 
 class FrozenMap(dict[str, JSONValue]):
@@ -120,7 +121,7 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
         kind = type(value)
         if (
             kind not in _SCALARS
-            and (kind is not int or not -_BOUND < value < _BOUND)
+            and (kind is not int or not _LOW < value < _BOUND)
             and (kind is not float or not isfinite(value))
         ):
             try:
@@ -175,7 +176,7 @@ def freeze_value(value: Any, where: str) -> JSONValue:
 
 
 def _checked_int(value: int, where: str) -> int:
-    if -_BOUND < value < _BOUND:
+    if _LOW < value < _BOUND:
         return value
     raise InvalidFactError(
         f"{where} must be an integer of at most {LONGEST_INT} digits (got {describe_type(value)}"

@@ -73,6 +73,7 @@ LONGEST_INT: Final = 300
 duration's amount, an attribute).  Python will not write one of more than 4,300 digits,
 so an object holding one could not be printed; nothing real comes near 300."""
 _BOUND: Final = 10**LONGEST_INT
+_LOW: Final = -_BOUND
 
 
 def too_long(value: object) -> bool:
@@ -81,7 +82,7 @@ def too_long(value: object) -> bool:
     >>> too_long(10**300), too_long(10**300 - 1), too_long(1e300)
     (True, False, False)
     """
-    return isinstance(value, int) and not -_BOUND < value < _BOUND
+    return isinstance(value, int) and not _LOW < value < _BOUND
 
 
 def digits(value: int) -> int:
