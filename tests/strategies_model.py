@@ -7,6 +7,7 @@ pendulum values, so that daylight-saving folds and gaps and odd historical offse
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 import pendulum
@@ -15,8 +16,13 @@ from hypothesis import strategies as st
 from extramile import Channel, Customer, Direction, Interaction, Window
 from extramile._time.zones import known_zone
 
-ids = st.text(min_size=1).filter(lambda text: not text.isspace())
-"""A valid id: any non-blank text."""
+ids = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1).filter(
+    lambda text: any(unicodedata.category(char) not in ("Zs", "Cf") for char in text)
+)
+"""A valid id: text with a visible character, and no control character, line break or lone
+surrogate."""
+kinds = ids.filter(lambda text: text == text.strip())
+"""A valid kind: an id with no space around it."""
 
 optional_texts = st.none() | st.text()
 
@@ -74,6 +80,7 @@ _calling_hours = st.none() | windows
 _directions = st.sampled_from(Direction)
 _channels = st.sampled_from(Channel)
 _issue_ids = st.none() | ids
+_outcomes = st.none() | kinds
 
 
 @st.composite
@@ -103,13 +110,13 @@ def interactions(draw: st.DrawFn) -> Interaction:
     return Interaction(
         id=draw(ids),
         customer_id=draw(ids),
-        kind=draw(ids),
+        kind=draw(kinds),
         at=draw(any_aware_datetimes),
         direction=direction,
         channel=channel,
         issue_id=draw(_issue_ids),
         agent=draw(optional_texts),
-        outcome=draw(optional_texts),
+        outcome=draw(_outcomes),
         attributes=draw(attributes),
     )
 

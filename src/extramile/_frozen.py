@@ -20,14 +20,16 @@ from collections.abc import Mapping
 from math import isfinite
 from typing import Any, Final, NoReturn, TypeAlias
 
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import LONGEST_INT, FactTypeError, InvalidFactError, describe_type, digits
 
 __all__ = ["EMPTY", "FrozenMap", "JSONValue", "freeze_map", "freeze_value"]
 
 JSONValue: TypeAlias = Any
 """A value as JSON has them: str, int, float, bool, None, and lists and objects of those."""
 
-_SCALARS: Final = frozenset({str, int, bool, type(None)})
+_SCALARS: Final = frozenset({str, bool, type(None)})
+_BOUND: Final = 10**LONGEST_INT
+_LOW: Final = -_BOUND  # made once: negating a 300-digit int each time costs
 
 
 class FrozenMap(dict[str, JSONValue]):
@@ -105,18 +107,23 @@ def freeze_map(data: Mapping[str, Any] | None, where: str) -> FrozenMap:
         if type(data) is FrozenMap:
             return data
         if not isinstance(data, Mapping):
-            raise FactTypeError(f"{where} must be a mapping (got {describe(data)})")
+            raise FactTypeError(f"{where} must be a mapping (got {describe_type(data)})")
     if not data:
         return EMPTY
     frozen = _new_dict(FrozenMap)
     _update_dict(frozen, data)
-    # One pass. str, int, bool, None and finite floats -- nearly every value -- stay as
-    # they are; the location for an error message is only built for the others.
+    # One pass. str, bool, None, ints of up to 300 digits and finite floats -- nearly
+    # every value -- stay as they are; the location for an error message is only built
+    # for the others.
     for key, value in frozen.items():
         if type(key) is not str:
-            raise FactTypeError(f"{where} keys must be str (got {describe(key)})")
+            raise FactTypeError(f"{where} keys must be str (got {describe_type(key)})")
         kind = type(value)
-        if kind not in _SCALARS and (kind is not float or not isfinite(value)):
+        if (
+            kind not in _SCALARS
+            and (kind is not int or not _LOW < value < _BOUND)
+            and (kind is not float or not isfinite(value))
+        ):
             try:
                 _set_item(frozen, key, freeze_value(value, f"{where}[{key!r}]"))
             except RecursionError:
@@ -138,6 +145,8 @@ def freeze_value(value: Any, where: str) -> JSONValue:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is int:
+        return _checked_int(value, where)
     if isinstance(value, float):
         if not isfinite(value):
             raise InvalidFactError(f"{where} must be a finite number (got {value!r})")
@@ -157,12 +166,21 @@ def freeze_value(value: Any, where: str) -> JSONValue:
     if isinstance(value, enum.Enum):
         return freeze_value(value.value, where)
     if isinstance(value, int):  # a subclass of int (bool is a scalar above)
-        return int(value)
+        return _checked_int(int(value), where)
     if isinstance(value, str):
         return str.__str__(value)
     raise InvalidFactError(
         f"{where} must be a JSON-like value (str, number, bool, None, list, mapping)"
-        f" (got {describe(value)})"
+        f" (got {describe_type(value)})"
+    )
+
+
+def _checked_int(value: int, where: str) -> int:
+    if _LOW < value < _BOUND:
+        return value
+    raise InvalidFactError(
+        f"{where} must be an integer of at most {LONGEST_INT} digits (got {describe_type(value)}"
+        f" of {digits(value)} digits)"
     )
 
 

@@ -63,7 +63,13 @@ from extramile._engine import (
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import FollowUpPolicy
 from extramile._time import UTC, ZoneName, from_ts, instant, zone_key, zone_or_none
-from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
+from extramile.errors import (
+    ExtramileError,
+    FactTypeError,
+    InvalidFactError,
+    describe,
+    describe_type,
+)
 from extramile.kinds import CALL
 
 __all__ = ["CallReport", "MadeCall", "Tally", "UnplannedCall", "calls_made", "last_week"]
@@ -363,7 +369,7 @@ def calls_made(
     if not isinstance(book, Iterable):
         raise FactTypeError(
             "calls_made() book must be an iterable of (customer, interactions) pairs"
-            f" (got {describe(book)})"
+            f" (got {describe_type(book)})"
         )
     made: list[MadeCall] = []
     unplanned: list[UnplannedCall] = []

@@ -367,6 +367,114 @@ class TestPlanErrors:
         bad = _write(tmp_path / "customers.jsonl", [*CUSTOMERS, CUSTOMERS[0]])
         _fails(capsys, _plan(bad, interactions), f"{bad}:13:", "first on line 1")
 
+    @pytest.mark.parametrize(
+        ("changes", "secret"),
+        [({"phone": 13125550100}, "13125550100"), ({"email": ["pat@example.com"]}, "pat@")],
+    )
+    def test_personal_data_is_never_written_to_stderr(
+        self,
+        book: tuple[Path, Path],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        changes: dict[str, Any],
+        secret: str,
+    ) -> None:
+        """A phone number or an email address of the wrong type is refused, naming the
+        file, the line, the field and the type received, but not the value."""
+        _, interactions = book
+        rows = [dict(row) for row in CUSTOMERS]
+        rows[1].update(changes)
+        bad = _write(tmp_path / "customers.jsonl", rows)
+        err = _fails(capsys, _plan(bad, interactions), f"{bad}:2: Customer.{next(iter(changes))}")
+        assert secret not in err
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("[" * 100_000 + "]" * 100_000, "nests too deeply"),
+            ("9" * 5_000, "a number too long to read"),
+        ],
+        ids=["deep", "long-number"],
+    )
+    def test_json_python_cannot_read_names_the_line(
+        self,
+        book: tuple[Path, Path],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        value: str,
+        message: str,
+    ) -> None:
+        """A line nested deeper than Python can read, or holding a number too long for
+        it, exits 2 naming the file and line, in either file (it used to end in a
+        traceback and exit 1)."""
+        customers, interactions = book
+        line = '{"id": "c-99", "attributes": {"a": ' + value + "}}\n"
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(customers.read_text(encoding="utf-8") + line, encoding="utf-8")
+        _fails(capsys, _plan(bad, interactions), f"{bad}:13: malformed JSON: {message}")
+        bad.write_text(interactions.read_text(encoding="utf-8") + line, encoding="utf-8")
+        _fails(capsys, _plan(customers, bad), f"{bad}:25: malformed JSON: {message}")
+
+    def test_duplicate_interaction_id(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An interaction id given twice for one customer is reported against the
+        interactions file, at the second line, naming the first (it was reported against
+        the customers file)."""
+        customers, _ = book
+        again = next(i for i, row in enumerate(INTERACTIONS) if row["customer_id"] == "c-02")
+        rows = [*INTERACTIONS, dict(INTERACTIONS[again], at="2026-09-04T10:00:00Z")]
+        bad = _write(tmp_path / "interactions.jsonl", rows)
+        err = _fails(
+            capsys,
+            _plan(customers, bad),
+            f"{bad}:25: interaction id {INTERACTIONS[again]['id']!r} of customer 'c-02'"
+            f" appears twice (first on line {again + 1})",
+        )
+        assert f"{customers}" not in err
+
+    def test_the_same_interaction_id_for_two_customers_is_fine(
+        self, book: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Interaction ids need only be distinct within one customer's history."""
+        customers, _ = book
+        other = next(row for row in INTERACTIONS if row["customer_id"] == "c-02")
+        rows = [*INTERACTIONS, dict(other, customer_id="c-05", at="2026-09-04T10:00:00Z")]
+        assert 0 == main(_plan(customers, _write(tmp_path / "interactions.jsonl", rows)))
+        assert "" == capsys.readouterr().err
+
+    @pytest.mark.parametrize("text", ["", "\n  \n"], ids=["empty", "blank-lines"])
+    def test_an_empty_customers_file_is_said_on_stderr(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+    ) -> None:
+        """A customers file with no customer plans nothing, which is no error (exit 0, an
+        empty agenda on standard output), but standard error says so: an empty export
+        is more often a mistake than an empty book."""
+        empty = tmp_path / "customers.jsonl"
+        empty.write_text(text, encoding="utf-8")
+        assert 0 == main(["plan", "--customers", str(empty), "--now", NOW, "--format", "json"])
+        captured = capsys.readouterr()
+        assert ([], f"extramile plan: note: {empty} holds no customers; nothing to plan\n") == (
+            json.loads(captured.out)["calls"],
+            captured.err,
+        )
+
+    def test_integer_ids_are_read_as_text(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An integer id is read as its text, as ``from_mapping`` reads it (the documented
+        row format): customer ``7`` owns interactions of customer ``"7"``, and ``7`` and
+        ``"7"`` in one file are one customer listed twice; a float id is refused."""
+        customers = _write(tmp_path / "customers.jsonl", [{"id": 7, "timezone": "UTC"}])
+        history = [{"id": 1, "customer_id": "7", "kind": "feedback", "at": "2026-09-05T14:00Z"}]
+        interactions = _write(tmp_path / "interactions.jsonl", history)
+        assert 0 == main(_plan(customers, interactions, "--format", "json"))
+        assert "" == capsys.readouterr().err
+        twice = _write(tmp_path / "twice.jsonl", [{"id": 7}, {"id": "7"}])
+        _fails(capsys, _plan(twice, interactions), f"{twice}:2: customer '7' appears twice")
+        floating = _write(tmp_path / "float.jsonl", [{"id": 7.0}])
+        _fails(capsys, _plan(floating, interactions), f"{floating}:1: Customer.id must be")
+
     def test_explain_unknown_customer(
         self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -38,6 +38,7 @@ from extramile.conditions import (
     IssueThread,
     always,
     attr,
+    contacts,
     count_at_least,
     customer_attr,
     direction_is,
@@ -47,6 +48,7 @@ from extramile.conditions import (
     issue_is,
     issue_open,
     kind_is,
+    no_contact,
     outside_staff_hours,
     silence_at_least,
     staff_open_at_trigger,
@@ -637,6 +639,24 @@ class TestFactoryValidation:
     def test_refused(self, build: Any, error: type[PolicyError], message: str) -> None:
         """Each malformed factory call raises the matching PolicyError, naming the value."""
         with pytest.raises(error, match=message):
+            build()
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: kind_is("feedback", " feedback "),
+            lambda: count_at_least("call ", 1, within=Local(days=1)),
+            lambda: contacts(" call ", within=Local(days=1)) >= 1,
+            lambda: no_contact("\tcall", within=Local(days=1)),
+        ],
+        ids=["kind_is", "count_at_least", "contacts", "no_contact"],
+    )
+    def test_a_kind_with_spaces_around_it_is_refused(self, build: Any) -> None:
+        """An interaction's kind may not have spaces around it, so a condition asking for
+        one would never hold: refused, naming the kind."""
+        with pytest.raises(
+            InvalidPolicyError, match=r"kind must not (start or end with a space|hold control)"
+        ):
             build()
 
     def test_issue_states_from_a_str_enum(self) -> None:

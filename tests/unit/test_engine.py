@@ -114,6 +114,19 @@ class TestCheckingFacts:
         with pytest.raises(FactTypeError, match=r"needs a Customer \(got dict"):
             evaluate(starter_policy(), {"id": "c-1"}, [], now=at(NOON))  # type: ignore[arg-type]
 
+    def test_a_customer_row_in_place_of_a_customer_is_described_by_its_type(self) -> None:
+        """A host's row given for the customer holds their phone and email: the error
+        describes it by its type, and shows neither."""
+        row = {"id": "c-1", "phone": "+1 312 555 0100", "email": "pat@example.com"}
+        with pytest.raises(FactTypeError) as caught:
+            evaluate(starter_policy(), row, [], now=at(NOON))  # type: ignore[arg-type]
+        message = str(caught.value)
+        assert ("evaluate() needs a Customer (got dict with 3 keys)", False, False) == (
+            message,
+            "555" in message,
+            "example.com" in message,
+        )
+
     def test_interactions_as_a_string(self) -> None:
         """A string is not a history, although it iterates."""
         with pytest.raises(FactTypeError, match="iterable of Interaction"):

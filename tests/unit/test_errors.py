@@ -15,6 +15,8 @@ from extramile.errors import (
     PolicyError,
     PolicyTypeError,
     describe,
+    shown,
+    too_long,
 )
 
 
@@ -104,17 +106,49 @@ class TestDescribe:
         assert text.endswith("...")
 
     def test_a_value_that_cannot_be_printed(self) -> None:
-        """An int too long for ``repr`` (or a broken ``__repr__``) is named by its type:
-        an error message about it used to raise a ``ValueError`` of its own."""
+        """An int too long for ``repr`` is named by its type and its digits, a value with a
+        broken ``__repr__`` by its type: an error message about either used to raise a
+        ``ValueError`` of its own."""
 
         class Broken:
             def __repr__(self) -> str:
                 raise RuntimeError
 
-        assert ("int (unprintable: ValueError)", "Broken (unprintable: RuntimeError)") == (
-            describe(10**5000),
-            describe(Broken()),
-        )
+        assert (
+            "int of 5001 digits",
+            "int of 5000 digits",
+            "Broken (unprintable: RuntimeError)",
+        ) == (describe(10**5000), describe(-7 * 10**4999), describe(Broken()))
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (7, "7"),
+            (-1.5, "-1.5"),
+            (10**300, "int of 301 digits"),
+            (-(10**5000), "int of 5001 digits"),
+        ],
+        ids=["int", "float", "301-digits", "5001-digits"],
+    )
+    def test_shown_is_the_repr_of_a_number_that_can_be_printed(
+        self, value: object, expected: str
+    ) -> None:
+        """``shown()`` gives a number as Python writes it, and one too long to write (or
+        not worth writing: more than 300 digits) by its digits."""
+        assert expected == shown(value)
+
+    def test_too_long_is_more_than_300_digits(self) -> None:
+        """Integers of 300 digits either way are fine; of 301, too long; other values and
+        floats never are."""
+        largest = 10**300 - 1
+        assert [False, False, True, True, False, False] == [
+            too_long(largest),
+            too_long(-largest),
+            too_long(largest + 1),
+            too_long(-largest - 1),
+            too_long(1e300),
+            too_long("9" * 400),
+        ]
 
     def test_a_subclass_of_str_is_named(self) -> None:
         """A str subclass shows its type, so "must be a str" is understandable."""

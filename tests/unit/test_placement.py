@@ -748,6 +748,33 @@ class TestBadInput:
                 schedule=Schedule.always_open(),
             )
 
+    def test_a_deadline_before_the_due_time(self) -> None:
+        """Every such call would be overdue, as a Rule says when it refuses the same: an
+        InvalidPolicyError naming both, also a ValueError."""
+        due = utc("2026-06-10T16:00")
+        with pytest.raises(InvalidPolicyError, match=r"place\(\) deadline .* comes before") as info:
+            place(
+                due=due,
+                deadline=due.subtract(microseconds=1),
+                now=due,
+                customer=Customer(id="c-1", timezone=NEW_YORK),
+                schedule=Schedule.always_open(),
+            )
+        assert isinstance(info.value, ValueError)
+
+    def test_a_deadline_at_the_due_time_is_taken(self) -> None:
+        """A deadline equal to the due time (no slack) is fine."""
+        due = utc("2026-06-10T16:00")
+        result = place(
+            due=due,
+            deadline=due,
+            now=due,
+            customer=Customer(id="c-1", timezone=NEW_YORK),
+            schedule=Schedule.always_open(),
+        )
+        assert isinstance(result, Placement)
+        assert (due, due) == (result.due_at, result.deadline)
+
     def test_history_of_another_customer(self) -> None:
         """An interaction of another customer is refused, naming it."""
         other = Interaction(id="i-9", customer_id="c-2", kind="call", at=utc("2026-06-10T10:00"))

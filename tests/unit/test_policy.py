@@ -180,9 +180,15 @@ class TestTriggers:
         [
             (On, InvalidPolicyError, "at least one interaction kind"),
             (lambda: On(""), PolicyTypeError, "kinds must be non-empty str"),
+            (
+                lambda: On(" feedback "),
+                InvalidPolicyError,
+                r"On\(\) kind must not start or end with a space \(got ' feedback '\)",
+            ),
+            (lambda: On("feed\x00back"), InvalidPolicyError, "must not hold control characters"),
             (lambda: On("x", direction="sideways"), InvalidPolicyError, "got 'sideways'"),  # type: ignore[arg-type]
         ],
-        ids=["no-kind", "empty-kind", "direction"],
+        ids=["no-kind", "empty-kind", "spaced-kind", "nul-kind", "direction"],
     )
     def test_on_refuses(self, build: Any, error: type[PolicyError], message: str) -> None:
         """A malformed ``On`` raises a PolicyError naming what arrived."""
@@ -314,6 +320,13 @@ class TestRule:
         [
             ({"name": ""}, InvalidPolicyError, r"Rule.name must be a non-empty str \(got ''\)"),
             ({"name": 3}, InvalidPolicyError, r"Rule.name .*\(got int 3\)"),
+            (
+                {"name": "\u200b"},
+                InvalidPolicyError,
+                r"Rule.name must have a visible character \(got '\\u200b'\)",
+            ),
+            ({"name": "r\x00"}, InvalidPolicyError, "Rule.name must not hold control characters"),
+            ({"name": "r\ud800"}, InvalidPolicyError, "Rule.name must be valid Unicode"),
             ({"trigger": "feedback"}, PolicyTypeError, "Rule.trigger must be On"),
             ({"condition": lambda ctx: True}, PolicyTypeError, "Rule.condition must be"),
             ({"scope": "team"}, InvalidPolicyError, "Rule.scope must be 'issue' or 'customer'"),
@@ -366,6 +379,8 @@ class TestRuleQueue:
         [
             ("", InvalidPolicyError, r"Rule.queue must be a non-empty str \(got ''\)"),
             ("   ", InvalidPolicyError, r"Rule.queue must be a non-empty str \(got '   '\)"),
+            ("\u200b", InvalidPolicyError, r"Rule.queue must have a visible character"),
+            ("senior\n", InvalidPolicyError, r"Rule.queue must not hold control characters"),
             (5, PolicyTypeError, r"Rule.queue must be a str or None \(got int 5\)"),
             (["senior"], PolicyTypeError, r"Rule.queue must be a str or None \(got list"),
         ],

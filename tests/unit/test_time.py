@@ -42,8 +42,15 @@ def office(
     return Schedule(timezone=timezone, hours={"mon-fri": hours}, holidays=country)
 
 
-class _EveryDay:
+class _EveryDay(holidays.HolidayBase):
     """A holiday calendar in which every date is a holiday."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class _Lookalike(Container[dt.date]):
+    """A container of every date that is no ``holidays`` calendar."""
 
     def __contains__(self, item: object) -> bool:
         return True
@@ -418,7 +425,7 @@ class TestOpenAndNextOpen:
         import threading  # noqa: PLC0415  # only this test runs threads
         import time  # noqa: PLC0415
 
-        class Slow(Container[dt.date]):
+        class Slow(holidays.HolidayBase):
             inside = 0
             most = 0
 
@@ -625,6 +632,43 @@ class TestBadSchedules:
                 holidays={"2026-12-25"},  # type: ignore[arg-type]
             )
 
+    @pytest.mark.parametrize(
+        ("holidays", "offending"),
+        [
+            ({"2026-12-25": "Christmas"}, "'2026-12-25'"),  # keys as text: open on Christmas
+            (frozenset({"2026-12-25"}), "'2026-12-25'"),
+            ({dt.datetime(2026, 12, 25): "Christmas"}, "datetime.datetime(2026, 12, 25, 0, 0)"),
+            (range(3), "int 0"),
+            ([dt.date(2026, 12, 25), None], "None"),
+            ({dt.date(2026, 12, 25): 1}, "int 1"),  # a name must be text
+        ],
+    )
+    def test_every_element_of_a_collection_of_holidays_must_be_a_date(
+        self, holidays: object, offending: str
+    ) -> None:
+        """Whatever the collection, each holiday must be a date (not a datetime, not a
+        string), and a name given for one must be a str; the error names the element."""
+        with pytest.raises(PolicyTypeError, match=r"Schedule\.holidays") as info:
+            Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays=holidays)  # type: ignore[arg-type]
+        assert offending in str(info.value)
+
+    @pytest.mark.parametrize(
+        "holidays", ["2026-12-25", b"2026-12-25", bytearray(b"x"), 20261225, iter([])]
+    )
+    def test_holidays_that_are_no_collection_of_dates_are_refused_when_built(
+        self, holidays: object
+    ) -> None:
+        """Text, bytes, a number or a one-shot iterator is refused at construction, not
+        with a plain TypeError at first use."""
+        with pytest.raises(PolicyTypeError, match=r"^Schedule\.holidays must be "):
+            Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays=holidays)  # type: ignore[arg-type]
+
+    def test_a_lookalike_calendar_is_refused(self) -> None:
+        """A container that is neither a ``holidays`` calendar nor a collection of dates
+        would be trusted blindly: refused."""
+        with pytest.raises(PolicyTypeError, match=r"Schedule\.holidays must be .*_Lookalike"):
+            Schedule(timezone="UTC", hours={"mon": "09:00-17:00"}, holidays=_Lookalike())
+
     def test_every_day_a_holiday_raises_instead_of_looping(self) -> None:
         """Adding business time to a schedule that never opens raises, naming the schedule."""
         schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=_EveryDay())
@@ -636,3 +680,54 @@ class TestBadSchedules:
         schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=_EveryDay())
         with pytest.raises(InvalidPolicyError, match=r"are all days holidays\?"):
             schedule.next_open(utc("2026-06-01T10:00"))
+
+
+class TestHolidayCollections:
+    """What a schedule keeps of the holidays it is given."""
+
+    def test_a_collection_of_dates_is_copied_to_a_frozenset(self) -> None:
+        """A list, tuple, set, frozenset or dict view of dates is kept as a frozenset of
+        plain dates: changing the list afterwards changes nothing."""
+        days = [dt.date(2026, 12, 25), pendulum.date(2026, 12, 26)]
+        schedule = office("UTC", days)
+        days.append(dt.date(2026, 12, 28))
+        assert (frozenset, {dt.date(2026, 12, 25), dt.date(2026, 12, 26)}) == (
+            type(schedule.holidays),
+            schedule.holidays,
+        )
+        assert {dt.date} == {type(day) for day in schedule.holidays}  # type: ignore[union-attr]
+
+    def test_a_mapping_of_dates_to_names_is_copied_with_its_names(self) -> None:
+        """A dict from date to name keeps the names for explanations, and is a copy."""
+        days = {dt.date(2026, 12, 25): "Christmas Day"}
+        schedule = office("UTC", days)
+        days[dt.date(2026, 12, 28)] = "Boxing Day (observed)"
+        assert ("Christmas Day", None) == (
+            schedule.holiday_name(dt.date(2026, 12, 25)),
+            schedule.holiday_name(dt.date(2026, 12, 28)),
+        )
+
+    def test_a_holidays_calendar_is_kept_as_it_is_and_never_iterated(self) -> None:
+        """A ``holidays`` calendar loads its years as they are asked for, and iterates
+        empty before: it is kept itself, and its holidays are found all the same."""
+        calendar = holidays.country_holidays("US")
+        schedule = office("America/New_York", calendar)
+        assert (True, [], "Christmas Day") == (
+            schedule.holidays is calendar,
+            list(calendar),  # nothing loaded by the schedule's construction
+            schedule.holiday_name(dt.date(2026, 12, 25)),
+        )
+
+    def test_a_calendar_built_on_holidays_base_is_kept(self) -> None:
+        """A company's own calendar made with the ``holidays`` package (a subclass of
+        ``HolidayBase``, or two calendars added together) is kept as it is."""
+
+        class Company(holidays.HolidayBase):
+            def _populate(self, year: int) -> None:
+                super()._populate(year)
+                self[dt.date(year, 8, 1)] = "Founders' Day"
+
+        both = holidays.country_holidays("US") + holidays.country_holidays("FR")
+        for calendar in (Company(), both):
+            assert office("UTC", calendar).holidays is calendar
+        assert "Founders' Day" == office("UTC", Company()).holiday_name(dt.date(2027, 8, 1))

@@ -19,7 +19,7 @@ policy for :meth:`Condition.compiled`, a plain function, and calls that in its l
 
 The combinators live here, beside the base, because the base's operators build them.
 
-Imports: ``errors`` (and this package's ``context``).
+Imports: ``_model``, ``errors`` (and this package's ``context``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from typing import Final
 import attrs
 
 from extramile._conditions.context import Check, Context
-from extramile.errors import PolicyTypeError, describe
+from extramile._model import kind_problem
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = [
     "ALWAYS",
@@ -41,6 +42,7 @@ __all__ = [
     "always",
     "compile_condition",
     "earliest",
+    "kind_name",
     "non_empty_name",
 ]
 
@@ -125,6 +127,23 @@ def non_empty_name(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise PolicyTypeError(f"{where} must be a non-empty str (got {describe(value)})")
     return value
+
+
+def kind_name(value: object, where: str) -> str:
+    """``value``, if it is a kind an interaction may have: a non-empty str with a visible
+    character, no control character and no space around it (see
+    :func:`extramile._model.kind_problem`); a kind no interaction has would never match.
+
+    Raises:
+        PolicyTypeError: not a non-empty str.
+        InvalidPolicyError: a str no interaction's kind could be; the message starts with
+            ``where``.
+    """
+    name = non_empty_name(value, where)
+    problem = kind_problem(name)
+    if problem is not None:
+        raise InvalidPolicyError(f"{where} {problem} (got {describe(name)})")
+    return name
 
 
 def earliest(values: Sequence[float | None]) -> float | None:

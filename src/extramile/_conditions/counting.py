@@ -25,7 +25,7 @@ from typing import ClassVar, Final, Literal
 
 import attrs
 
-from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.base import Condition, kind_name
 from extramile._conditions.context import Check, Context
 from extramile._conditions.selection import (
     TIME,
@@ -40,7 +40,14 @@ from extramile._conditions.selection import (
 from extramile._conditions.timing import check_span, customer_zone
 from extramile._model import Channel, Direction, Interaction
 from extramile._time import UTC, Elapsed, Local, add_local_days, from_ts
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import (
+    LONGEST_INT,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+    shown,
+    too_long,
+)
 
 __all__ = [
     "ChannelSpec",
@@ -97,6 +104,11 @@ class Contacts:
     def _at_least(self, count: object, op: str, shift: int) -> ContactsAtLeast:
         if isinstance(count, bool) or not isinstance(count, int):
             raise PolicyTypeError(f"{self!r} {op} needs a whole number (got {describe(count)})")
+        if too_long(count):
+            raise InvalidPolicyError(
+                f"{self!r} {op} needs a count of at most {LONGEST_INT} digits"
+                f" (got {describe(count)})"
+            )
         if count + shift < 1:
             raise InvalidPolicyError(
                 f"{self!r} {op} {count} is {'always' if op[0] == '>' else 'never'} true:"
@@ -131,7 +143,12 @@ class Contacts:
                 f"{self!r}.reaches() needs a whole number (got {describe(count)})"
             )
         if count < 1:
-            raise InvalidPolicyError(f"{self!r}.reaches() needs 1 or more (got {count})")
+            raise InvalidPolicyError(f"{self!r}.reaches() needs 1 or more (got {shown(count)})")
+        if too_long(count):
+            raise InvalidPolicyError(
+                f"{self!r}.reaches() needs a count of at most {LONGEST_INT} digits"
+                f" (got {describe(count)})"
+            )
         return ContactsReach(contacts=self, count=count)
 
     def __repr__(self) -> str:
@@ -524,10 +541,13 @@ def count_at_least(kind: str, count: int, *, within: Elapsed | Local) -> Conditi
     ``contacts(kind, within=within) >= count`` counts the same, and can also filter by
     direction and channel, and count on the episode's issue alone.
     """
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InvalidPolicyError(f"count_at_least() count must be >= 1 (got {describe(count)})")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1 or too_long(count):
+        raise InvalidPolicyError(
+            f"count_at_least() count must be >= 1, of at most {LONGEST_INT} digits"
+            f" (got {describe(count)})"
+        )
     return CountAtLeast(
-        kind=non_empty_name(kind, "count_at_least() kind"),
+        kind=kind_name(kind, "count_at_least() kind"),
         count=count,
         within=check_span(within, "count_at_least() within"),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.base import Condition, kind_name, non_empty_name
 from extramile._conditions.context import OPEN, REOPENED, RESOLVED, Check, Context
 from extramile._model import Direction
 from extramile.errors import InvalidPolicyError, describe
@@ -52,7 +52,7 @@ def kind_is(*kinds: str) -> Condition:
     """The triggering interaction's kind is one of ``kinds``."""
     if not kinds:
         raise InvalidPolicyError("kind_is() needs at least one kind")
-    return KindIs(kinds=frozenset(non_empty_name(k, "kind_is() kind") for k in kinds))
+    return KindIs(kinds=frozenset(kind_name(k, "kind_is() kind") for k in kinds))
 
 
 @attrs.frozen(repr=False)

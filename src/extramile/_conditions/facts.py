@@ -24,11 +24,13 @@ from extramile._conditions.base import Condition, non_empty_name
 from extramile._conditions.context import Check, Context
 from extramile._frozen import freeze_value
 from extramile.errors import (
+    LONGEST_INT,
     FactTypeError,
     InvalidFactError,
     InvalidPolicyError,
     PolicyTypeError,
     describe,
+    too_long,
 )
 
 __all__ = [
@@ -194,6 +196,11 @@ class Compare(Condition):
             if value.__class__ is bool or not isinstance(value, (numbers.Real, Decimal, str)):
                 raise PolicyTypeError(
                     f"{fact!r} {op} needs a number (or text) to compare with"
+                    f" (got {describe(value)})"
+                )
+            if too_long(value):
+                raise InvalidPolicyError(
+                    f"{fact!r} {op} needs a number of at most {LONGEST_INT} digits"
                     f" (got {describe(value)})"
                 )
             if not isinstance(value, str) and not math.isfinite(value):

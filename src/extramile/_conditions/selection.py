@@ -34,7 +34,7 @@ from typing import Final
 
 import attrs
 
-from extramile._conditions.base import non_empty_name
+from extramile._conditions.base import kind_name
 from extramile._conditions.context import Context
 from extramile._conditions.timing import check_span, customer_zone
 from extramile._model import Channel, Direction, Interaction
@@ -171,7 +171,7 @@ def contact_filter(  # noqa: PLR0917  # a factory's own arguments, passed on in 
         PolicyTypeError: a kind that is not a non-empty str, or channels that are
             neither a name nor a collection of names.
     """
-    names = frozenset(non_empty_name(kind, f"{where} kind") for kind in kinds)
+    names = frozenset(kind_name(kind, f"{where} kind") for kind in kinds)
     way = None
     if direction is not None:
         try:

@@ -19,7 +19,7 @@ from typing import Any, Final, cast
 
 from extramile._model import Customer, Interaction
 from extramile._time import aware_seconds
-from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
+from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe_type
 
 __all__ = ["book_pair", "customer_history", "in_book", "now_seconds"]
 
@@ -41,13 +41,14 @@ def customer_history(
 ) -> list[Interaction]:
     """The customer's interactions up to ``now``, sorted by time then id; checked."""
     if not isinstance(customer, Customer):
-        raise FactTypeError(f"evaluate() needs a Customer (got {describe(customer)})")
+        # A row given for the customer holds their phone and email: its type alone.
+        raise FactTypeError(f"evaluate() needs a Customer (got {describe_type(customer)})")
     given: object = interactions
     if given.__class__ is not list and (
         not isinstance(given, Iterable) or isinstance(given, (str, bytes))
     ):
         raise FactTypeError(
-            f"interactions must be an iterable of Interaction (got {describe(interactions)})"
+            f"interactions must be an iterable of Interaction (got {describe_type(interactions)})"
         )
     cid = customer.id
     items = (
@@ -77,7 +78,7 @@ def _checked(customer: Customer, items: list[Any], now_ts: float) -> list[Intera
     for item in items:
         if item.__class__ is not Interaction and not isinstance(item, Interaction):
             raise FactTypeError(
-                f"interactions must hold Interaction objects (got {describe(item)})"
+                f"interactions must hold Interaction objects (got {describe_type(item)})"
             )
         if item.customer_id != cid:
             raise InvalidFactError(
@@ -109,7 +110,7 @@ def book_pair(index: int, item: object) -> tuple[Any, Any]:
     """
     if not isinstance(item, tuple | list) or len(item) != 2:  # a pair
         raise FactTypeError(
-            f"book item {index} must be a (customer, interactions) pair (got {describe(item)})"
+            f"book item {index} must be a (customer, interactions) pair (got {describe_type(item)})"
         )
     return item[0], item[1]
 

@@ -34,7 +34,14 @@ from extramile._time import (
     from_ts,
     instant,
 )
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import (
+    FactTypeError,
+    InvalidFactError,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+    describe_type,
+)
 
 __all__ = ["Placement", "place"]
 
@@ -94,7 +101,9 @@ def place(
         FactTypeError: a customer or interaction of the wrong type.
         InvalidFactError: a naive datetime, or history of another customer.
         PolicyTypeError, InvalidPolicyError: a schedule, calling window, served
-            timezones or caps that a :class:`FollowUpPolicy` would refuse.
+            timezones or caps that a :class:`FollowUpPolicy` would refuse, or a deadline
+            before the due time or an ``extra_mile`` or ``essential`` that is not a bool,
+            which a :class:`Rule` would refuse.
 
     >>> import pendulum
     >>> office = Schedule(timezone="Australia/Sydney", hours={"mon-sun": "00:00-24:00"})
@@ -105,10 +114,20 @@ def place(
     >>> placed.due_at.in_timezone("UTC").isoformat(), placed.adjustments[0].reason
     ('2026-04-04T22:00:00+00:00', 'calling window closed in Australia/Sydney until 08:00 AEST')
     """
-    for label, value in (("due", due), ("deadline", deadline), ("now", now)):
-        aware_seconds(value, f"place() {label}")
+    due_ts = aware_seconds(due, "place() due")
+    if aware_seconds(deadline, "place() deadline") < due_ts:
+        # What Rule refuses too: every such call would be overdue before it is due.
+        raise InvalidPolicyError(
+            f"place() deadline ({deadline.isoformat()}) comes before the due time"
+            f" ({due.isoformat()}), so the call would be overdue"
+        )
+    aware_seconds(now, "place() now")
+    for label, flag in (("extra_mile", extra_mile), ("essential", essential)):
+        if flag.__class__ is not bool:  # as Rule refuses it: "yes" would be taken as True
+            raise PolicyTypeError(f"place() {label} must be a bool (got {describe(flag)})")
     if not isinstance(customer, Customer):
-        raise FactTypeError(f"place() customer must be a Customer (got {describe(customer)})")
+        # A row given for the customer holds their phone and email: its type alone.
+        raise FactTypeError(f"place() customer must be a Customer (got {describe_type(customer)})")
     schedule = as_schedule(schedule, "place() schedule")
     window = as_window(calling_window, "place() calling_window")
     served_timezones = as_zones(served_timezones, "place() served_timezones")
@@ -117,12 +136,14 @@ def place(
     given: object = history
     if isinstance(given, str) or not isinstance(given, Iterable):
         raise FactTypeError(
-            f"place() history must be an iterable of Interactions (got {describe(history)})"
+            f"place() history must be an iterable of Interactions (got {describe_type(history)})"
         )
     items = list(history)
     for item in items:
         if not isinstance(item, Interaction):
-            raise FactTypeError(f"place() history must hold Interactions (got {describe(item)})")
+            raise FactTypeError(
+                f"place() history must hold Interactions (got {describe_type(item)})"
+            )
         if item.customer_id != customer.id:
             raise InvalidFactError(
                 f"place() history holds interaction {item.id!r} of customer"

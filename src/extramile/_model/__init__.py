@@ -17,7 +17,8 @@ integer id, which ``__init__`` checks before it consumes anything (such as an it
 tags), so both paths give the same object or the same error.
 
 The modules: :mod:`.enums` (the vocabularies), :mod:`.fields` (checking and parsing one
-field's value), :mod:`.customer` and :mod:`.interaction` (the two classes).
+field's value, and what makes a good id or kind, which policies check their names and kinds
+against too), :mod:`.customer` and :mod:`.interaction` (the two classes).
 
 The face of the package for the rest of the library; its modules import one another
 directly.  Imports: ``_frozen``, ``_memo``, ``_time``, ``errors``.
@@ -27,6 +28,16 @@ from __future__ import annotations
 
 from extramile._model.customer import Customer
 from extramile._model.enums import Channel, Direction, Priority, PriorityName
+from extramile._model.fields import kind_problem, name_problem
 from extramile._model.interaction import Interaction
 
-__all__ = ["Channel", "Customer", "Direction", "Interaction", "Priority", "PriorityName"]
+__all__ = [
+    "Channel",
+    "Customer",
+    "Direction",
+    "Interaction",
+    "Priority",
+    "PriorityName",
+    "kind_problem",
+    "name_problem",
+]

@@ -16,6 +16,7 @@ from extramile._model.fields import (
     as_date,
     as_id,
     as_optional_str,
+    as_private_str,
     as_tag,
     as_tags,
     as_timezone,
@@ -34,7 +35,7 @@ from extramile._time import (
     ZoneName,
     zone_or_none,
 )
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe, describe_type
 
 __all__ = ["Customer"]
 
@@ -95,7 +96,8 @@ class Customer:
         attributes: Mapping[str, Any] | None = None,
     ) -> None:
         # Written by hand, like Interaction's: one pass of inline checks.
-        if type(id) is not str or not id or id.isspace():
+        # An id that is not all printable (a NUL, a zero-width space) is judged by as_id().
+        if type(id) is not str or not id.isprintable() or not id or id.isspace():
             id = as_id(id, "Customer.id")
         if timezone is not None and (type(timezone) is not str or zone_or_none(timezone) is None):
             timezone = as_timezone(timezone)
@@ -109,8 +111,13 @@ class Customer:
                     "Customer.customer_since must lie in the years 2 to 9998"
                     f" (got {customer_since.isoformat()})"
                 )
-        if type(tags) is not frozenset:
-            tags = frozenset(tags) if type(tags) is list else as_tags(tags)
+        if type(tags) is list:
+            try:
+                tags = frozenset(tags)
+            except TypeError:  # an unhashable tag, such as a list: as_tags() names it
+                tags = as_tags(tags)
+        elif type(tags) is not frozenset:
+            tags = as_tags(tags)
         if any(type(tag) is not str for tag in tags):
             tags = frozenset(map(as_tag, tags))
         if type(do_not_call) is not bool:
@@ -120,9 +127,9 @@ class Customer:
         if calling_hours is not None and type(calling_hours) is not Window:
             calling_hours = as_window(calling_hours)
         if phone is not None and type(phone) is not str:
-            phone = as_optional_str(phone, "Customer.phone")
+            phone = as_private_str(phone, "Customer.phone")
         if email is not None and type(email) is not str:
-            email = as_optional_str(email, "Customer.email")
+            email = as_private_str(email, "Customer.email")
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -171,7 +178,8 @@ class Customer:
     @classmethod
     def _from_row(cls, row: Mapping[str, Any]) -> Customer:
         if not isinstance(row, Mapping):
-            raise FactTypeError(f"Customer.from_mapping needs a mapping (got {describe(row)})")
+            # A row holds the customer's phone and email: described by its type alone.
+            raise FactTypeError(f"Customer.from_mapping needs a mapping (got {describe_type(row)})")
         if not row.keys() <= _CUSTOMER_KEYS:
             unknown_keys(row, "Customer", _CUSTOMER_KEYS)
         get = row.get

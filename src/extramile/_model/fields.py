@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -32,13 +33,16 @@ from extramile.errors import (
     FactTypeError,
     InvalidFactError,
     describe,
+    describe_type,
 )
 
 __all__ = [
     "LONGEST_INT_ID",
     "as_date",
     "as_id",
+    "as_kind",
     "as_optional_str",
+    "as_private_str",
     "as_tag",
     "as_tags",
     "as_timezone",
@@ -48,7 +52,9 @@ __all__ = [
     "fromisoformat",
     "int_text",
     "iso_instant",
+    "kind_problem",
     "missing_key",
+    "name_problem",
     "parse_date",
     "unknown_keys",
 ]
@@ -74,7 +80,8 @@ def as_tags(value: Iterable[str]) -> frozenset[str]:
         )
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise FactTypeError(f"Customer.tags must be a collection of str (got {describe(value)})")
-    return frozenset(value)
+    # Each tag checked before the set is made: a list among them is unhashable.
+    return frozenset([as_tag(tag) for tag in value])
 
 
 def as_timezone(value: object) -> str:
@@ -162,15 +169,80 @@ LONGEST_INT_ID: Final = 256
 """Bits of the longest integer id written as text (78 digits)."""
 
 
+def name_problem(text: str) -> str | None:
+    r"""What is wrong with ``text`` as an id or a name, or None if nothing is.
+
+    An id is written in logs, keys and files, and compared exactly: it must have a
+    visible character (not only spaces, nor only a zero-width space), hold no control
+    character or line break (a NUL, a tab, a newline), and be valid Unicode (no lone
+    surrogate, which cannot be written as UTF-8).
+
+    >>> name_problem("c-1"), name_problem("\u200b"), name_problem("c\x001")
+    (None, 'must have a visible character', 'must not hold control characters or line breaks')
+    """
+    if not text.strip():
+        return "must be a non-empty str"
+    if text.isprintable():  # letters, marks, digits, punctuation, symbols, ASCII spaces
+        return None
+    visible = False
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _CONTROL:
+            return "must not hold control characters or line breaks"
+        if category == "Cs":
+            return "must be valid Unicode (it holds a lone surrogate)"
+        visible = visible or category not in _INVISIBLE
+    return None if visible else "must have a visible character"
+
+
+_CONTROL: Final = frozenset({"Cc", "Zl", "Zp"})
+"""Control characters (NUL, tab, newline, DEL...) and the line and paragraph separators."""
+_INVISIBLE: Final = frozenset({"Zs", "Cf"})
+"""Spaces, and format characters such as the zero-width space."""
+
+
+def kind_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as an interaction kind, or None: as :func:`name_problem`,
+    and no space around it (``" feedback "`` would match no rule's ``"feedback"``).
+
+    >>> kind_problem("feedback"), kind_problem(" feedback ")
+    (None, 'must not start or end with a space')
+    """
+    problem = name_problem(text)
+    if problem is None and text.strip() != text:
+        return "must not start or end with a space"
+    return problem
+
+
 def as_id(value: object, where: str) -> str:
-    """An id that is not a plain, non-blank str: a subclass of str (a ``StrEnum``
-    member, say) becomes the plain str it holds; anything else is refused."""
-    if isinstance(value, str) and type(value) is not str:
-        value = str.__str__(value)
-        if value and not value.isspace():
-            return value
-    cls = InvalidFactError if isinstance(value, str) else FactTypeError
-    raise cls(f"{where} must be a non-empty str (got {describe(value)})")
+    """An id that is not a plain str with a visible character: a subclass of str (a
+    ``StrEnum`` member, say) becomes the plain str it holds, if it is a good id; a str
+    with an invisible or control character (see :func:`name_problem`) is taken only if
+    it is one; anything else is refused."""
+    return _checked_text(value, where, name_problem)
+
+
+def as_kind(value: object, where: str) -> str:
+    """:func:`as_id` for an interaction kind (see :func:`kind_problem`)."""
+    return _checked_text(value, where, kind_problem)
+
+
+def _checked_text(value: object, where: str, problem_of: Callable[[str], str | None]) -> str:
+    if not isinstance(value, str):
+        raise FactTypeError(f"{where} must be a non-empty str (got {describe(value)})")
+    text = str.__str__(value)
+    problem = problem_of(text)
+    if problem is None:
+        return text
+    raise InvalidFactError(f"{where} {problem} (got {describe(text)})")
+
+
+def as_private_str(value: object, where: str) -> str:
+    """Personal text (a phone number, an email address) that is not a plain str: as
+    :func:`as_optional_str`, but an error describes the value by its type alone."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise FactTypeError(f"{where} must be a str or None (got {describe_type(value)})")
 
 
 def as_optional_str(value: object, where: str) -> str:

@@ -1,6 +1,7 @@
 """The interaction: :class:`Interaction`, frozen and validated on construction.
 
-Imports: ``_frozen``, ``_time``, ``errors``; :mod:`.enums` and :mod:`.fields` beside it.
+Imports: ``_frozen``, ``_memo``, ``_time``, ``errors``; :mod:`.enums` and :mod:`.fields` beside
+it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any, Final
 import attrs
 
 from extramile._frozen import EMPTY, FrozenMap, JSONValue, freeze_map
+from extramile._memo import cache, keep
 from extramile._model.enums import Channel, Direction
 from extramile._model.fields import (
     as_id,
+    as_kind,
     as_optional_str,
     bad_enum,
     bad_instant,
@@ -25,7 +28,7 @@ from extramile._model.fields import (
     unknown_keys,
 )
 from extramile._time import EARLIEST, LATEST, instant
-from extramile.errors import FactTypeError, InvalidFactError, describe
+from extramile.errors import FactTypeError, InvalidFactError, describe, describe_type
 
 __all__ = ["Interaction"]
 
@@ -47,7 +50,8 @@ class Interaction:
         channel: how, :class:`Channel` or its string value.
         issue_id: threads interactions about one problem together.
         agent: the staff member involved.
-        outcome: how it ended, e.g. ``"reached"``, ``"voicemail"``, ``"no_answer"``.
+        outcome: how it ended, e.g. ``"reached"``, ``"voicemail"``, ``"no_answer"``; a
+            word as ``kind`` is (``" reached "`` would not count as reaching anyone).
         attributes: free JSON-like values, e.g. ``{"severity": "critical"}``.
 
     >>> import datetime as dt
@@ -58,7 +62,9 @@ class Interaction:
     extramile.errors.InvalidFactError: Interaction.at must be timezone-aware (got naive ...)
 
     Raises:
-        InvalidFactError: a blank id or kind, a naive ``at``, an unknown direction or channel.
+        InvalidFactError: a blank id or kind, an id, kind or outcome with a control
+            character or without a visible one, a kind or outcome with spaces around it,
+            a naive ``at``, an unknown direction or channel.
         FactTypeError: a field of the wrong Python type.
     """
 
@@ -92,12 +98,20 @@ class Interaction:
     ) -> None:
         # Written by hand rather than generated: this runs millions of times a night, and
         # one pass of inline checks costs a third of attrs' converters and validators.
-        if type(id) is not str or not id or id.isspace():
+        # An id that is not all printable (a NUL, a zero-width space) is judged by as_id().
+        if type(id) is not str or not id.isprintable() or not id or id.isspace():
             id = as_id(id, "Interaction.id")
-        if type(customer_id) is not str or not customer_id or customer_id.isspace():
+        if (
+            type(customer_id) is not str
+            or not customer_id.isprintable()
+            or not customer_id
+            or customer_id.isspace()
+        ):
             customer_id = as_id(customer_id, "Interaction.customer_id")
-        if type(kind) is not str or not kind or kind.isspace():
-            kind = as_id(kind, "Interaction.kind")
+        # A history holds a handful of kinds and outcomes: each is checked once, then
+        # remembered.
+        if kind.__class__ is not str or kind not in _WORDS:
+            kind = _known_word(kind, "Interaction.kind")
         if not isinstance(at, dt.datetime):
             raise FactTypeError(
                 f"Interaction.at must be a timezone-aware datetime (got {describe(at)})"
@@ -125,13 +139,18 @@ class Interaction:
             except (KeyError, TypeError):
                 bad_enum(_CHANNEL_VALUES, channel, "Interaction.channel")
         if issue_id is not None and (
-            type(issue_id) is not str or not issue_id or issue_id.isspace()
+            type(issue_id) is not str
+            or not issue_id.isprintable()
+            or not issue_id
+            or issue_id.isspace()
         ):
             issue_id = as_id(issue_id, "Interaction.issue_id")
         if agent is not None and type(agent) is not str:
             agent = as_optional_str(agent, "Interaction.agent")
-        if outcome is not None and type(outcome) is not str:
-            outcome = as_optional_str(outcome, "Interaction.outcome")
+        if outcome is not None and (outcome.__class__ is not str or outcome not in _WORDS):
+            outcome = _known_word(
+                as_optional_str(outcome, "Interaction.outcome"), "Interaction.outcome"
+            )
         if attributes is None:
             attributes = EMPTY
         elif attributes.__class__ is not FrozenMap:
@@ -190,7 +209,10 @@ class Interaction:
     @classmethod
     def _from_row(cls, row: Mapping[str, Any]) -> Interaction:
         if not isinstance(row, Mapping):
-            raise FactTypeError(f"Interaction.from_mapping needs a mapping (got {describe(row)})")
+            # Described by its type alone, as a customer's row is: it may hold anything.
+            raise FactTypeError(
+                f"Interaction.from_mapping needs a mapping (got {describe_type(row)})"
+            )
         if not row.keys() <= _INTERACTION_KEYS:
             unknown_keys(row, "Interaction", _INTERACTION_KEYS)
         get = row.get
@@ -238,6 +260,20 @@ class Interaction:
             "attributes": self.attributes.thaw(),
         }
 
+
+def _known_word(value: object, where: str) -> str:
+    """A kind or an outcome, checked (see :func:`~extramile._model.fields.kind_problem`)
+    and remembered."""
+    word = as_kind(value, where)
+    if type(value) is str:  # a subclass of str is made plain each time, not remembered
+        keep(_WORDS, word, word, _WORDS_KEPT)
+    return word
+
+
+_WORDS_KEPT: Final = 1024
+_WORDS: Final[dict[str, str]] = cache("interaction words")
+"""The kinds and outcomes found good, so that each is checked once (hosts use a few dozen):
+the rules for both are the same, and a rule matches each exactly."""
 
 _INTERACTION_KEYS: Final = frozenset(a.name for a in attrs.fields(Interaction) if a.name != "ts")
 _INTERACTION_REQUIRED: Final = ("id", "customer_id", "kind", "at")

@@ -174,9 +174,15 @@ class Agenda:
         Raises:
             InvalidFactError: no agendas, or agendas planned at different times, horizons,
                 schedules, capacities (queue capacities too) or minimum gaps.
+            FactTypeError: something other than an agenda.
         """
         if not agendas:
             raise InvalidFactError("Agenda.merge needs at least one agenda")
+        for index, given in enumerate(agendas):
+            if not isinstance(given, Agenda):
+                raise FactTypeError(
+                    f"Agenda.merge takes agendas (got {describe(given)} as agenda {index})"
+                )
         first = agendas[0]
         for other in agendas[1:]:
             if (

@@ -35,7 +35,14 @@ from extramile._engine import Constraint, reach_table
 from extramile._frozen import EMPTY, FrozenMap
 from extramile._plan.columns import ESSENTIAL, EXTRA_MILE, CallList, Columns, Move
 from extramile._time import SEARCH_DAYS, UTC, Elapsed, Schedule, from_ts, local_day_start
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import (
+    LONGEST_INT,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+    shown,
+    too_long,
+)
 
 __all__ = ["Capacity", "QueueCapacity", "apply_capacity", "queue_capacities", "weekly_capacity"]
 
@@ -95,7 +102,11 @@ def _count(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PolicyTypeError(f"{where} must be a whole number of calls (got {describe(value)})")
     if value < 0:
-        raise InvalidPolicyError(f"{where} must be zero or more calls a day (got {value})")
+        raise InvalidPolicyError(f"{where} must be zero or more calls a day (got {shown(value)})")
+    if too_long(value):
+        raise InvalidPolicyError(
+            f"{where} must have at most {LONGEST_INT} digits (got {describe(value)})"
+        )
     return value
 
 

@@ -34,6 +34,7 @@ from extramile.errors import (
     InvalidPolicyError,
     PolicyTypeError,
     describe,
+    describe_type,
 )
 
 __all__ = ["plan"]
@@ -89,7 +90,7 @@ def plan(
     if not isinstance(book, Iterable):
         raise FactTypeError(
             f"plan() book must be an iterable of (customer, interactions) pairs"
-            f" (got {describe(book)})"
+            f" (got {describe_type(book)})"
         )
     now_ts = now_seconds(now)
     if isinstance(horizon, dt.timedelta):

@@ -22,7 +22,14 @@ from extramile._time import (
     known_zone,
     zone_key,
 )
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import (
+    LONGEST_INT,
+    InvalidPolicyError,
+    PolicyTypeError,
+    describe,
+    shown,
+    too_long,
+)
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
@@ -42,8 +49,13 @@ def _positive_int(count: int) -> int:
         raise PolicyTypeError(f"ContactCaps.max_attempts must be an int (got {describe(value)})")
     if value <= 0:
         raise InvalidPolicyError(
-            f"ContactCaps.max_attempts must be at least 1 (got {value}); use do-not-call"
+            f"ContactCaps.max_attempts must be at least 1 (got {shown(value)}); use do-not-call"
             " to stop calls altogether"
+        )
+    if too_long(value):
+        raise InvalidPolicyError(
+            f"ContactCaps.max_attempts must have at most {LONGEST_INT} digits"
+            f" (got {describe(value)})"
         )
     return value
 

@@ -5,7 +5,7 @@ staff schedule, the calling window, the served timezones and the contact caps (s
 :mod:`extramile._rules.constraints`).  It is plain, frozen data: a policy prints, compares
 equal and pickles; its compiled form is kept beside it (:mod:`extramile._rules.compiled`).
 
-Imports: ``_rules.rule``, ``_rules.constraints``, ``_time``, ``errors``.
+Imports: ``_rules.rule``, ``_rules.constraints``, ``_model``, ``_time``, ``errors``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from extramile._model import name_problem
 from extramile._rules.constraints import (
     DEFAULT_CALLING_WINDOW,
     ContactCaps,
@@ -72,6 +73,9 @@ def _policy_name(name: str) -> str:
         raise InvalidPolicyError(
             f"FollowUpPolicy.name must be a non-empty str (got {describe(value)})"
         )
+    problem = name_problem(value)  # written at the head of every agenda and report
+    if problem is not None:
+        raise InvalidPolicyError(f"FollowUpPolicy.name {problem} (got {describe(value)})")
     return value
 
 

@@ -19,7 +19,7 @@ from typing import Final
 import attrs
 
 from extramile._time import Elapsed
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe, shown
 
 __all__ = ["DEFAULT_RETRY", "MAX_TRIES", "REACHED", "VOICEMAIL", "Retry"]
 
@@ -44,7 +44,7 @@ def _tries(value: object) -> int:
         raise PolicyTypeError(f"Retry.tries must be an int (got {describe(value)})")
     if not 1 <= value <= MAX_TRIES:
         raise InvalidPolicyError(
-            f"Retry.tries must be from 1 (no retry) to {MAX_TRIES} (got {value})"
+            f"Retry.tries must be from 1 (no retry) to {MAX_TRIES} (got {shown(value)})"
         )
     return value
 

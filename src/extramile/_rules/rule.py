@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from extramile._conditions import ALWAYS, Condition
-from extramile._model import Customer, Priority, PriorityName
+from extramile._model import Customer, Priority, PriorityName, name_problem
 from extramile._rules.constraints import as_window
 from extramile._rules.retry import DEFAULT_RETRY, Retry
 from extramile._rules.timing import DUE, TRIGGER, Anchor, When, always_before, as_when
@@ -124,6 +124,9 @@ def _rule_name(name: str) -> str:
     value: object = name  # checked here: a caller without a type checker may give anything
     if not isinstance(value, str) or not value.strip():
         raise InvalidPolicyError(f"Rule.name must be a non-empty str (got {describe(value)})")
+    problem = name_problem(value)  # the name is part of every call's key
+    if problem is not None:
+        raise InvalidPolicyError(f"Rule.name {problem} (got {describe(value)})")
     return value
 
 
@@ -164,8 +167,9 @@ def _queue(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise PolicyTypeError(f"Rule.queue must be a str or None (got {describe(value)})")
-    if not value.strip():
-        raise InvalidPolicyError(f"Rule.queue must be a non-empty str (got {describe(value)})")
+    problem = name_problem(value)
+    if problem is not None:
+        raise InvalidPolicyError(f"Rule.queue {problem} (got {describe(value)})")
     # One shared string for every call of the queue, however many rules and policies name
     # it: an agenda of a million calls pools it (see _plan.columns).
     return sys.intern(str.__str__(value))

@@ -17,7 +17,7 @@ import attrs
 
 from extramile._conditions import anniversary
 from extramile._memo import Memo
-from extramile._model import Customer, Direction
+from extramile._model import Customer, Direction, kind_problem
 from extramile._rules.timing import customer_zone
 from extramile._time import EARLIEST, LATEST, Schedule, local_date, local_day_start
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -44,6 +44,9 @@ class On:
         for kind in kinds:
             if not isinstance(kind, str) or not kind.strip():
                 raise PolicyTypeError(f"On() kinds must be non-empty str (got {describe(kind)})")
+            problem = kind_problem(kind)
+            if problem is not None:  # no interaction could have it: it would never match
+                raise InvalidPolicyError(f"On() kind {problem} (got {describe(kind)})")
         try:
             chosen = None if direction is None else Direction(direction)
         except ValueError:

@@ -25,7 +25,7 @@ from typing import Final
 import attrs
 
 from extramile._time.zones import DAY
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe, shown, too_long
 
 __all__ = ["CENTURY", "Business", "Duration", "Elapsed", "Local", "relative"]
 
@@ -35,9 +35,14 @@ _UNITS: Final = (("weeks", 7 * DAY), ("days", DAY), ("hours", 3600), ("minutes",
 def _amount(value: object, cls: str, unit: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PolicyTypeError(f"{cls}.{unit} must be a number (got {describe(value)})")
-    if not math.isfinite(value) or value < 0:
+    if too_long(value) and value > 0:  # too large to be a float, let alone a century
         raise InvalidPolicyError(
-            f"{cls}.{unit} must be a finite number of zero or more (got {value!r});"
+            f"{cls} must be at most a century ({CENTURY} days) (got {cls}.{unit}"
+            f" = {describe(value)})"
+        )
+    if too_long(value) or not math.isfinite(value) or value < 0:
+        raise InvalidPolicyError(
+            f"{cls}.{unit} must be a finite number of zero or more (got {shown(value)});"
             " durations are never negative: say 'before' with the anchor instead"
         )
     return value

@@ -13,8 +13,17 @@ Imports: ``_memo``, ``_time.zones``, ``_time.window``, ``_time.durations``,
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
-from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Container,
+    Hashable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Final, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -29,7 +38,7 @@ from extramile._time.intervals import OpenTable, WindowsTable, next_in_windows, 
 from extramile._time.weekly import Week, week_of
 from extramile._time.window import Window
 from extramile._time.zones import DAY, ZoneName, from_ts, zone, zone_key, zone_or_none
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import FactTypeError, InvalidPolicyError, PolicyTypeError, describe
 
 __all__ = ["SEARCH_DAYS", "DayHours", "Schedule", "WeekHours"]
 
@@ -96,21 +105,55 @@ def _check_zone(timezone: ZoneName) -> str:
 
 def _check_holidays(holidays: Container[dt.date] | None) -> Container[dt.date] | None:
     value: object = holidays  # checked here: a caller without a type checker may give anything
-    if value is None:
-        return None
-    if not isinstance(value, Container):
+    if value is None or _is_holidays_calendar(value):
+        return holidays  # kept as it is: a calendar iterates only the years it has loaded
+    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Collection):
         raise PolicyTypeError(
-            "Schedule.holidays must support `date in holidays` (a set of dates or a"
-            f" holidays.HolidayBase object) (got {describe(value)})"
+            "Schedule.holidays must be a holidays.HolidayBase calendar, a collection of"
+            f" datetime.date values or a mapping of them to names (got {describe(value)})"
         )
-    if isinstance(value, (set, list, tuple)):
-        for item in value:
-            if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
+    if isinstance(value, Mapping):
+        named: dict[dt.date, str] = {}
+        for day, name in value.items():
+            if type(name) is not str:
                 raise PolicyTypeError(
-                    f"Schedule.holidays must hold datetime.date values (got {describe(item)})"
+                    f"Schedule.holidays names must be str (got {describe(name)} for {day!r})"
                 )
-        return frozenset(value)
-    return value
+            named[_holiday(day)] = str.__str__(name)
+        return named
+    return frozenset(map(_holiday, value))
+
+
+def _holiday(value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, value.day)  # a subclass becomes a plain date
+    raise PolicyTypeError(
+        f"Schedule.holidays must hold datetime.date values (got {describe(value)})"
+    )
+
+
+def _asked_day(value: object) -> dt.date:
+    """A day asked of a schedule: a datetime is refused (``datetime(2026, 12, 25)`` is
+    not equal to ``date(2026, 12, 25)``, so Christmas would not be found)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, value.day)
+    raise FactTypeError(
+        f"Schedule.holiday_name() day must be a datetime.date (got {describe(value)})"
+    )
+
+
+def _is_holidays_calendar(value: object) -> bool:
+    """Whether ``value`` is a calendar of the ``holidays`` package (a ``HolidayBase``, a
+    country's calendar, one of the user's own built on it, or a sum of them).
+
+    The package is optional and the core never imports it: a calendar exists only once
+    the package is imported, so it is looked up in ``sys.modules`` and asked with
+    ``isinstance``, by its public name.  A module of the user's own named ``holidays``
+    has no ``HolidayBase`` and finds nothing.
+    """
+    package = sys.modules.get("holidays")
+    base = getattr(package, "HolidayBase", None)
+    return isinstance(base, type) and isinstance(value, base)
 
 
 def _same_holidays(mine: Container[dt.date] | None, theirs: Container[dt.date] | None) -> bool:
@@ -146,13 +189,15 @@ _ALL_DAY: Final = (Window(0, DAY),)
 class Schedule:
     """Staff business hours: weekly windows in one timezone, minus holidays.
 
-    ``hours`` maps weekdays to windows (several a day allowed); ``holidays`` is anything
-    that supports ``date in holidays``: a set of dates or a ``holidays`` package object.
+    ``hours`` maps weekdays to windows (several a day allowed); ``holidays`` is a calendar
+    of the ``holidays`` package, or a collection of dates (a set, list or tuple of
+    ``datetime.date``, or a mapping of them to their names, which explanations show).
     Each window is open from its start (included) to its end (excluded), local time.
 
-    A set of dates is copied; a ``holidays`` object is kept as it is and asked as
-    needed, and the answers are remembered.  Do not change it afterwards (with
-    ``append()``, say): build a new schedule with the changed calendar instead.
+    A collection of dates is copied (a frozenset, or a dict of names); a ``holidays``
+    calendar is kept as it is, never iterated (it loads a year when a date of it is
+    first asked for), and its answers are remembered.  Do not change it afterwards
+    (with ``append()``, say): build a new schedule with the changed calendar instead.
 
     >>> import pendulum
     >>> office = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
@@ -162,7 +207,8 @@ class Schedule:
 
     Raises:
         InvalidPolicyError: an unknown timezone, overlapping windows, or no opening at all.
-        PolicyTypeError: a value of the wrong type.
+        PolicyTypeError: a value of the wrong type, such as holidays given as text or a
+            holiday that is not a ``datetime.date`` (the error names it).
     """
 
     timezone: str = attrs.field(converter=_check_zone)
@@ -232,7 +278,13 @@ class Schedule:
         )
 
     def holiday_name(self, day: dt.date) -> str | None:
-        """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none)."""
+        """The holiday's name if ``day`` is a holiday (``"holiday"`` when it has none).
+
+        Raises:
+            FactTypeError: ``day`` is not a ``datetime.date`` (a ``datetime`` included).
+        """
+        if day.__class__ is not dt.date:
+            day = _asked_day(day)
         memo = self._holiday_memo
         found = memo.get(day, _NOT_CACHED)
         if found is _NOT_CACHED:

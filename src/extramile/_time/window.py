@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
+from extramile.errors import InvalidPolicyError, PolicyTypeError, describe, too_long
 
 __all__ = ["Clock", "Window", "format_clock", "parse_clock"]
 
@@ -74,14 +74,22 @@ Clock = str | dt.time | int
 
 def _start(value: Clock) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return _seconds(value, "Window.start")
     return parse_clock(value, where="Window.start")
 
 
 def _end(value: Clock) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return _seconds(value, "Window.end")
     return parse_clock(value, where="Window.end", allow_24=True)
+
+
+def _seconds(value: int, where: str) -> int:
+    if too_long(value):  # the window could not be printed; its check below would fail
+        raise InvalidPolicyError(
+            f"{where} must be seconds since midnight, 0 to 86400 (got {describe(value)})"
+        )
+    return value
 
 
 @attrs.frozen(repr=False, cache_hash=True)

@@ -244,6 +244,10 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
         # Before the first customer is read, the error is about the arguments.
         where = f"{book.customers_name}:{book.line}: " if book.line else ""
         raise CliError(f"{where}{exc}") from None
+    if book.count == 0:  # no error (an empty book plans nothing), but seldom meant
+        stderr.write(
+            f"extramile plan: note: {book.customers_name} holds no customers; nothing to plan\n"
+        )
     explanation: str | None = None
     if args.explain is not None:
         if book.kept is None:

@@ -167,6 +167,10 @@ def _rows(name: str, stream: IO[str]) -> Iterator[_Row]:
             raise CliError(
                 f"{name}:{number}: malformed JSON: {exc.msg} (column {exc.colno})"
             ) from None
+        except RecursionError:
+            raise CliError(f"{name}:{number}: malformed JSON: nests too deeply to read") from None
+        except ValueError:  # Python reads no integer of more than 4,300 digits
+            raise CliError(f"{name}:{number}: malformed JSON: a number too long to read") from None
         if not isinstance(row, dict):
             raise CliError(f"{name}:{number}: expected a JSON object (got {type(row).__name__})")
         yield _Row(number, row)
@@ -179,8 +183,9 @@ class Book:
     one at a time as :func:`~extramile.plan` asks for them.
 
     Raises:
-        CliError: both files on standard input, or a problem in the interactions file
-            (the customers file raises as it is iterated).
+        CliError: both files on standard input, or a problem in the interactions file,
+            an interaction id given twice for one customer included (the customers file
+            raises as it is iterated).
     """
 
     def __init__(
@@ -203,28 +208,60 @@ class Book:
         self.kept: Kept | None = None
         self.unknown_zone: set[str] = set()
         self.line = 0
+        self.count = 0
+        """Customers read so far."""
         self.customers_name = "<stdin>" if customers == STDIN else customers
         self.progress = progress
 
     def _read_interactions(self, path: str) -> None:
         name, stream = _open(path)
         self.interactions_name = name
+        groups = self.groups
+        lines: dict[str, list[int]] = {}  # each customer's interactions' lines, in order
         try:
             for number, row in _rows(name, stream):
                 try:
                     item = Interaction.from_mapping(row)
                 except ExtramileError as exc:
                     raise CliError(f"{name}:{number}: {exc}") from None
-                self.groups.setdefault(item.customer_id, []).append(item)
-                self.first_line.setdefault(item.customer_id, number)
+                group = groups.get(item.customer_id)
+                if group is None:
+                    groups[item.customer_id] = [item]
+                    lines[item.customer_id] = [number]
+                else:
+                    group.append(item)
+                    lines[item.customer_id].append(number)
         finally:
             if stream is not sys.stdin:
                 stream.close()
+        self.first_line = {customer: numbers[0] for customer, numbers in lines.items()}
+        self._refuse_repeated_ids(lines)
+
+    def _refuse_repeated_ids(self, lines: dict[str, list[int]]) -> None:
+        """Refuse an interaction id given twice for one customer, at the first line that
+        repeats one: the engine would refuse the customer's history, and blame the
+        customers file."""
+        repeats: list[tuple[int, int, str, str]] = []
+        for customer, group in self.groups.items():
+            if len(group) == 1 or len({item.id for item in group}) == len(group):
+                continue
+            seen: dict[str, int] = {}
+            for item, number in zip(group, lines[customer], strict=True):
+                first = seen.setdefault(item.id, number)
+                if first != number:
+                    repeats.append((number, first, item.id, customer))
+                    break
+        if repeats:
+            number, first, ident, customer = min(repeats)
+            raise CliError(
+                f"{self.interactions_name}:{number}: interaction id {ident!r} of customer"
+                f" {customer!r} appears twice (first on line {first})"
+            )
 
     def __iter__(self) -> Iterator[tuple[Customer, list[Interaction]]]:
         name, stream = _open(self.customers_path)
         seen: dict[str, int] = {}
-        count = 0
+        count = self.count = 0
         try:
             for number, row in _rows(name, stream):
                 self.line = number
@@ -243,7 +280,7 @@ class Book:
                     self.unknown_zone.add(customer.id)
                 if customer.id == self.keep:
                     self.kept = Kept(customer, history)
-                count += 1
+                count = self.count = count + 1
                 if self.progress is not None and count % PROGRESS_EVERY == 0:
                     self.progress.write(f"\rplanning: {count:,} customers read")
                     self.progress.flush()
