@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from typing import Final
+from typing import Final, NamedTuple
 
 from extramile._decision import SuppressedCall
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
@@ -60,10 +60,6 @@ __all__ = ["anchor_of", "converse"]
 _GAP: Final = Constraint.GAP
 _CAP: Final = Constraint.CAP
 
-_Entry = tuple[float, int, float, str, int]
-"""A candidate in line: where it is placed, minus its priority, its deadline, its key,
-and its number among the customer's candidates."""
-
 
 def converse(
     case: Case, placed: list[Candidate], trace: TraceCollector, revisit: RevisitCollector
@@ -71,13 +67,21 @@ def converse(
     """The calls of a customer's placed candidates, in time order, each the candidates
     it carries, its opener first; and the candidates suppressed on the way."""
     now = case.now
-    line = [_entry(cand, number) for number, cand in enumerate(placed)]
+    caps = case.policy.caps
+    gap = caps.min_gap.seconds
+    # How many more calls the cap could take, were the calls made all in one period:
+    # with fewer planned than that, none can be held by it.
+    cap = caps.max_attempts - len(case.contact.attempts)
+    line = [
+        (cand.placed, -cand.rule.priority, cand.final_deadline, cand.key, number)
+        for number, cand in enumerate(placed)
+    ]
     heapq.heapify(line)
     ahead = {number: cand for number, cand in enumerate(placed) if cand.rule.essential}
     """The essential candidates not yet in a call: the cap counts them first."""
     calls: list[list[Candidate]] = []
-    planned: list[Planned] = []
-    """The calls closed so far, as the cap counts them."""
+    anchors: list[float] = []
+    """Where each call of ``calls`` counts from."""
     call: list[Candidate] = []
     end = 0.0
     suppressed: list[SuppressedCall] = []
@@ -89,25 +93,28 @@ def converse(
             call.append(cand)
             end = min(end, max(cand.final_deadline, cand.placed))
             continue
-        if not essential:
-            moves = _held(case, cand, call, planned, ahead, revisit)
-            if moves is None:  # taken along
-                call.append(cand)
-                continue
-            if moves:
-                held_by = moves[-1]
-                why = place_from(case, cand, held_by.end, [*(cand.moves or ()), *moves], held_by)
-                if why is None:
-                    heapq.heappush(line, _entry(cand, number))
-                    if revisit.active:
-                        revisit.call(cand, cand.contact or case.contact, case.policy)
-                else:
-                    suppressed.append(suppression(case, cand, why))
-                    trace.suppressed(cand, why[1])
-                continue
+        moves: list[RawMove] | None = None
+        if not essential and not call:
+            if len(ahead) >= cap:
+                moves = _cap_moves(case, cand, _Planned(calls, anchors), ahead)
+        elif not essential:  # the gap and the cap do not hold an essential call
+            anchor = anchor_of(call, now)
+            if cand.placed < anchor + gap:
+                moves = _gap_moves(cand, call, anchor, gap, now, revisit)
+                if moves is None:  # taken along
+                    call.append(cand)
+                    continue
+            elif len(anchors) + 1 + len(ahead) >= cap:
+                planned = _Planned([*calls, call], [*anchors, anchor])
+                moves = _cap_moves(case, cand, planned, ahead)
+        if moves:
+            if _pushed(case, cand, moves, suppressed, trace, revisit):
+                entry = (cand.placed, -cand.rule.priority, cand.final_deadline, cand.key)
+                heapq.heappush(line, (*entry, number))  # back in line at its new place
+            continue
         if call:
             calls.append(call)
-            planned.append(_planned(call, anchor_of(call, now)))
+            anchors.append(anchor_of(call, now))
         call = [cand]
         end = max(cand.final_deadline, cand.placed)
     if call:
@@ -115,30 +122,49 @@ def converse(
     return calls, suppressed
 
 
-def _held(  # noqa: PLR0917  # private; the state of converse()'s loop
+class _Planned(NamedTuple):
+    """The calls closed so far, and where each counts from."""
+
+    calls: list[list[Candidate]]
+    anchors: list[float]
+
+
+def _pushed(  # noqa: PLR0917  # private; the state of converse()'s loop
     case: Case,
     cand: Candidate,
+    moves: list[RawMove],
+    suppressed: list[SuppressedCall],
+    trace: TraceCollector,
+    revisit: RevisitCollector,
+) -> bool:
+    """Place ``cand`` again where ``moves`` push it (True), or suppress it (False)."""
+    held_by = moves[-1]
+    why = place_from(case, cand, held_by.end, [*(cand.moves or ()), *moves], held_by)
+    if why is None:
+        if revisit.active:
+            revisit.call(cand, cand.contact or case.contact, case.policy)
+        return True
+    suppressed.append(suppression(case, cand, why))
+    trace.suppressed(cand, why[1])
+    return False
+
+
+def _gap_moves(  # noqa: PLR0917  # private; the state of converse()'s loop
+    cand: Candidate,
     call: list[Candidate],
-    planned: list[Planned],
-    ahead: dict[int, Candidate],
+    anchor: float,
+    gap: float,
+    now: float,
     revisit: RevisitCollector,
 ) -> list[RawMove] | None:
-    """What the customer's planned calls do to ``cand``, which is not essential and
-    would open a call of its own after the open ``call`` (if any): take it along into
-    that call (None; ``cand.taken_along`` says so), push it past the gap after it or the
-    cap (the moves), or nothing (no move)."""
-    if not call:
-        return _cap_moves(case, cand, planned, ahead)
-    now = case.now
-    anchor = anchor_of(call, now)
-    limit = anchor + case.policy.caps.min_gap.seconds
-    if cand.placed >= limit:
-        return _cap_moves(case, cand, [*planned, _planned(call, anchor)], ahead)
+    """What becomes of ``cand``, not essential, placed within the minimum gap after the
+    open ``call`` (which counts from ``anchor``): taken along into it (None;
+    ``cand.taken_along`` says so), or pushed until the gap has passed (the move)."""
     before = _planned(call, anchor)
     if cand.rule.early or _in_time(call, cand, now, revisit):
         cand.taken_along = before
         return None
-    return [RawMove(_GAP, cand.placed, limit, after=(before,))]
+    return [RawMove(_GAP, cand.placed, anchor + gap, after=(before,))]
 
 
 def anchor_of(call: list[Candidate], now: float) -> float:
@@ -148,10 +174,6 @@ def anchor_of(call: list[Candidate], now: float) -> float:
     if at > now:
         return at
     return max(cand.nominal for cand in call if cand.placed <= now)
-
-
-def _entry(cand: Candidate, number: int) -> _Entry:
-    return (cand.placed, -cand.rule.priority, cand.final_deadline, cand.key, number)
 
 
 def _in_time(call: list[Candidate], cand: Candidate, now: float, revisit: RevisitCollector) -> bool:
@@ -182,25 +204,26 @@ def _planned(call: list[Candidate], anchor: float) -> Planned:
 
 
 def _cap_moves(
-    case: Case, cand: Candidate, planned: list[Planned], ahead: dict[int, Candidate]
+    case: Case, cand: Candidate, planned: _Planned, ahead: dict[int, Candidate]
 ) -> list[RawMove]:
     """The moves that take ``cand``, to open a call of its own, past the rolling cap the
     calls made and ``planned`` fill, and the essential calls ``ahead`` (except those that
     would join its call); none when it is within the cap where it is."""
-    now = case.now
-    own_end = max(cand.final_deadline, cand.placed)
-    # An essential call that would join this one's window is this call: counted once.
-    counted = [*planned]
-    counted.extend(_planned([e], anchor_of([e], now)) for e in ahead.values() if e.placed > own_end)
     caps = case.policy.caps
     contact = case.contact
     made = contact.attempts
     limit = caps.max_attempts
+    now = case.now
+    own_end = max(cand.final_deadline, cand.placed)
+    counted = list(zip(planned.anchors, planned.calls, strict=True))
+    # An essential call that would join this one's window is this call: counted once.
+    later = [(anchor_of([e], now), [e]) for e in ahead.values() if e.placed > own_end]
+    counted.extend(later)
     if len(made) + len(counted) < limit:
         return []
     tz = contact.cap_zone
     days = caps.per.days
-    instants = sorted([*made, *(call.at for call in counted)])
+    instants = sorted([*made, *(at for at, _ in counted)])
     moves: list[RawMove] = []
     t = cand.placed
     while True:
@@ -210,13 +233,9 @@ def _cap_moves(
             t = free
         # An essential call ahead at which the cap is full already: this call may not
         # count there, so it goes after it (and then waits for the cap to free).
-        until = add_local_days(t, days, tz)
+        until = add_local_days(t, days, tz) if later else t
         full = next(
-            (
-                call.at
-                for call in counted
-                if t < call.at < until and _count(call.at, instants, days, tz) >= limit
-            ),
+            (at for at, _ in later if t < at < until and _count(at, instants, days, tz) >= limit),
             None,
         )
         if full is None:
@@ -225,9 +244,15 @@ def _cap_moves(
         t = full
 
 
-def _counting(at: float, calls: list[Planned], days: int, tz: dt.tzinfo) -> tuple[Planned, ...]:
-    """The planned calls that count toward the cap at ``at``."""
-    return tuple(call for call in calls if call.at <= at and add_local_days(call.at, days, tz) > at)
+def _counting(
+    at: float, calls: list[tuple[float, list[Candidate]]], days: int, tz: dt.tzinfo
+) -> tuple[Planned, ...]:
+    """The planned calls, each (anchor, call), that count toward the cap at ``at``."""
+    return tuple(
+        _planned(call, anchor)
+        for anchor, call in calls
+        if anchor <= at and add_local_days(anchor, days, tz) > at
+    )
 
 
 def _count(at: float, instants: list[float], days: int, tz: dt.tzinfo) -> int:

@@ -102,11 +102,13 @@ def run(
         if not candidates:
             return candidates, [], []
         placed, suppressed = place_all(case, candidates, trace, revisit)
+        if not placed:
+            return candidates, [], suppressed
         if len(placed) > 1:
             calls, held = converse(case, placed, trace, revisit)
             suppressed.extend(held)
         else:
-            calls = [placed] if placed else []
+            calls = [placed]
         return candidates, merge(case, calls, program.awareness, revisit), suppressed
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
