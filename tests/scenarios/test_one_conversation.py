@@ -406,3 +406,37 @@ class TestTheGap:
             " elapsed after the visit call planned for 2026-03-02T11:00:00+00:00"
             " (key c-1/-/visit/o-1)"
         )
+
+    def test_the_gap_after_a_call_made_and_after_a_planned_one_are_two_moves(self) -> None:
+        """A call made on Sunday at 18:00 holds the survey (due at 12:00) until 14:00; the
+        visit, essential, goes at 11:00 regardless, and the survey, which may not be
+        early, waits 20 hours after it too, then for the calling window: ``moved_by``
+        says each once, in that order."""
+        sunday = event(
+            "s-1", "call", "2026-03-01T18:00:00+00:00", direction="outbound", channel="phone"
+        )
+        policy = FollowUpPolicy(
+            name="gap",
+            rules=[
+                attrs.evolve(VISIT, essential=True),
+                attrs.evolve(SURVEY, due=TRIGGER + Elapsed(hours=2)),
+            ],
+            schedule=ANY_TIME,
+            caps=GAP,
+        )
+        decision = evaluate(policy, LONDON, [sunday, ORDERED], now=at("2026-03-02T10:00:00+00:00"))
+        visit, survey = decision.calls
+        assert (("visit",), "2026-03-02T11:00:00+00:00") == (visit.rules, utc(visit.due_at))
+        assert [
+            ("gap", "2026-03-02T12:00:00+00:00", "2026-03-02T14:00:00+00:00", "the last call"),
+            ("gap", "2026-03-02T14:00:00+00:00", "2026-03-03T07:00:00+00:00", "the visit call"),
+            ("calling-window", "2026-03-03T07:00:00+00:00", "2026-03-03T08:00:00+00:00", "GMT"),
+        ] == [
+            (
+                move.constraint,
+                utc(move.moved_from),
+                utc(move.moved_to),
+                next(w for w in ("the last call", "the visit call", "GMT") if w in move.reason),
+            )
+            for move in survey.moved_by
+        ]

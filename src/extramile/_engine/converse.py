@@ -117,8 +117,9 @@ def converse(
             anchors.append(anchor_of(call, now))
         call = [cand]
         end = max(cand.final_deadline, cand.placed)
-    if call:
-        calls.append(call)
+    # Some call is open: the first candidate in line opens one, unless an essential one
+    # behind it holds it past the cap, and that one opens a call.
+    calls.append(call)
     return calls, suppressed
 
 
