@@ -75,6 +75,7 @@ def answer(case: Case) -> dict[str, Any]:
         ],
         "revisit_at": None if decision.revisit_at is None else decision.revisit_at.isoformat(),
         "agenda": agenda.to_rows(),
+        "tz_version": agenda.tz_version,
     }
 
 

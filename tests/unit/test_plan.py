@@ -37,6 +37,7 @@ from extramile import (
     Schedule,
     evaluate,
     plan,
+    tz_version,
 )
 from extramile._engine import Raw
 from extramile._plan import Columns
@@ -692,6 +693,36 @@ class TestMerge:
         """Merging no agendas is an error, not an empty agenda of unknown time."""
         with pytest.raises(InvalidFactError, match="needs at least one agenda"):
             Agenda.merge()
+
+    def test_agendas_of_different_zone_databases_do_not_merge(self) -> None:
+        """Agendas planned where the zone database differs may place one call at two
+        times: they are refused, naming both versions."""
+        first = plan(POLICY, [], now=NOW, horizon=WEEK)
+        second = attrs.evolve(first, tz_version="2025b")
+        message = f"one version of the zone database \\(got tzdata {tz_version()!r} and '2025b'"
+        with pytest.raises(InvalidFactError, match=message):
+            Agenda.merge(first, second)
+
+    def test_the_zone_database_is_recorded(self) -> None:
+        """An agenda records the version of the zone database it was planned with, built,
+        merged or pickled alike."""
+        book = [pair(f"c{i}", "urgent", 10 + i) for i in range(2)]
+        planned = plan(POLICY, book, now=NOW, horizon=WEEK)
+        built = Agenda.build(
+            now=planned.now,
+            horizon_end=planned.horizon_end,
+            schedule=planned.schedule,
+            capacity=None,
+            planned=list(planned),
+            suppressed={},
+        )
+        merged = Agenda.merge(planned, planned)
+        assert [tz_version()] * 4 == [
+            planned.tz_version,
+            built.tz_version,
+            merged.tz_version,
+            pickle.loads(pickle.dumps(planned)).tz_version,
+        ]
 
     def test_agendas_of_different_plans_do_not_merge(self) -> None:
         """Different capacities (or times, horizons, schedules) cannot be merged."""

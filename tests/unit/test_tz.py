@@ -8,12 +8,15 @@ import datetime as dt
 import importlib.resources
 import io
 import pickle
+import re
 from zoneinfo import ZoneInfo
 
 import pendulum
 import pytest
+import tzdata
 from pendulum.tz.timezone import Timezone
 
+import extramile
 from extramile import Customer, Interaction, evaluate, starter_policy
 from extramile._memo import clear_all, sizes
 from extramile._time.zones import (
@@ -184,6 +187,14 @@ class TestZonesComeFromTzdata:
         """A name the package does not list as a zone is no zone, whatever the machine's
         files hold under it."""
         assert None is zone_or_none(name)
+
+    def test_tz_version_is_the_packages(self) -> None:
+        """The IANA version of the package, as ``2026f`` is written."""
+        version = extramile.tz_version()
+        assert (tzdata.IANA_VERSION, True) == (
+            version,
+            re.fullmatch(r"\d{4}[a-z]", version) is not None,
+        )
 
 
 class TestTzdataZone:

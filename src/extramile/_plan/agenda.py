@@ -28,7 +28,7 @@ from extramile._plan.capacity import (
 )
 from extramile._plan.columns import CallList, Columns
 from extramile._rules import as_schedule
-from extramile._time import Schedule, instant
+from extramile._time import Schedule, instant, tz_version
 from extramile.errors import FactTypeError, InvalidFactError, describe
 
 __all__ = ["Agenda"]
@@ -73,6 +73,9 @@ class Agenda:
     queue_capacity: QueueCapacity = EMPTY
     """Calls each day of the week can take in each limited queue, by queue name, as
     :attr:`capacity` says them (empty: no queue is limited)."""
+    tz_version: str = attrs.field(factory=tz_version)
+    """The version of the zone database the calls were planned with (see
+    :func:`~extramile.tz_version`): agendas of different versions do not merge."""
 
     @classmethod
     def build(
@@ -122,6 +125,7 @@ class Agenda:
             capacity=per_day,
             suppressed=suppressed,
             queue_capacity=per_queue,
+            version=tz_version(),
         )
 
     @classmethod
@@ -135,6 +139,7 @@ class Agenda:
         capacity: Capacity | None,
         suppressed: Mapping[str, int],
         queue_capacity: QueueCapacity,
+        version: str,
     ) -> Agenda:
         planned = CallList(columns, _in_order(columns))
         limited = capacity is not None or bool(queue_capacity)
@@ -149,6 +154,7 @@ class Agenda:
             else planned,
             suppressed=FrozenMap(dict(sorted(suppressed.items()))),
             queue_capacity=queue_capacity,
+            tz_version=version,
         )
 
     @classmethod
@@ -157,12 +163,19 @@ class Agenda:
 
         Raises:
             InvalidFactError: no agendas, or agendas planned at different times, horizons,
-                schedules or capacities (queue capacities too).
+                schedules or capacities (queue capacities too), or with different versions
+                of the zone database.
         """
         if not agendas:
             raise InvalidFactError("Agenda.merge needs at least one agenda")
         first = agendas[0]
         for other in agendas[1:]:
+            if other.tz_version != first.tz_version:
+                raise InvalidFactError(
+                    "Agenda.merge: agendas must be planned with one version of the zone"
+                    f" database (got tzdata {first.tz_version!r} and {other.tz_version!r}:"
+                    " install one tzdata version on every machine)"
+                )
             if (
                 other.now,
                 other.horizon_end,
@@ -193,6 +206,7 @@ class Agenda:
             capacity=first.capacity,
             suppressed=counts,
             queue_capacity=first.queue_capacity,
+            version=first.tz_version,
         )
 
     def __iter__(self) -> Iterator[Call]:

@@ -27,7 +27,7 @@ from extramile._plan.agenda import Agenda
 from extramile._plan.capacity import queue_capacities, weekly_capacity
 from extramile._plan.columns import Columns
 from extramile._rules import FollowUpPolicy, Rule
-from extramile._time import LATEST, UTC, Elapsed, from_ts
+from extramile._time import LATEST, UTC, Elapsed, from_ts, tz_version
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -129,6 +129,7 @@ def plan(
         capacity=per_day,
         suppressed=suppressed,
         queue_capacity=per_queue,
+        version=tz_version(),
     )
 
 
