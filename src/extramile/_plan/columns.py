@@ -17,7 +17,7 @@ import datetime as dt
 import itertools
 import operator
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 import attrs
@@ -37,6 +37,7 @@ EXTRA_MILE: Final = 1
 """The bit of :attr:`Columns.flags` set for a call that goes the extra mile."""
 _ESSENTIAL: Final = 2
 _NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers", "queue_numbers"})
+_AFTER_FIRST: Final = operator.itemgetter(slice(1, None))
 _MOST_TRIES: Final = 65_535
 """The largest try number a column holds (two bytes; a rule allows at most 1000)."""
 
@@ -280,15 +281,19 @@ class Columns:
         twice lies beside its twin.  What this keeps is a list of references to keys the
         columns already hold; the check is a few passes in C, not a loop in Python.
         """
-        exact = self.exact
+        keys = self.keys
         everyone = list(map(leads.__getitem__, by_lead))
-        everyone += sorted(
-            key
-            for index, kept in enumerate(self.keys)
-            if kept.__class__ is not str or index in exact
-            for key in dict.fromkeys(_keys(kept))
-            if key != leads[index]
-        )
+        if self.exact:  # calls built by hand: a leading key need not come first
+            others: Iterable[str] = (
+                key
+                for index, kept in enumerate(keys)
+                for key in dict.fromkeys(_keys(kept))
+                if key != leads[index]
+            )
+        else:  # the engine's: a merged call's keys after its first
+            merged = itertools.compress(keys, map(isinstance, keys, itertools.repeat(tuple)))
+            others = itertools.chain.from_iterable(map(_AFTER_FIRST, merged))
+        everyone += sorted(others)
         everyone.sort()  # two sorted runs: merged in one pass
         beside = map(operator.eq, everyone, itertools.islice(everyone, 1, None))
         twice = next(itertools.compress(everyone, beside), None)
