@@ -40,6 +40,7 @@ from strategies_time import (
     QUARTER,
     instants,
     offset_changes,
+    oracle_zone,
     zone_names,
     zone_of,
 )
@@ -60,7 +61,7 @@ def near_change(
         return moment, None, None
     change = draw(st.sampled_from(changes))
     start = change + draw(st.integers(-3 * DAY, 6 * HOUR))
-    before = dt.datetime.fromtimestamp(change - 1, zoneinfo.ZoneInfo(zone))
+    before = dt.datetime.fromtimestamp(change - 1, oracle_zone(zone))
     return (
         dt.datetime.fromtimestamp(start, moment.tzinfo),
         (before.hour * HOUR + before.minute * 60 + before.second + 1) // QUARTER,
@@ -108,7 +109,7 @@ def calling_windows_around(centre: int | None) -> st.SearchStrategy[CallingWindo
 
 def in_window(window: CallingWindow, ts: float, zone: str) -> bool:
     """Whether the wall clock at ``ts`` in ``zone`` lies in one of that date's windows."""
-    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    local = dt.datetime.fromtimestamp(ts, oracle_zone(zone))
     days = (window,) if isinstance(window, Window) else window.days[local.weekday()]
     clock = local_clock(ts, zone)
     return any(w.start <= clock < w.end for w in days)
@@ -116,13 +117,13 @@ def in_window(window: CallingWindow, ts: float, zone: str) -> bool:
 
 def local_clock(ts: float, zone: str) -> float:
     """Seconds since local midnight at ``ts`` in ``zone``."""
-    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    local = dt.datetime.fromtimestamp(ts, oracle_zone(zone))
     return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
 
 
 def local_days_later(ts: float, count: int, zone: str) -> float:
     """``ts`` moved ``count`` calendar days in ``zone``, first occurrence, gaps forward."""
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = oracle_zone(zone)
     local = dt.datetime.fromtimestamp(ts, tz).replace(tzinfo=None)
     return (local + dt.timedelta(days=count)).replace(tzinfo=tz, fold=0).timestamp()
 
@@ -184,7 +185,7 @@ class Case:
 
     def staff_open(self, ts: float) -> bool:
         """Whether staff are open at ``ts``, read from the drawn week and holidays."""
-        local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.staff_zone))
+        local = dt.datetime.fromtimestamp(ts, oracle_zone(self.staff_zone))
         if self.holidays is not None and local.date() in self.holidays:
             return False
         clock = local_clock(ts, self.staff_zone)
