@@ -6,6 +6,7 @@ the same from ``now`` up to it, and differs at it."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from hypothesis import given
@@ -169,7 +170,9 @@ def test_changes_at_is_exact(
         assert answer == condition.check(at_later) == compile_condition(condition)(at_later)
         return
     assert change > now
-    for moment in {now + fraction * (change - now), max(now, change - 1)}:
+    # A fraction just below 1 can round the sum up to ``change`` itself: keep it before.
+    inner = min(now + fraction * (change - now), math.nextafter(change, now))
+    for moment in {inner, max(now, change - 1)}:
         between = judged(customer, history, moment, issue)
         assert answer == condition.check(between) == compile_condition(condition)(between)
     at_change = judged(customer, history, change, issue)
