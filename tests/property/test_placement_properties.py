@@ -16,7 +16,7 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine_helpers import window_next, window_next_search
+from engine_helpers import cap_next_scan, window_next, window_next_search
 from extramile import (
     ContactCaps,
     Customer,
@@ -30,7 +30,7 @@ from extramile import (
     place,
 )
 from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end, window_end_search
-from extramile._engine.search import SEARCH_SECONDS, _cap_next, _gap_next, place_ts
+from extramile._engine.search import SEARCH_SECONDS, _gap_next, place_ts
 from extramile._memo import clear_all
 from extramile._rules import DEFAULT_CALLING_WINDOW
 from extramile._time import CallingWindow, WeeklyWindow, as_calling_window
@@ -471,7 +471,8 @@ def reference_place(case: Case, start: float) -> float | None:
         before = t
         if not case.essential and contact.attempts:
             t = _gap_next(t, contact.attempts, case.caps)
-            t = _cap_next(t, contact.attempts, case.caps, contact.cap_zone)
+            most, days = case.caps.max_attempts, case.caps.per.days
+            t = cap_next_scan(t, contact.attempts, most, days, contact.cap_zone)
         if grace is None or not grace <= t < grace + CALLBACK_GRACE:
             for tz in contact.zones:
                 t = window_next_search(t, contact.window, tz)
