@@ -16,14 +16,17 @@ import pytest
 
 from extramile import (
     Business,
+    ContactCaps,
     Customer,
     Elapsed,
     FollowUpPolicy,
     Interaction,
     InvalidFactError,
     InvalidPolicyError,
+    Local,
     On,
     Placement,
+    PolicyTypeError,
     Rule,
     Schedule,
     WeeklyWindow,
@@ -31,9 +34,10 @@ from extramile import (
     evaluate,
     place,
 )
-from extramile._rules import TRIGGER
-from extramile._time import zone
-from extramile._time.intervals import next_in_windows, open_run_end
+from extramile._engine.contact import window_table
+from extramile._rules import DUE, TRIGGER
+from extramile._time import add_local_days, aware_seconds, zone
+from extramile._time.intervals import BLOCK, OverlapTable, next_in_windows, open_run_end
 
 NEW_YORK = "America/New_York"
 UTC = dt.timezone.utc
@@ -325,3 +329,252 @@ class TestJustAfterTheClose:
         window = Window("09:00", "17:00")
         points = [32_400 - 1e-6, 32_400, 61_200 - 1e-6, 61_200, 61_200 + 0.5]
         assert [False, True, True, False, False] == [window.contains(p) for p in points]
+
+
+def thanks_policy(schedule: Schedule, *, slack: Elapsed, extra_mile: bool) -> FollowUpPolicy:
+    """One rule: a call due at the trigger (a refund, or feedback), by ``slack`` after."""
+    rule = Rule(
+        name="thanks",
+        trigger=On("feedback", "billing.refund"),
+        deadline=DUE + slack,
+        extra_mile=extra_mile,
+        talking_point="Thank them.",
+    )
+    return FollowUpPolicy(name="p", rules=[rule], schedule=schedule)
+
+
+class TestDeadlineFits:
+    """Where a deadline that falls where the call may not be made is pulled back to."""
+
+    CUSTOMER = Customer(id="c-1", timezone=NEW_YORK)
+
+    def only_call(self, policy: FollowUpPolicy, item: Interaction) -> tuple[Any, Any]:
+        """(due time, deadline) of the one call the decision at ``item`` makes."""
+        (call,) = evaluate(policy, self.CUSTOMER, [item], now=item.at).calls
+        return call.due_at, call.deadline
+
+    @staticmethod
+    def feedback(at: str) -> Interaction:
+        """Feedback customer c-1 gave by phone at ``at`` UTC (it opens a callback hour)."""
+        return Interaction(
+            id="fb-1", customer_id="c-1", kind="feedback", at=utc(at), channel="phone"
+        )
+
+    def test_a_callback_may_go_on_until_its_hour_ends(self) -> None:
+        """Feedback by phone at 22:00 EST, two hours to call back, extra-mile: the call
+        goes at once (a callback), and its deadline, midnight, when the window is
+        closed, is pulled back to the end of the callback hour, 23:00 EST."""
+        policy = thanks_policy(
+            Schedule.always_open(NEW_YORK), slack=Elapsed(hours=2), extra_mile=True
+        )
+        expected = (utc("2026-03-03T03:00"), utc("2026-03-03T04:00"))
+        assert expected == self.only_call(policy, self.feedback("2026-03-03T03:00"))
+
+    def test_a_deadline_within_the_callback_hour_stays(self) -> None:
+        """The same with half an hour to call back: 22:30 EST is in the callback hour."""
+        policy = thanks_policy(
+            Schedule.always_open(NEW_YORK), slack=Elapsed(minutes=30), extra_mile=True
+        )
+        expected = (utc("2026-03-03T03:00"), utc("2026-03-03T03:30"))
+        assert expected == self.only_call(policy, self.feedback("2026-03-03T03:00"))
+
+    def test_the_window_closing_before_staff_pulls_the_deadline_to_its_close(self) -> None:
+        """A refund a billing system logged at 20:00 EST, two hours to call; staff work
+        until 23:00 but the calling window closes at 21:00: the deadline, 22:00, is
+        pulled back to 21:00, where the window and staff hours last overlapped."""
+        late_staff = Schedule(timezone=NEW_YORK, hours={"mon-sun": "09:00-23:00"})
+        policy = thanks_policy(late_staff, slack=Elapsed(hours=2), extra_mile=False)
+        refund = Interaction(
+            id="rf-1",
+            customer_id="c-1",
+            kind="billing.refund",
+            at=utc("2026-03-04T01:00"),
+            channel="system",
+        )
+        assert (utc("2026-03-04T01:00"), utc("2026-03-04T02:00")) == self.only_call(policy, refund)
+
+
+class TestSearchHorizon:
+    """Placement looks 400 days past a call's due time, no further: a call whose first
+    allowed moment lies after that is suppressed."""
+
+    @staticmethod
+    def closed_for_400_days(opens: str) -> Schedule:
+        """UTC staff open daily from ``opens``, on holiday from 1 June 2026 for 400 days."""
+        first = dt.date(2026, 6, 1)
+        holidays = {first + dt.timedelta(days=n) for n in range(400)}
+        return Schedule(timezone="UTC", hours={"mon-sun": f"{opens}-24:00"}, holidays=holidays)
+
+    def place_on_the_first(self, due: str, opens: str) -> Placement | Any:
+        """A call due on 1 June at ``due`` UTC, for a customer callable around the clock."""
+        wanted = utc(f"2026-06-01T{due}")
+        return place(
+            due=wanted,
+            deadline=wanted.add(hours=1),
+            now=wanted,
+            customer=Customer(id="c-1", timezone="UTC"),
+            schedule=self.closed_for_400_days(opens),
+            calling_window="00:00-24:00",
+        )
+
+    def test_the_first_moment_400_days_on_is_taken(self) -> None:
+        """Due 00:10 and staff next open 400 days later at 00:10: placed then."""
+        result = self.place_on_the_first("00:10", "00:10")
+        assert isinstance(result, Placement)
+        assert utc("2027-07-06T00:10") == result.due_at
+
+    def test_a_moment_past_400_days_is_not(self) -> None:
+        """Due 00:05 and staff next open at 00:10, five minutes past the horizon."""
+        result = self.place_on_the_first("00:05", "00:10")
+        assert "no-common-window" == getattr(result, "constraint", None)
+
+
+class TestLocalDaysKeepTheMicrosecond:
+    """Adding local days across a clock change keeps the wall-clock time to the
+    microsecond."""
+
+    def test_across_the_spring_change(self) -> None:
+        """Fri 6 March 10:00:00.999999 EST plus 7 days: Fri 13 March 10:00:00.999999 EDT."""
+        ny = zone(NEW_YORK)
+        start = dt.datetime(2026, 3, 6, 10, 0, 0, 999_999, tzinfo=ny).timestamp()
+        expected = dt.datetime(2026, 3, 13, 10, 0, 0, 999_999, tzinfo=ny).timestamp()
+        assert expected == add_local_days(start, 7, ny)
+
+
+class TestLastEndLooksNoFurtherBack:
+    """``OpenTable.last_end`` stops at its floor, even in a table that is never open."""
+
+    def test_a_table_never_open(self) -> None:
+        """Calling windows 08:00-09:00 and 10:00-11:00 never overlap: no run ended after
+        the floor, and only the blocks back to the floor's were built."""
+        utc_zone = zone("UTC")
+        table = OverlapTable(
+            (
+                window_table(Window("08:00", "09:00"), utc_zone),
+                window_table(Window("10:00", "11:00"), utc_zone),
+            )
+        )
+        moment = utc("2026-03-04T12:00").timestamp()
+        floor = moment - 10 * 86_400
+        assert table.last_end(moment, floor) is None
+        assert int(floor // BLOCK) - 1 <= min(table.blocks)
+
+    def test_overlap_is_of_every_part(self) -> None:
+        """08:00-12:00 and 10:00-14:00 overlap from 10:00 to 12:00, whichever comes first."""
+        utc_zone = zone("UTC")
+        early = window_table(Window("08:00", "12:00"), utc_zone)
+        late = window_table(Window("10:00", "14:00"), utc_zone)
+        moment = utc("2026-03-04T07:00").timestamp()
+        found = [
+            (table.first_open(moment, moment + 86_400), table.run_end(moment + 3 * 3600, 1e12))
+            for table in (OverlapTable((early, late)), OverlapTable((late, early)))
+        ]
+        expected = (utc("2026-03-04T10:00").timestamp(), utc("2026-03-04T12:00").timestamp())
+        assert [expected, expected] == found
+
+
+class TestWeekdayNames:
+    """Weekdays are read by their first three letters, in any case."""
+
+    def test_full_names(self) -> None:
+        """'Monday-Friday' is 'mon-fri', and 'Saturday' is 'sat'."""
+        written = Schedule(timezone="UTC", hours={"Monday-Friday": "09:00-17:00"})
+        short = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"})
+        assert written.hours == short.hours
+        assert {"sat": "10:00-14:00"} == WeeklyWindow({"Saturday": "10:00-14:00"}).to_mapping()
+
+
+class TestHolidaysOfTheWrongType:
+    """Holidays must support ``date in holidays``."""
+
+    def test_a_number_is_refused(self) -> None:
+        """A number: PolicyTypeError naming the field."""
+        with pytest.raises(PolicyTypeError, match=r"Schedule\.holidays"):
+            Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=5)  # type: ignore[arg-type]  # refused
+
+
+class TestTheYearsOfTime:
+    """Instants from 1 January of the year 2 to the last second of 9998, both included."""
+
+    @pytest.mark.parametrize(
+        "moment",
+        [
+            dt.datetime(2, 1, 1, tzinfo=UTC),
+            dt.datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC),
+        ],
+    )
+    def test_the_bounds_are_taken(self, moment: dt.datetime) -> None:
+        """The first and the last instant."""
+        assert moment.timestamp() == aware_seconds(moment, "now")
+
+    @pytest.mark.parametrize(
+        "moment",
+        [
+            dt.datetime(1, 12, 31, 23, 59, 59, tzinfo=UTC),
+            dt.datetime(9999, 1, 1, tzinfo=UTC),
+        ],
+    )
+    def test_just_outside_is_refused(self, moment: dt.datetime) -> None:
+        """A second before the first or after the last (a float of POSIX seconds holds
+        no finer a difference so far from 1970)."""
+        with pytest.raises(InvalidFactError, match="now must lie between the years 2 and 9998"):
+            aware_seconds(moment, "now")
+
+
+class TestRetryOfAnEarlyAttempt:
+    """An unanswered call made before a call was due leaves it due when it was."""
+
+    def test_the_check_in_stays_due_a_week_on(self) -> None:
+        """A check-in due 7 local days after an issue opened; an agent called on day 2,
+        unanswered (a retry would be due 2 hours later): on day 3 the call is still due
+        on day 7, not at once."""
+        rule = Rule(
+            name="check-in",
+            trigger=On("issue.opened"),
+            due=TRIGGER + Local(days=7),
+            deadline=DUE + Elapsed(hours=4),
+        )
+        policy = FollowUpPolicy(name="p", rules=[rule], schedule=Schedule.always_open(NEW_YORK))
+        opened = Interaction(
+            id="op-1",
+            customer_id="c-1",
+            kind="issue.opened",
+            at=utc("2026-06-01T15:00"),
+            issue_id="t-1",
+        )
+        early = Interaction(
+            id="ca-1",
+            customer_id="c-1",
+            kind="call",
+            at=utc("2026-06-02T15:00"),
+            direction="outbound",
+            channel="phone",
+            issue_id="t-1",
+            outcome="no_answer",
+        )
+        decision = evaluate(
+            policy,
+            Customer(id="c-1", timezone=NEW_YORK),
+            [opened, early],
+            now=utc("2026-06-03T15:00"),
+        )
+        assert [utc("2026-06-08T15:00")] == [call.due_at for call in decision.calls]
+
+
+class TestTheGapIsFromTheLatestCall:
+    """The minimum gap runs from the latest call before the moment asked about."""
+
+    def test_two_earlier_calls(self) -> None:
+        """Calls at 09:00 and 11:00 EDT with a two-hour gap: a call due at noon waits
+        until 13:00 (the gap after the 11:00 call), not for nothing."""
+        result = placed(
+            "2026-06-10T16:00",
+            now="2026-06-10T16:00",
+            slack=3600,
+            history=[
+                contact("2026-06-10T13:00", direction="outbound"),
+                contact("2026-06-10T15:00", direction="outbound"),
+            ],
+            caps=ContactCaps(max_attempts=5, min_gap=Elapsed(hours=2)),
+        )
+        assert utc("2026-06-10T17:00") == result.due_at
