@@ -12,6 +12,11 @@ bill, intermittent problems, feedback, anniversaries, and outbound calls that sa
 some of them.  A few customers are do-not-call or of unknown timezone, so that suppressed
 calls are counted too.
 
+:func:`long_customer` is one customer of a long history (20,000 interactions by default):
+a large account whose many sites report problems, critical ones among them, and whose
+calls, some unanswered, some recorded against the keys they answer, run through the whole
+span.
+
 Pure: no I/O, no clock, no global state.
 """
 
@@ -29,11 +34,12 @@ from extramile.kinds import (
     CALL,
     FEEDBACK,
     ISSUE_OPENED,
+    ISSUE_REOPENED,
     ISSUE_RESOLVED,
     ISSUE_UPDATED,
 )
 
-__all__ = ["COMPANY_TIMEZONE", "NOW", "SEED", "book", "customer"]
+__all__ = ["COMPANY_TIMEZONE", "NOW", "SEED", "book", "customer", "long_customer"]
 
 SEED: Final = 20_260_310
 NOW: Final = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.timezone.utc)
@@ -156,3 +162,140 @@ def book(
     about ``size`` interactions each, over ``span_days`` days."""
     for index in range(start, start + n):
         yield customer(seed, index, size=size, span_days=span_days)
+
+
+_SEVERITIES: Final = ("low", "normal", "high", "critical")
+_SEVERITY_WEIGHTS: Final = (5, 8, 4, 2)
+_OUTCOMES: Final = ("reached", "no_answer", "voicemail")
+_OUTCOME_WEIGHTS: Final = (6, 3, 1)
+_CHANNELS: Final = ("phone", "email", "chat", "web")
+
+
+def long_customer(  # noqa: PLR0915  # one generator, read top to bottom
+    seed: int = SEED, *, size: int = 20_000, span_days: int = 365
+) -> tuple[Customer, list[Interaction]]:
+    """One customer with ``size`` interactions over the ``span_days`` days before NOW,
+    unsorted: a large account (New York, gold tier, a customer for ten years).
+
+    About half of them thread through issues: each opened by the customer (a tenth
+    critical, often out of hours, a fifth intermittent), updated from either side, called
+    about (some calls unanswered and tried again, some recorded against the key of the
+    critical callback they answer), mostly resolved, sometimes reopened.  The rest are
+    the account's other traffic: outbound calls on no issue, inbound calls, emails sent,
+    feedback, price changes, duplicate charges and events a system logged.
+    """
+    rng = random.Random(seed * 7_919 + size)
+    cid = "long-0001"
+    who = Customer(
+        id=cid,
+        timezone="America/New_York",
+        tier="gold",
+        customer_since=dt.date(2016, 4, 1),
+    )
+    items: list[Interaction] = []
+
+    def add(kind: str, at: dt.datetime, **fields: object) -> str:
+        item_id = f"{cid}-{len(items):05d}"
+        items.append(
+            Interaction(
+                id=item_id,
+                customer_id=cid,
+                kind=kind,
+                at=at,
+                **fields,  # type: ignore[arg-type]  # the fields below are of the right types
+            )
+        )
+        return item_id
+
+    def call(at: dt.datetime, issue_id: str | None, satisfies: str | None = None) -> None:
+        outcome = rng.choices(_OUTCOMES, weights=_OUTCOME_WEIGHTS)[0]
+        add(
+            CALL,
+            at,
+            direction=Direction.OUTBOUND,
+            channel="phone",
+            issue_id=issue_id,
+            outcome=outcome,
+            attributes={"satisfies": [satisfies]} if satisfies else {},
+        )
+        if outcome != "reached" and rng.random() < 0.5:
+            retry = at + dt.timedelta(hours=rng.randint(1, 6))
+            if retry < NOW:
+                add(
+                    CALL,
+                    retry,
+                    direction=Direction.OUTBOUND,
+                    channel="phone",
+                    issue_id=issue_id,
+                    outcome=rng.choices(_OUTCOMES, weights=_OUTCOME_WEIGHTS)[0],
+                )
+
+    issue = 0
+    while len(items) < size:
+        pick = rng.random()
+        at = _at(rng, span_days)
+        if pick < 0.3:
+            issue += 1
+            issue_id = f"{cid}-t{issue}"
+            severity = rng.choices(_SEVERITIES, weights=_SEVERITY_WEIGHTS)[0]
+            if severity == "critical" and rng.random() < 0.6:
+                # reported out of hours: late evening in New York
+                at = at.replace(hour=(at.hour % 4) + 1, minute=rng.randrange(60))
+                if at >= NOW:
+                    at -= dt.timedelta(days=1)
+            opened = add(
+                ISSUE_OPENED,
+                at,
+                direction=Direction.INBOUND,
+                channel=rng.choice(_CHANNELS),
+                issue_id=issue_id,
+                attributes={"severity": severity, "intermittent": rng.random() < 0.2},
+            )
+            later = at
+            for _ in range(rng.randint(0, 4)):
+                later += dt.timedelta(minutes=rng.randint(20, 3 * 1440))
+                if later >= NOW:
+                    break
+                add(
+                    ISSUE_UPDATED,
+                    later,
+                    direction=rng.choice((Direction.INBOUND, Direction.OUTBOUND)),
+                    channel=rng.choice(_CHANNELS),
+                    issue_id=issue_id,
+                )
+            called = at + dt.timedelta(minutes=rng.randint(10, 2 * 1440))
+            if rng.random() < 0.5 and called < NOW:
+                key = f"{cid}/{issue_id}/critical-callback/{opened}"
+                call(called, issue_id, key if severity == "critical" else None)
+            resolved = later + dt.timedelta(hours=rng.randint(1, 96))
+            if rng.random() < 0.7 and resolved < NOW:
+                add(ISSUE_RESOLVED, resolved, issue_id=issue_id)
+                reopened = resolved + dt.timedelta(days=rng.randint(1, 20))
+                if rng.random() < 0.05 and reopened < NOW:
+                    add(ISSUE_REOPENED, reopened, direction=Direction.INBOUND, issue_id=issue_id)
+        elif pick < 0.45:
+            call(at, None)
+        elif pick < 0.5:
+            add(CALL, at, direction=Direction.INBOUND, channel="phone", outcome="reached")
+        elif pick < 0.7:
+            add("email.sent", at, direction=Direction.OUTBOUND, channel="email")
+        elif pick < 0.72:
+            add(FEEDBACK, at, channel="email")
+        elif pick < 0.725:
+            bill = (at + dt.timedelta(days=rng.randint(5, 30))).date()
+            add(
+                BILLING_PRICE_CHANGE,
+                at,
+                direction=Direction.OUTBOUND,
+                attributes={
+                    "increase_pct": round(rng.uniform(0, 25), 1),
+                    "bill_date": bill.isoformat(),
+                },
+            )
+        elif pick < 0.728:
+            add(BILLING_DUPLICATE_CHARGE, at)
+        else:
+            add("usage.report", at, channel="system")
+    del items[size:]
+    rng.shuffle(items)
+    return who, items

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
+import io
 import zoneinfo
 
 from hypothesis import strategies as st
@@ -27,6 +29,15 @@ def civil(key: str) -> bool:
     clocks are not civil time.
     """
     return known_zone(key) and not key.startswith("right/")
+
+
+@functools.cache
+def oracle_zone(zone: str) -> zoneinfo.ZoneInfo:
+    """The standard library's reading of ``zone`` from the ``tzdata`` package: the
+    oracle the library's times are checked against (``zoneinfo.ZoneInfo(zone)`` would
+    prefer the machine's own files, whose rules may be older)."""
+    data = importlib.resources.files("tzdata").joinpath("zoneinfo", *zone.split("/"))
+    return zoneinfo.ZoneInfo.from_file(io.BytesIO(data.read_bytes()), key=zone)
 
 
 zone_names = st.sampled_from(sorted(zoneinfo.available_timezones())).filter(civil)
@@ -55,7 +66,7 @@ def offset_changes(zone: str) -> tuple[int, ...]:
 
     Scanned six days at a time (changes lie further apart) and bisected to the second.
     """
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = oracle_zone(zone)
 
     def offset(ts: int) -> dt.timedelta | None:
         return dt.datetime.fromtimestamp(ts, tz).utcoffset()

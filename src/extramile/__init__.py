@@ -35,7 +35,17 @@ from extramile._rules import (
     attr_date,
 )
 from extramile._starter import starter_policy
-from extramile._time import Business, Duration, Elapsed, Local, Schedule, WeeklyWindow, Window
+from extramile._time import (
+    Business,
+    Duration,
+    Elapsed,
+    Local,
+    Schedule,
+    WeeklyWindow,
+    Window,
+    tz_version,
+)
+from extramile._version import __version__
 from extramile.errors import (
     ConditionError,
     ExtramileError,
@@ -46,8 +56,6 @@ from extramile.errors import (
     PolicyError,
     PolicyTypeError,
 )
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
@@ -100,4 +108,5 @@ __all__ = [
     "place",
     "plan",
     "starter_policy",
+    "tz_version",
 ]

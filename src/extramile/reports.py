@@ -471,7 +471,7 @@ def last_week(now: dt.datetime, timezone: ZoneName) -> tuple[pendulum.DateTime, 
         raise InvalidFactError(
             f"last_week() timezone must be an IANA name (got {describe(timezone)})"
         )
-    today = pendulum.instance(moment).in_timezone(tz).date()
+    today = moment.astimezone(tz).date()  # the standard library's: exact, in any zone
     this_monday = today - dt.timedelta(days=today.weekday())
     monday = this_monday - dt.timedelta(days=7)
     return (

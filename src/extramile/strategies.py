@@ -14,7 +14,7 @@ Needs the optional ``hypothesis`` dependency (``pip install 'extramile[strategie
 ...     assert all(call.due_at >= now for call in decision.calls)
 >>> test_calls_never_before_now()
 
-Imports: ``_model``, ``kinds`` (and Hypothesis, the ``strategies`` extra).
+Imports: ``_model``, ``_time``, ``kinds`` (and Hypothesis, the ``strategies`` extra).
 """
 
 from __future__ import annotations
@@ -30,9 +30,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "extramile.strategies needs Hypothesis: pip install 'extramile[strategies]'"
     ) from exc
 
-import pendulum
-
 from extramile._model import Customer, Interaction
+from extramile._time import zone
 from extramile.kinds import (
     BILLING_DUPLICATE_CHARGE,
     BILLING_PRICE_CHANGE,
@@ -92,11 +91,12 @@ def instants(
     """Aware datetimes between two naive bounds, written in any of :data:`ZONES`.
 
     Daylight-saving edges get hit because the local wall-clock times are drawn first.
+    The zones' rules are the ``tzdata`` package's, as the library's are.
     """
     return st.datetimes(
         min_value=start,
         max_value=end,
-        timezones=timezones().map(pendulum.timezone),
+        timezones=timezones().map(zone),
     )
 
 

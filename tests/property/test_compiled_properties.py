@@ -7,7 +7,6 @@ import datetime as dt
 import gc
 import math
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,7 +53,7 @@ from extramile.conditions import (
     tenure_at_least,
     tier_in,
 )
-from strategies_time import offset_changes
+from strategies_time import offset_changes, oracle_zone
 
 UTC = dt.timezone.utc
 OFFICE = Schedule(timezone="America/Chicago", hours={"mon-fri": "09:00-17:00"})
@@ -334,7 +333,7 @@ def anniversaries(draw: st.DrawFn) -> tuple[Customer, float]:
         now_ts = draw(st.sampled_from(changes)) + draw(st.integers(-3 * 3600, 3 * 3600))
     else:
         now_ts = draw(eves | changing | instants | AFTER_A_FALL_BACK).timestamp()
-    today = dt.datetime.fromtimestamp(now_ts, ZoneInfo(zone)).date()
+    today = dt.datetime.fromtimestamp(now_ts, oracle_zone(zone)).date()
     near = today - dt.timedelta(days=draw(st.integers(-3, 30) | st.integers(-400, 400)))
     since = draw(st.sampled_from(LEAP_DAYS) | st.just(near))
     years = draw(st.integers(-1, 30))

@@ -16,7 +16,7 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine_helpers import window_next, window_next_search
+from engine_helpers import cap_next_scan, window_next, window_next_search
 from extramile import (
     ContactCaps,
     Customer,
@@ -30,7 +30,7 @@ from extramile import (
     place,
 )
 from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end, window_end_search
-from extramile._engine.search import SEARCH_SECONDS, _cap_next, _gap_next, place_ts
+from extramile._engine.search import SEARCH_SECONDS, _gap_next, place_ts
 from extramile._memo import clear_all
 from extramile._rules import DEFAULT_CALLING_WINDOW
 from extramile._time import CallingWindow, WeeklyWindow, as_calling_window
@@ -40,6 +40,7 @@ from strategies_time import (
     QUARTER,
     instants,
     offset_changes,
+    oracle_zone,
     zone_names,
     zone_of,
 )
@@ -60,7 +61,7 @@ def near_change(
         return moment, None, None
     change = draw(st.sampled_from(changes))
     start = change + draw(st.integers(-3 * DAY, 6 * HOUR))
-    before = dt.datetime.fromtimestamp(change - 1, zoneinfo.ZoneInfo(zone))
+    before = dt.datetime.fromtimestamp(change - 1, oracle_zone(zone))
     return (
         dt.datetime.fromtimestamp(start, moment.tzinfo),
         (before.hour * HOUR + before.minute * 60 + before.second + 1) // QUARTER,
@@ -108,7 +109,7 @@ def calling_windows_around(centre: int | None) -> st.SearchStrategy[CallingWindo
 
 def in_window(window: CallingWindow, ts: float, zone: str) -> bool:
     """Whether the wall clock at ``ts`` in ``zone`` lies in one of that date's windows."""
-    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    local = dt.datetime.fromtimestamp(ts, oracle_zone(zone))
     days = (window,) if isinstance(window, Window) else window.days[local.weekday()]
     clock = local_clock(ts, zone)
     return any(w.start <= clock < w.end for w in days)
@@ -116,13 +117,13 @@ def in_window(window: CallingWindow, ts: float, zone: str) -> bool:
 
 def local_clock(ts: float, zone: str) -> float:
     """Seconds since local midnight at ``ts`` in ``zone``."""
-    local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(zone))
+    local = dt.datetime.fromtimestamp(ts, oracle_zone(zone))
     return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
 
 
 def local_days_later(ts: float, count: int, zone: str) -> float:
     """``ts`` moved ``count`` calendar days in ``zone``, first occurrence, gaps forward."""
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = oracle_zone(zone)
     local = dt.datetime.fromtimestamp(ts, tz).replace(tzinfo=None)
     return (local + dt.timedelta(days=count)).replace(tzinfo=tz, fold=0).timestamp()
 
@@ -184,7 +185,7 @@ class Case:
 
     def staff_open(self, ts: float) -> bool:
         """Whether staff are open at ``ts``, read from the drawn week and holidays."""
-        local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.staff_zone))
+        local = dt.datetime.fromtimestamp(ts, oracle_zone(self.staff_zone))
         if self.holidays is not None and local.date() in self.holidays:
             return False
         clock = local_clock(ts, self.staff_zone)
@@ -470,7 +471,8 @@ def reference_place(case: Case, start: float) -> float | None:
         before = t
         if not case.essential and contact.attempts:
             t = _gap_next(t, contact.attempts, case.caps)
-            t = _cap_next(t, contact.attempts, case.caps, contact.cap_zone)
+            most, days = case.caps.max_attempts, case.caps.per.days
+            t = cap_next_scan(t, contact.attempts, most, days, contact.cap_zone)
         if grace is None or not grace <= t < grace + CALLBACK_GRACE:
             for tz in contact.zones:
                 t = window_next_search(t, contact.window, tz)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
+import re
 import weakref
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,7 @@ from extramile import (
     Elapsed,
     FollowUpPolicy,
     Interaction,
+    InvalidFactError,
     On,
     Priority,
     Rule,
@@ -160,6 +163,60 @@ class Once:
         assert book is not None, "plan() iterated the book twice"
         self.book = None
         return iter(book)
+
+
+class TestNoKeyTwice:
+    """Promise 5 across a book: no agenda holds two calls with one key."""
+
+    @settings(max_examples=60)
+    @given(
+        drawn=st.lists(customers, min_size=1, max_size=10),
+        repeats=st.lists(st.integers(0, 9), max_size=3),
+        horizon_days=st.integers(0, 14),
+    )
+    def test_a_customer_listed_again_is_refused_or_adds_nothing(
+        self, drawn: list[Drawn], repeats: list[int], horizon_days: int
+    ) -> None:
+        """Some customers of a book listed a second time: refused, naming one of them and
+        a key of theirs, when a repeated customer has a call within the horizon; else the
+        calls of the book without repeats (a suppressed call is counted again: only the
+        calls an agenda holds are checked).  Never an agenda with a key twice."""
+        book = _book(drawn)
+        again = [book[index % len(book)] for index in repeats]
+        horizon = Elapsed(days=horizon_days)
+        alone = plan(POLICY, book, now=NOW, horizon=horizon)
+        repeated_ids = {who.id for who, _ in again}
+        called = sorted({c.customer_id for c in alone if c.customer_id in repeated_ids})
+        try:
+            agenda = plan(POLICY, [*book, *again], now=NOW, horizon=horizon)
+        except InvalidFactError as error:
+            named = re.search(r"customer '([^']+)' has two calls with the key '\1/", str(error))
+            assert (True, True) == (bool(called), named is not None and named[1] in called)
+        else:
+            assert ([], alone.planned, alone.calls) == (called, agenda.planned, agenda.calls)
+
+    @settings(max_examples=40)
+    @given(drawn=st.lists(customers, min_size=1, max_size=10), cut=st.integers(0, 10))
+    def test_overlapping_parts_are_refused_when_they_share_a_call(
+        self, drawn: list[Drawn], cut: int
+    ) -> None:
+        """Two parts of a book sharing their middle customer merge only when that customer
+        has no call; then into the calls of the whole."""
+        book = _book(drawn)
+        middle = min(cut, len(book) - 1)
+        week = Elapsed(days=7)
+        whole = plan(POLICY, book, now=NOW, horizon=week)
+        parts = [
+            plan(POLICY, part, now=NOW, horizon=week)
+            for part in (book[: middle + 1], book[middle:])
+        ]
+        shared = book[middle][0].id
+        if any(call.customer_id == shared for call in whole):
+            with pytest.raises(InvalidFactError, match=f"customer '{shared}' has two calls"):
+                Agenda.merge(*parts)
+        else:
+            merged = Agenda.merge(*parts)
+            assert (whole.planned, whole.calls) == (merged.planned, merged.calls)
 
 
 class TestPartitions:

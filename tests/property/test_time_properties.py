@@ -30,6 +30,7 @@ from strategies_time import (
     QUARTER,
     instants,
     offset_changes,
+    oracle_zone,
     zone_names,
     zone_of,
 )
@@ -59,7 +60,7 @@ class ScheduleSpec:
 
     def is_open(self, ts: float) -> bool:
         """Whether staff are open at ``ts``, read straight from the spec."""
-        local = dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(self.zone))
+        local = dt.datetime.fromtimestamp(ts, oracle_zone(self.zone))
         offset = local.utcoffset()
         assume(offset is not None and offset.total_seconds() % QUARTER == 0)
         if self.holidays is not None and local.date() in self.holidays:
@@ -79,7 +80,7 @@ def grid(start: float, end: float) -> Iterator[float]:
 def changes_between(zone: str, start: float, end: float) -> Iterator[float]:
     """The instants in ``(start, end)`` at which ``zone``'s offset changes, to the second:
     a few are off the quarter-hour grid (Gaza went forward at 00:01 in 2010)."""
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = oracle_zone(zone)
 
     def offset(ts: float) -> dt.timedelta | None:
         return dt.datetime.fromtimestamp(ts, tz).utcoffset()
@@ -116,7 +117,7 @@ def oracle_business_days(spec: ScheduleSpec, start: float, days: int) -> float:
     the same wall-clock time on the ``days``-th following day with open hours (the
     first such time, if the clocks repeat it), then the first open moment from there;
     open moments are found one grid cell at a time."""
-    tz = zoneinfo.ZoneInfo(spec.zone)
+    tz = oracle_zone(spec.zone)
 
     def next_open(ts: float) -> float:
         if spec.is_open(ts):
@@ -148,7 +149,7 @@ def near_change(draw: st.DrawFn, moment: dt.datetime, zone: str) -> tuple[dt.dat
         return moment, None
     change = draw(st.sampled_from(changes))
     start = change + draw(st.integers(-3 * DAY, 6 * 3600))
-    before = dt.datetime.fromtimestamp(change - 1, zoneinfo.ZoneInfo(zone))
+    before = dt.datetime.fromtimestamp(change - 1, oracle_zone(zone))
     return (
         dt.datetime.fromtimestamp(start, moment.tzinfo),
         (before.hour * 3600 + before.minute * 60 + before.second + 1) // QUARTER,
@@ -334,7 +335,7 @@ class TestLocalDays:
         self, moment: dt.datetime, count: int, zone: str
     ) -> None:
         """Where the same wall time exists n days later, that is the result (first pass)."""
-        tz = zoneinfo.ZoneInfo(zone)
+        tz = oracle_zone(zone)
         start = dt.datetime.fromtimestamp(moment.timestamp(), tz)
         target = start.replace(tzinfo=None) + dt.timedelta(days=count)
         first = target.replace(tzinfo=tz)
@@ -349,7 +350,7 @@ class TestLocalDays:
         self, moment: dt.datetime, count: int, zone: str
     ) -> None:
         """The result is never earlier in wall time than asked, and less than a day later."""
-        tz = zoneinfo.ZoneInfo(zone)
+        tz = oracle_zone(zone)
         start = dt.datetime.fromtimestamp(moment.timestamp(), tz)
         target = start.replace(tzinfo=None) + dt.timedelta(days=count)
         landed = dt.datetime.fromtimestamp(add_local_days(start.timestamp(), count, tz), tz)
@@ -363,7 +364,7 @@ class TestLocalDays:
     ) -> None:
         """For whole seconds, add_local_days skips the wall-clock arithmetic when no offset
         change lies between: the answer is the wall-clock arithmetic's, to the bit."""
-        tz = zoneinfo.ZoneInfo(zone)
+        tz = oracle_zone(zone)
         start = dt.datetime.fromtimestamp(float(int(moment.timestamp())), tz)
         day = start.date() + dt.timedelta(days=count)
         seconds = start.hour * 3600 + start.minute * 60 + start.second

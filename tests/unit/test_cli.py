@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tzdata
 
+import extramile
 from extramile._sample import CUSTOMERS, INTERACTIONS
 from extramile.cli import main, reading
 
@@ -45,6 +47,20 @@ def _plan(customers: Path, interactions: Path, *extra: str) -> list[str]:
     ]
 
 
+class TestVersion:
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``extramile --version`` prints the library's version and its zone database's,
+        and stops with status 0."""
+        status = main(["--version"])
+        assert (
+            0,
+            f"extramile {extramile.__version__} (zone database: tzdata {tzdata.IANA_VERSION})\n",
+        ) == (
+            status,
+            capsys.readouterr().out,
+        )
+
+
 class TestPlanFormats:
     def test_json(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
         """JSON lists the calls in agenda order, due times in both timezones."""
@@ -57,6 +73,7 @@ class TestPlanFormats:
         # The default starter policy serves no timezone: c-11's unknown zone fails closed.
         assert {"do-not-call": 1, "unknown-timezone": 1} == out["suppressed"]
         assert "c-10" not in {call["customer_id"] for call in out["calls"]}
+        assert extramile.tz_version() == out["tz_version"]
 
     def test_csv(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
         """CSV has a header and one row a call; list columns are joined."""

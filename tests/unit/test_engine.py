@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -39,7 +39,8 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._engine import customer_history
+from extramile._engine import customer_history, facts
+from extramile._engine.answers import SCAN_AT_MOST, CallIndex
 from extramile._model.enums import PriorityName
 from extramile._rules.compiled import program_of
 from extramile._time.zones import from_ts
@@ -409,6 +410,46 @@ class TestSatisfaction:
         ]
         decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
         assert () == decision.calls
+
+    @pytest.mark.parametrize(("calls", "indexes"), [(SCAN_AT_MOST, 0), (SCAN_AT_MOST + 1, 1)])
+    def test_many_calls_are_indexed_once_and_few_read_through(
+        self, calls: int, indexes: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Twenty issues, each answered by a call on it (one of them by a call on another
+        issue listing its key): the calls of a customer with more than a few are indexed
+        once for all the episodes, and the answers are the same either way."""
+        rule = Rule(name="ack", trigger=On("issue.opened"), deadline=TRIGGER + Elapsed(hours=4))
+        history = [
+            event(
+                f"op-{n:02d}",
+                "issue.opened",
+                f"2026-11-2{n // 10}T1{n % 10}:00:00+00:00",
+                issue_id=f"t-{n}",
+            )
+            for n in range(20)
+        ]
+        history += [
+            outbound_call(
+                f"out-{n:02d}",
+                f"2026-11-2{n // 10}T1{n % 10}:30:00+00:00",
+                issue_id=f"t-{n if n else 19}",
+                attributes={"satisfies": ["c-1/t-0/ack/op-00"]} if n == 0 else {},
+            )
+            for n in range(calls)
+        ]
+        made: list[int] = []
+
+        def counted(items: Sequence[Interaction]) -> CallIndex:
+            made.append(len(items))
+            return CallIndex(items)
+
+        monkeypatch.setattr(facts, "CallIndex", counted)
+        decision = evaluate(policy_of(rule), CUSTOMER, history, now=at(NOON))
+        answered = {f"c-1/t-{n}/ack/op-{n:02d}" for n in range(calls)}
+        assert ([calls] * indexes, sorted(answered)) == (
+            made,
+            sorted(key for key, outcome, _ in episodes(decision, "ack") if outcome == "satisfied"),
+        )
 
 
 class TestKeys:

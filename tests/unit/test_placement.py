@@ -39,7 +39,7 @@ from extramile._engine.contact import (
     window_table,
 )
 from extramile._engine.moves import Constraint, RawMove, render_moves
-from extramile._engine.search import deadline_after, place_ts
+from extramile._engine.search import _cap_next, deadline_after, place_ts
 from extramile._memo import clear_all
 from extramile._time import DAY
 from extramile._time.intervals import BLOCK, BLOCKS_KEPT
@@ -331,6 +331,45 @@ class TestCaps:
         caps = ContactCaps(max_attempts=1, per=Local(days=1), min_gap=Elapsed())
         result = placed("2026-11-01T12:00", customer=customer, history=history, caps=caps)
         assert utc("2026-11-02T06:50") == result.due_at
+
+
+class TestCapAges:
+    """When each attempt ages out of the cap is worked out once, and only when needed."""
+
+    @staticmethod
+    def contact(*attempts: str) -> Contact:
+        """A New York customer's contact with outbound calls at these UTC instants."""
+        return Contact.of(
+            Customer(id="c-1", timezone=NEW_YORK),
+            [call(at) for at in attempts],
+            now_ts=utc("2026-12-31T00:00").timestamp(),
+            calling_window=DEFAULT_CALLING_WINDOW,
+            served_timezones=(),
+            schedule=ny_office(),
+        )
+
+    def test_fewer_calls_than_the_cap_allows_work_nothing_out(self) -> None:
+        """Two calls never hold a call under a cap of three: no table is made."""
+        contact = self.contact("2026-03-02T15:00", "2026-03-03T15:00")
+        start = utc("2026-03-04T15:00").timestamp()
+        assert (start, {}) == (_cap_next(start, contact, ContactCaps()), contact.ages)
+
+    def test_an_earlier_instant_asked_later_still_counts_the_earlier_calls(self) -> None:
+        """Calls on 2 March and 30 March: asked first about 31 March (when only the
+        later counts), then about 3 March, the table works the earlier call out then."""
+        ages = self.contact("2026-03-02T15:00", "2026-03-30T14:00").cap_ages(7)
+        late, early = utc("2026-03-31T00:00").timestamp(), utc("2026-03-03T00:00").timestamp()
+        assert [1, 1, utc("2026-03-09T14:00").timestamp()] == [
+            ages.counting(late),
+            ages.counting(early),
+            ages.free_from(early, 1),
+        ]
+
+    def test_a_rules_window_shares_the_customers_table(self) -> None:
+        """The twin of a contact for a rule's own calling window has the same calls."""
+        contact = self.contact("2026-03-02T15:00")
+        twin = contact.for_window(Window.parse("10:00-12:00"))
+        assert (False, True) == (twin is contact, twin.cap_ages(7) is contact.cap_ages(7))
 
 
 class TestMinimumGap:

@@ -38,6 +38,7 @@ from extramile import (
     Schedule,
     evaluate,
     plan,
+    tz_version,
 )
 from extramile._engine import Raw
 from extramile._plan import Columns
@@ -757,6 +758,36 @@ class TestMerge:
         with pytest.raises(InvalidFactError, match="needs at least one agenda"):
             Agenda.merge()
 
+    def test_agendas_of_different_zone_databases_do_not_merge(self) -> None:
+        """Agendas planned where the zone database differs may place one call at two
+        times: they are refused, naming both versions."""
+        first = plan(POLICY, [], now=NOW, horizon=WEEK)
+        second = attrs.evolve(first, tz_version="2025b")
+        message = f"one version of the zone database \\(got tzdata {tz_version()!r} and '2025b'"
+        with pytest.raises(InvalidFactError, match=message):
+            Agenda.merge(first, second)
+
+    def test_the_zone_database_is_recorded(self) -> None:
+        """An agenda records the version of the zone database it was planned with, built,
+        merged or pickled alike."""
+        book = [pair(f"c{i}", "urgent", 10 + i) for i in range(2)]
+        planned = plan(POLICY, book, now=NOW, horizon=WEEK)
+        built = Agenda.build(
+            now=planned.now,
+            horizon_end=planned.horizon_end,
+            schedule=planned.schedule,
+            capacity=None,
+            planned=list(planned),
+            suppressed={},
+        )
+        merged = Agenda.merge(planned, plan(POLICY, [], now=NOW, horizon=WEEK))
+        assert [tz_version()] * 4 == [
+            planned.tz_version,
+            built.tz_version,
+            merged.tz_version,
+            pickle.loads(pickle.dumps(planned)).tz_version,
+        ]
+
     def test_agendas_of_different_plans_do_not_merge(self) -> None:
         """Different capacities (or times, horizons, schedules) cannot be merged."""
         first = plan(POLICY, [], now=NOW, horizon=WEEK, capacity=1)
@@ -773,6 +804,80 @@ class TestMerge:
         assert (Elapsed(hours=20), Elapsed(hours=30)) == (first.min_gap, second.min_gap)
         with pytest.raises(InvalidFactError, match="and minimum gap"):
             Agenda.merge(first, second)
+
+
+class TestRepeatedKeys:
+    """No agenda holds two calls with one key (promise 5): a customer listed twice, or
+    parts of a book that overlap, are refused, naming the customer and the key."""
+
+    def test_a_customer_listed_twice(self) -> None:
+        """The same customer and history twice in one book."""
+        twice = [pair("a", "low", 10), pair("b", "urgent", 11), pair("a", "low", 10)]
+        with pytest.raises(
+            InvalidFactError,
+            match=r"plan\(\): customer 'a' has two calls with the key 'a/-/low/a-1' \(is the"
+            r" customer listed twice in the book\?\)",
+        ):
+            plan(POLICY, twice, now=NOW, horizon=WEEK)
+
+    def test_a_customer_listed_twice_with_other_facts(self) -> None:
+        """The same id with another history that gives one of the same calls."""
+        who, history = pair("a", "low", 10)
+        more = Interaction(id="a-2", customer_id="a", kind="urgent", at=history[0].at)
+        with pytest.raises(
+            FactsError, match="customer 'a' has two calls with the key 'a/-/low/a-1'"
+        ):
+            plan(POLICY, [(who, history), (who, [*history, more])], now=NOW, horizon=WEEK)
+
+    def test_a_key_twice_among_merged_calls(self) -> None:
+        """A key that leads one call and is merged into another."""
+        who = Customer(id="a", timezone="UTC")
+        low = Interaction(id="a-1", customer_id="a", kind="low", at=at(-7, 10))
+        urgent = Interaction(id="a-2", customer_id="a", kind="urgent", at=at(-7, 10))
+        (merged,) = plan(POLICY, [(who, [low, urgent])], now=NOW, horizon=WEEK)
+        (alone,) = plan(POLICY, [(who, [low])], now=NOW, horizon=WEEK)
+        assert ("a/-/urgent/a-2", ("a/-/urgent/a-2", "a/-/low/a-1"), "a/-/low/a-1") == (
+            merged.key,
+            merged.keys,
+            alone.key,
+        )
+        with pytest.raises(InvalidFactError, match="two calls with the key 'a/-/low/a-1'"):
+            built([merged, alone])
+        with pytest.raises(InvalidFactError, match="two calls with the key 'a/-/low/a-1'"):
+            built([alone, attrs.evolve(merged, key="a/-/other/a-9", keys=("a/-/low/a-1",))])
+
+    def test_overlapping_parts_do_not_merge(self) -> None:
+        """Parts of a book that share a customer: the merge is refused."""
+        book = [pair(f"c{i}", ("low", "urgent", "normal")[i % 3], 10 + i % 5) for i in range(6)]
+        parts = [plan(POLICY, part, now=NOW, horizon=WEEK) for part in (book[:4], book[3:])]
+        with pytest.raises(
+            InvalidFactError,
+            match=r"Agenda.merge: customer 'c3' has two calls with the key 'c3/-/low/c3-1'"
+            r" \(do the parts of the book overlap\?\)",
+        ):
+            Agenda.merge(*parts)
+
+    def test_built_by_hand(self) -> None:
+        """Two calls built by hand with one key, of two customers: both are named."""
+        calls = [hand_made("k", due_at=at(1, 10), deadline=at(3, 10)) for _ in range(2)]
+        calls[1] = attrs.evolve(calls[1], customer_id="other")
+        with pytest.raises(
+            InvalidFactError,
+            match=r"Agenda.build\(\): customers 'k' and 'other' have two calls with the key 'k'",
+        ):
+            built(calls)
+
+    def test_a_customer_listed_twice_without_calls(self) -> None:
+        """A repeated customer whose calls are all past the horizon is not caught (only
+        what the agenda holds is checked): the agenda still holds no key twice."""
+        later = [pair("a", "low", 10, day=14), pair("a", "low", 10, day=14)]
+        assert 0 == len(plan(POLICY, later, now=NOW, horizon=WEEK))
+
+    def test_keys_that_differ_are_kept(self) -> None:
+        """Many customers, every key once: nothing is refused, every call is there."""
+        book = [pair(f"c{i}", KINDS[i % 4], 10 + i % 7) for i in range(40)]
+        agenda = plan(POLICY, book, now=NOW, horizon=Elapsed(days=30))
+        assert (40, 40) == (len(agenda), len({call.key for call in agenda}))
 
 
 class TestCallList:
@@ -826,7 +931,7 @@ class TestCallList:
         # zones would hand back a datetime in it.
         built([call("z", due_at=due.astimezone(dt.timezone(dt.timedelta(hours=1))))]).calls[0]
         made = [
-            call("a", keys=("b", "a")),
+            call("a", keys=("y", "a")),
             call("b", deadline=due.add(days=1).in_timezone(new_york)),
             call("c", due_at=pendulum.datetime(9000, 1, 1, 0, 0, 0, 7, tz="UTC")),
             call("d"),
@@ -848,7 +953,7 @@ class TestCallList:
             )
 
         assert [seen(c) for c in made] == [seen(kept[c.key]) for c in made]
-        assert ["b", "a"] == list(kept["a"].keys)
+        assert ["y", "a"] == list(kept["a"].keys)
 
     def test_a_hand_made_call_must_be_timezone_aware(self) -> None:
         """A call's instants are compared as instants: a naive datetime, which would be

@@ -13,7 +13,8 @@ leave first (one in the second pass of a repeated hour leaves at its wall-clock 
 before an earlier one of the first pass), so the leave instants are sorted, not the
 interactions.
 
-:func:`inside` applies that definition to every interaction in scope; ``check``,
+:func:`inside` applies that definition to every interaction in scope that may still be
+inside (those that must have left, as below, are passed over by bisection); ``check``,
 ``explain`` and ``changes_at`` use it.  :meth:`ContactFilter.counter` makes the fast
 form the compiled conditions call for every episode: it walks the history (oldest first)
 back from ``now``, and stops at the first interaction that has left (elapsed time) or
@@ -244,18 +245,27 @@ def _leave_at(ts: float, within: Elapsed | Local, tz: dt.tzinfo) -> float:
 def inside(
     items: Sequence[Interaction], keep: Keep, now: float, within: Elapsed | Local, tz: dt.tzinfo
 ) -> Inside:
-    """Each interaction of ``items`` that ``keep`` keeps, at or before ``now`` and not yet
-    out of the window that ends at ``now``, with the instant it leaves, soonest first.
+    """Each interaction of ``items`` (oldest first) that ``keep`` keeps, at or before
+    ``now`` and not yet out of the window that ends at ``now``, with the instant it
+    leaves, soonest first.
+
+    Only the interactions that may still be inside are looked at: those so far back that
+    they must have left (as :func:`count_inside` tells them) are found by bisection and
+    passed over, so a long history costs no more than the window holds.
 
     >>> inside([], (None, None, None), 0.0, Local(days=7), UTC)
     []
     """
+    end = len(items)
+    if end and items[end - 1].ts > now:
+        end = bisect.bisect_right(items, now, key=TIME)
+    reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
+    first = bisect.bisect_right(items, now, 0, end, key=lambda item: item.ts + reach)
     kinds, direction, channels = keep
     found = [
         (_leave_at(item.ts, within, tz), item)
-        for item in items
-        if item.ts <= now
-        and (kinds is None or item.kind in kinds)
+        for item in items[first:end]
+        if (kinds is None or item.kind in kinds)
         and (direction is None or item.direction is direction)
         and (channels is None or item.channel in channels)
     ]

@@ -12,12 +12,19 @@ A calling window is the customer's own hours, else the rule's, else the policy's
 contact is made with the customer's or the policy's, and a rule with a window of its own
 places its calls with a twin of it (:meth:`Contact.for_window`), made once per window.
 
+The rolling cap counts an attempt until it is ``per`` local days old.  When each attempt
+ages out is worked out once, when first needed, and kept sorted (:class:`CapAges`), so
+that a customer with a long history of calls pays for that once per evaluation, not once
+for every call placed.
+
 Imports: ``_model``, ``_time``, ``_memo``, ``kinds``.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -34,6 +41,7 @@ from extramile._time import (
     Window,
     WindowsOf,
     WindowsTable,
+    add_local_days,
     open_run_end,
     pooled,
     zone,
@@ -42,6 +50,7 @@ from extramile.kinds import CALL
 
 __all__ = [
     "CALLBACK_GRACE",
+    "CapAges",
     "Contact",
     "Reach",
     "reach_table",
@@ -56,6 +65,76 @@ CALLBACK_GRACE: Final = 3600.0
 Reach = tuple[tuple[str, ...], CallingWindow]
 """Where a customer may be called: the names of their zones (theirs, or every zone the
 policy serves when theirs is unknown) and their calling window."""
+
+
+class CapAges:
+    """When each of a customer's attempts ages out of the rolling cap (``days`` local days
+    after it, in ``tz``), worked out once and kept sorted.
+
+    At an instant ``t`` the attempts that count are those at or before ``t`` less those
+    aged out at or before ``t`` (each ages out after it was made): two bisections.  A
+    later attempt can age out first (one made in the second pass of a repeated hour),
+    which the sorted list takes in its stride.  A local day is 24 hours give or take an
+    offset change, so an attempt more than ``days + 2`` days before ``t`` has aged out
+    by then: only the attempts from ``days + 2`` days before the earliest instant asked
+    about are worked out, earlier ones when an earlier instant is asked about.
+
+    >>> from extramile._time import zone
+    >>> ny = zone("America/New_York")
+    >>> made = [1_773_064_800.0, 1_773_151_200.0, 1_773_237_600.0]  # 9-11 March 2026, 10:00 EDT
+    >>> ages = CapAges(made, 7, ny)
+    >>> ages.counting(1_773_324_000.0), ages.free_from(1_773_324_000.0, 3)  # 12 March
+    (3, 1773669600.0)
+    """
+
+    __slots__ = ("_aged", "_floor", "_from", "attempts", "days", "tz")
+
+    def __init__(self, attempts: list[float], days: int, tz: dt.tzinfo) -> None:
+        self.attempts = attempts
+        """The attempts, sorted (the contact's own list, never changed)."""
+        self.days = days
+        self.tz = tz
+        self._from = len(attempts)
+        """The first attempt worked out: those before it have aged out by ``_floor``."""
+        self._aged: list[float] = []
+        """When each worked-out attempt ages out, sorted."""
+        self._floor = math.inf
+        """The earliest instant the attempts worked out answer for."""
+
+    def _cover(self, ts: float) -> None:
+        """Work out the attempts that may still count at ``ts``, if not done yet."""
+        if ts >= self._floor:
+            return
+        start = self._from
+        first = bisect.bisect_right(self.attempts, ts - (self.days + 2) * DAY, 0, start)
+        if first < start:
+            days, tz = self.days, self.tz
+            self._aged += [add_local_days(a, days, tz) for a in self.attempts[first:start]]
+            self._aged.sort()
+            self._from = first
+        self._floor = ts
+
+    def counting(self, ts: float) -> int:
+        """How many attempts count against the cap at ``ts``."""
+        self._cover(ts)
+        made = bisect.bisect_right(self.attempts, ts, self._from)
+        return made - self._from - bisect.bisect_right(self._aged, ts)
+
+    def free_from(self, ts: float, limit: int) -> float:
+        """The first instant at or after ``ts`` at which fewer than ``limit`` attempts
+        count (``limit`` at least 1)."""
+        self._cover(ts)
+        attempts, aged, first = self.attempts, self._aged, self._from
+        t = ts
+        while True:
+            gone = bisect.bisect_right(aged, t)
+            count = bisect.bisect_right(attempts, t, first) - first - gone
+            if count < limit:
+                return t
+            # Until ``count - limit + 1`` more have aged out, at least ``limit`` count
+            # whatever else is made meanwhile: the next instant that could do is when
+            # that many more have.
+            t = aged[gone + count - limit]
 
 
 @attrs.define(slots=True)
@@ -78,6 +157,9 @@ class Contact:
     """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
     twins: dict[CallingWindow, Contact] | None = attrs.field(init=False, default=None)
     """The contacts of the same customer with the windows of rules, made when asked."""
+    ages: dict[int, CapAges] = attrs.field(factory=dict, eq=False, repr=False)
+    """When the attempts age out of a cap of so many local days, worked out when asked
+    (:meth:`cap_ages`); shared with the twins, which have the same attempts."""
 
     def __attrs_post_init__(self) -> None:
         self.tables = tuple([window_table(self.window, tz) for tz in self.zones])
@@ -95,6 +177,13 @@ class Contact:
         if twin is None:
             twin = twins[window] = attrs.evolve(self, window=window)
         return twin
+
+    def cap_ages(self, days: int) -> CapAges:
+        """When the attempts age out of a cap of ``days`` local days, in the cap's zone."""
+        ages = self.ages.get(days)
+        if ages is None:
+            ages = self.ages[days] = CapAges(self.attempts, days, self.cap_zone)
+        return ages
 
     def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
         """Where a call may go: the calling window open in every zone and, unless it goes

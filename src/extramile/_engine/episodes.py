@@ -11,19 +11,16 @@ episode (a new charge, a newer contact) a new one.
 
 An episode *fires* when its rule's condition held as of its trigger (in a
 :class:`~extramile._conditions.TriggerContext`), no outbound call has answered it, and its
-rule's stop condition, judged at ``now``, does not hold.  A call *for* an episode is a
-call after the episode started, on the same issue (any call, for a customer-scoped rule,
-or for an episode on no issue), or a call that lists the key in its ``satisfies``
-attribute (as :meth:`~extramile.Call.record` writes it).  Such a call answers the episode
-when it reached the customer (outcome ``"reached"`` or none; ``"voicemail"`` too where the
-rule's :class:`~extramile.Retry` accepts it); otherwise it is an *attempt*, which the fired
-episode carries on to timing (the next try) and placement (unreachable after the last).  On
-the path :func:`~extramile.plan` takes (no revisit time), episodes that started so long
-ago that the rule's timing has certainly given them up are skipped unseen
+rule's stop condition, judged at ``now``, does not hold.  Which calls are *for* an episode,
+and which of them answered it, is worked out in :mod:`~extramile._engine.answers`; the
+calls for it that did not answer it are its *attempts*, which the fired episode carries on
+to timing (the next try) and placement (unreachable after the last).  On the path
+:func:`~extramile.plan` takes (no revisit time), episodes that started so long ago that
+the rule's timing has certainly given them up are skipped unseen
 (:meth:`~extramile._rules.CompiledRule.stale_before`).
 
-Imports: ``_conditions``, ``_decision``, ``_model``, ``_rules``, ``errors``, and the
-siblings ``data``, ``facts`` and ``guard``.
+Imports: ``_conditions``, ``_model``, ``_rules``, ``errors``, and the siblings ``answers``,
+``data``, ``facts`` and ``guard``.
 """
 
 from __future__ import annotations
@@ -32,18 +29,16 @@ import bisect
 import itertools
 import math
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from extramile._conditions import Context, TriggerContext
-from extramile._decision import SATISFIES
+from extramile._engine.answers import SCAN_AT_MOST, first_answer
 from extramile._engine.data import Episode, Fired, Milestone, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case, Facts
 from extramile._engine.guard import condition_error
 from extramile._model import Interaction
 from extramile._rules import (
-    REACHED,
-    VOICEMAIL,
     Anniversary,
     CompiledRule,
     LastContact,
@@ -106,9 +101,12 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
     customer_part = case.customer_part
     rule_part = compiled.key_name
     calls = case.facts.calls
+    # Many calls are indexed once rather than read through for every episode.
+    index = case.facts.call_index if len(calls) > SCAN_AT_MOST else None
     history = case.history
     # The latest interaction in the rule's scope: the issue's, or the customer's.
-    by_issue = rule.scope != "customer"
+    scope = rule.scope
+    by_issue = scope != "customer"
     last_any = case.last_any
     always = compiled.always
     check = compiled.check
@@ -176,7 +174,14 @@ def _judged(  # noqa: PLR0915  # the per-episode loop, whole: a call per episode
         key = episode_key(customer_part, issue_id, rule_part, episode_id)
         attempts: tuple[Interaction, ...] = ()
         if calls:
-            done = _answer(calls, key, start, issue_id, rule.scope, voicemail=voicemail)
+            done = first_answer(
+                calls if index is None else index.for_episode(key, start, issue_id, scope),
+                key,
+                start,
+                issue_id,
+                scope,
+                voicemail=voicemail,
+            )
             if isinstance(done, Interaction):
                 if tracing:
                     trace.satisfied(
@@ -256,33 +261,3 @@ def _other_episodes(
     if years <= 0 or start <= stale:
         return []
     return [Milestone(f"anniversary-{years}", start)]
-
-
-def _answer(
-    calls: Sequence[Interaction],
-    key: str,
-    start: float,
-    issue_id: str | None,
-    scope: str,
-    *,
-    voicemail: bool,
-) -> Interaction | tuple[Interaction, ...]:
-    """The first outbound call for the episode with this key that reached the customer
-    (the episode is answered), or else the calls for it that did not (its attempts, in
-    time order; none if there were none)."""
-    tried: list[Interaction] = []
-    for call in calls:
-        if call.ts < start:
-            continue
-        # A call recorded for this very key is for it even at the triggering instant
-        # (a call due now, made now); any other call must come after the trigger.
-        listed = call.attributes.get(SATISFIES)
-        if (isinstance(listed, tuple) and key in listed) or (  # a list of keys, not a substring
-            call.ts > start
-            and (scope == "customer" or issue_id is None or call.issue_id == issue_id)
-        ):
-            outcome = call.outcome
-            if outcome is None or outcome == REACHED or (voicemail and outcome == VOICEMAIL):
-                return call
-            tried.append(call)
-    return tuple(tried)

@@ -8,7 +8,8 @@ contact (not an event logged by a system) and the calls that may satisfy a rule.
 :class:`~extramile._engine.contact.Contact` for placement, and a context of the customer
 alone for timing.
 
-Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the sibling ``contact``.
+Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the siblings ``answers`` and
+``contact``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extramile._conditions import Context, IssueThread, TriggerContext
+from extramile._engine.answers import CallIndex
 from extramile._engine.contact import Contact
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._rules import FollowUpPolicy, Program, key_part, program_of
@@ -27,7 +29,7 @@ __all__ = ["Case", "Facts"]
 class Facts:
     """One pass over the history: issue threads, interactions by kind, attempts, calls."""
 
-    __slots__ = ("attempts", "by_kind", "calls", "last_inbound", "threads")
+    __slots__ = ("_call_index", "attempts", "by_kind", "calls", "last_inbound", "threads")
 
     def __init__(self, history: Sequence[Interaction]) -> None:
         by_issue: dict[str, list[Interaction]] = {}
@@ -73,6 +75,16 @@ class Facts:
         """The outbound calls, which may satisfy a rule."""
         self.last_inbound = last_inbound
         """The customer's latest own inbound contact, if any."""
+        self._call_index: CallIndex | None = None
+
+    @property
+    def call_index(self) -> CallIndex:
+        """The outbound calls indexed by time, issue and listed key, made when first asked
+        (for a customer with many calls: see :mod:`~extramile._engine.answers`)."""
+        index = self._call_index
+        if index is None:
+            index = self._call_index = CallIndex(self.calls)
+        return index
 
 
 class Case:

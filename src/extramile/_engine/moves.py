@@ -10,6 +10,7 @@ Imports: ``_decision``, ``_rules``, ``_time``, ``_memo``, and the sibling ``cont
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from extramile._decision import Adjustment
 from extramile._engine.contact import Contact
 from extramile._memo import Memo
 from extramile._rules import ContactCaps
-from extramile._time import UTC, Schedule, add_local_days, clock_label, from_ts, pooled, zone
+from extramile._time import UTC, Schedule, clock_label, from_ts, pooled, zone
 
 __all__ = [
     "Constraint",
@@ -123,17 +124,19 @@ def _reason(
     if constraint is Constraint.STAFF_HOURS:
         return schedule.describe_closed(before)
     if constraint is Constraint.GAP:
-        # The attempt the gap ran from: the call's own earlier tries are exempt from it.
+        # The attempt the gap ran from: the latest before the move that it held the call
+        # after (the call's own earlier tries are exempt from the gap).
         gap = caps.min_gap.seconds
-        last = max(a for a in contact.attempts if a <= before and a + gap <= move.end)
+        attempts = contact.attempts
+        index = bisect.bisect_right(attempts, before)
+        while index and attempts[index - 1] + gap > move.end:
+            index -= 1
+        assert index, "a move of the gap runs from an attempt before it"
         return (
-            f"minimum gap: the last call was at {from_ts(last, UTC).isoformat()},"
+            f"minimum gap: the last call was at {from_ts(attempts[index - 1], UTC).isoformat()},"
             f" and calls are at least {caps.min_gap} apart"
         )
-    days, cap_zone = caps.per.days, contact.cap_zone
-    count = sum(
-        1 for a in contact.attempts if a <= before and add_local_days(a, days, cap_zone) > before
-    )
+    count = contact.cap_ages(caps.per.days).counting(before)
     return (
         f"cap: {count} calls in the {caps.per} before"
         f" {from_ts(before, UTC).isoformat()} (at most {caps.max_attempts})"
@@ -146,10 +149,7 @@ def planned_reason(move: RawMove, *, caps: ContactCaps, contact: Contact) -> str
     if move.constraint is Constraint.GAP:
         return f"minimum gap: pushed {caps.min_gap} after {planned_words(move.after[0])}"
     before = move.start
-    days, cap_zone = caps.per.days, contact.cap_zone
-    made = sum(
-        1 for a in contact.attempts if a <= before and add_local_days(a, days, cap_zone) > before
-    )
+    made = contact.cap_ages(caps.per.days).counting(before)
     planned = "; ".join(planned_words(call) for call in move.after)
     return (
         f"cap: {made + len(move.after)} calls in the {caps.per} before"

@@ -15,6 +15,8 @@ monotone function "the earliest allowed instant at or after t":
   a call that did not reach the customer is exempt from the gap after its own attempts
   (it is the same call, tried again), never from the cap: the gap is then measured from
   ``gap_attempts``, the customer's attempts without the call's own (:func:`without`).
+  When each attempt ages out of the cap is worked out once for the customer, and the
+  search bisects it (:class:`~extramile._engine.contact.CapAges`).
 
 :func:`place_ts` applies them in turn until none moves the instant any more (a fixed
 point, so the result satisfies all of them at once), and records each move.  Each step
@@ -45,10 +47,10 @@ import math
 from collections.abc import Iterable
 from typing import Final
 
-from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
+from extramile._engine.contact import CALLBACK_GRACE, CapAges, Contact, reach_table
 from extramile._engine.moves import Constraint, RawMove
 from extramile._rules import ContactCaps
-from extramile._time import DAY, Schedule, add_local_days
+from extramile._time import DAY, Schedule
 
 __all__ = [
     "SEARCH_SECONDS",
@@ -85,34 +87,25 @@ def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
     return max(ts, attempts[upto - 1] + caps.min_gap.seconds)
 
 
-def _cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
-    # An attempt counts until it is ``per`` local days old.  A later attempt can age
-    # out first (one in the second pass of a repeated hour), so the moments they age
-    # out are worked out and sorted, for the attempts that can still count: local days
-    # differ from 24-hour days by two days at most.
+def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
+    # An attempt counts until it is ``per`` local days old: fewer attempts than the cap
+    # allows never hold a call; otherwise the contact's table of when each ages out says
+    # when enough of them have (see :class:`~extramile._engine.contact.CapAges`).
     limit = caps.max_attempts
-    days = caps.per.days
-    while True:
-        upto = bisect.bisect_right(attempts, ts)
-        if upto < limit:
-            return ts
-        first = bisect.bisect_right(attempts, ts - (days + 2) * DAY, 0, upto)
-        counting = sorted(
-            frees
-            for frees in (add_local_days(a, days, tz) for a in attempts[first:upto])
-            if frees > ts
-        )
-        if len(counting) < limit:
-            return ts
-        # Free once all but ``limit - 1`` of them have aged out.
-        ts = counting[len(counting) - limit]
+    attempts = contact.attempts
+    if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
+        return ts
+    return contact.cap_ages(caps.per.days).free_from(ts, limit)
 
 
 def cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
     """The first instant at or after ``ts`` at which fewer than ``caps.max_attempts`` of
     the sorted ``attempts`` (instants, made or planned) count toward the rolling cap,
     each until it is ``caps.per`` local days old in ``tz``."""
-    return _cap_next(ts, attempts, caps, tz)
+    limit = caps.max_attempts
+    if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
+        return ts
+    return CapAges(attempts, caps.per.days, tz).free_from(ts, limit)
 
 
 def without(attempts: list[float], own: Iterable[float]) -> list[float]:
@@ -168,7 +161,7 @@ def place_ts(
                 if moves is not None:
                     moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
                 t = moved
-            moved = _cap_next(t, attempts, caps, contact.cap_zone)
+            moved = _cap_next(t, contact, caps)
             if moved != t:
                 if moves is not None:
                     moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))

@@ -11,7 +11,7 @@ import datetime as dt
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -28,34 +28,61 @@ from extramile._plan.capacity import (
 )
 from extramile._plan.columns import CallList, Columns
 from extramile._rules import as_schedule
-from extramile._time import Elapsed, Schedule, instant
+from extramile._time import Elapsed, Schedule, instant, tz_version
 from extramile.errors import FactTypeError, InvalidFactError, PolicyTypeError, describe
 
 __all__ = ["Agenda"]
 
 
-def _in_order(columns: Columns) -> array[int]:
+def _in_order(columns: Columns, made_by: str) -> array[int]:
     """The calls' indices by priority, then deadline, then customer and key.
 
     Four stable sorts, last key first, rather than one sort on a tuple of all four: a
     book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
-    small key a call alive at a time (mostly the call's own strings).
+    small key a call alive at a time (mostly the call's own strings).  After the first,
+    by key, a key held by two calls is found without keeping anything more.
+
+    Raises:
+        InvalidFactError: two calls with one key; ``made_by`` says what made them.
     """
     customer_id = columns.customer_id
     deadline = columns.deadline
     priority = columns.priority
-    order = sorted(range(len(columns)), key=columns.lead_key())
+    leads = columns.leads()
+    order = sorted(range(len(columns)), key=leads.__getitem__)
+    repeated = columns.repeated_key(leads, order)
+    if repeated is not None:
+        raise _repeated(columns, repeated, made_by)
+    del leads  # before the next sort makes its keys
     order.sort(key=customer_id.__getitem__)
     order.sort(key=deadline.__getitem__)
     order.sort(key=lambda index: -priority[index])
     return array("q", order)
 
 
+_LIKELY: Final = {
+    "plan()": " (is the customer listed twice in the book?)",
+    "Agenda.merge": " (do the parts of the book overlap?)",
+}
+"""What usually gives two calls one key, by what made the agenda."""
+
+
+def _repeated(columns: Columns, repeated: tuple[int, int, str], made_by: str) -> InvalidFactError:
+    """The error for two calls with one key (promise 5: a key is one call's)."""
+    first, second, key = repeated
+    one, other = columns.customer_id[first], columns.customer_id[second]
+    who = f"customer {one!r} has" if one == other else f"customers {one!r} and {other!r} have"
+    return InvalidFactError(
+        f"{made_by}: {who} two calls with the key {key!r}{_LIKELY.get(made_by, '')}"
+    )
+
+
 @attrs.frozen(kw_only=True)
 class Agenda:
     """The calls to make, in order: priority, then deadline, then customer and key.
 
-    Iterate it for the calls.  ``planned`` holds the calls before capacity was applied;
+    Iterate it for the calls; each key (:attr:`Call.keys`) is one call's.  ``planned``
+    holds the calls before capacity was applied;
     a call capacity moved to a later staff day says so in its ``moved_by``, and one moved
     past its deadline is :attr:`Call.overdue` (listed by :attr:`at_risk`), never dropped.
     """
@@ -77,6 +104,9 @@ class Agenda:
     """The minimum gap between a customer's calls, which a call capacity moves keeps to
     the customer's other calls: the policy's, for an agenda :func:`~extramile.plan`
     made (None: no gap is kept)."""
+    tz_version: str = attrs.field(factory=tz_version)
+    """The version of the zone database the calls were planned with (see
+    :func:`~extramile.tz_version`): agendas of different versions do not merge."""
 
     @classmethod
     def build(
@@ -103,7 +133,7 @@ class Agenda:
 
         Raises:
             FactTypeError: ``planned`` not iterable, or an item of it not a :class:`Call`.
-            InvalidFactError: a call with a naive datetime.
+            InvalidFactError: a call with a naive datetime; two calls with one key.
             InvalidPolicyError, PolicyTypeError: a bad capacity, as for :func:`plan`, a
                 schedule that is not a :class:`Schedule`, or a ``min_gap`` that is not
                 an :class:`Elapsed` duration or None.
@@ -136,6 +166,8 @@ class Agenda:
             suppressed=suppressed,
             queue_capacity=per_queue,
             min_gap=min_gap,
+            version=tz_version(),
+            made_by="Agenda.build()",
         )
 
     @classmethod
@@ -150,8 +182,10 @@ class Agenda:
         suppressed: Mapping[str, int],
         queue_capacity: QueueCapacity,
         min_gap: Elapsed | None,
+        version: str,
+        made_by: str,
     ) -> Agenda:
-        planned = CallList(columns, _in_order(columns))
+        planned = CallList(columns, _in_order(columns, made_by))
         limited = capacity is not None or bool(queue_capacity)
         return cls(
             now=now,
@@ -165,6 +199,7 @@ class Agenda:
             suppressed=FrozenMap(dict(sorted(suppressed.items()))),
             queue_capacity=queue_capacity,
             min_gap=min_gap,
+            tz_version=version,
         )
 
     @classmethod
@@ -173,7 +208,10 @@ class Agenda:
 
         Raises:
             InvalidFactError: no agendas, or agendas planned at different times, horizons,
-                schedules, capacities (queue capacities too) or minimum gaps.
+                schedules, capacities (queue capacities too) or minimum gaps, or with
+                different versions of the zone database; or two calls with one key, as
+                parts of a book that overlap give (the message names the customer and
+                the key).
             FactTypeError: something other than an agenda.
         """
         if not agendas:
@@ -185,6 +223,12 @@ class Agenda:
                 )
         first = agendas[0]
         for other in agendas[1:]:
+            if other.tz_version != first.tz_version:
+                raise InvalidFactError(
+                    "Agenda.merge: agendas must be planned with one version of the zone"
+                    f" database (got tzdata {first.tz_version!r} and {other.tz_version!r}:"
+                    " install one tzdata version on every machine)"
+                )
             if (
                 other.now,
                 other.horizon_end,
@@ -218,6 +262,8 @@ class Agenda:
             suppressed=counts,
             queue_capacity=first.queue_capacity,
             min_gap=first.min_gap,
+            version=first.tz_version,
+            made_by="Agenda.merge",
         )
 
     def __iter__(self) -> Iterator[Call]:

@@ -521,7 +521,7 @@ def _moved(  # noqa: PLR0917  # private; one call site
         at = columns.due[other] if other_move is None else other_move.due
         reason = (
             f"{reason}; kept {apart.gap} from the customer's call"
-            f" {columns.lead_key()(other)} due {from_ts(at, UTC).isoformat()}"
+            f" {columns.lead(other)} due {from_ts(at, UTC).isoformat()}"
         )
     move = Adjustment(
         constraint=_CAPACITY,

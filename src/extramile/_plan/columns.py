@@ -14,8 +14,10 @@ Imports: ``_decision``, ``_engine``, ``_model``, ``_time``, ``errors``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 import attrs
@@ -36,6 +38,7 @@ EXTRA_MILE: Final = 1
 ESSENTIAL: Final = 2
 """The bit of :attr:`Columns.flags` set for an essential call."""
 _NUMBERS: Final = frozenset({"zone_numbers", "reach_numbers", "queue_numbers"})
+_AFTER_FIRST: Final = operator.itemgetter(slice(1, None))
 _MOST_TRIES: Final = 65_535
 """The largest try number a column holds (two bytes; a rule allows at most 1000)."""
 
@@ -261,18 +264,56 @@ class Columns:
                 self.exact[len(self)] = exact
             self.add(source.raw(index))
 
-    def lead_key(self) -> Callable[[int], str]:
-        """The sort key: a call's leading key."""
-        keys = self.keys
+    def lead(self, index: int) -> str:
+        """The leading key of the call at ``index``."""
+        exact = self.exact.get(index)
+        if exact is not None:
+            return exact.key
+        found = self.keys[index]
+        return found if found.__class__ is str else found[0]
+
+    def leads(self) -> list[str]:
+        """Each call's leading key, in the order the calls were added."""
         exact = self.exact
+        leads = [found if found.__class__ is str else found[0] for found in self.keys]
+        for index, call in exact.items():
+            leads[index] = call.key
+        return leads
 
-        def lead(index: int) -> str:
-            found = keys[index]
-            return found if isinstance(found, str) else found[0]
+    def repeated_key(self, leads: list[str], by_lead: Sequence[int]) -> tuple[int, int, str] | None:
+        """Two calls with one key, as their indices (in the order they were added) and
+        the key, or None when every key is one call's.
 
-        if exact:
-            return lambda index: exact[index].key if index in exact else lead(index)
-        return lead
+        ``leads`` is :meth:`leads`, and ``by_lead`` every call's index sorted by it, as an
+        agenda's order is first sorted.  The leading keys in that order are sorted, so the
+        other keys of merged calls, sorted, join them in one merging pass, and a key held
+        twice lies beside its twin.  What this keeps is a list of references to keys the
+        columns already hold; the check is a few passes in C, not a loop in Python.
+        """
+        keys = self.keys
+        everyone = list(map(leads.__getitem__, by_lead))
+        if self.exact:  # calls built by hand: a leading key need not come first
+            others: Iterable[str] = (
+                key
+                for index, kept in enumerate(keys)
+                for key in dict.fromkeys(_keys(kept))
+                if key != leads[index]
+            )
+        else:  # the engine's: a merged call's keys after its first
+            merged = itertools.compress(keys, map(isinstance, keys, itertools.repeat(tuple)))
+            others = itertools.chain.from_iterable(map(_AFTER_FIRST, merged))
+        everyone += sorted(others)
+        everyone.sort()  # two sorted runs: merged in one pass
+        beside = map(operator.eq, everyone, itertools.islice(everyone, 1, None))
+        twice = next(itertools.compress(everyone, beside), None)
+        if twice is None:
+            return None
+        first, second, *_ = (
+            index
+            for index, kept in enumerate(self.keys)
+            if leads[index] == twice or twice in _keys(kept)
+        )
+        return first, second, twice
 
 
 def _made_again(call: Call, raw: Raw) -> bool:

@@ -27,7 +27,7 @@ from extramile._plan.agenda import Agenda
 from extramile._plan.capacity import queue_capacities, weekly_capacity
 from extramile._plan.columns import Columns
 from extramile._rules import FollowUpPolicy, Rule
-from extramile._time import LATEST, UTC, Elapsed, from_ts
+from extramile._time import LATEST, UTC, Elapsed, from_ts, tz_version
 from extramile.errors import (
     ExtramileError,
     FactTypeError,
@@ -54,9 +54,11 @@ def plan(
     Args:
         policy: the rules and constraints.
         book: an iterable of ``(customer, interactions)`` pairs, consumed once and never
-            held whole in memory.  List each customer once: remembering every id to
-            catch a repeat would cost memory for each customer of the book, so a
-            customer listed twice is planned twice.
+            held whole in memory.  List each customer once: a customer listed twice
+            whose calls reach the agenda is refused, as their keys would be twice in it;
+            one whose calls all fall past the horizon or are suppressed is not caught
+            (remembering every id would cost memory for each customer of the book), and
+            its suppressed calls are counted again.
         now: the present, any timezone-aware datetime.
         horizon: keep the calls due before ``now + horizon``.
         capacity: calls a staff day can take (an int, or ``{"mon": 40, ...}``; a staff
@@ -79,7 +81,8 @@ def plan(
         ConditionError: a custom condition raised; the message names the rule, the
             book item and the customer.
         InvalidFactError: interactions of another customer; the message names the
-            customer and the item.
+            customer and the item.  Two calls with one key (a customer listed twice);
+            the message names the customer and the key.
         InvalidPolicyError: a capacity below zero, or with no room on any staff day; a
             queue capacity for a queue no rule of the policy names; a horizon reaching
             past the year 9998.
@@ -132,6 +135,8 @@ def plan(
         suppressed=suppressed,
         queue_capacity=per_queue,
         min_gap=policy.caps.min_gap,
+        version=tz_version(),
+        made_by="plan()",
     )
 
 

@@ -69,10 +69,10 @@ def clock_of(local: dt.datetime) -> float:
 def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
     """``ts`` moved by ``days`` calendar days in ``tz``, keeping the wall-clock time.
 
-    >>> import pendulum
-    >>> ny = pendulum.timezone("America/New_York")
-    >>> start = pendulum.datetime(2026, 3, 6, 15, tz="UTC").timestamp()
-    >>> pendulum.from_timestamp(add_local_days(start, 7, ny)).isoformat()
+    >>> from extramile._time.zones import zone
+    >>> start = dt.datetime(2026, 3, 6, 15, tzinfo=dt.timezone.utc).timestamp()
+    >>> later = add_local_days(start, 7, zone("America/New_York"))
+    >>> dt.datetime.fromtimestamp(later, dt.timezone.utc).isoformat()
     '2026-03-13T14:00:00+00:00'
     """
     local = dt.datetime.fromtimestamp(ts, tz)

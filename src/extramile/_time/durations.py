@@ -179,7 +179,8 @@ class Business:
     def __str__(self) -> str:
         parts = [f"{self.days} business day{'s' if self.days != 1 else ''}"] if self.days else []
         if self.seconds or not parts:
-            parts.append(_human(self.seconds) + " of business time")
+            # in hours at most: 48 hours of open time are not 2 business days
+            parts.append(_human(self.seconds, _WORDS[1:]) + " of business time")
         return " and ".join(parts)
 
 
@@ -212,8 +213,11 @@ def relative(offset: Duration, anchor: str, *, before: bool = False, at: bool = 
     return f"{offset} {'before' if before else 'after'} {anchor}"
 
 
-def _human(seconds: float) -> str:
-    for name, size in (("day", DAY), ("hour", 3600), ("minute", 60)):
+_WORDS: Final = (("day", DAY), ("hour", 3600), ("minute", 60))
+
+
+def _human(seconds: float, words: Sequence[tuple[str, int]] = _WORDS) -> str:
+    for name, size in words:
         if seconds and seconds % size == 0:
             count = int(seconds // size)
             return f"{count} {name}{'s' if count != 1 else ''}"

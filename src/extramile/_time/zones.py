@@ -1,10 +1,16 @@
 """Timezones and instants: the cheap conversions the hot path relies on.
 
 Inside the library an instant is a float of POSIX seconds ("ts"). pendulum values are
-made only at the edges, for what is returned to users.  Zone look-ups are cached: a
-``pendulum.timezone`` call costs tens of microseconds, a dictionary hit a few dozen
-nanoseconds.  Also the bounds of time the library works between, and the names zones are
-given by (an IANA name, or a ``zoneinfo.ZoneInfo`` standing for one).
+made only at the edges, for what is returned to users.  Zone look-ups are cached: loading
+a zone costs tens of microseconds, a dictionary hit a few dozen nanoseconds.  Also the
+bounds of time the library works between, and the names zones are given by (an IANA
+name, or a ``zoneinfo.ZoneInfo`` standing for one).
+
+Every zone is read from the ``tzdata`` package the library declares, never from the
+machine's own zone files: ``zoneinfo`` (and ``pendulum.timezone``, which uses it) prefers
+those, so two machines built from different images would place the same call at
+different times.  Reading that package is the one read of the core.  The version of the
+zone database in use is :func:`tz_version`.
 
 Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
 """
@@ -12,11 +18,14 @@ Imports: ``_memo``, ``errors`` (and pendulum, with zones from tzdata).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
+import io
 from collections.abc import Callable
 from typing import Any, Final, SupportsIndex, TypeVar
 from zoneinfo import ZoneInfo
 
 import pendulum
+import tzdata
 from pendulum.tz.timezone import Timezone
 
 from extramile._memo import Memo, cache, keep
@@ -30,11 +39,13 @@ __all__ = [
     "LATEST",
     "UTC",
     "DateTime",
+    "TzdataZone",
     "ZoneName",
     "from_ts",
     "instant",
     "known_zone",
     "pooled",
+    "tz_version",
     "zone",
     "zone_key",
     "zone_or_none",
@@ -42,20 +53,83 @@ __all__ = [
 
 _V = TypeVar("_V")
 
-UTC: Final = pendulum.UTC
 DAY: Final = 86_400
 """Seconds of a day of elapsed time (a local calendar day may be longer or shorter)."""
 _ZONES_KEPT: Final = 4096
 """More than the zone database has names: real zones are never dropped in practice."""
 _ZONES: Final[dict[str, Timezone]] = cache("zones")
-# Files in the zone database that are not civil time: leap-second clocks, and names that
-# stand for the machine's own setting (which would make answers depend on the machine).
-_NOT_CIVIL: Final = ("right/", "posix/")
+_NAMES: Final[dict[str, None]] = cache("zone names")
+"""The names the ``tzdata`` package lists, read once (emptied, read again)."""
+# A name in the database that is not civil time: it stands for no place's clocks.
 _MACHINE: Final = frozenset({"localtime", "posixrules", "Factory"})
+
+
+def tz_version() -> str:
+    """The version of the IANA zone database every zone is read from: the ``tzdata``
+    package's (``IANA_VERSION``), such as ``"2026f"``.
+
+    Machines that plan parts of one book must use the same version to give the answer
+    of one machine; :meth:`Agenda.merge` refuses agendas made with different ones.
+
+    >>> import tzdata
+    >>> tz_version() == tzdata.IANA_VERSION
+    True
+    """
+    version: str = tzdata.IANA_VERSION
+    return version
+
+
+class TzdataZone(Timezone):
+    """A pendulum ``Timezone`` whose rules were read from the ``tzdata`` package.
+
+    It equals (and hashes as) any pendulum zone of its name, prints as one, and pickles
+    and copies as its name, which the process that reads it loads from its own
+    ``tzdata`` package, as this one did.  Made only by :func:`zone_or_none`: given a
+    name directly, it is that function's zone.
+    """
+
+    def __new__(cls, key: str) -> TzdataZone:
+        found = zone_or_none(key)
+        if found is None or not isinstance(found, TzdataZone):
+            raise KeyError(key)
+        return found
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _tzdata_zone, (self.key,)
+
+    def __repr__(self) -> str:
+        return f"Timezone({self.key!r})"
+
+
+def _tzdata_zone(name: str) -> Timezone:
+    """The zone called ``name``, for a zone being unpickled."""
+    return zone(name)
+
+
+def _names() -> dict[str, None]:
+    if not _NAMES:
+        text = importlib.resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+        _NAMES.update(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+    return _NAMES
+
+
+def _load(name: str) -> TzdataZone | None:
+    """The zone called ``name``, read from the ``tzdata`` package (the caller knows the
+    package lists the name)."""
+    resource = importlib.resources.files("tzdata").joinpath("zoneinfo")
+    for part in name.split("/"):
+        resource = resource.joinpath(part)
+    try:
+        data = resource.read_bytes()
+        return TzdataZone.from_file(io.BytesIO(data), key=name)
+    except (OSError, ValueError):  # a damaged installation: no such zone
+        return None
 
 
 def zone_or_none(name: str) -> Timezone | None:
     """Return the IANA zone called ``name``, or None when there is no such zone.
+
+    Its rules come from the ``tzdata`` package, whatever the machine's own zone files say.
 
     >>> zone_or_none("Europe/Paris") is not None, zone_or_none("Mars/Olympus")
     (True, None)
@@ -65,19 +139,27 @@ def zone_or_none(name: str) -> Timezone | None:
     found = _ZONES.get(name)
     if found is not None:
         return found
-    if (
-        not isinstance(name, str)
-        or not name
-        or name.strip() != name
-        or name.startswith(_NOT_CIVIL)
-        or name in _MACHINE
-    ):
+    if not isinstance(name, str) or not name:
         return None
-    try:
-        found = pendulum.timezone(name)
-    except (ValueError, KeyError, OSError):
+    if name.lower() == "utc":
+        found = _load("UTC")  # in any case, as pendulum.timezone() takes it
+    elif name not in _MACHINE and name in _names():
+        found = _load(name)
+    if found is None:
         return None  # not cached: only real zones are, so bad input cannot grow the cache
     return keep(_ZONES, name, found, _ZONES_KEPT)
+
+
+def _utc() -> Timezone:
+    found = zone_or_none("UTC")
+    if found is None:  # pragma: no cover - every tzdata package has it
+        raise ImportError("the tzdata package has no zone UTC: reinstall it")
+    return found
+
+
+UTC: Final = _utc()
+"""UTC, read from the ``tzdata`` package like any zone (``pendulum.UTC`` is read from the
+machine's own files)."""
 
 
 ZoneName = str | ZoneInfo
@@ -110,7 +192,7 @@ def zone_key(
 
 
 def known_zone(name: str) -> bool:
-    """Tell whether ``name`` is an IANA timezone name this machine knows."""
+    """Tell whether ``name`` is an IANA timezone name the ``tzdata`` package knows."""
     return zone_or_none(name) is not None
 
 

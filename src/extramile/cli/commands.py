@@ -10,7 +10,7 @@ before it is written.
 
 Imports: ``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile._decision``,
 ``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
-``extramile.errors``, ``extramile.reports``.
+``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from extramile._sample import (
     sample_policy,
 )
 from extramile._starter import starter_policy
+from extramile._time import tz_version
+from extramile._version import __version__
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -73,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="extramile",
         description="Decide when a customer's situation warrants a proactive call,"
         " and plan those calls.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"extramile {__version__} (zone database: tzdata {tz_version()})",
+        help="print the versions of extramile and of its zone database, and stop",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

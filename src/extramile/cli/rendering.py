@@ -237,7 +237,8 @@ def render_report(report: CallReport, timezone: str) -> list[str]:
 
 def json_agenda(agenda: Agenda, unknown_zone: Container[str]) -> dict[str, Any]:
     """The agenda as JSON-ready data: its rows, each with the due time in the team's
-    timezone too, and the counts of calls suppressed and at risk."""
+    timezone too, the counts of calls suppressed and at risk, and the version of the zone
+    database it was planned with."""
     team = agenda.schedule.tz
     calls = []
     for row, call in zip(agenda.to_rows(), agenda.calls, strict=True):
@@ -248,6 +249,7 @@ def json_agenda(agenda: Agenda, unknown_zone: Container[str]) -> dict[str, Any]:
         "now": agenda.now.isoformat(),
         "horizon_end": agenda.horizon_end.isoformat(),
         "team_timezone": agenda.schedule.timezone,
+        "tz_version": agenda.tz_version,
         "calls": calls,
         "suppressed": dict(agenda.suppressed),
         "at_risk": len(agenda.at_risk),
