@@ -22,6 +22,7 @@ class TestReadme:
         """The command CI runs verbatim is still in the README."""
         command = (
             "python -m venv .venv && . .venv/bin/activate && "
-            "python -m pip install -e '.[test]' && python -m pytest"
+            "python -m pip install -e '.[test]' && python -m coverage run -m pytest"
+            " && python -m coverage report"
         )
         assert command in README.read_text(encoding="utf-8").splitlines()

@@ -281,7 +281,11 @@ def cases(draw: st.DrawFn) -> Case:
         for n, (offset, direction, kind, channel) in enumerate(events)
     )
     due = now + dt.timedelta(seconds=draw(st.integers(-3 * DAY, 3 * DAY)))
-    deadline = due + dt.timedelta(seconds=draw(st.integers(0, 2 * DAY)))
+    # In elapsed time: aware arithmetic is wall-clock arithmetic, which a clock change
+    # could turn into a deadline before the due time (refused by place()).
+    deadline = dt.datetime.fromtimestamp(
+        due.timestamp() + draw(st.integers(0, 2 * DAY)), due.tzinfo
+    )
     return Case(
         customer=customer,
         window=draw(calling_windows_around(centre)),
