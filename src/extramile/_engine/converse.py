@@ -37,8 +37,8 @@ held to the gap after the customer's other planned calls (it is exempt only from
 after its own attempts, which placement sees to); every planned call counts toward the
 cap.  A customer with one candidate, the common case, never comes here.
 
-Imports: ``_decision``, ``_time``, and the siblings ``data``, ``facts``, ``moves``,
-``placement`` and ``search``.
+Imports: ``_decision``, ``_time``, and the siblings ``contact``, ``data``, ``facts``, ``moves``
+and ``placement``.
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ import heapq
 from typing import Final, NamedTuple
 
 from extramile._decision import SuppressedCall
+from extramile._engine.contact import CapAges
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, Planned, RawMove
 from extramile._engine.placement import place_from, suppression
-from extramile._engine.search import cap_next
 from extramile._time import add_local_days
 
 __all__ = ["anchor_of", "converse"]
@@ -224,11 +224,13 @@ def _cap_moves(
         return []
     tz = contact.cap_zone
     days = caps.per.days
-    instants = sorted([*made, *(at for at, _ in counted)])
+    # When each call made or planned ages out of the cap, worked out once for every
+    # question below.
+    ages = CapAges(sorted([*made, *(at for at, _ in counted)]), days, tz)
     moves: list[RawMove] = []
     t = cand.placed
     while True:
-        free = cap_next(t, instants, caps, tz)
+        free = ages.free_from(t, limit)
         if free != t:
             moves.append(RawMove(_CAP, t, free, after=_counting(t, counted, days, tz)))
             t = free
@@ -236,7 +238,7 @@ def _cap_moves(
         # count there, so it goes after it (and then waits for the cap to free).
         until = add_local_days(t, days, tz) if later else t
         full = next(
-            (at for at, _ in later if t < at < until and _count(at, instants, days, tz) >= limit),
+            (at for at, _ in later if t < at < until and ages.counting(at) >= limit),
             None,
         )
         if full is None:
@@ -254,8 +256,3 @@ def _counting(
         for anchor, call in calls
         if anchor <= at and add_local_days(anchor, days, tz) > at
     )
-
-
-def _count(at: float, instants: list[float], days: int, tz: dt.tzinfo) -> int:
-    """How many of ``instants`` count toward the cap at ``at``."""
-    return sum(1 for a in instants if a <= at and add_local_days(a, days, tz) > at)

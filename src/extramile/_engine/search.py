@@ -42,19 +42,17 @@ Imports: ``_rules``, ``_time``, and the siblings ``contact`` and ``moves``.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Final
 
-from extramile._engine.contact import CALLBACK_GRACE, CapAges, Contact, reach_table
+from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
 from extramile._engine.moves import Constraint, RawMove
 from extramile._rules import ContactCaps
 from extramile._time import DAY, Schedule
 
 __all__ = [
     "SEARCH_SECONDS",
-    "cap_next",
     "deadline_after",
     "no_common_window",
     "place_call",
@@ -96,16 +94,6 @@ def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
     if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
         return ts
     return contact.cap_ages(caps.per.days).free_from(ts, limit)
-
-
-def cap_next(ts: float, attempts: list[float], caps: ContactCaps, tz: dt.tzinfo) -> float:
-    """The first instant at or after ``ts`` at which fewer than ``caps.max_attempts`` of
-    the sorted ``attempts`` (instants, made or planned) count toward the rolling cap,
-    each until it is ``caps.per`` local days old in ``tz``."""
-    limit = caps.max_attempts
-    if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
-        return ts
-    return CapAges(attempts, caps.per.days, tz).free_from(ts, limit)
 
 
 def without(attempts: list[float], own: Iterable[float]) -> list[float]:
