@@ -51,13 +51,16 @@ extramile (the "extramile" entry):
     make the call, staff open around the clock and a calling window of all day, so that
     a rule that fires always gives a call:
       call_now   : attr("category") == "billing" & attr("duplicate_charge") is true
-      check_in   : attr("status") == "open" & attr("intermittent") is true
-                   & silence_at_least(Elapsed(days=7))
+      check_in   : attr("status") == "open" & attr("intermittent") is true,
+                   stop=~silence_at_least(Elapsed(days=7))
       heads_up   : attr("price_increase_pct") >= 10 & attr("days_until_bill") <= 5
-      vip_thanks : tier_in("gold") & tenure_at_least(years=5)
-                   & silence_at_least(Elapsed(days=90))
+      vip_thanks : tier_in("gold"),
+                   stop=~(tenure_at_least(years=5) & silence_at_least(Elapsed(days=90)))
     Tier and tenure are the Customer's own (customer_since = the date tenure_years
-    before now); the silences are measured by the engine from the interaction's time.
+    before now).  A rule's condition is judged as of its trigger and its stop at now, so
+    what the floor measures at now (the silences, the tenure) is in the stops: the
+    episode is over while the record is younger than the silence (the engine measures it
+    from the record's time) or the customer newer than five years.
   * The peers get their dicts before their timed loop; extramile gets its domain objects
     the same way: PREPARE maps every record to (Customer, [Interaction]) before timing,
     and that construction is timed and reported on its own ("prepare", per record).
@@ -575,11 +578,12 @@ def extramile_setup() -> dict[str, Any]:
         tier_in,
     )
 
-    def rule(name: str, condition: Condition) -> Rule:
+    def rule(name: str, condition: Condition, stop: Condition | None = None) -> Rule:
         return Rule(
             name=name,
             trigger=On("record"),
             condition=condition,
+            stop=stop,
             scope="customer",
             due=TRIGGER,
             deadline=TRIGGER + Elapsed(days=365),
@@ -593,14 +597,14 @@ def extramile_setup() -> dict[str, Any]:
             ),
             rule(
                 "check_in",
-                attr("status").equals("open")
-                & attr("intermittent").is_true()
-                & silence_at_least(Elapsed(days=7)),
+                attr("status").equals("open") & attr("intermittent").is_true(),
+                stop=~silence_at_least(Elapsed(days=7)),
             ),
             rule("heads_up", (attr("price_increase_pct") >= 10) & (attr("days_until_bill") <= 5)),
             rule(
                 "vip_thanks",
-                tier_in("gold") & tenure_at_least(years=5) & silence_at_least(Elapsed(days=90)),
+                tier_in("gold"),
+                stop=~(tenure_at_least(years=5) & silence_at_least(Elapsed(days=90))),
             ),
         ),
         schedule=Schedule.always_open("UTC"),
