@@ -1,12 +1,13 @@
 """What the engine returns: calls, suppressed calls, and the explanation of every rule.
 
-Imports: ``_model``, ``_time``, ``kinds``.
+Imports: ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from collections.abc import Iterable
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -245,6 +246,100 @@ class Decision:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def to_frame(self, backend: str = "pandas") -> Any:
+        """The calls and the suppressed calls as a data frame of ``backend``
+        (``"pandas"``, ``"polars"`` or ``"pyarrow"``): one row each, calls first.
+
+        ``status`` says which a row is, ``"call"`` or ``"suppressed"``; the other columns
+        are the agenda's (:meth:`Agenda.to_frame <extramile.Agenda.to_frame>`), then
+        ``constraint``, ``reason`` and ``until``, which a suppressed call has and a call
+        has not.  A suppressed call has its rule in ``rules`` and its key in ``keys``, and
+        no priority, times, flags, tries or queue.  Needs the ``frames`` extra (see
+        :mod:`extramile.frames`).
+
+        Raises:
+            InvalidPolicyError: an unknown backend.
+            ModuleNotFoundError: narwhals or the backend's library is not installed.
+        """
+        from extramile.frames import native_frame  # noqa: PLC0415  # narwhals only when asked
+
+        blank: tuple[None, ...] = (None,) * (len(CALL_COLUMNS) - 5)
+        rows = [("call", *call_row(call), None, None, None) for call in self.calls]
+        rows.extend(
+            (
+                "suppressed",
+                item.customer_id,
+                item.issue_id,
+                item.key,
+                [] if item.key is None else [item.key],
+                [] if item.rule is None else [item.rule],
+                *blank,
+                item.constraint,
+                item.reason,
+                item.until,
+            )
+            for item in self.suppressed
+        )
+        return native_frame(frame_columns(DECISION_COLUMNS, rows), backend, "Decision.to_frame()")
+
+
+CALL_COLUMNS: Final = (
+    ("customer_id", "text"),
+    ("issue_id", "text"),
+    ("key", "text"),
+    ("keys", "texts"),
+    ("rules", "texts"),
+    ("priority", "text"),
+    ("due_at", "instant"),
+    ("deadline", "instant"),
+    ("at_risk", "bool"),
+    ("extra_mile", "bool"),
+    ("essential", "bool"),
+    ("talking_points", "texts"),
+    ("moved_by", "texts"),
+    ("attempt", "int"),
+    ("tries", "int"),
+    ("queue", "text"),
+)
+"""A call's columns in a frame, with their kinds: the command line's CSV columns."""
+DECISION_COLUMNS: Final = (
+    ("status", "text"),
+    *CALL_COLUMNS,
+    ("constraint", "text"),
+    ("reason", "text"),
+    ("until", "instant"),
+)
+
+
+def call_row(call: Call) -> tuple[Any, ...]:
+    """A call's values in the order of :data:`CALL_COLUMNS`."""
+    return (
+        call.customer_id,
+        call.issue_id,
+        call.key,
+        list(call.keys),
+        list(call.rules),
+        str(call.priority),
+        call.due_at,
+        call.deadline,
+        call.overdue or call.at_risk,
+        call.extra_mile,
+        call.essential,
+        list(call.talking_points),
+        [move.reason for move in call.moved_by],
+        call.attempt,
+        call.tries,
+        call.queue,
+    )
+
+
+def frame_columns(
+    names: Iterable[tuple[str, str]], rows: list[tuple[Any, ...]]
+) -> list[tuple[str, str, list[Any]]]:
+    """Columns of ``rows`` (tuples in the order of ``names``), as
+    :func:`extramile.frames.native_frame` takes them."""
+    return [(name, kind, [row[i] for row in rows]) for i, (name, kind) in enumerate(names)]
 
 
 def _revisit(moment: dt.datetime) -> str:

@@ -37,7 +37,8 @@ Everything here is pure: the book and the period are arguments, nothing is read 
 >>> [(row.name, row.extra_mile, row.extra_mile_on_time) for row in report.by_agent()]
 [('ana', 1, 1)]
 
-Imports: ``_decision``, ``_engine``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``.
+Imports: ``_decision``, ``_engine``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``;
+``frames`` when a frame is asked for.
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
 
-from extramile._decision import Decision
+from extramile._decision import Decision, frame_columns
 from extramile._engine import (
     Contact,
     book_pair,
@@ -270,6 +271,77 @@ class CallReport:
             "by_agent": [row.to_mapping() for row in self.by_agent()],
             "by_rule": [row.to_mapping() for row in self.by_rule()],
         }
+
+    def to_frame(self, backend: str = "pandas") -> Any:
+        """Every outbound call of the period as a data frame of ``backend``
+        (``"pandas"``, ``"polars"`` or ``"pyarrow"``), one row a call, in time order.
+
+        ``status`` is ``"proactive"`` for a call that served a rule and ``"unplanned"``
+        for one that served none; then ``interaction_id``, ``customer_id``, ``agent``,
+        ``at`` (a UTC datetime), ``rules``, ``deadline`` and ``first_deadline``,
+        ``on_time`` and ``on_first_deadline`` (None for an unplanned call, which had no
+        deadline), ``extra_mile`` and ``outside_window``.  Grouping it by ``agent`` gives
+        the counts of :meth:`by_agent`.  Needs the ``frames`` extra (see
+        :mod:`extramile.frames`).
+
+        Raises:
+            InvalidPolicyError: an unknown backend.
+            ModuleNotFoundError: narwhals or the backend's library is not installed.
+        """
+        from extramile.frames import native_frame  # noqa: PLC0415  # narwhals only when asked
+
+        rows: list[tuple[Any, ...]] = [
+            (
+                "proactive",
+                call.interaction_id,
+                call.customer_id,
+                call.agent,
+                call.at,
+                list(call.rules),
+                call.deadline,
+                call.first_deadline,
+                call.on_time,
+                call.on_first_deadline,
+                call.extra_mile,
+                call.outside_window,
+            )
+            for call in self.calls
+        ]
+        rows.extend(
+            (
+                "unplanned",
+                call.interaction_id,
+                call.customer_id,
+                call.agent,
+                call.at,
+                [],
+                None,
+                None,
+                None,
+                None,
+                False,
+                call.outside_window,
+            )
+            for call in self.unplanned_calls
+        )
+        rows.sort(key=lambda row: (row[4].timestamp(), row[1]))
+        return native_frame(frame_columns(_REPORT_COLUMNS, rows), backend, "CallReport.to_frame()")
+
+
+_REPORT_COLUMNS: Final = (
+    ("status", "text"),
+    ("interaction_id", "text"),
+    ("customer_id", "text"),
+    ("agent", "text"),
+    ("at", "instant"),
+    ("rules", "texts"),
+    ("deadline", "instant"),
+    ("first_deadline", "instant"),
+    ("on_time", "bool"),
+    ("on_first_deadline", "bool"),
+    ("extra_mile", "bool"),
+    ("outside_window", "bool"),
+)
 
 
 def _aware(value: object, where: str) -> dt.datetime:

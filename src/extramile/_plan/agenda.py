@@ -2,7 +2,7 @@
 counts of suppressed calls; built from calls, or merged from agendas of parts of a book.
 
 Imports: ``_decision``, ``_frozen``, ``_model``, ``_rules``, ``_time``, ``errors``;
-:mod:`.capacity` and :mod:`.columns` beside it.
+:mod:`.capacity` and :mod:`.columns` beside it; ``frames`` when a frame is asked for.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from extramile._decision import Adjustment, Call
+from extramile._decision import CALL_COLUMNS, Adjustment, Call, call_row, frame_columns
 from extramile._frozen import EMPTY, FrozenMap
 from extramile._model import Priority
 from extramile._plan.capacity import (
@@ -327,6 +327,25 @@ class Agenda:
             }
             for call in self.calls
         ]
+
+    def to_frame(self, backend: str = "pandas") -> Any:
+        """The calls as a data frame of ``backend`` (``"pandas"``, ``"polars"`` or
+        ``"pyarrow"``), one row a call in agenda order, in the columns of the command
+        line's CSV: ``customer_id``, ``issue_id``, ``key``, ``keys``, ``rules``,
+        ``priority``, ``due_at``, ``deadline`` (UTC datetimes), ``at_risk``,
+        ``extra_mile``, ``essential`` (booleans), ``talking_points``, ``moved_by`` (lists
+        of text: the moves' reasons), ``attempt``, ``tries`` (integers) and ``queue``
+        (None for the general queue).  Needs the ``frames`` extra (see
+        :mod:`extramile.frames`).
+
+        Raises:
+            InvalidPolicyError: an unknown backend.
+            ModuleNotFoundError: narwhals or the backend's library is not installed.
+        """
+        from extramile.frames import native_frame  # noqa: PLC0415  # narwhals only when asked
+
+        rows = [call_row(call) for call in self.calls]
+        return native_frame(frame_columns(CALL_COLUMNS, rows), backend, "Agenda.to_frame()")
 
 
 def _kept_deadline(moved_by: tuple[Adjustment, ...]) -> bool:
