@@ -593,7 +593,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             policy=policy,
         )
     except (CliError, BookError, ExtramileError, sqlite3.Error) as exc:
-        print(f"sqlite_worker.py: error: {exc}", file=sys.stderr)
+        hint = " (create the tables with --init-sample, or from SCHEMA)"
+        print(
+            f"sqlite_worker.py: error: {exc}{hint if 'no such table' in str(exc) else ''}",
+            file=sys.stderr,
+        )
         return 2
     finally:
         connection.close()

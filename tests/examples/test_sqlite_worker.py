@@ -370,3 +370,17 @@ class TestCommandLine:
         done = self._run("--db", "empty.db", "--now", "2026-09-05T09:30-05:00", cwd=tmp_path)
         assert 2 == done.returncode
         assert done.stderr.startswith("sqlite_worker.py: error: no such table")
+        assert done.stderr.endswith("(create the tables with --init-sample, or from SCHEMA)\n")
+
+    def test_bad_policy_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A ``--policy`` that does not import is named, with status 2, before anything
+        is written."""
+        path = str(tmp_path / "team.db")
+        status = sqlite_worker.main(["--db", path, "--init-sample", "--policy", "nope:POLICY"])
+        assert 2 == status
+        assert capsys.readouterr().err.startswith(
+            "sqlite_worker.py: error: --policy 'nope:POLICY': cannot import 'nope'"
+        )
+        connection = sqlite3.connect(path)
+        assert {} == _rows(connection)
+        connection.close()

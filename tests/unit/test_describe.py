@@ -226,6 +226,32 @@ class TestConstraintsDescribed:
         )
         assert "- **Holidays:** 2 dates: 2026-01-01; 2026-12-25\n" in markdown_of(described)
 
+    @pytest.mark.parametrize(
+        ("days", "expected"),
+        [([], "none"), ([dt.date(2026, 5, 1)], "1 date: 2026-05-01")],
+        ids=["none", "one"],
+    )
+    def test_few_holidays(self, days: list[dt.date], expected: str) -> None:
+        """No holiday reads as none; one is one date."""
+        schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=days)
+        page = _policy(_rule(), schedule=schedule).describe_markdown()
+        assert f"- **Holidays:** {expected}" in page.splitlines()
+
+    def test_own_calendar(self) -> None:
+        """A calendar of the user's own, for no country, is named by its class."""
+
+        class Closures(holidays.HolidayBase):
+            """The team's own closing days."""
+
+        schedule = Schedule(timezone="UTC", hours={"mon-fri": "09:00-17:00"}, holidays=Closures())
+        described = _policy(_rule(), schedule=schedule).describe()
+        assert {"calendar": "Closures", "country": None, "subdivision": None} == (
+            described["staff"]["holidays"]
+        )
+        assert "- **Holidays:** the holidays package's calendar Closures" in (
+            markdown_of(described).splitlines()
+        )
+
     def test_holidays_calendar(self) -> None:
         """A calendar of the holidays package is named by country and subdivision, its dates
         not listed (it loads them a year at a time)."""

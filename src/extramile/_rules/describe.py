@@ -268,7 +268,9 @@ def _holidays_text(holidays: Mapping[str, Any] | None) -> str:
         named = [f"{day} {name}" if name else day for day, name in dates.items()]
         return f"{len(named)} date{'s' if len(named) != 1 else ''}: {'; '.join(named)}"
     country = holidays["country"]
-    where = ", ".join(country) if isinstance(country, list) else (country or "?")
+    if not country:  # a calendar of the user's own, for no country
+        return f"the holidays package's calendar {holidays['calendar']}"
+    where = ", ".join(country) if isinstance(country, list) else country
     subdivision = holidays["subdivision"]
     if subdivision:
         subs = ", ".join(subdivision) if isinstance(subdivision, list) else subdivision
