@@ -503,44 +503,29 @@ def load_sample(connection: sqlite3.Connection) -> tuple[int, int]:
         connection.executemany(
             f"INSERT INTO customers ({', '.join(_CUSTOMER_COLUMNS)})"
             f" VALUES ({', '.join('?' for _ in _CUSTOMER_COLUMNS)}) ON CONFLICT DO NOTHING",
-            [_sample_customer(row) for row in CUSTOMERS],
+            [_sample_row(row, _CUSTOMER_COLUMNS) for row in CUSTOMERS],
         )
         connection.executemany(
             f"INSERT INTO interactions ({', '.join(_INTERACTION_COLUMNS)})"
             f" VALUES ({', '.join('?' for _ in _INTERACTION_COLUMNS)}) ON CONFLICT DO NOTHING",
-            [_sample_interaction(row) for row in INTERACTIONS],
+            [_sample_row(row, _INTERACTION_COLUMNS) for row in INTERACTIONS],
         )
     return len(CUSTOMERS), len(INTERACTIONS)
 
 
-def _sample_customer(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (
-        row["id"],
-        row.get("timezone"),
-        row.get("tier"),
-        row.get("customer_since"),
-        json.dumps(row.get("tags", [])),
-        int(row.get("do_not_call", False)),
-        row.get("calling_hours"),
-        row.get("phone"),
-        row.get("email"),
-        json.dumps(row.get("attributes", {})),
-    )
-
-
-def _sample_interaction(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (
-        row["id"],
-        row["customer_id"],
-        row["kind"],
-        row["at"],
-        row.get("direction", "inbound"),
-        row.get("channel", "system"),
-        row.get("issue_id"),
-        row.get("agent"),
-        row.get("outcome"),
-        json.dumps(row.get("attributes", {})),
-    )
+def _sample_row(row: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    """A sample row as the table's values: lists and attributes as JSON text, flags as 0/1."""
+    values: list[Any] = []
+    for column in columns:
+        value = row.get(column)
+        if column in {"tags", "attributes"}:
+            value = json.dumps(value if value is not None else ([] if column == "tags" else {}))
+        elif column == "do_not_call":
+            value = int(bool(value))
+        elif column in {"direction", "channel"} and value is None:
+            value = "inbound" if column == "direction" else "system"
+        values.append(value)
+    return tuple(values)
 
 
 def _parser() -> argparse.ArgumentParser:
