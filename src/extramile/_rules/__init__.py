@@ -4,8 +4,8 @@ policy.
 
 The face of the package for the rest of the library; its modules import one another
 directly, in this order: ``constraints``, ``retry``, ``timing`` → ``triggers`` → ``rule`` →
-``policy`` → ``compiled``.  Imports: ``_conditions``, ``_model``, ``_time``, ``_memo``,
-``errors``.
+``describe`` → ``policy`` → ``compiled``.  Imports: ``_conditions``, ``_model``, ``_time``,
+``_memo``, ``errors``.
 """
 
 from __future__ import annotations

@@ -5,12 +5,14 @@ staff schedule, the calling window, the served timezones and the contact caps (s
 :mod:`extramile._rules.constraints`).  It is plain, frozen data: a policy prints, compares
 equal and pickles; its compiled form is kept beside it (:mod:`extramile._rules.compiled`).
 
-Imports: ``_rules.rule``, ``_rules.constraints``, ``_model``, ``_time``, ``errors``.
+Imports: ``_rules.rule``, ``_rules.constraints``, ``_rules.describe``, ``_model``, ``_time``,
+``errors``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -23,6 +25,7 @@ from extramile._rules.constraints import (
     as_window,
     as_zones,
 )
+from extramile._rules.describe import describe_policy, markdown
 from extramile._rules.rule import Awareness, Rule
 from extramile._time import CallingWindow, Schedule, ZoneName
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -118,3 +121,42 @@ class FollowUpPolicy:
             if rule.name == name:
                 return rule
         raise KeyError(name)
+
+    def describe(self) -> dict[str, Any]:
+        """Every rule and constraint, for people to review and sign off, as JSON values.
+
+        The keys: ``policy`` (the name); ``staff`` (``timezone``, ``hours`` by weekday,
+        ``holidays``: their ``dates`` with names, or the ``holidays`` package's
+        ``calendar`` with its ``country`` and ``subdivision``, or None);
+        ``calling_window``; ``served_timezones``; ``caps`` (``max_attempts``, ``per``,
+        ``min_gap``); and ``rules``, in order.  A rule (``"kind": "rule"``) gives its
+        ``trigger``, ``due``, ``deadline`` and ``give_up`` as ``{"written": ..., "means":
+        ...}`` (the code, and the words), its ``condition`` and ``stop`` as written (None:
+        no stop), ``scope``, ``priority``, ``queue`` (None: the general queue),
+        ``calling_window`` (None: the policy's), ``retry`` (``tries``, ``every``,
+        ``voicemail_answers``), ``extra_mile`` (a bool, or the condition as written),
+        ``essential``, ``may_be_early`` and ``talking_point``.  An :class:`Awareness`
+        (``"kind": "awareness"``) gives its ``programmes``, tag to talking point.
+
+        >>> from extramile import starter_policy
+        >>> rule = starter_policy().describe()["rules"][0]
+        >>> rule["name"], rule["essential"], rule["queue"]
+        ('duplicate-charge-callback', True, None)
+        >>> rule["deadline"]["written"], rule["deadline"]["means"]
+        ('TRIGGER + Elapsed(minutes=15)', '15 minutes elapsed after the trigger')
+
+        :meth:`describe_markdown` writes the same as a page.
+        """
+        return describe_policy(
+            name=self.name,
+            rules=self.rules,
+            schedule=self.schedule,
+            calling_window=self.calling_window,
+            served_timezones=self.served_timezones,
+            caps=self.caps,
+        )
+
+    def describe_markdown(self) -> str:
+        """:meth:`describe` as a Markdown page: the constraints, then each rule in order,
+        each field on a line of its own."""
+        return markdown(self.describe())

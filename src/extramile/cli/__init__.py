@@ -6,9 +6,11 @@ environment, and the only one that prints.  It is split by job:
 - :mod:`~extramile.cli.reading`: opening files, JSON-lines rows, the streamed :class:`Book`,
   loading a policy by ``MODULE:ATTRIBUTE``, parsing ``--now`` and ``--horizon``;
 - :mod:`~extramile.cli.rendering`: an agenda and a report as a table, JSON or CSV;
-- :mod:`~extramile.cli.commands`: the argument parser, the two commands and :func:`main`.
+- :mod:`~extramile.cli.describe`: ``extramile policy describe``, a policy for review;
+- :mod:`~extramile.cli.commands`: the argument parser, the other commands and :func:`main`.
 
-Imports: ``extramile.cli.commands``, ``extramile.cli.reading``, ``extramile.cli.rendering``.
+Imports: ``extramile.cli.commands``, ``extramile.cli.describe``, ``extramile.cli.reading``,
+``extramile.cli.rendering``.
 """
 
 from __future__ import annotations

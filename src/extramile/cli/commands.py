@@ -1,4 +1,5 @@
-"""The commands: the argument parser, ``extramile demo``, ``extramile plan`` and :func:`main`.
+"""The commands: the argument parser, ``extramile demo``, ``extramile plan`` and :func:`main`
+(``extramile policy describe`` is in :mod:`extramile.cli.describe`).
 
 This module, with :mod:`extramile.cli.reading`, is the only place in the library that reads
 files, standard input, the clock or the environment, and the only one that prints.  Every
@@ -8,9 +9,10 @@ with exit status 2 and a message on standard error that names the file and line,
 policy path; nothing is written to standard output then, because the output is built whole
 before it is written.
 
-Imports: ``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile._decision``,
-``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
-``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
+Imports: ``extramile.cli.describe``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
+``extramile._decision``, ``extramile._engine``, ``extramile._plan``, ``extramile._sample``,
+``extramile._starter``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
+``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from extramile._sample import (
 from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
+from extramile.cli.describe import add_policy_parser, run_policy
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -65,6 +68,7 @@ class Command(str, enum.Enum):
 
     DEMO = "demo"
     PLAN = "plan"
+    POLICY = "policy"
 
     def __str__(self) -> str:
         return self.value
@@ -141,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     planner.add_argument(
         "--explain", metavar="CUSTOMER_ID", help="also explain this customer's decision"
     )
+    add_policy_parser(commands)
     return parser
 
 
@@ -292,7 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = Command(args.command)
     started = time.perf_counter()
     try:
-        output = run_demo(args) if command is Command.DEMO else run_plan(args, sys.stderr)
+        if command is Command.POLICY:
+            output = run_policy(args)
+        else:
+            output = run_demo(args) if command is Command.DEMO else run_plan(args, sys.stderr)
     except CliError as exc:
         sys.stderr.write(f"extramile {command}: error: {exc}\n")
         return EXIT_USAGE
