@@ -1,4 +1,5 @@
-"""The commands: the argument parser, ``extramile demo``, ``extramile plan`` and :func:`main`.
+"""The commands: the argument parser, ``extramile demo``, ``extramile plan`` and :func:`main`
+(``extramile report`` is :mod:`extramile.cli.report`).
 
 This module, with :mod:`extramile.cli.reading`, is the only place in the library that reads
 files, standard input, the clock or the environment, and the only one that prints.  Every
@@ -8,7 +9,8 @@ with exit status 2 and a message on standard error that names the file and line,
 policy path; nothing is written to standard output then, because the output is built whole
 before it is written.
 
-Imports: ``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile._decision``,
+Imports: ``extramile.cli.pages``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
+``extramile.cli.report``, ``extramile._decision``,
 ``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
 ``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
 """
@@ -42,6 +44,7 @@ from extramile._sample import (
 from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
+from extramile.cli.pages import agenda_page
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -51,6 +54,7 @@ from extramile.cli.rendering import (
     render_agenda,
     render_report,
 )
+from extramile.cli.report import add_report_parser, run_report
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
@@ -65,6 +69,7 @@ class Command(str, enum.Enum):
 
     DEMO = "demo"
     PLAN = "plan"
+    REPORT = "report"
 
     def __str__(self) -> str:
         return self.value
@@ -141,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     planner.add_argument(
         "--explain", metavar="CUSTOMER_ID", help="also explain this customer's decision"
     )
+    add_report_parser(commands)
     return parser
 
 
@@ -241,7 +247,7 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     """
     output = Format(args.format)
     if args.explain is not None and output is Format.CSV:
-        raise CliError("--explain needs --format table or json")
+        raise CliError("--explain needs --format table, json or html")
     policy = starter_policy() if args.policy is None else load_policy(args.policy)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
     progress = stderr if stderr.isatty() else None
@@ -266,6 +272,10 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
             raise CliError(f"--explain {args.explain!r}: {exc}") from None
     if output is Format.CSV:
         return csv_agenda(agenda)
+    if output is Format.HTML:
+        return agenda_page(
+            agenda, policy=policy.name, unknown_zone=book.unknown_zone, explanation=explanation
+        )
     if output is Format.JSON:
         data = json_agenda(agenda, book.unknown_zone)
         data["policy"] = policy.name
@@ -292,7 +302,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = Command(args.command)
     started = time.perf_counter()
     try:
-        output = run_demo(args) if command is Command.DEMO else run_plan(args, sys.stderr)
+        if command is Command.DEMO:
+            output = run_demo(args)
+        elif command is Command.REPORT:
+            output = run_report(args, sys.stderr)
+        else:
+            output = run_plan(args, sys.stderr)
     except CliError as exc:
         sys.stderr.write(f"extramile {command}: error: {exc}\n")
         return EXIT_USAGE
