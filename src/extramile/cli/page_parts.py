@@ -117,8 +117,10 @@ footer { font-size: .8rem; }
   header, main, footer { max-width: none; padding: 0; }
   section, .card { border-color: #aaa; }
   section { padding: .5rem 0; border-width: 1px 0 0; border-radius: 0; }
-  .pair { grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); }
+  .pair { grid-template-columns: minmax(0, 1fr); }
+  .chart { max-width: 34rem; }
   .table-wrap { overflow: visible; }
+  th.n { white-space: normal; }
   .chart .item, tr, .call, .card { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
 }
