@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ import pytest
 
 from extramile._sample import CUSTOMERS, INTERACTIONS
 from extramile.cli import main
+from extramile.cli import report as report_command
 from extramile.cli.rendering import REPORT_CSV_COLUMNS, csv_report, period_words
 from extramile.cli.report import parse_moment, parse_timezone
+from extramile.errors import InvalidFactError
 from extramile.reports import CallReport
 from page_helpers import (
     HOSTILE_AGENT,
@@ -300,6 +303,30 @@ class TestReportErrors:
         missing = tmp_path / "missing.jsonl"
         _fails(capsys, _report(missing, book[1]), f"{missing}: cannot open")
 
+    def test_an_error_while_reading_names_the_customers_line(
+        self,
+        book: tuple[Path, Path],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """An error the report raises about a customer names the customers file and the
+        line it was read from (here, one raised after the second customer)."""
+
+        def failing(policy: object, book: Iterable[object], **period: object) -> CallReport:
+            items = iter(book)
+            next(items)
+            next(items)
+            raise InvalidFactError("book item 1 (customer 'c-02'): something is wrong")
+
+        monkeypatch.setattr(report_command, "calls_made", failing)
+        customers, interactions = book
+        _fails(
+            capsys,
+            _report(customers, interactions),
+            f"extramile report: error: {customers}:2: book item 1 (customer 'c-02'):"
+            " something is wrong",
+        )
+
     def test_bad_policy(self, book: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
         """A policy path that does not import is refused, naming it."""
         argv = _report(*book)
@@ -368,10 +395,13 @@ class TestParsers:
             parse_moment("last monday")
 
     def test_period_words_across_years(self) -> None:
-        """A week over new year names both years only at its end."""
+        """A period over new year names the year of each end; an empty one its times."""
         at = dt.datetime.fromisoformat
-        assert "Mon 28 Dec to Sun 3 Jan 2027" == period_words(
+        assert "Mon 28 Dec 2026 to Sun 3 Jan 2027" == period_words(
             at("2026-12-28T00:00-06:00"), at("2027-01-04T00:00-06:00"), TZ
+        )
+        assert "Thu 31 Dec 2026 12:00 to Fri 1 Jan 2027 00:00" == period_words(
+            at("2026-12-31T12:00-06:00"), at("2027-01-01T00:00-06:00"), TZ
         )
         assert "Mon 28 Dec 00:00 to Mon 28 Dec 2026 00:00" == period_words(
             at("2026-12-28T00:00-06:00"), at("2026-12-28T00:00-06:00"), TZ

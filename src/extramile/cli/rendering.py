@@ -211,16 +211,20 @@ def period_words(start: dt.datetime, end: dt.datetime, timezone: str) -> str:
     'Mon 24 Aug 2026'
     >>> period_words(at("2026-08-24T00:00-05:00"), at("2026-09-05T09:30-05:00"), "America/Chicago")
     'Mon 24 Aug 00:00 to Sat 5 Sep 2026 09:30'
+
+    The first day's year is said too when it is not the last's.
     """
     first = pendulum.instance(start).in_timezone(timezone)
     after = pendulum.instance(end).in_timezone(timezone)
     midnight = dt.time()
-    if first.time() == midnight and after.time() == midnight and after > first:
-        last = after.subtract(days=1)
-        if last.date() == first.date():
-            return first.format("ddd D MMM YYYY")
-        return f"{first.format('ddd D MMM')} to {last.format('ddd D MMM YYYY')}"
-    return f"{first.format('ddd D MMM HH:mm')} to {after.format('ddd D MMM YYYY HH:mm')}"
+    whole_days = first.time() == midnight and after.time() == midnight and after > first
+    last = after.subtract(days=1) if whole_days else after
+    if whole_days and last.date() == first.date():
+        return first.format("ddd D MMM YYYY")
+    day = "ddd D MMM" if first.year == last.year else "ddd D MMM YYYY"
+    if whole_days:
+        return f"{first.format(day)} to {last.format('ddd D MMM YYYY')}"
+    return f"{first.format(day + ' HH:mm')} to {after.format('ddd D MMM YYYY HH:mm')}"
 
 
 def render_report(report: CallReport, timezone: str) -> list[str]:
