@@ -187,6 +187,8 @@ class TestEveryPage:
         )
         assert 375 == width
         assert scroll <= client
+        height = _script(driver, "return document.documentElement.scrollHeight")
+        driver.set_window_size(PHONE[0], min(int(height), 8000))
         assert driver.save_screenshot(str(artifacts / f"{name}-phone.png"))
 
 

@@ -141,7 +141,9 @@ def _instant(moment: dt.date | dt.datetime, timezone: str) -> dt.datetime:
     return pendulum.datetime(moment.year, moment.month, moment.day, tz=timezone)
 
 
-def _period(args: argparse.Namespace, now: dt.datetime, timezone: str) -> tuple[dt.datetime, ...]:
+def _period(
+    args: argparse.Namespace, now: dt.datetime, timezone: str
+) -> tuple[dt.datetime, dt.datetime]:
     if args.since is None:
         if args.until is not None:
             raise CliError("--until needs --since")
