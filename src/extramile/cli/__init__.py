@@ -1,4 +1,5 @@
-"""The command line, ``extramile demo`` and ``extramile plan``: the package face.
+"""The command line, ``extramile demo``, ``extramile plan`` and ``extramile report``: the
+package face.
 
 The CLI is the only part of the library that reads files, standard input, the clock or the
 environment, and the only one that prints.  It is split by job:
@@ -7,6 +8,9 @@ environment, and the only one that prints.  It is split by job:
   loading a policy by ``MODULE:ATTRIBUTE``, parsing ``--now`` and ``--horizon``;
 - :mod:`~extramile.cli.rendering`: an agenda and a report as a table, JSON or CSV;
 - :mod:`~extramile.cli.describe`: ``extramile policy describe``, a policy for review;
+- :mod:`~extramile.cli.pages`: an agenda and a report as an HTML page, in the look of
+  :mod:`~extramile.cli.page_parts`;
+- :mod:`~extramile.cli.report`: ``extramile report``;
 - :mod:`~extramile.cli.commands`: the argument parser, the other commands and :func:`main`.
 
 Imports: ``extramile.cli.commands``, ``extramile.cli.describe``, ``extramile.cli.reading``,

@@ -1,5 +1,6 @@
 """The commands: the argument parser, ``extramile demo``, ``extramile plan`` and :func:`main`
-(``extramile policy describe`` is in :mod:`extramile.cli.describe`).
+(``extramile policy describe`` is in :mod:`extramile.cli.describe`, ``extramile report`` in
+:mod:`extramile.cli.report`).
 
 This module, with :mod:`extramile.cli.reading`, is the only place in the library that reads
 files, standard input, the clock or the environment, and the only one that prints.  Every
@@ -9,10 +10,10 @@ with exit status 2 and a message on standard error that names the file and line,
 policy path; nothing is written to standard output then, because the output is built whole
 before it is written.
 
-Imports: ``extramile.cli.describe``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
-``extramile._decision``, ``extramile._engine``, ``extramile._plan``, ``extramile._sample``,
-``extramile._starter``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
-``extramile.reports``.
+Imports: ``extramile.cli.describe``, ``extramile.cli.pages``, ``extramile.cli.reading``,
+``extramile.cli.rendering``, ``extramile.cli.report``, ``extramile._decision``,
+``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
+``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
 from extramile.cli.describe import add_policy_parser, run_policy
+from extramile.cli.pages import agenda_page
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -54,6 +56,7 @@ from extramile.cli.rendering import (
     render_agenda,
     render_report,
 )
+from extramile.cli.report import add_report_parser, run_report
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
@@ -69,6 +72,7 @@ class Command(str, enum.Enum):
     DEMO = "demo"
     PLAN = "plan"
     POLICY = "policy"
+    REPORT = "report"
 
     def __str__(self) -> str:
         return self.value
@@ -146,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         "--explain", metavar="CUSTOMER_ID", help="also explain this customer's decision"
     )
     add_policy_parser(commands)
+    add_report_parser(commands)
     return parser
 
 
@@ -246,7 +251,7 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     """
     output = Format(args.format)
     if args.explain is not None and output is Format.CSV:
-        raise CliError("--explain needs --format table or json")
+        raise CliError("--explain needs --format table, json or html")
     policy = starter_policy() if args.policy is None else load_policy(args.policy)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
     progress = stderr if stderr.isatty() else None
@@ -271,6 +276,10 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
             raise CliError(f"--explain {args.explain!r}: {exc}") from None
     if output is Format.CSV:
         return csv_agenda(agenda)
+    if output is Format.HTML:
+        return agenda_page(
+            agenda, policy=policy.name, unknown_zone=book.unknown_zone, explanation=explanation
+        )
     if output is Format.JSON:
         data = json_agenda(agenda, book.unknown_zone)
         data["policy"] = policy.name
@@ -297,10 +306,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = Command(args.command)
     started = time.perf_counter()
     try:
-        if command is Command.POLICY:
+        if command is Command.DEMO:
+            output = run_demo(args)
+        elif command is Command.POLICY:
             output = run_policy(args)
+        elif command is Command.REPORT:
+            output = run_report(args, sys.stderr)
         else:
-            output = run_demo(args) if command is Command.DEMO else run_plan(args, sys.stderr)
+            output = run_plan(args, sys.stderr)
     except CliError as exc:
         sys.stderr.write(f"extramile {command}: error: {exc}\n")
         return EXIT_USAGE

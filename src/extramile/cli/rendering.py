@@ -1,5 +1,7 @@
 """Rendering for the command line: an agenda and a report as a table, JSON or CSV.
 
+(As a page, they are :mod:`extramile.cli.pages`.)
+
 Every function here returns text (or data for JSON) and writes nothing: the commands build
 their whole output before a byte of it is printed, so an error never leaves half an output.
 Times are shown in the customer's timezone and in the team's.
@@ -26,10 +28,13 @@ from extramile.reports import CallReport, Tally
 
 __all__ = [
     "CSV_COLUMNS",
+    "REPORT_CSV_COLUMNS",
     "Format",
     "csv_agenda",
+    "csv_report",
     "dumps",
     "json_agenda",
+    "period_words",
     "render_agenda",
     "render_report",
 ]
@@ -55,6 +60,23 @@ CSV_COLUMNS: Final = (
     "queue",
 )
 """The columns of ``--format csv``, in order; ``queue`` is empty for the general queue."""
+REPORT_CSV_COLUMNS: Final = (
+    "group",
+    "name",
+    "calls",
+    "on_time",
+    "on_time_rate",
+    "extra_mile",
+    "extra_mile_on_time",
+    "extra_mile_on_time_rate",
+    "on_first_deadline",
+    "on_first_deadline_rate",
+    "outside_window",
+    "unplanned",
+)
+"""The columns of ``extramile report --format csv``: one row for the total (group
+``total``), then one an agent (``agent``), then one a rule (``rule``); a rate is empty
+when there was nothing to rate."""
 
 
 class Format(str, enum.Enum):
@@ -67,6 +89,7 @@ class Format(str, enum.Enum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    HTML = "html"
 
 
 def _clock(moment: dt.datetime, tz: Any = None) -> str:
@@ -176,6 +199,34 @@ def _rate(on_time: int, total: int) -> str:
     return f"{on_time / total:.0%}" if total else "-"
 
 
+def period_words(start: dt.datetime, end: dt.datetime, timezone: str) -> str:
+    """The period ``[start, end)`` in words, in ``timezone``: by days when both ends are
+    local midnights (the last day is the one before ``end``), with times otherwise.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime.fromisoformat
+    >>> period_words(at("2026-08-24T00:00-05:00"), at("2026-08-31T00:00-05:00"), "America/Chicago")
+    'Mon 24 Aug to Sun 30 Aug 2026'
+    >>> period_words(at("2026-08-24T00:00-05:00"), at("2026-08-25T00:00-05:00"), "America/Chicago")
+    'Mon 24 Aug 2026'
+    >>> period_words(at("2026-08-24T00:00-05:00"), at("2026-09-05T09:30-05:00"), "America/Chicago")
+    'Mon 24 Aug 00:00 to Sat 5 Sep 2026 09:30'
+
+    The first day's year is said too when it is not the last's.
+    """
+    first = pendulum.instance(start).in_timezone(timezone)
+    after = pendulum.instance(end).in_timezone(timezone)
+    midnight = dt.time()
+    whole_days = first.time() == midnight and after.time() == midnight and after > first
+    last = after.subtract(days=1) if whole_days else after
+    if whole_days and last.date() == first.date():
+        return first.format("ddd D MMM YYYY")
+    day = "ddd D MMM" if first.year == last.year else "ddd D MMM YYYY"
+    if whole_days:
+        return f"{first.format(day)} to {last.format('ddd D MMM YYYY')}"
+    return f"{first.format(day + ' HH:mm')} to {after.format('ddd D MMM YYYY HH:mm')}"
+
+
 def render_report(report: CallReport, timezone: str) -> list[str]:
     """Proactive calls made in the report's period, per agent and per rule: on time by
     the deadline as moved and as first set, outside the calling window, and (per agent)
@@ -188,13 +239,11 @@ def render_report(report: CallReport, timezone: str) -> list[str]:
     Returns:
         The lines, without line ends.
     """
-    first = pendulum.instance(report.start).in_timezone(timezone)
-    last = pendulum.instance(report.end).in_timezone(timezone).subtract(days=1)
     total = report.total
     lines = [
         (
-            f"Extra-mile calls made {first.format('ddd D MMM')} to"
-            f" {last.format('ddd D MMM YYYY')} ({timezone}): {total.extra_mile},"
+            f"Extra-mile calls made {period_words(report.start, report.end, timezone)}"
+            f" ({timezone}): {total.extra_mile},"
             f" {_rate(total.extra_mile_on_time, total.extra_mile)} on time;"
             f" all proactive calls: {total.calls}, {_rate(total.on_time, total.calls)} on time"
         ),
@@ -269,6 +318,25 @@ def csv_agenda(agenda: Agenda) -> str:
                 if key in CSV_COLUMNS
             }
         )
+    return out.getvalue()
+
+
+def csv_report(report: CallReport) -> str:
+    """The report's tallies as CSV in :data:`REPORT_CSV_COLUMNS`: the total, each agent,
+    each rule."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    groups = (("total", (report.total,)), ("agent", report.by_agent()), ("rule", report.by_rule()))
+    for group, tallies in groups:
+        for tally in tallies:
+            row = tally.to_mapping()
+            writer.writerow(
+                {
+                    "group": group,
+                    **{key: "" if value is None else value for key, value in row.items()},
+                }
+            )
     return out.getvalue()
 
 
