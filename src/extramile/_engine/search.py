@@ -238,6 +238,8 @@ def moves_to(
     grace_from = contact.last_inbound
     grace_until = -math.inf if grace_from is None else grace_from + CALLBACK_GRACE
     staff = None if extra_mile else schedule
+    staff_table = None if staff is None else staff.open_table()
+    beyond = math.nextafter(answer, math.inf)
     t = start
     rounds = 0
     while t < answer:
@@ -270,8 +272,9 @@ def moves_to(
                     t = moved
                 if grace_from is not None and grace_from <= t < grace_until:
                     break
-        if staff is not None:
-            moved = staff.next_open_ts(t)
+        if staff_table is not None:
+            # staff are open at the answer: they open by then
+            moved = staff_table.first_open(t, beyond) or answer
             if moved != t:
                 moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
                 t = moved
