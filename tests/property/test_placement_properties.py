@@ -30,6 +30,7 @@ from extramile import (
     place,
 )
 from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end, window_end_search
+from extramile._engine.moves import RawMove
 from extramile._engine.search import SEARCH_SECONDS, _gap_next, place_ts
 from extramile._memo import clear_all
 from extramile._rules import DEFAULT_CALLING_WINDOW
@@ -461,9 +462,14 @@ def window_probes(draw: st.DrawFn) -> tuple[str, CallingWindow, list[float]]:
     )
 
 
-def reference_place(case: Case, start: float) -> float | None:
+def reference_place(case: Case, start: float, *, stepwise: bool = False) -> float | None:
     """The fixed-point search as it was first written: the direct searches, no tables and
-    no leap, bouncing between constraints for as many rounds as it takes."""
+    no leap, bouncing between constraints for as many rounds as it takes.
+
+    The calling window's step takes the callback hour as the documented meaning has it
+    (the first instant of "the window open, or the callback hour"): a callback hour that
+    opens before the window does is where the step stops.  ``stepwise`` is the step as
+    it was first written, blind to a callback hour ahead of it."""
     schedule = case.schedule()
     contact = case.contact(schedule)
     limit = start + SEARCH_SECONDS
@@ -479,7 +485,12 @@ def reference_place(case: Case, start: float) -> float | None:
             t = cap_next_scan(t, contact.attempts, most, days, contact.cap_zone)
         if grace is None or not grace <= t < grace + CALLBACK_GRACE:
             for tz in contact.zones:
-                t = window_next_search(t, contact.window, tz)
+                moved = window_next_search(t, contact.window, tz)
+                if not stepwise and grace is not None and t < grace < moved:
+                    moved = grace  # the callback hour comes first, and ignores the window
+                t = moved
+                if grace is not None and grace <= t < grace + CALLBACK_GRACE:
+                    break
         if not case.extra_mile:
             t = schedule.next_open_search(t)
         if t == before:
@@ -555,3 +566,68 @@ class TestTheLeap:
             moves=None,
         )
         assert reference_place(case, start) == fast
+
+
+class TestOneAllowedSet:
+    """Placement answers from one allowed set, "(the calling window or the callback hour)
+    and staff hours", with the caps and the gap; the search as first written stepped
+    through the constraints and, from before a customer's inbound contact, stepped over
+    the callback hour it opens."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(case=cases(), before=st.integers(0, 3 * DAY))
+    def test_one_set_differs_from_the_steps_only_at_a_callback_hour_ahead(
+        self, case: Case, before: int
+    ) -> None:
+        """From any start (often one before the customer's own contact), the answer is
+        the reference's; where the steps as first written differ, the answer lies in the
+        callback hour they stepped over."""
+        schedule = case.schedule()
+        contact = case.contact(schedule)
+        if not contact.zones:
+            return
+        inbound = contact.last_inbound
+        start = (case.due.timestamp() if inbound is None else inbound) - before
+        found = place_ts(
+            contact,
+            start,
+            schedule=schedule,
+            caps=case.caps,
+            extra_mile=case.extra_mile,
+            essential=case.essential,
+            moves=None,
+        )
+        assert reference_place(case, start) == found
+        stepwise = reference_place(case, start, stepwise=True)
+        if stepwise != found:
+            assert inbound is not None
+            assert found is not None
+            assert start < inbound <= found < inbound + CALLBACK_GRACE
+            assert stepwise is None or stepwise > found
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases())
+    def test_moves_end_at_the_answer(self, case: Case) -> None:
+        """The moves derived from the answer run from the start to it, each forward."""
+        schedule = case.schedule()
+        contact = case.contact(schedule)
+        if not contact.zones:
+            return
+        start = case.due.timestamp()
+        moves: list[RawMove] = []
+        found = place_ts(
+            contact,
+            start,
+            schedule=schedule,
+            caps=case.caps,
+            extra_mile=case.extra_mile,
+            essential=case.essential,
+            moves=moves,
+        )
+        if found is None or found == start:
+            assert moves == []
+            return
+        assert moves
+        assert moves[0].start == start
+        assert moves[-1].end == found
+        assert all(move.start < move.end <= found for move in moves)

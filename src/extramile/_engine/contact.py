@@ -1,12 +1,15 @@
 """Contact: what placement needs to know of one customer, and the tables of their clocks.
 
-A :class:`Contact` is made once per evaluation, when a call is to be placed: the zones
-the customer may be reached in (theirs, or every zone the policy serves when theirs is
-unknown: fail closed), their calling window, their outbound call attempts and
-their latest own inbound contact.  The calling window in a zone, and where it overlaps
-with staff hours, are answered from memoised tables of open intervals
-(:class:`~extramile._time.OpenTable`): pure functions of the window and zone, or of the
-schedule, so an answer never depends on what was asked before.
+A :class:`Contact` is made once per evaluation, when a call is to be placed: a light
+object of the customer's own facts (their outbound call attempts, their latest own inbound
+contact, do-not-call) and their :class:`Clocks`, shared with every customer of the same
+zones and calling window from a bounded cache: the zones the customer may be reached in
+(theirs, or every zone the policy serves when theirs is unknown: fail closed), the window,
+and its tables.  The calling window in a zone, and where it overlaps with staff hours,
+are answered from memoised tables of open intervals (:class:`~extramile._time.OpenTable`,
+and for placement one :class:`~extramile._time.FlatTable` per schedule): pure functions
+of the window and zone, or of the schedule, so an answer never depends on what was asked
+before.
 
 A calling window is the customer's own hours, else the rule's, else the policy's: a
 contact is made with the customer's or the policy's, and a rule with a window of its own
@@ -28,13 +31,12 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-import attrs
-
 from extramile._memo import cache, keep
 from extramile._model import Channel, Customer, Direction, Interaction
 from extramile._time import (
     DAY,
     CallingWindow,
+    FlatTable,
     OpenTable,
     OverlapTable,
     Schedule,
@@ -51,8 +53,10 @@ from extramile.kinds import CALL
 __all__ = [
     "CALLBACK_GRACE",
     "CapAges",
+    "Clocks",
     "Contact",
     "Reach",
+    "clocks_of",
     "reach_table",
     "window_allows",
     "window_end",
@@ -137,45 +141,145 @@ class CapAges:
             t = aged[gone + count - limit]
 
 
-@attrs.define(slots=True)
+class Clocks:
+    """The clocks of a customer's calls that other customers share: their zones, their
+    calling window, its table in each zone, and where the calls may go under a schedule
+    (a :class:`~extramile._time.FlatTable` of :func:`reach_table`).
+
+    One per zones and window, from a bounded cache (:func:`clocks_of`): a pure function of
+    them, so any two are interchangeable.
+    """
+
+    __slots__ = ("_allowed", "reach", "tables", "window", "zone_names", "zones")
+
+    def __init__(
+        self, zones: tuple[dt.tzinfo, ...], zone_names: tuple[str, ...], window: CallingWindow
+    ) -> None:
+        self.zones = zones
+        self.zone_names = zone_names
+        self.window = window
+        self.tables = tuple([window_table(window, tz) for tz in zones])
+        """The calling window's memoised table in each of ``zones``."""
+        self.reach: Reach = pooled((zone_names, window))
+        """The zones and window (see :func:`reach_table`)."""
+        self._allowed: dict[int, tuple[Schedule | None, FlatTable]] = {}
+
+    def allowed(self, schedule: Schedule | None) -> FlatTable:
+        """Where a call may go (the calling window open in every zone and, unless
+        ``schedule`` is None, staff open) as one flat table: one bisection an answer.
+
+        Kept by the schedule's identity, with the schedule itself, so that an entry is
+        never taken for another schedule."""
+        entry = self._allowed.get(id(schedule))
+        if entry is not None and entry[0] is schedule:
+            return entry[1]
+        flat = FlatTable(reach_table(self.reach, schedule))
+        keep(self._allowed, id(schedule), (schedule, flat), _SCHEDULES_KEPT)
+        return flat
+
+
+_SCHEDULES_KEPT: Final = 8
+_CLOCKS_KEPT: Final = 1024
+_CLOCKS: Final[dict[tuple[object, ...], Clocks]] = cache("contact clocks")
+
+
+def clocks_of(zone_names: tuple[str, ...], window: CallingWindow) -> Clocks:
+    """The shared :class:`Clocks` of a customer's zones and calling window (memoised)."""
+    key = (zone_names, *_key(window))
+    found = _CLOCKS.get(key)
+    if found is None:
+        zones = tuple([zone(name) for name in zone_names])
+        found = keep(_CLOCKS, key, Clocks(zones, zone_names, window), _CLOCKS_KEPT)
+    return found
+
+
 class Contact:
-    """What placement needs to know of one customer, computed once per evaluation."""
+    """What placement needs to know of one customer, computed once per evaluation: their
+    own facts (attempts, latest inbound contact, do-not-call) and shared :class:`Clocks`."""
 
-    zones: tuple[dt.tzinfo, ...]
-    zone_names: tuple[str, ...]
-    window: CallingWindow
-    cap_zone: dt.tzinfo
-    attempts: list[float]
-    last_inbound: float | None
-    do_not_call: bool
-    unknown_zone: bool
-    own_window: bool = False
-    """Whether the window is the customer's own hours, which no rule's window overrides."""
-    tables: tuple[OpenTable, ...] = attrs.field(init=False)
-    """The calling window's memoised table in each of ``zones``."""
-    reach: Reach = attrs.field(init=False)
-    """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
-    twins: dict[CallingWindow, Contact] | None = attrs.field(init=False, default=None)
-    """The contacts of the same customer with the windows of rules, made when asked."""
-    ages: dict[int, CapAges] = attrs.field(factory=dict, eq=False, repr=False)
-    """When the attempts age out of a cap of so many local days, worked out when asked
-    (:meth:`cap_ages`); shared with the twins, which have the same attempts."""
+    __slots__ = (
+        "ages",
+        "attempts",
+        "cap_zone",
+        "clocks",
+        "do_not_call",
+        "last_inbound",
+        "own_window",
+        "twins",
+        "unknown_zone",
+    )
 
-    def __attrs_post_init__(self) -> None:
-        self.tables = tuple([window_table(self.window, tz) for tz in self.zones])
-        self.reach = pooled((self.zone_names, self.window))
+    def __init__(
+        self,
+        clocks: Clocks,
+        *,
+        cap_zone: dt.tzinfo,
+        attempts: list[float],
+        last_inbound: float | None,
+        do_not_call: bool,
+        unknown_zone: bool,
+        own_window: bool = False,
+        ages: dict[int, CapAges] | None = None,
+    ) -> None:
+        self.clocks = clocks
+        self.cap_zone = cap_zone
+        self.attempts = attempts
+        self.last_inbound = last_inbound
+        self.do_not_call = do_not_call
+        self.unknown_zone = unknown_zone
+        self.own_window = own_window
+        """Whether the window is the customer's own hours, which no rule's window overrides."""
+        self.twins: dict[CallingWindow, Contact] | None = None
+        """The contacts of the same customer with the windows of rules, made when asked."""
+        self.ages: dict[int, CapAges] = {} if ages is None else ages
+        """When the attempts age out of a cap of so many local days, worked out when asked
+        (:meth:`cap_ages`); shared with the twins, which have the same attempts."""
+
+    @property
+    def zones(self) -> tuple[dt.tzinfo, ...]:
+        """The zones the customer may be reached in."""
+        return self.clocks.zones
+
+    @property
+    def zone_names(self) -> tuple[str, ...]:
+        """Their names."""
+        return self.clocks.zone_names
+
+    @property
+    def window(self) -> CallingWindow:
+        """The calling window."""
+        return self.clocks.window
+
+    @property
+    def tables(self) -> tuple[OpenTable, ...]:
+        """The calling window's memoised table in each of ``zones``."""
+        return self.clocks.tables
+
+    @property
+    def reach(self) -> Reach:
+        """The zones and window, shared by the customer's calls (see :func:`reach_table`)."""
+        return self.clocks.reach
 
     def for_window(self, window: CallingWindow | None) -> Contact:
         """This contact for a call whose rule has ``window`` (None: the policy's): itself
         when the customer has hours of their own, or the window is the one it has."""
-        if window is None or self.own_window or window == self.window:
+        if window is None or self.own_window or window == self.clocks.window:
             return self
         twins = self.twins
         if twins is None:
             twins = self.twins = {}
         twin = twins.get(window)
         if twin is None:
-            twin = twins[window] = attrs.evolve(self, window=window)
+            twin = twins[window] = Contact(
+                clocks_of(self.clocks.zone_names, window),
+                cap_zone=self.cap_zone,
+                attempts=self.attempts,
+                last_inbound=self.last_inbound,
+                do_not_call=self.do_not_call,
+                unknown_zone=self.unknown_zone,
+                own_window=self.own_window,
+                ages=self.ages,
+            )
         return twin
 
     def cap_ages(self, days: int) -> CapAges:
@@ -188,7 +292,7 @@ class Contact:
     def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
         """Where a call may go: the calling window open in every zone and, unless it goes
         the extra mile, staff open (see :func:`reach_table`)."""
-        return reach_table(self.reach, None if extra_mile else schedule)
+        return reach_table(self.clocks.reach, None if extra_mile else schedule)
 
     @classmethod
     def of(
@@ -238,19 +342,17 @@ class Contact:
     ) -> Contact:
         """A context from already collected, sorted attempts."""
         name = customer.timezone
-        if name is not None:
-            names: tuple[str, ...] = (name,)
-            zones: tuple[dt.tzinfo, ...] = (zone(name),)
-        else:
-            names = tuple(served_timezones)
-            zones = tuple([zone(n) for n in names])
         own = customer.calling_hours
         window = own or calling_window
+        if name is not None:
+            clocks = clocks_of((name,), window)
+            cap_zone = clocks.zones[0]
+        else:
+            clocks = clocks_of(tuple(served_timezones), window)
+            cap_zone = schedule.tz
         return cls(
-            zones=zones,
-            zone_names=names,
-            window=window,
-            cap_zone=zones[0] if name is not None else schedule.tz,
+            clocks,
+            cap_zone=cap_zone,
             attempts=attempts,
             last_inbound=last_inbound,
             do_not_call=customer.do_not_call,

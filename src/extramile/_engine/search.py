@@ -18,18 +18,28 @@ monotone function "the earliest allowed instant at or after t":
   When each attempt ages out of the cap is worked out once for the customer, and the
   search bisects it (:class:`~extramile._engine.contact.CapAges`).
 
-:func:`place_ts` applies them in turn until none moves the instant any more (a fixed
-point, so the result satisfies all of them at once), and records each move.  Each step
-moves the instant no further than the first one its constraint allows, so the fixed point
-is the first instant at or after the start that all of them allow.
+:func:`place_ts` answers from one allowed set, "(the calling window open in every zone,
+or the callback hour) and, unless the rule is extra-mile, staff open": the first instant
+of it at or after the start is one bisection of a flat table of its boundaries (see
+:func:`allowed_next` and :class:`~extramile._time.FlatTable`), a pure function of the
+zones, the window and the schedule, shared by every customer with the same clocks.  The
+gap and the cap then move the instant on when they hold it, and the set is asked again,
+until nothing moves it (a fixed point of operators that each move an instant no further
+than the first one they allow, so it is the first instant all of them allow).  A due time
+that is allowed is the answer after one bisection (and one of the gap and the cap).
 
-A customer far from the staff (Sydney, with staff in New York) can have no instant that
-both allow for months; rather than bounce between them a day at a time, after four rounds
-without a fixed point the search *leaps* to the first instant at which the calling window
-in every zone and (unless the rule is extra-mile) staff hours are open together,
-intersecting their tables, or gives up when there is none within the 400 days.  It leaps
-only once the callback hour is behind it.  Since what the leap skips is refused by one of
-the clocks, the call lands where it would have without the leap.  The leap is recorded as
+The callback hour is part of the set: from a start before the customer's own contact, the
+first instant may be the hour's opening, though the window is closed then (the search as
+first written stepped through the constraints one by one and stepped over it there).
+
+The moves a call made are derived from its start and the answer, only when they are asked
+for and the call moved (:func:`moves_to`): each constraint in turn (the gap, the cap, the
+calling window in each zone, staff hours) moves the call past the interval it is closed
+in, until the answer is reached.  A customer far from the staff (Sydney, with staff in
+New York) can have no instant that both allow for months; rather than bounce between them
+a day at a time, after four rounds the moves *leap* to the first instant at which the
+calling window in every zone and (unless the rule is extra-mile) staff hours are open
+together.  It leaps only once the callback hour is behind it.  The leap is recorded as
 one move per zone (calling window) and one for staff hours, marked as leaps; their reasons
 say which clocks do not overlap until when, e.g. "calling window in Australia/Sydney
 (08:00-21:00) and staff hours in America/New_York do not overlap until Tue 2026-11-03
@@ -49,11 +59,13 @@ from typing import Final
 from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
 from extramile._engine.moves import Constraint, RawMove
 from extramile._rules import ContactCaps
-from extramile._time import DAY, Schedule
+from extramile._time import Schedule
 
 __all__ = [
     "SEARCH_SECONDS",
+    "allowed_next",
     "deadline_after",
+    "moves_to",
     "no_common_window",
     "place_call",
     "place_ts",
@@ -119,64 +131,160 @@ def place_ts(
     """The earliest instant in ``[start, start + SEARCH_SECONDS]`` that every constraint
     allows, or None.  Do-not-call and a missing timezone are the caller's to check first.
 
-    Each round moves the instant past what one constraint refuses, so the answer, and
-    the moves recorded on the way, depend only on the facts and ``start``.
+    The answer depends only on the facts and ``start``: the first instant of the allowed
+    set (:func:`allowed_next`) that the gap and the cap allow too, each a bisection.  The
+    moves, recorded only when asked for and only when the call moved, are derived from
+    ``start`` and the answer (:func:`moves_to`).
     ``gap_attempts`` are the attempts the minimum gap is measured from (default: all).
     """
     limit = start + SEARCH_SECONDS
+    horizon = math.nextafter(limit, math.inf)
+    staff = None if extra_mile else schedule
+    allowed = contact.clocks.allowed(staff)
     attempts = contact.attempts
+    held = not essential and attempts
     if gap_attempts is None:
         gap_attempts = attempts
+    grace_from = contact.last_inbound
     t = start
+    for _ in range(_MAX_ROUNDS):
+        found = allowed.next_open(t, horizon)
+        if found != t and grace_from is not None and t < grace_from + CALLBACK_GRACE:
+            found = _in_grace(t, found, grace_from, staff, horizon)
+        if found is None:
+            if staff is not None:
+                schedule.next_open_ts(t)  # raises when staff never open (every day a holiday)
+            return None
+        t = found
+        if not held:
+            break
+        moved = _cap_next(_gap_next(t, gap_attempts, caps), contact, caps)
+        if moved == t:
+            break
+        t = moved
+    else:  # pragma: no cover - thousands of caps and closings alternating in 400 days
+        return None
+    if t > limit:
+        return None
+    if moves is not None and t != start:
+        moves_to(
+            contact,
+            start,
+            t,
+            schedule=schedule,
+            caps=caps,
+            extra_mile=extra_mile,
+            essential=essential,
+            moves=moves,
+            gap_attempts=gap_attempts,
+        )
+    return t
+
+
+def allowed_next(
+    contact: Contact, ts: float, schedule: Schedule | None, limit: float
+) -> float | None:
+    """The first instant in ``[ts, limit]`` of the allowed set: "(the calling window open
+    in every zone, or the callback hour) and, unless ``schedule`` is None, staff open"
+    (None if there is none).  One bisection of the flat table, and one of the staff's
+    table when the callback hour lies ahead."""
+    horizon = math.nextafter(limit, math.inf)
+    found = contact.clocks.allowed(schedule).next_open(ts, horizon)
+    grace_from = contact.last_inbound
+    if found != ts and grace_from is not None and ts < grace_from + CALLBACK_GRACE:
+        found = _in_grace(ts, found, grace_from, schedule, horizon)
+    return found
+
+
+def _in_grace(
+    ts: float, found: float | None, grace_from: float, schedule: Schedule | None, horizon: float
+) -> float | None:
+    """``found`` (the window's and staff's first instant at or after ``ts``), or the first
+    instant of the callback hour from ``ts`` on that staff allow (before ``horizon``), if
+    that is earlier."""
+    grace_until = grace_from + CALLBACK_GRACE
+    ahead = min(grace_until, horizon if found is None else found, horizon)
+    since = max(ts, grace_from)
+    if since >= ahead:
+        return found
+    early = since if schedule is None else schedule.open_table().first_open(since, ahead)
+    return found if early is None else early
+
+
+def moves_to(
+    contact: Contact,
+    start: float,
+    answer: float,
+    *,
+    schedule: Schedule,
+    caps: ContactCaps,
+    extra_mile: bool,
+    essential: bool,
+    moves: list[RawMove],
+    gap_attempts: list[float],
+) -> None:
+    """Record the moves that take a call from ``start`` to ``answer``, the first allowed
+    instant (:func:`place_ts`): each constraint in turn (the gap, the cap, the calling
+    window in each zone, staff hours) moves the call past the interval it is closed in,
+    until ``answer`` is reached.  After four rounds the moves leap to where the calling
+    windows and staff hours next overlap (see the module's notes).
+
+    Every step stops at the first instant its constraint allows, all of which ``answer``
+    satisfies, so the walk never passes ``answer``; what the moves say depends only on
+    ``start`` and the facts.
+    """
+    attempts = contact.attempts
+    clocks = contact.clocks
     grace_from = contact.last_inbound
     grace_until = -math.inf if grace_from is None else grace_from + CALLBACK_GRACE
+    staff = None if extra_mile else schedule
+    staff_table = None if staff is None else staff.open_table()
+    beyond = math.nextafter(answer, math.inf)
+    t = start
     rounds = 0
-    for _ in range(_MAX_ROUNDS):
-        if t > limit:
-            return None
+    while t < answer:
+        before = t
         if rounds == _LEAP_AFTER:
             rounds = 0
             if t >= grace_until:
-                leapt = _leap(contact, t, limit, None if extra_mile else schedule, moves)
-                if leapt is None:
-                    return None
-                t = leapt
+                t = _leap(contact, t, answer, staff, moves)
+                if t >= answer:
+                    break
         rounds += 1
-        before = t
         if not essential and attempts:
             moved = _gap_next(t, gap_attempts, caps)
             if moved != t:
-                if moves is not None:
-                    moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
+                moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
                 t = moved
             moved = _cap_next(t, contact, caps)
             if moved != t:
-                if moves is not None:
-                    moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))
+                moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))
                 t = moved
         if grace_from is None or not grace_from <= t < grace_until:
-            for table, name in zip(contact.tables, contact.zone_names, strict=True):
-                # a daily window opens within days, even across Apia's skipped day
-                found = table.first_open(t, t + 7 * DAY)
-                moved = found if found is not None else t + 7 * DAY
+            for table, name in zip(clocks.tables, clocks.zone_names, strict=True):
+                found = table.first_open(t, answer)
+                # the callback hour opens the window when it comes first
+                moved = answer if found is None else found
+                if grace_from is not None and t < grace_from < moved:
+                    moved = grace_from
                 if moved != t:
-                    if moves is not None:
-                        moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False, ())))
+                    moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False, ())))
                     t = moved
-        if not extra_mile:
-            moved = schedule.next_open_ts(t)
+                if grace_from is not None and grace_from <= t < grace_until:
+                    break
+        if staff_table is not None:
+            # staff are open at the answer: they open by then
+            moved = staff_table.first_open(t, beyond) or answer
             if moved != t:
-                if moves is not None:
-                    moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
+                moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
                 t = moved
-        if t == before:
-            return t if t <= limit else None
-    return None  # pragma: no cover - thousands of alternating windows in 400 days
+        if t == before:  # pragma: no cover - the answer is the first instant all allow
+            break
 
 
 def _leap(
-    contact: Contact, t: float, limit: float, staff: Schedule | None, moves: list[RawMove] | None
-) -> float | None:
+    contact: Contact, t: float, limit: float, staff: Schedule | None, moves: list[RawMove]
+) -> float:
     """The first instant in ``[t, limit]`` at which the calling window is open in every
     zone and, unless ``staff`` is None, staff are open too (None if there is none).
 
@@ -187,7 +295,8 @@ def _leap(
     if len(contact.tables) + (staff is not None) < 2:
         return t  # one clock alone never needs the leap: its own step is exact
     found = reach_table(contact.reach, staff).first_open(t, math.nextafter(limit, math.inf))
-    if found is not None and found != t and moves is not None:
+    found = limit if found is None else found
+    if found != t:
         with_staff = staff is not None
         moves.extend(
             RawMove(_WINDOW, t, found, name, leap=True, with_staff=with_staff)
@@ -243,35 +352,21 @@ def place_call(
         moves=moves,
         gap_attempts=gap_attempts,
     )
-    if at is None:
-        return None
-    nominal = at
-    if due < now:
-        # A callback hour that opened after the due time is missed by a search from it
-        # (the calling window leads it elsewhere): search from its opening too.
-        starts = [due]
-        if contact.last_inbound is not None and due < contact.last_inbound < at:
-            starts.append(contact.last_inbound)
-        found = [
-            landed
-            for start in starts
-            if (
-                landed := place_ts(
-                    contact,
-                    start,
-                    schedule=schedule,
-                    caps=caps,
-                    extra_mile=extra_mile,
-                    essential=essential,
-                    moves=None,
-                    gap_attempts=gap_attempts,
-                )
-            )
-            is not None
-        ]
-        # Where it could have gone from its due time; never later than where it goes.
-        nominal = min([*found, at])
-    return at, nominal
+    if at is None or due >= now:
+        return None if at is None else (at, at)
+    # Where it could have gone from its due time (the first allowed instant, a bisection
+    # when the due time is allowed); never later than where it goes.
+    found = place_ts(
+        contact,
+        due,
+        schedule=schedule,
+        caps=caps,
+        extra_mile=extra_mile,
+        essential=essential,
+        moves=None,
+        gap_attempts=gap_attempts,
+    )
+    return at, at if found is None or found > at else found
 
 
 def no_common_window(contact: Contact) -> str:

@@ -27,6 +27,7 @@ from extramile._time.calendar import (
 )
 from extramile._time.durations import Business, Duration, Elapsed, Local, relative
 from extramile._time.intervals import (
+    FlatTable,
     OpenTable,
     OverlapTable,
     WindowsOf,
@@ -67,6 +68,7 @@ __all__ = [
     "CallingWindow",
     "Duration",
     "Elapsed",
+    "FlatTable",
     "Local",
     "OpenTable",
     "OverlapTable",

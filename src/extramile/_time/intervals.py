@@ -35,6 +35,7 @@ from extramile._time.zones import DAY
 __all__ = [
     "BLOCK",
     "BLOCKS_KEPT",
+    "FlatTable",
     "Intervals",
     "OpenTable",
     "OverlapTable",
@@ -366,3 +367,97 @@ class OverlapTable(OpenTable):
                 break
             found = intersect(found, part.block(k))
         return found
+
+
+# ---------------------------------------------------------------------------------------
+# One flat list of boundaries
+#
+# Placement asks one question of the set of instants a call may go at (the calling window
+# open in every zone of the customer and staff open): the first open instant at or after
+# t.  A :class:`FlatTable` keeps that set's boundaries over a span of time as one sorted
+# list, built from the blocks of its :class:`OpenTable` and joined across their edges, so
+# the answer is one bisection.  The span is extended a month at a time when a search runs
+# past its end, and started afresh at a block of its own when a search starts before it or
+# the list grows long; either way it holds the same boundaries the blocks do, so answers
+# never depend on what was asked before.  The span and its list are replaced together, as
+# one tuple, and never changed in place: a reader in another thread sees one or the other.
+# ---------------------------------------------------------------------------------------
+
+SPAN_BLOCKS: Final = 4
+"""Blocks a flat table's span grows by when a search runs past its end (32 days)."""
+FLAT_KEPT: Final = 8192
+"""Boundaries a flat table keeps before it starts afresh (years of daily windows)."""
+
+
+class FlatTable:
+    """The open instants of an :class:`OpenTable` over a span, as one flat sorted list of
+    boundaries ``[start0, end0, start1, end1, ...]`` (a run across blocks is one interval).
+
+    >>> import zoneinfo
+    >>> from extramile._time.window import Window
+    >>> days = (Window.parse("09:00-17:00"),)
+    >>> flat = FlatTable(WindowsTable(zoneinfo.ZoneInfo("UTC"), lambda _day: days))
+    >>> monday = 1_772_409_600.0  # 2026-03-02 00:00 UTC
+    >>> flat.next_open(monday, monday + DAY) - monday, flat.next_open(monday + 10 * 3600, 1e12)
+    (32400.0, 1772445600.0)
+    >>> flat.is_open(monday + 20 * 3600)
+    False
+    """
+
+    __slots__ = ("source", "state")
+
+    def __init__(self, source: OpenTable) -> None:
+        self.source = source
+        self.state: tuple[float, float, list[float]] = (0.0, 0.0, [])
+        """The span ``[lo, hi)`` covered (block edges) and its boundaries."""
+
+    def next_open(self, ts: float, horizon: float) -> float | None:
+        """The first open instant at or after ``ts`` and before ``horizon`` (None if none)."""
+        lo, hi, bounds = self.state
+        if lo <= ts < hi:
+            i = bisect.bisect_right(bounds, ts)
+            if i & 1:
+                return ts if ts < horizon else None
+            if i < len(bounds):
+                found = bounds[i]
+                return found if found < horizon else None
+        return self._next_open(ts, horizon)
+
+    def is_open(self, ts: float) -> bool:
+        """Whether ``ts`` is open."""
+        return self.next_open(ts, ts + 1) == ts
+
+    def _next_open(self, ts: float, horizon: float) -> float | None:
+        """:meth:`next_open` past the span (or before it): the span is extended until it
+        answers, or started afresh at ``ts``'s block."""
+        lo, hi, bounds = self.state
+        if not lo <= ts <= hi or len(bounds) > FLAT_KEPT:
+            lo = hi = float(int(ts // BLOCK) * BLOCK)
+            bounds = []
+        while True:
+            i = bisect.bisect_right(bounds, ts)
+            if i & 1:
+                found: float | None = ts
+                break
+            if i < len(bounds):
+                found = bounds[i]
+                break
+            if hi >= horizon:
+                found = None
+                break
+            hi, bounds = self._extend(hi, bounds)
+        self.state = (lo, hi, bounds)
+        return found if found is not None and found < horizon else None
+
+    def _extend(self, hi: float, bounds: list[float]) -> tuple[float, list[float]]:
+        """The span from ``hi`` on grown by :data:`SPAN_BLOCKS` blocks: a new list."""
+        grown = list(bounds)
+        first = int(hi // BLOCK)
+        for k in range(first, first + SPAN_BLOCKS):
+            flat = self.source.block(k)
+            if flat:
+                if grown and grown[-1] == flat[0]:
+                    grown[-1:] = flat[1:]  # a run across the edge: one interval
+                else:
+                    grown += flat
+        return float((first + SPAN_BLOCKS) * BLOCK), grown
