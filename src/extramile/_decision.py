@@ -6,7 +6,8 @@ Imports: ``_model``, ``_time``, ``kinds``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -194,14 +195,25 @@ class RuleTrace:
     episodes: tuple[EpisodeTrace, ...] = ()
 
 
+class _Later:
+    """A slot for what writes a decision's trace when it is first read."""
+
+    __slots__ = ("_write_trace",)
+
+
 @attrs.frozen(kw_only=True)
-class Decision:
+class Decision(_Later):
     """The engine's answer for one customer at ``now``.
 
     ``calls`` are the recommended calls (including ones due later), ``suppressed`` the calls
     that fired but may not be placed, ``trace`` an account of every rule, and
     ``revisit_at`` the next moment the decision could change without a new interaction
     (None: not before something happens).
+
+    The engine writes the trace when it is first read (by :meth:`explain`, by reading
+    ``trace``, or by comparing, hashing, printing or pickling the decision): most
+    decisions are acted on by their calls alone.  What it says does not depend on when
+    it is read.
     """
 
     customer_id: str
@@ -210,6 +222,49 @@ class Decision:
     suppressed: tuple[SuppressedCall, ...]
     trace: tuple[RuleTrace, ...]
     revisit_at: pendulum.DateTime | None = attrs.field(eq=instant)
+
+    if not TYPE_CHECKING:  # (to type checkers, a decision has its fields and no more)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a slot not set: the trace of a decision made to be
+            # explained later, written now, once.
+            if name != "trace":
+                raise AttributeError(name)
+            try:
+                write = _WRITE_TRACE.__get__(self)
+            except AttributeError:  # written meanwhile by another thread
+                return _TRACE.__get__(self)
+            trace = write()
+            object.__setattr__(self, "trace", trace)
+            try:
+                object.__delattr__(self, "_write_trace")  # what it was written from goes
+            except AttributeError:
+                pass
+            return trace
+
+    @classmethod
+    def _explained_later(  # noqa: PLR0913  # the fields, but the trace
+        cls,
+        *,
+        customer_id: str,
+        now: pendulum.DateTime,
+        calls: tuple[Call, ...],
+        suppressed: tuple[SuppressedCall, ...],
+        revisit_at: pendulum.DateTime | None,
+        trace: Callable[[], tuple[RuleTrace, ...]],
+    ) -> Decision:
+        """A decision whose trace ``trace()`` writes when it is first read."""
+        decision = cls(
+            customer_id=customer_id,
+            now=now,
+            calls=calls,
+            suppressed=suppressed,
+            trace=(),
+            revisit_at=revisit_at,
+        )
+        object.__delattr__(decision, "trace")
+        object.__setattr__(decision, "_write_trace", trace)
+        return decision
 
     def explain(self) -> str:
         """A readable account a supervisor can follow: every rule, every call, every move."""
@@ -245,6 +300,11 @@ class Decision:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+_TRACE: Final[Any] = Decision.__dict__["trace"]
+"""The slot of :attr:`Decision.trace`."""
+_WRITE_TRACE: Final[Any] = _Later.__dict__["_write_trace"]
 
 
 def _revisit(moment: dt.datetime) -> str:
