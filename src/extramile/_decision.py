@@ -5,6 +5,7 @@ Imports: ``_model``, ``_time``, ``kinds``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -236,14 +237,12 @@ class Decision(_Later):
                 return _TRACE.__get__(self)
             trace = write()
             object.__setattr__(self, "trace", trace)
-            try:
+            with contextlib.suppress(AttributeError):  # (gone if another thread wrote it)
                 object.__delattr__(self, "_write_trace")  # what it was written from goes
-            except AttributeError:
-                pass
             return trace
 
     @classmethod
-    def _explained_later(  # noqa: PLR0913  # the fields, but the trace
+    def _explained_later(
         cls,
         *,
         customer_id: str,

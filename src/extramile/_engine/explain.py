@@ -213,12 +213,8 @@ class NoTrace:
 NO_TRACE: Final = NoTrace()
 
 
-def _plain(
-    key: str, outcome: str, detail: str, issue_id: str | None, episode: str
-) -> EpisodeTrace:
-    return EpisodeTrace(
-        key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode
-    )
+def _plain(key: str, outcome: str, detail: str, issue_id: str | None, episode: str) -> EpisodeTrace:
+    return EpisodeTrace(key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode)
 
 
 def _itself(trace: EpisodeTrace) -> EpisodeTrace:

@@ -133,9 +133,7 @@ def adjustments(moved: tuple[Adjustment, ...] | Moved) -> tuple[Adjustment, ...]
         return moved  # type: ignore[return-value]  # (a Moved is the one other kind)
     moves, placed_by, fit, fitted_by, schedule, caps = moved
     contact = placed_by.contact()
-    written = (
-        render_moves(moves, schedule=schedule, caps=caps, contact=contact) if moves else ()
-    )
+    written = render_moves(moves, schedule=schedule, caps=caps, contact=contact) if moves else ()
     if fit is None:
         return written
     fitted = contact if fitted_by is placed_by else fitted_by.contact()

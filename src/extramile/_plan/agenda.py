@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from extramile._decision import Adjustment, Call
+from extramile._decision import Call
 from extramile._frozen import EMPTY, FrozenMap
 from extramile._model import Priority
 from extramile._plan.capacity import (
@@ -327,4 +327,3 @@ class Agenda:
             }
             for call in self.calls
         ]
-

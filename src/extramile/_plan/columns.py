@@ -264,8 +264,7 @@ class Columns:
         if type(moved) is Moved:
             return moved.at_risk
         return any(
-            m.target == "deadline" and m.moved_to == m.moved_from
-            for m in adjustments(moved)
+            m.target == "deadline" and m.moved_to == m.moved_from for m in adjustments(moved)
         )
 
     def reach_of(self, index: int) -> Reach | None:
