@@ -15,7 +15,10 @@ says so last in its ``moved_by``.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
-:class:`~extramile.Call` when one is read.
+:class:`~extramile.Call` when one is read.  Its moves stay raw (:class:`Moved`: the moves
+placement recorded, the fit of its deadline, and the clocks they were made by) until
+then: the :class:`~extramile.Adjustment` s and their reasons are written by
+:func:`call_of`, for the calls someone reads.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
 ``converse``, ``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
