@@ -26,7 +26,6 @@ __all__ = ["book_pair", "customer_history", "in_book", "now_seconds"]
 _TIME: Final = operator.attrgetter("ts")
 _ORDER: Final = operator.attrgetter("ts", "id")
 """Interactions in time order, then by id."""
-_BEFORE: Final = operator.lt
 _CUSTOMER: Final = operator.attrgetter("customer_id")
 _ID: Final = operator.attrgetter("id")
 _PLAIN: Final = frozenset({Interaction})
@@ -62,19 +61,10 @@ def customer_history(
         and set(map(_CUSTOMER, items)) <= {cid}
         and len(set(map(_ID, items))) == len(items)
     ):
-        times = list(map(_TIME, items))
-        if all(map(_BEFORE, times, itertools.islice(times, 1, None))):
-            # Already in time order, no two at one instant (as many hosts keep them):
-            # that one pass is all the sorting there is.
-            if times and times[-1] > now_ts:
-                return items[: bisect.bisect_right(times, now_ts)]
-            return items if items is not interactions else items[:]
         kept = sorted(items, key=_TIME)
-        times.sort()
-        if times[-1] > now_ts:
-            end = bisect.bisect_right(times, now_ts)
-            del kept[end:], times[end:]
-        if len(set(times)) != len(times):
+        if kept and kept[-1].ts > now_ts:
+            del kept[bisect.bisect_right(kept, now_ts, key=_TIME) :]
+        if len(set(map(_TIME, kept))) != len(kept):
             kept.sort(key=_ORDER)  # by time, then id
         return kept
     return _checked(customer, items, now_ts)
