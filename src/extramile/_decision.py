@@ -5,9 +5,10 @@ Imports: ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, Final
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pendulum
@@ -195,14 +196,25 @@ class RuleTrace:
     episodes: tuple[EpisodeTrace, ...] = ()
 
 
+class _Later:
+    """A slot for what writes a decision's trace when it is first read."""
+
+    __slots__ = ("_write_trace",)
+
+
 @attrs.frozen(kw_only=True)
-class Decision:
+class Decision(_Later):
     """The engine's answer for one customer at ``now``.
 
     ``calls`` are the recommended calls (including ones due later), ``suppressed`` the calls
     that fired but may not be placed, ``trace`` an account of every rule, and
     ``revisit_at`` the next moment the decision could change without a new interaction
     (None: not before something happens).
+
+    The engine writes the trace when it is first read (by :meth:`explain`, by reading
+    ``trace``, or by comparing, hashing, printing or pickling the decision): most
+    decisions are acted on by their calls alone.  What it says does not depend on when
+    it is read.
     """
 
     customer_id: str
@@ -211,6 +223,47 @@ class Decision:
     suppressed: tuple[SuppressedCall, ...]
     trace: tuple[RuleTrace, ...]
     revisit_at: pendulum.DateTime | None = attrs.field(eq=instant)
+
+    if not TYPE_CHECKING:  # (to type checkers, a decision has its fields and no more)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a slot not set: the trace of a decision made to be
+            # explained later, written now, once.
+            if name != "trace":
+                raise AttributeError(name)
+            try:
+                write = _WRITE_TRACE.__get__(self)
+            except AttributeError:  # written meanwhile by another thread
+                return _TRACE.__get__(self)
+            trace = write()
+            object.__setattr__(self, "trace", trace)
+            with contextlib.suppress(AttributeError):  # (gone if another thread wrote it)
+                object.__delattr__(self, "_write_trace")  # what it was written from goes
+            return trace
+
+    @classmethod
+    def _explained_later(
+        cls,
+        *,
+        customer_id: str,
+        now: pendulum.DateTime,
+        calls: tuple[Call, ...],
+        suppressed: tuple[SuppressedCall, ...],
+        revisit_at: pendulum.DateTime | None,
+        trace: Callable[[], tuple[RuleTrace, ...]],
+    ) -> Decision:
+        """A decision whose trace ``trace()`` writes when it is first read."""
+        decision = cls(
+            customer_id=customer_id,
+            now=now,
+            calls=calls,
+            suppressed=suppressed,
+            trace=(),
+            revisit_at=revisit_at,
+        )
+        object.__delattr__(decision, "trace")
+        object.__setattr__(decision, "_write_trace", trace)
+        return decision
 
     def explain(self) -> str:
         """A readable account a supervisor can follow: every rule, every call, every move."""
@@ -340,6 +393,11 @@ def frame_columns(
     """Columns of ``rows`` (tuples in the order of ``names``), as
     :func:`extramile.frames.native_frame` takes them."""
     return [(name, kind, [row[i] for row in rows]) for i, (name, kind) in enumerate(names)]
+
+
+_TRACE: Final[Any] = Decision.__dict__["trace"]
+"""The slot of :attr:`Decision.trace`."""
+_WRITE_TRACE: Final[Any] = _Later.__dict__["_write_trace"]
 
 
 def _revisit(moment: dt.datetime) -> str:

@@ -11,16 +11,18 @@ from __future__ import annotations
 from extramile._engine.contact import Contact, Reach, reach_table, window_allows
 from extramile._engine.evaluate import decide, evaluate, raw_calls_for
 from extramile._engine.intake import book_pair, customer_history, in_book, now_seconds
-from extramile._engine.merge import Raw, call_of
+from extramile._engine.merge import Moved, Raw, adjustments, call_of
 from extramile._engine.moves import Constraint
 from extramile._engine.place import Placement, place
 
 __all__ = [
     "Constraint",
     "Contact",
+    "Moved",
     "Placement",
     "Raw",
     "Reach",
+    "adjustments",
     "book_pair",
     "call_of",
     "customer_history",

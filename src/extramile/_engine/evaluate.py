@@ -31,6 +31,7 @@ Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, ``errors``, and the s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 
 from extramile._decision import Decision, SuppressedCall
@@ -135,19 +136,21 @@ def decide(
 ) -> Decision:
     """The whole decision on checked, sorted history, with its trace and revisit time."""
     case = Case(policy, customer, history, now_ts, trace=True)
-    trace = Trace()
+    # A policy of built-in conditions only: their explanations wait until the trace is
+    # read (see Trace).
+    trace = Trace(lazy=case.program.reuse_context)
     revisit = Revisit(now_ts)
     candidates, raws, suppressed = run(case, trace, revisit)
-    calls = [call_of(raw) for raw in raws]
+    calls = tuple([call_of(raw) for raw in raws])
     trace.calls(calls, candidates, policy.caps)
     earliest = revisit.earliest()
-    return Decision(
+    return Decision._explained_later(  # the package's own constructor
         customer_id=customer.id,
         now=from_ts(now_ts, UTC),
-        calls=tuple(calls),
+        calls=calls,
         suppressed=tuple(suppressed),
-        trace=trace.summary(policy, calls, customer),
         revisit_at=from_ts(earliest, UTC) if earliest is not None else None,
+        trace=functools.partial(trace.summary, policy, calls, customer),
     )
 
 

@@ -14,7 +14,7 @@ siblings ``data``, ``episodes``, ``guard`` and ``moves``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from extramile._conditions import Context
@@ -42,16 +42,35 @@ def give_up_words(rule: Rule, deadline: str) -> str:
     return relative(rule.give_up_after, deadline, at=True)
 
 
-class Trace:
-    """Collects what became of every episode, rule by rule."""
+_Note = tuple[str, Callable[..., EpisodeTrace], tuple[Any, ...]]
+"""An episode's outcome, and what makes its :class:`EpisodeTrace` (a function and its
+arguments), called when the trace is read."""
 
-    __slots__ = ("rules",)
+
+class Trace:
+    """Collects what became of every episode, rule by rule.
+
+    What is collected is what the explanations are made of (a rule, the context its
+    condition was judged in, a candidate's times), not the explanations: they are
+    written when :meth:`summary` is asked for, that is when the decision's trace is
+    read.  Everything kept is no longer changed once the decision is made, and every
+    explanation is a pure function of it, so a trace read later says what it would
+    have said at once.  With ``lazy=False`` (a policy with conditions of its users'
+    own, whose ``explain`` may raise or read what it likes), the conditions'
+    explanations are written at once, so that such an error is raised by
+    :func:`~extramile.evaluate` itself, naming the rule.
+    """
+
+    __slots__ = ("_calls", "lazy", "rules")
 
     active: Final = True
 
-    def __init__(self) -> None:
-        self.rules: dict[str, list[EpisodeTrace]] = {}
+    def __init__(self, *, lazy: bool = True) -> None:
+        self.rules: dict[str, list[_Note]] = {}
         """The episodes of each rule that had any, by rule name."""
+        self.lazy = lazy
+        """Whether the conditions' explanations wait until the trace is read."""
+        self._calls: tuple[Sequence[Call], Sequence[Candidate], ContactCaps] | None = None
 
     def not_fired(  # noqa: PLR0917  # the parts of a key, kept apart until they are needed
         self,
@@ -64,107 +83,97 @@ class Trace:
     ) -> None:
         """An episode whose condition did not hold as of its trigger (``ctx`` is the
         context as of the trigger), as the condition explains it."""
-        key = episode_key(customer_part, issue_id, rule_part, episode_id)
-        detail = f"as of the trigger at {iso(ctx.now)}: " + explain_condition(
-            rule.condition, ctx, rule.name
-        )
-        self._note(
-            rule.name,
-            EpisodeTrace(
-                key=key, outcome="not-fired", detail=detail, issue_id=issue_id, episode=episode_id
-            ),
-        )
+        args = (rule, customer_part, issue_id, rule_part, episode_id, ctx)
+        if self.lazy:
+            self._note(rule.name, "not-fired", _not_fired, args)
+        else:
+            self._note(rule.name, "not-fired", _itself, (_not_fired(*args),))
 
     def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
         """An episode an outbound call has answered."""
-        self._fate(rule, fired, "satisfied", f"outbound call {call.id!r} at {iso(call.ts)}")
+        self._note(rule.name, "satisfied", _satisfied, (fired, call))
 
     def stopped(self, rule: Rule, fired: Fired) -> None:
         """An episode its rule's stop condition ended, judged at now."""
-        assert rule.stop is not None  # only a rule with a stop condition stops
-        detail = explain_condition(rule.stop, fired.ctx, rule.name)
-        self._fate(rule, fired, "stopped", f"stopped at now by {rule.stop!r}: {detail}")
+        if self.lazy:
+            self._note(rule.name, "stopped", _stopped, (rule, fired))
+        else:
+            self._note(rule.name, "stopped", _itself, (_stopped(rule, fired),))
 
     def untimed(self, rule: Rule, fired: Fired) -> None:
         """An episode whose due time or deadline cannot be computed."""
-        self._fate(
-            rule,
-            fired,
-            "untimed",
-            f"the due time ({rule.due.describe()}) or deadline"
-            f" ({rule.deadline.describe()}) could not be computed",
-        )
+        self._note(rule.name, "untimed", _untimed, (rule, fired))
 
     def lapsed(self, rule: Rule, fired: Fired, deadline: float) -> None:
         """An episode its rule has given up on."""
-        detail = f"given up {give_up_words(rule, f'the deadline {iso(deadline)}')}"
-        self._fate(rule, fired, "lapsed", detail)
+        self._note(rule.name, "lapsed", _lapsed, (rule, fired, deadline))
 
     def suppressed(self, cand: Candidate, reason: str) -> None:
         """A call that may not be placed."""
-        self._note(cand.rule.name, _episode_trace(cand, "suppressed", reason))
+        args = (cand.key, "suppressed", reason, cand.issue_id, cand.episode_id)
+        self._note(cand.rule.name, "suppressed", _plain, args)
 
     def calls(
         self, calls: Sequence[Call], candidates: Sequence[Candidate], caps: ContactCaps
     ) -> None:
-        """The calls of the decision: one trace for each episode in each."""
-        own = {cand.key: cand for cand in candidates}
-        for call in calls:
-            for key in call.keys:
-                # By the episode's own rule: a call lists its rules once each, not a key.
-                episode = own[key]
-                self._note(
-                    episode.rule.name,
-                    _episode_trace(
-                        episode,
-                        "call",
-                        _call_detail(call, episode, caps),
-                        due_at=call.due_at,
-                        deadline=from_ts(episode.final_deadline, call.deadline.tzinfo or UTC),
-                        first_deadline=from_ts(episode.deadline, call.deadline.tzinfo or UTC),
-                        extra_mile=episode.extra_mile,
-                        attempt=episode.attempt,
-                    ),
-                )
+        """The calls of the decision: one trace for each episode in each (written with
+        the rest, when the trace is read)."""
+        self._calls = (calls, candidates, caps)
 
     def summary(
         self, policy: FollowUpPolicy, calls: Sequence[Call], customer: Customer
     ) -> tuple[RuleTrace, ...]:
         """Every rule of the policy, in order: whether it fired, and what became of each
         of its episodes."""
+        # (Nothing collected is changed here: a trace read by two threads at once says
+        # the same to both.)
+        called = self._call_notes(*self._calls) if self._calls is not None else {}
         out = []
         for rule in policy.rules:
             if isinstance(rule, Awareness):
                 out.append(_awareness_trace(rule, calls, customer))
                 continue
-            episodes = self.rules.get(rule.name, [])
-            fired = any(e.outcome == "call" for e in episodes)
-            if not episodes:
+            notes = self.rules.get(rule.name, [])
+            more = called.get(rule.name)
+            if more:
+                notes = notes + more
+            if not notes:
                 summary = f"not triggered: no {rule.trigger.describe()} up to now"
-            elif fired:
+                out.append(RuleTrace(rule=rule.name, fired=False, summary=summary))
+                continue
+            outcomes = {outcome for outcome, _, _ in notes}
+            fired = "call" in outcomes
+            if fired:
                 summary = "fired: a call is recommended"
             else:
-                outcomes = sorted({e.outcome for e in episodes})
-                summary = f"no call ({', '.join(outcomes)})"
-            out.append(
-                RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=tuple(episodes))
-            )
+                summary = f"no call ({', '.join(sorted(outcomes))})"
+            episodes = tuple([make(*args) for _, make, args in notes])
+            out.append(RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=episodes))
         return tuple(out)
 
-    def _fate(self, rule: Rule, fired: Fired, outcome: str, detail: str) -> None:
-        self._note(
-            rule.name,
-            EpisodeTrace(
-                key=fired.key,
-                outcome=outcome,
-                detail=detail,
-                issue_id=fired.issue_id,
-                episode=fired.episode_id,
-            ),
-        )
+    @staticmethod
+    def _call_notes(
+        calls: Sequence[Call], candidates: Sequence[Candidate], caps: ContactCaps
+    ) -> dict[str, list[_Note]]:
+        """The notes of the calls' episodes, by rule."""
+        own = {cand.key: cand for cand in candidates}
+        notes: dict[str, list[_Note]] = {}
+        for call in calls:
+            for key in call.keys:
+                # By the episode's own rule: a call lists its rules once each, not a key.
+                episode = own[key]
+                note = ("call", _call_trace, (call, episode, caps))
+                notes.setdefault(episode.rule.name, []).append(note)
+        return notes
 
-    def _note(self, rule: str, trace: EpisodeTrace) -> None:
-        self.rules.setdefault(rule, []).append(trace)
+    def _note(
+        self, rule: str, outcome: str, make: Callable[..., EpisodeTrace], args: tuple[Any, ...]
+    ) -> None:
+        notes = self.rules.get(rule)
+        if notes is None:
+            self.rules[rule] = [(outcome, make, args)]
+        else:
+            notes.append((outcome, make, args))
 
 
 class NoTrace:
@@ -204,14 +213,70 @@ class NoTrace:
 NO_TRACE: Final = NoTrace()
 
 
-def _episode_trace(cand: Candidate, outcome: str, detail: str, **times: Any) -> EpisodeTrace:
+def _plain(key: str, outcome: str, detail: str, issue_id: str | None, episode: str) -> EpisodeTrace:
+    return EpisodeTrace(key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode)
+
+
+def _itself(trace: EpisodeTrace) -> EpisodeTrace:
+    return trace
+
+
+def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
+    rule: Rule,
+    customer_part: str,
+    issue_id: str | None,
+    rule_part: str,
+    episode_id: str,
+    ctx: Context,
+) -> EpisodeTrace:
+    key = episode_key(customer_part, issue_id, rule_part, episode_id)
+    detail = f"as of the trigger at {iso(ctx.now)}: " + explain_condition(
+        rule.condition, ctx, rule.name
+    )
+    return _plain(key, "not-fired", detail, issue_id, episode_id)
+
+
+def _fate(fired: Fired, outcome: str, detail: str) -> EpisodeTrace:
+    return _plain(fired.key, outcome, detail, fired.issue_id, fired.episode_id)
+
+
+def _satisfied(fired: Fired, call: Interaction) -> EpisodeTrace:
+    return _fate(fired, "satisfied", f"outbound call {call.id!r} at {iso(call.ts)}")
+
+
+def _stopped(rule: Rule, fired: Fired) -> EpisodeTrace:
+    assert rule.stop is not None  # only a rule with a stop condition stops
+    detail = explain_condition(rule.stop, fired.ctx, rule.name)
+    return _fate(fired, "stopped", f"stopped at now by {rule.stop!r}: {detail}")
+
+
+def _untimed(rule: Rule, fired: Fired) -> EpisodeTrace:
+    return _fate(
+        fired,
+        "untimed",
+        f"the due time ({rule.due.describe()}) or deadline"
+        f" ({rule.deadline.describe()}) could not be computed",
+    )
+
+
+def _lapsed(rule: Rule, fired: Fired, deadline: float) -> EpisodeTrace:
+    detail = f"given up {give_up_words(rule, f'the deadline {iso(deadline)}')}"
+    return _fate(fired, "lapsed", detail)
+
+
+def _call_trace(call: Call, episode: Candidate, caps: ContactCaps) -> EpisodeTrace:
+    tz = call.deadline.tzinfo or UTC
     return EpisodeTrace(
-        key=cand.key,
-        outcome=outcome,
-        detail=detail,
-        issue_id=cand.issue_id,
-        episode=cand.episode_id,
-        **times,
+        key=episode.key,
+        outcome="call",
+        detail=_call_detail(call, episode, caps),
+        issue_id=episode.issue_id,
+        episode=episode.episode_id,
+        due_at=call.due_at,
+        deadline=from_ts(episode.final_deadline, tz),
+        first_deadline=from_ts(episode.deadline, tz),
+        extra_mile=episode.extra_mile,
+        attempt=episode.attempt,
     )
 
 

@@ -15,7 +15,10 @@ says so last in its ``moved_by``.
 
 A merged call is first a :class:`Raw` call: numbers and pooled tuples, which
 :func:`~extramile.plan` keeps in columns for a whole book; :func:`call_of` makes the
-:class:`~extramile.Call` when one is read.
+:class:`~extramile.Call` when one is read.  Its moves stay raw (:class:`Moved`: the moves
+placement recorded, the fit of its deadline, and the clocks they were made by) until
+then: the :class:`~extramile.Adjustment` s and their reasons are written by
+:func:`call_of`, for the calls someone reads.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
 ``converse``, ``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
@@ -28,18 +31,18 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from extramile._decision import Adjustment, Call
-from extramile._engine.contact import Reach
+from extramile._engine.contact import Contact, Reach
 from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
-from extramile._engine.fit import fit_adjustment, fit_deadline
-from extramile._engine.moves import render_moves
+from extramile._engine.fit import Fit, fit_adjustment, fit_deadline
+from extramile._engine.moves import RawMove, render_moves
 from extramile._engine.timing import deadline_for
 from extramile._model import Priority
-from extramile._rules import Awareness
-from extramile._time import UTC, from_ts, pooled
+from extramile._rules import Awareness, ContactCaps
+from extramile._time import UTC, CallingWindow, Schedule, from_ts, pooled
 
-__all__ = ["Raw", "call_of", "merge"]
+__all__ = ["Moved", "Raw", "Seen", "adjustments", "call_of", "merge"]
 
 
 class Raw(NamedTuple):
@@ -65,7 +68,9 @@ class Raw(NamedTuple):
     talking_points: tuple[str, ...]
     extra_mile: bool
     essential: bool
-    moved_by: tuple[Adjustment, ...]
+    moved_by: tuple[Adjustment, ...] | Moved
+    """What moved the call: its adjustments, or (the engine's calls) the raw moves they
+    are written from when a :class:`~extramile.Call` is made (:func:`adjustments`)."""
     reach: Reach | None
     """Where the customer may be called (None: not known)."""
     attempt: int = 1
@@ -74,6 +79,68 @@ class Raw(NamedTuple):
     """How many tries its leading episode's rule allows."""
     queue: str | None = None
     """Who should make the call: the leading rule's queue (None: the general queue)."""
+
+
+class Seen(NamedTuple):
+    """The customer's clocks and calls as placement saw them for a call: what the
+    reasons of its moves are written from."""
+
+    zone_names: tuple[str, ...]
+    zones: tuple[dt.tzinfo, ...]
+    window: CallingWindow
+    cap_zone: dt.tzinfo
+    attempts: list[float]
+    """The customer's outbound call attempts, sorted (the contact's own list, never
+    changed)."""
+    unknown_zone: bool
+
+    def contact(self) -> Contact:
+        """A contact with these clocks and calls (all the reasons read of one)."""
+        return Contact(
+            zones=self.zones,
+            zone_names=self.zone_names,
+            window=self.window,
+            cap_zone=self.cap_zone,
+            attempts=self.attempts,
+            last_inbound=None,
+            do_not_call=False,
+            unknown_zone=self.unknown_zone,
+        )
+
+
+class Moved(NamedTuple):
+    """The moves of a call as placement and fitting its deadline left them: numbers,
+    constraints and shared references, written as :class:`~extramile.Adjustment` s only
+    when a call is made (:func:`adjustments`)."""
+
+    moves: tuple[RawMove, ...]
+    """The moves of its due time, in the order placement made them."""
+    placed_by: Seen
+    fit: Fit | None
+    """How its deadline was fitted (None: it lay where the call may be made)."""
+    fitted_by: Seen
+    """The clocks its deadline was fitted to (its binding member's)."""
+    schedule: Schedule
+    caps: ContactCaps
+
+    @property
+    def at_risk(self) -> bool:
+        """Whether the deadline was kept where the call may not be made (see
+        :attr:`Call.at_risk <extramile.Call.at_risk>`), without writing a reason."""
+        return self.fit is not None and self.fit.at_risk
+
+
+def adjustments(moved: tuple[Adjustment, ...] | Moved) -> tuple[Adjustment, ...]:
+    """The adjustments of a call, written from its raw moves if need be."""
+    if type(moved) is not Moved:
+        return moved  # type: ignore[return-value]  # (a Moved is the one other kind)
+    moves, placed_by, fit, fitted_by, schedule, caps = moved
+    contact = placed_by.contact()
+    written = render_moves(moves, schedule=schedule, caps=caps, contact=contact) if moves else ()
+    if fit is None:
+        return written
+    fitted = contact if fitted_by is placed_by else fitted_by.contact()
+    return (*written, fit_adjustment(fit, fitted, schedule))
 
 
 def call_of(raw: Raw) -> Call:
@@ -108,7 +175,7 @@ def call_of(raw: Raw) -> Call:
         talking_points=points,
         extra_mile=extra,
         essential=essential,
-        moved_by=moved,
+        moved_by=adjustments(moved),
         attempt=attempt,
         tries=tries,
         queue=queue,
@@ -131,6 +198,7 @@ def merge(
     policy = case.policy
     extra_points = [point for rule in awareness for point in rule.points_for(customer)]
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    seen: dict[int, Seen] = {}  # by the contact's identity
     raws: list[Raw] = []
     for group in groups:
         first = group[0]
@@ -166,16 +234,17 @@ def merge(
         if extra_points:
             points.extend([p for p in extra_points if p not in points])
         placed_by = first.contact or contact
-        moved_by = (
-            render_moves(first.moves, schedule=policy.schedule, caps=policy.caps, contact=placed_by)
-            if first.moves
-            else ()
-        )
         fit = binding.fit
-        if fit is not None:
-            moved_by = (
-                *moved_by,
-                fit_adjustment(fit, binding.contact or contact, policy.schedule),
+        moved_by: tuple[Adjustment, ...] | Moved = ()
+        if first.moves or fit is not None:
+            by = _seen(seen, placed_by)
+            moved_by = Moved(
+                tuple(first.moves or ()),
+                by,
+                fit,
+                by if fit is None else _seen(seen, binding.contact or contact),
+                policy.schedule,
+                policy.caps,
             )
         raws.append(
             Raw(
@@ -198,6 +267,22 @@ def merge(
             )
         )
     return raws
+
+
+def _seen(seen: dict[int, Seen], contact: Contact) -> Seen:
+    """What the reasons of moves read of ``contact``, made once for each of the
+    customer's contacts (the contact is alive while ``seen`` is, so its id stands)."""
+    found = seen.get(id(contact))
+    if found is None:
+        found = seen[id(contact)] = Seen(
+            contact.zone_names,
+            contact.zones,
+            contact.window,
+            contact.cap_zone,
+            contact.attempts,
+            contact.unknown_zone,
+        )
+    return found
 
 
 def _retime_taken_along(case: Case, group: list[Candidate], revisit: RevisitCollector) -> None:

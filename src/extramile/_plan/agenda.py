@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from extramile._decision import CALL_COLUMNS, Adjustment, Call, call_row, frame_columns
+from extramile._decision import CALL_COLUMNS, Call, call_row, frame_columns
 from extramile._frozen import EMPTY, FrozenMap
 from extramile._model import Priority
 from extramile._plan.capacity import (
@@ -277,12 +277,12 @@ class Agenda:
         """Calls due after their deadline (capacity or constraints pushed them), and calls
         whose deadline leaves no moment they may be made (:attr:`Call.at_risk`)."""
         calls = self.calls
-        deadline = calls._columns.deadline
-        moved_by = calls._columns.moved_by
+        columns = calls._columns
+        deadline = columns.deadline
         return tuple(
             calls[rank]
             for rank, index in enumerate(calls._order)
-            if calls._due_ts(index) > deadline[index] or _kept_deadline(moved_by[index])
+            if calls._due_ts(index) > deadline[index] or columns.kept_deadline(index)
         )
 
     def by_day(self) -> dict[dt.date, tuple[Call, ...]]:
@@ -347,7 +347,3 @@ class Agenda:
         rows = [call_row(call) for call in self.calls]
         return native_frame(frame_columns(CALL_COLUMNS, rows), backend, "Agenda.to_frame()")
 
-
-def _kept_deadline(moved_by: tuple[Adjustment, ...]) -> bool:
-    """Whether a call's deadline was kept where it may not be made (see :attr:`Call.at_risk`)."""
-    return any(m.target == "deadline" and m.moved_to == m.moved_from for m in moved_by)

@@ -431,7 +431,7 @@ def _kept_as_planned(columns: Columns, index: int) -> Move:
         reason="capacity: no staff day with room meets the customer's calling window;"
         " kept where it was planned",
     )
-    return Move(due, (*columns.moved_by[index], note))
+    return Move(due, (*columns.adjustments(index), note))
 
 
 def _landing(
@@ -502,7 +502,7 @@ def _moved(  # noqa: PLR0917  # private; one call site
     """The call at ``index`` moved by capacity to ``opening``, with the reason: the day
     that was last full when it was turned away, or its queue, if that was full later."""
     due = columns.due[index]
-    moved_by = columns.moved_by[index]
+    moved_by = columns.adjustments(index)
     if moved_by and moved_by[-1].constraint == _CAPACITY:
         first_from = moved_by[-1].moved_from
         previous = moved_by[:-1]

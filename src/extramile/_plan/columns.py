@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 import attrs
 
 from extramile._decision import Adjustment, Call
-from extramile._engine import Raw, Reach, call_of
+from extramile._engine import Moved, Raw, Reach, adjustments, call_of
 from extramile._model import Priority
 from extramile._time import from_ts
 from extramile.errors import InvalidFactError
@@ -102,7 +102,9 @@ class Columns:
         self.priority = array("b")
         self.points: list[tuple[str, ...]] = []
         self.flags = array("B")
-        self.moved_by: list[tuple[Adjustment, ...]] = []
+        self.moved_by: list[tuple[Adjustment, ...] | Moved] = []
+        """What moved each call: the engine's raw moves (written when a call is made:
+        :meth:`adjustments`), or a hand-built call's adjustments."""
         self.reach = array("I")
         self.reaches: list[Reach | None] = []
         self.reach_numbers: dict[int, int] = {}
@@ -250,6 +252,21 @@ class Columns:
             self.queues[self.queue[index]],
         )
 
+    def adjustments(self, index: int) -> tuple[Adjustment, ...]:
+        """The adjustments of the call at ``index``, as planned (written now from its
+        raw moves, for the engine's calls)."""
+        return adjustments(self.moved_by[index])
+
+    def kept_deadline(self, index: int) -> bool:
+        """Whether the call at ``index`` keeps a deadline where it may not be made (see
+        :attr:`Call.at_risk`), read without writing its adjustments."""
+        moved = self.moved_by[index]
+        if type(moved) is Moved:
+            return moved.at_risk
+        return any(
+            m.target == "deadline" and m.moved_to == m.moved_from for m in adjustments(moved)
+        )
+
     def reach_of(self, index: int) -> Reach | None:
         """Where the customer of the call at ``index`` may be called (None for a call
         built by hand)."""
@@ -340,7 +357,12 @@ def _keys(kept: str | tuple[str, ...]) -> tuple[str, ...]:
 
 def _call(columns: Columns, index: int, move: Move | None) -> Call:
     exact = columns.exact.get(index)
-    call = call_of(columns.raw(index)) if exact is None else exact
+    if exact is None:
+        raw = columns.raw(index)
+        if move is not None:  # its adjustments are the move's: none written twice
+            raw = raw._replace(due=move.due, moved_by=move.moved_by)
+        return call_of(raw)
+    call = exact
     if move is None:
         return call
     due, moved_by = move

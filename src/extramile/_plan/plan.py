@@ -114,8 +114,12 @@ def plan(
         raise InvalidPolicyError(f"plan() horizon reaches past the year 9998 (got {horizon!r})")
     kept = Columns()
     suppressed: Counter[str] = Counter()
+    add = kept.add
     for index, item in enumerate(book):
-        customer, interactions = book_pair(index, item)
+        if item.__class__ is tuple and len(item) == 2:  # most books: checked in line
+            customer, interactions = item
+        else:
+            customer, interactions = book_pair(index, item)
         try:
             history = customer_history(customer, interactions, now_ts)
             raws, skipped = raw_calls_for(policy, customer, history, now_ts)
@@ -123,9 +127,10 @@ def plan(
             raise in_book(exc, index, customer) from exc.__cause__
         for raw in raws:
             if raw[4] < end:  # due
-                kept.add(raw)
-        for dropped in skipped:
-            suppressed[dropped.constraint] += 1
+                add(raw)
+        if skipped:
+            for dropped in skipped:
+                suppressed[dropped.constraint] += 1
     return Agenda._of(  # the package's own constructor
         kept,
         now=from_ts(now_ts, UTC),
