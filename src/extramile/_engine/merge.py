@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from extramile._decision import Adjustment, Call
-from extramile._engine.contact import Contact, Reach
+from extramile._engine.contact import Clocks, Contact, Reach
 from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
@@ -40,7 +40,7 @@ from extramile._engine.moves import RawMove, render_moves
 from extramile._engine.timing import deadline_for
 from extramile._model import Priority
 from extramile._rules import Awareness, ContactCaps
-from extramile._time import UTC, CallingWindow, Schedule, from_ts, pooled
+from extramile._time import UTC, Schedule, from_ts, pooled
 
 __all__ = ["Moved", "Raw", "Seen", "adjustments", "call_of", "merge"]
 
@@ -85,9 +85,8 @@ class Seen(NamedTuple):
     """The customer's clocks and calls as placement saw them for a call: what the
     reasons of its moves are written from."""
 
-    zone_names: tuple[str, ...]
-    zones: tuple[dt.tzinfo, ...]
-    window: CallingWindow
+    clocks: Clocks
+    """The zones and calling window (shared with every customer of the same)."""
     cap_zone: dt.tzinfo
     attempts: list[float]
     """The customer's outbound call attempts, sorted (the contact's own list, never
@@ -97,9 +96,7 @@ class Seen(NamedTuple):
     def contact(self) -> Contact:
         """A contact with these clocks and calls (all the reasons read of one)."""
         return Contact(
-            zones=self.zones,
-            zone_names=self.zone_names,
-            window=self.window,
+            self.clocks,
             cap_zone=self.cap_zone,
             attempts=self.attempts,
             last_inbound=None,
@@ -275,9 +272,7 @@ def _seen(seen: dict[int, Seen], contact: Contact) -> Seen:
     found = seen.get(id(contact))
     if found is None:
         found = seen[id(contact)] = Seen(
-            contact.zone_names,
-            contact.zones,
-            contact.window,
+            contact.clocks,
             contact.cap_zone,
             contact.attempts,
             contact.unknown_zone,
