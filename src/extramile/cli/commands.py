@@ -8,9 +8,10 @@ with exit status 2 and a message on standard error that names the file and line,
 policy path; nothing is written to standard output then, because the output is built whole
 before it is written.
 
-Imports: ``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile._decision``,
-``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
-``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
+Imports: ``extramile.cli.progress``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
+``extramile._decision``, ``extramile._engine``, ``extramile._plan``, ``extramile._sample``,
+``extramile._starter``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
+``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from extramile._sample import (
 from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
+from extramile.cli.progress import ProgressLine
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -244,14 +246,17 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
         raise CliError("--explain needs --format table or json")
     policy = starter_policy() if args.policy is None else load_policy(args.policy)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
-    progress = stderr if stderr.isatty() else None
-    book = Book(args.customers, args.interactions, keep=args.explain, progress=progress)
+    book = Book(args.customers, args.interactions, keep=args.explain)
+    line = ProgressLine.on(stderr)
     try:
-        agenda = plan(policy, book, now=now, horizon=args.horizon)
+        agenda = plan(policy, book, now=now, horizon=args.horizon, progress=line)
     except ExtramileError as exc:
         # Before the first customer is read, the error is about the arguments.
         where = f"{book.customers_name}:{book.line}: " if book.line else ""
         raise CliError(f"{where}{exc}") from None
+    finally:
+        if line is not None:
+            line.clear()
     if book.count == 0:  # no error (an empty book plans nothing), but seldom meant
         stderr.write(
             f"extramile plan: note: {book.customers_name} holds no customers; nothing to plan\n"
