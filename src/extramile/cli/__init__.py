@@ -6,6 +6,9 @@ environment, and the only one that prints.  It is split by job:
 - :mod:`~extramile.cli.reading`: opening files, JSON-lines rows, the streamed :class:`Book`,
   loading a policy by ``MODULE:ATTRIBUTE``, parsing ``--now`` and ``--horizon``;
 - :mod:`~extramile.cli.rendering`: an agenda and a report as a table, JSON or CSV;
+- :mod:`~extramile.cli.starter`: the starter policy ``extramile plan`` makes, with the staff
+  timezone of ``--timezone`` and the holidays of ``--holidays``;
+- :mod:`~extramile.cli.progress`: the progress line shown on a terminal while planning;
 - :mod:`~extramile.cli.commands`: the argument parser, the two commands and :func:`main`.
 
 Imports: ``extramile.cli.commands``, ``extramile.cli.reading``, ``extramile.cli.rendering``.

@@ -9,8 +9,8 @@ policy path; nothing is written to standard output then, because the output is b
 before it is written.
 
 Imports: ``extramile.cli.progress``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
-``extramile._decision``, ``extramile._engine``, ``extramile._plan``, ``extramile._sample``,
-``extramile._starter``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
+``extramile.cli.starter``, ``extramile._decision``, ``extramile._engine``, ``extramile._plan``,
+``extramile._sample``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
 ``extramile.reports``.
 """
 
@@ -40,7 +40,6 @@ from extramile._sample import (
     sample_book,
     sample_policy,
 )
-from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
 from extramile.cli.progress import ProgressLine
@@ -53,6 +52,7 @@ from extramile.cli.rendering import (
     render_agenda,
     render_report,
 )
+from extramile.cli.starter import parse_holidays, parse_timezone, starter_from
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
@@ -121,6 +121,21 @@ def _parser() -> argparse.ArgumentParser:
         "--policy",
         metavar="MODULE:ATTRIBUTE",
         help="a FollowUpPolicy, or a function returning one (default: the starter policy)",
+    )
+    planner.add_argument(
+        "--timezone",
+        type=parse_timezone,
+        metavar="ZONE",
+        help="where the starter policy's staff work, an IANA name such as America/Chicago"
+        " (default UTC); for the starter policy only, so refused with --policy",
+    )
+    planner.add_argument(
+        "--holidays",
+        type=parse_holidays,
+        metavar="CODE",
+        help="the starter policy's staff holidays, from the holidays package: a country, or"
+        " a country and subdivision, such as US or US-CA (default none); for the starter"
+        " policy only, so refused with --policy",
     )
     planner.add_argument(
         "--customers", required=True, metavar="FILE", help="customers, JSON lines; - for stdin"
@@ -244,7 +259,16 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     output = Format(args.format)
     if args.explain is not None and output is Format.CSV:
         raise CliError("--explain needs --format table or json")
-    policy = starter_policy() if args.policy is None else load_policy(args.policy)
+    if args.policy is None:
+        policy = starter_from(args.timezone, args.holidays)
+    elif args.timezone is not None or args.holidays is not None:
+        given = "--timezone" if args.timezone is not None else "--holidays"
+        raise CliError(
+            f"{given} sets the starter policy's staff hours; a --policy brings its own"
+            " schedule: set them there"
+        )
+    else:
+        policy = load_policy(args.policy)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
     book = Book(args.customers, args.interactions, keep=args.explain)
     line = ProgressLine.on(stderr)
