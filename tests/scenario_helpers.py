@@ -15,8 +15,9 @@ PROGRAMMES = {
 
 
 def at(text: str) -> dt.datetime:
-    """An aware instant from ISO-8601 text with an explicit offset."""
-    moment = dt.datetime.fromisoformat(text)
+    """An aware instant from ISO-8601 text with an explicit offset, or ``Z``."""
+    # Python 3.10 reads no trailing "Z".
+    moment = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     assert moment.tzinfo is not None
     return moment
 

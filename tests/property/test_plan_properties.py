@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import itertools
 import re
+import unittest.mock
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -35,6 +37,8 @@ from extramile import (
     plan,
 )
 
+PLAN_MODULE = importlib.import_module("extramile._plan.plan")
+"""The module of plan(), whose progress interval a test sets."""
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # a Monday
 KINDS = ("urgent", "high", "normal", "low")
@@ -446,3 +450,37 @@ class TestStreaming:
 
         agenda = plan(POLICY, stream(), now=NOW, horizon=Elapsed(days=14))
         assert ([False] * 4, 6) == (alive_when_asked, len(agenda))
+
+
+class TestProgress:
+    @settings(max_examples=60)
+    @given(
+        drawn=st.lists(customers, max_size=12),
+        every=st.integers(1, 5),
+        drawn_limits=capacity_pairs,
+    )
+    def test_a_callback_changes_nothing_and_counts_up_to_the_book(
+        self, drawn: list[Drawn], every: int, drawn_limits: tuple[Any, Any]
+    ) -> None:
+        """With a progress callback every ``every`` customers, the agenda is the agenda
+        without one; the callback sees the multiples of ``every`` up to the book's size,
+        then the size itself unless it was the last of them: strictly rising, ending at
+        the size (0 for an empty book)."""
+        book = _book(drawn)
+        capacity, per_queue = drawn_limits
+        options: dict[str, Any] = {
+            "now": NOW,
+            "horizon": Elapsed(days=14),
+            "capacity": capacity,
+            "queue_capacity": per_queue,
+        }
+        alone = plan(POLICY, book, **options)
+        seen: list[int] = []
+        with unittest.mock.patch.object(PLAN_MODULE, "PROGRESS_EVERY", every):
+            agenda = plan(POLICY, Once(book), progress=seen.append, **options)
+        size = len(book)
+        expected = list(range(every, size + 1, every))
+        if not expected or expected[-1] != size:
+            expected.append(size)
+        assert (alone, alone.planned, expected) == (agenda, agenda.planned, seen)
+        assert all(a < b for a, b in itertools.pairwise(seen))

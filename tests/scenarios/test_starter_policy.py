@@ -291,7 +291,10 @@ class TestPriceHeadsUp:
 # ---------------------------------------------------------------------------------------
 
 PARIS = starter_policy(
-    company_timezone="Europe/Paris", holidays=holidays.country_holidays("FR", years=2026)
+    company_timezone="Europe/Paris",
+    # In English whatever the locale: Python 3.12 and later read C.UTF-8 as no language,
+    # and the holidays package then names French holidays in French.
+    holidays=holidays.country_holidays("FR", years=2026, language="en_US"),
 )
 GOLD = Customer(id="c-1", timezone="Europe/Paris", tier="gold", customer_since=dt.date(2024, 3, 1))
 BRONZE = Customer(

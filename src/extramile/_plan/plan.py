@@ -5,6 +5,11 @@ and a count of suppressed calls by reason are kept, so memory grows with the age
 with the book.  Capacity is applied last, to the whole agenda, so that agendas planned on
 partitions of a book and merged with :meth:`Agenda.merge` equal the agenda of the whole.
 
+A ``progress`` callback, when given, is told how many customers are done after every
+:data:`PROGRESS_EVERY` of them and once at the end: the book is then read in chunks of that
+many (still one customer at a time), so that the loop over a chunk is the loop without a
+callback, and the cost is one call a chunk, not a test a customer.
+
 Imports: ``_engine``, ``_rules``, ``_time``, ``errors``; :mod:`.agenda`, :mod:`.capacity`
 and :mod:`.columns` beside it.
 """
@@ -12,9 +17,10 @@ and :mod:`.columns` beside it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 from extramile._engine import (
     book_pair,
@@ -37,7 +43,10 @@ from extramile.errors import (
     describe_type,
 )
 
-__all__ = ["plan"]
+__all__ = ["PROGRESS_EVERY", "plan"]
+
+PROGRESS_EVERY: Final = 1000
+"""Customers between two calls of ``plan()``'s ``progress`` callback."""
 
 
 def plan(
@@ -48,6 +57,7 @@ def plan(
     horizon: Elapsed | dt.timedelta,
     capacity: int | Mapping[str, int] | None = None,
     queue_capacity: Mapping[str, int | Mapping[str, int]] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Agenda:
     """Plan the calls for a whole book of customers.
 
@@ -71,13 +81,21 @@ def plan(
             ``{"senior": 5, "billing": {"mon": 8}}``.  A call is taken while both its
             queue and the day have room; a queue left out is limited by ``capacity``
             alone.  Every name must be the queue of a rule of the policy.
+        progress: called with the number of customers planned so far (an ``int``) after
+            every 1,000th customer (:data:`PROGRESS_EVERY`), and once after the last with
+            the book's size unless that was the count just given: the counts rise strictly
+            and the last is the book's size (``0`` for an empty book).  Its return value is
+            ignored; an exception it raises stops ``plan()`` and goes to the caller.  It is
+            not called after the book or the engine raises, nor for applying capacity,
+            which comes after the last customer.
 
     Returns:
         The :class:`Agenda`.
 
     Raises:
         FactTypeError: a policy that is not a FollowUpPolicy, a book that is not
-            iterable, or a book item that is not a pair; the message says which item.
+            iterable, or a book item that is not a pair (the message says which item);
+            a ``progress`` that is not callable.
         ConditionError: a custom condition raised; the message names the rule, the
             book item and the customer.
         InvalidFactError: interactions of another customer; the message names the
@@ -94,6 +112,11 @@ def plan(
         raise FactTypeError(
             f"plan() book must be an iterable of (customer, interactions) pairs"
             f" (got {describe_type(book)})"
+        )
+    if progress is not None and not callable(progress):
+        raise FactTypeError(
+            f"plan() progress must be a callable taking a count of customers, or None"
+            f" (got {describe(progress)})"
         )
     now_ts = now_seconds(now)
     if isinstance(horizon, dt.timedelta):
@@ -115,22 +138,34 @@ def plan(
     kept = Columns()
     suppressed: Counter[str] = Counter()
     add = kept.add
-    for index, item in enumerate(book):
-        if item.__class__ is tuple and len(item) == 2:  # most books: checked in line
-            customer, interactions = item
-        else:
-            customer, interactions = book_pair(index, item)
-        try:
-            history = customer_history(customer, interactions, now_ts)
-            raws, skipped = raw_calls_for(policy, customer, history, now_ts)
-        except ExtramileError as exc:
-            raise in_book(exc, index, customer) from exc.__cause__
-        for raw in raws:
-            if raw[4] < end:  # due
-                add(raw)
-        if skipped:
-            for dropped in skipped:
-                suppressed[dropped.constraint] += 1
+    items = enumerate(book)
+    every = PROGRESS_EVERY
+    index = -1  # the last customer's, once one is read
+    while True:
+        before = index
+        # Without a callback, the whole book is one chunk.
+        for index, item in items if progress is None else itertools.islice(items, every):
+            if item.__class__ is tuple and len(item) == 2:  # most books: checked in line
+                customer, interactions = item
+            else:
+                customer, interactions = book_pair(index, item)
+            try:
+                history = customer_history(customer, interactions, now_ts)
+                raws, skipped = raw_calls_for(policy, customer, history, now_ts)
+            except ExtramileError as exc:
+                raise in_book(exc, index, customer) from exc.__cause__
+            for raw in raws:
+                if raw[4] < end:  # due
+                    add(raw)
+            if skipped:
+                for dropped in skipped:
+                    suppressed[dropped.constraint] += 1
+        if progress is None:
+            break
+        if index > before or before < 0:  # customers done, or an empty book's one call
+            progress(index + 1)
+        if index - before < every:  # a short chunk: the book is done
+            break
     return Agenda._of(  # the package's own constructor
         kept,
         now=from_ts(now_ts, UTC),

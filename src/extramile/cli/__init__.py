@@ -11,6 +11,9 @@ environment, and the only one that prints.  It is split by job:
 - :mod:`~extramile.cli.pages`: an agenda and a report as an HTML page, in the look of
   :mod:`~extramile.cli.page_parts`;
 - :mod:`~extramile.cli.report`: ``extramile report``;
+- :mod:`~extramile.cli.starter`: the starter policy ``extramile plan`` makes, with the staff
+  timezone of ``--timezone`` and the holidays of ``--holidays``;
+- :mod:`~extramile.cli.progress`: the progress line shown on a terminal while planning;
 - :mod:`~extramile.cli.commands`: the argument parser, the other commands and :func:`main`.
 
 Imports: ``extramile.cli.commands``, ``extramile.cli.describe``, ``extramile.cli.reading``,

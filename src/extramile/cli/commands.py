@@ -10,10 +10,11 @@ with exit status 2 and a message on standard error that names the file and line,
 policy path; nothing is written to standard output then, because the output is built whole
 before it is written.
 
-Imports: ``extramile.cli.describe``, ``extramile.cli.pages``, ``extramile.cli.reading``,
-``extramile.cli.rendering``, ``extramile.cli.report``, ``extramile._decision``,
-``extramile._engine``, ``extramile._plan``, ``extramile._sample``, ``extramile._starter``,
-``extramile._time``, ``extramile._version``, ``extramile.errors``, ``extramile.reports``.
+Imports: ``extramile.cli.describe``, ``extramile.cli.pages``, ``extramile.cli.progress``,
+``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile.cli.report``,
+``extramile.cli.starter``, ``extramile._decision``, ``extramile._engine``, ``extramile._plan``,
+``extramile._sample``, ``extramile._time``, ``extramile._version``, ``extramile.errors``,
+``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -42,11 +43,11 @@ from extramile._sample import (
     sample_book,
     sample_policy,
 )
-from extramile._starter import starter_policy
 from extramile._time import tz_version
 from extramile._version import __version__
 from extramile.cli.describe import add_policy_parser, run_policy
 from extramile.cli.pages import agenda_page
+from extramile.cli.progress import ProgressLine
 from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
@@ -57,6 +58,7 @@ from extramile.cli.rendering import (
     render_report,
 )
 from extramile.cli.report import add_report_parser, run_report
+from extramile.cli.starter import parse_holidays, parse_timezone, starter_from
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
@@ -127,6 +129,21 @@ def _parser() -> argparse.ArgumentParser:
         "--policy",
         metavar="MODULE:ATTRIBUTE",
         help="a FollowUpPolicy, or a function returning one (default: the starter policy)",
+    )
+    planner.add_argument(
+        "--timezone",
+        type=parse_timezone,
+        metavar="ZONE",
+        help="where the starter policy's staff work, an IANA name such as America/Chicago"
+        " (default UTC); for the starter policy only, so refused with --policy",
+    )
+    planner.add_argument(
+        "--holidays",
+        type=parse_holidays,
+        metavar="CODE",
+        help="the starter policy's staff holidays, from the holidays package: a country, or"
+        " a country and subdivision, such as US or US-CA (default none); for the starter"
+        " policy only, so refused with --policy",
     )
     planner.add_argument(
         "--customers", required=True, metavar="FILE", help="customers, JSON lines; - for stdin"
@@ -252,16 +269,28 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     output = Format(args.format)
     if args.explain is not None and output is Format.CSV:
         raise CliError("--explain needs --format table, json or html")
-    policy = starter_policy() if args.policy is None else load_policy(args.policy)
+    if args.policy is None:
+        policy = starter_from(args.timezone, args.holidays)
+    elif args.timezone is not None or args.holidays is not None:
+        given = "--timezone" if args.timezone is not None else "--holidays"
+        raise CliError(
+            f"{given} sets the starter policy's staff hours; a --policy brings its own"
+            " schedule: set them there"
+        )
+    else:
+        policy = load_policy(args.policy)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
-    progress = stderr if stderr.isatty() else None
-    book = Book(args.customers, args.interactions, keep=args.explain, progress=progress)
+    book = Book(args.customers, args.interactions, keep=args.explain)
+    line = ProgressLine.on(stderr)
     try:
-        agenda = plan(policy, book, now=now, horizon=args.horizon)
+        agenda = plan(policy, book, now=now, horizon=args.horizon, progress=line)
     except ExtramileError as exc:
         # Before the first customer is read, the error is about the arguments.
         where = f"{book.customers_name}:{book.line}: " if book.line else ""
         raise CliError(f"{where}{exc}") from None
+    finally:
+        if line is not None:
+            line.clear()
     if book.count == 0:  # no error (an empty book plans nothing), but seldom meant
         stderr.write(
             f"extramile plan: note: {book.customers_name} holds no customers; nothing to plan\n"

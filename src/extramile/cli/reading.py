@@ -29,7 +29,6 @@ from extramile._time import EARLIEST, LATEST, Elapsed
 from extramile.errors import ExtramileError, InvalidPolicyError
 
 __all__ = [
-    "PROGRESS_EVERY",
     "STDIN",
     "Book",
     "CliError",
@@ -39,8 +38,6 @@ __all__ = [
     "parse_instant",
 ]
 
-PROGRESS_EVERY: Final = 10_000
-"""Customers between two progress updates; smaller books never show progress."""
 STDIN: Final = "-"
 """The file name that means standard input."""
 _HORIZON: Final = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
@@ -194,7 +191,6 @@ class Book:
         interactions: str | None,
         *,
         keep: str | None = None,
-        progress: IO[str] | None = None,
     ) -> None:
         if customers == STDIN and interactions == STDIN:
             raise CliError("--customers and --interactions cannot both be read from stdin")
@@ -211,7 +207,6 @@ class Book:
         self.count = 0
         """Customers read so far."""
         self.customers_name = "<stdin>" if customers == STDIN else customers
-        self.progress = progress
 
     def _read_interactions(self, path: str) -> None:
         name, stream = _open(path)
@@ -281,16 +276,10 @@ class Book:
                 if customer.id == self.keep:
                     self.kept = Kept(customer, history)
                 count = self.count = count + 1
-                if self.progress is not None and count % PROGRESS_EVERY == 0:
-                    self.progress.write(f"\rplanning: {count:,} customers read")
-                    self.progress.flush()
                 yield customer, history
         finally:
             if stream is not sys.stdin:
                 stream.close()
-            if self.progress is not None and count >= PROGRESS_EVERY:
-                self.progress.write(f"\rplanning: {count:,} customers read\n")
-                self.progress.flush()
         if self.groups:
             orphan = min(self.groups, key=self.first_line.__getitem__)
             raise CliError(
