@@ -29,7 +29,7 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import Any, Final
 
 from extramile._memo import cache, keep
 from extramile._model import Channel, Customer, Direction, Interaction
@@ -163,6 +163,11 @@ class Clocks:
         self.reach: Reach = pooled((zone_names, window))
         """The zones and window (see :func:`reach_table`)."""
         self._allowed: dict[int, tuple[Schedule | None, FlatTable]] = {}
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[str, ...], CallingWindow]]:
+        """Pickled as its zones' names and window: its tables are remade (and shared)
+        where it is loaded, as an agenda's unwritten moves keep it."""
+        return clocks_of, (self.zone_names, self.window)
 
     def allowed(self, schedule: Schedule | None) -> FlatTable:
         """Where a call may go (the calling window open in every zone and, unless

@@ -346,4 +346,3 @@ class Agenda:
 
         rows = [call_row(call) for call in self.calls]
         return native_frame(frame_columns(CALL_COLUMNS, rows), backend, "Agenda.to_frame()")
-
