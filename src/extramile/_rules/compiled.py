@@ -132,7 +132,7 @@ class Program:
     for the episodes of a customer (only when every condition is a built-in one, which
     never keeps it)."""
 
-    __slots__ = ("__weakref__", "awareness", "reuse_context", "rules")
+    __slots__ = ("__weakref__", "awareness", "generated", "reuse_context", "rules")
 
     def __init__(self, policy: FollowUpPolicy) -> None:
         self.rules: tuple[CompiledRule, ...] = tuple(
@@ -149,6 +149,10 @@ class Program:
         )
         conditions.extend(rule.rule.stop for rule in self.rules if rule.rule.stop is not None)
         self.reuse_context = all(_built_in(condition) for condition in conditions)
+        self.generated: object = None
+        """The policy compiled to Python source by the engine (its
+        :mod:`~extramile._engine.compiler`), made there on first use and kept here, with
+        the rest of the compiled form (None until then)."""
 
 
 _PROGRAMS: Final[dict[int, Program]] = {}

@@ -1,0 +1,564 @@
+"""The policy compiler's writer: a policy as the source text of one Python function.
+
+The function it writes takes one customer, their checked history and ``now`` (POSIX
+seconds), and returns the :class:`~extramile._engine.data.Candidate` calls the generic
+stages (facts, episodes, timing) would make of them, in the same order, for
+:func:`~extramile.plan`'s path (no trace, no revisit time).  It does in one function what
+they do through objects: one pass over the history gathers only what this policy's rules
+read (the interactions of their trigger kinds, the outbound calls, the issue threads if
+a rule reads them); then each rule, in policy order, is a loop over its episodes with
+its condition, stop, extra-mile flag, timing and give-up written out as expressions on
+locals, and its key made as the generic path makes it.
+
+What is written out: the combinators (``&``, ``|``, ``~``, short-circuiting as theirs
+do), the comparisons and presence of facts, ``kind_is``, ``direction_is``, ``issue_is``,
+``tier_in``, ``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger`` and
+``silence_at_least``, when the condition's class is exactly the built-in one; every
+anchor and kind of duration of a due time, deadline and give-up time.  Any other
+condition (a custom one, a subclass, the counting conditions) is called as the generic
+path calls it, compiled, in a context made for it.
+
+The writer says what it needs of the namespace the function runs in through
+:class:`Names`: the helpers (:mod:`~extramile._engine.compiler` provides them) by their
+plain names, and the policy's own values (rules, conditions, durations) under names it
+makes up.
+
+Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Final
+
+from extramile._conditions import (
+    ALWAYS,
+    All,
+    Any_,
+    Compare,
+    Condition,
+    DirectionIs,
+    Exists,
+    FactSource,
+    HasTag,
+    IssueIs,
+    KindIs,
+    Not,
+    SilenceAtLeast,
+    StaffOpenAtTrigger,
+    TenureAtLeast,
+    TierIn,
+    compile_condition,
+)
+from extramile._model import Direction
+from extramile._rules import (
+    Anniversary,
+    AnchorKind,
+    CompiledRule,
+    FollowUpPolicy,
+    LastContact,
+    On,
+    Program,
+    When,
+    key_part,
+)
+from extramile._time import Business, Elapsed, Local
+
+__all__ = ["Names", "write"]
+
+_ORDERINGS: Final = {">=": "at_least", ">": "more_than", "<=": "at_most", "<": "less_than"}
+"""The helpers that compare a fact in order (a missing or unlike value never holds)."""
+
+
+class Names:
+    """The namespace the generated function runs in: each value given a name once."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self._named: dict[int, str] = {}
+        self._counts: dict[str, int] = {}
+
+    def add(self, stem: str, value: object) -> str:
+        """The name of ``value`` in the namespace (the same value keeps its name)."""
+        found = self._named.get(id(value))
+        if found is not None:
+            return found
+        count = self._counts[stem] = self._counts.get(stem, 0) + 1
+        name = f"{stem}_{count}"
+        self.values[name] = value
+        self._named[id(value)] = name
+        return name
+
+
+class _Lines:
+    """Source lines, indented as they are written."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def __call__(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text if text else "")
+
+    @contextmanager
+    def block(self, head: str) -> Iterator[None]:
+        self(head)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+
+def _literal(value: object, names: Names) -> str:
+    """``value`` as source: a literal when it prints as one, else a name."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    if type(value) is tuple:
+        parts = [_literal(part, names) for part in value]
+        return f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
+    return names.add("VALUE", value)
+
+
+def _set(values: frozenset[str]) -> str:
+    return "{" + ", ".join(repr(value) for value in sorted(values)) + "}"
+
+
+class _Judge:
+    """Conditions as expressions on the generated function's locals, at one moment:
+    as of the trigger (a rule's condition) or at now (its stop and extra-mile flag)."""
+
+    def __init__(self, names: Names, *, at_trigger: bool, has_trigger: bool) -> None:
+        self.names = names
+        self.at_trigger = at_trigger
+        self.has_trigger = has_trigger
+        """False for an anniversary's episodes, which no interaction started."""
+        self.needs: set[str] = set()
+        """The locals the expressions read that the rule's loop must make."""
+
+    def expr(self, condition: Condition) -> str:  # noqa: C901, PLR0911, PLR0912  # one case a kind
+        kind = type(condition)
+        if condition == ALWAYS and kind is type(ALWAYS):
+            return "True"
+        if kind is All:
+            assert isinstance(condition, All)
+            return "(" + " and ".join(self.expr(part) for part in condition.parts) + ")"
+        if kind is Any_:
+            assert isinstance(condition, Any_)
+            return "(" + " or ".join(self.expr(part) for part in condition.parts) + ")"
+        if kind is Not:
+            assert isinstance(condition, Not)
+            return f"not {self.expr(condition.part)}"
+        if kind is Compare or kind is Exists:
+            assert isinstance(condition, (Compare, Exists))
+            return self._fact(condition)
+        if kind is KindIs:
+            assert isinstance(condition, KindIs)
+            return f"item.kind in {_set(condition.kinds)}" if self.has_trigger else "False"
+        if kind is DirectionIs:
+            assert isinstance(condition, DirectionIs)
+            word = "INBOUND" if condition.direction is Direction.INBOUND else "OUTBOUND"
+            return f"item.direction is {word}" if self.has_trigger else "False"
+        if kind is IssueIs:
+            assert isinstance(condition, IssueIs)
+            issue = self._issue()
+            return f"({issue} is not None and {issue}.state in {_set(condition.states)})"
+        if kind is TierIn:
+            assert isinstance(condition, TierIn)
+            return f"customer.tier in {_set(condition.tiers)}"
+        if kind is HasTag:
+            assert isinstance(condition, HasTag)
+            return f"{condition.tag!r} in customer.tags"
+        if kind is TenureAtLeast:
+            assert isinstance(condition, TenureAtLeast)
+            self.needs.add("tz")
+            return f"tenure_at_least(customer, {condition.years}, {self._now()}, tz)"
+        if kind is StaffOpenAtTrigger:
+            return "schedule.is_open_ts(start)"
+        if kind is SilenceAtLeast:
+            assert isinstance(condition, SilenceAtLeast)
+            return self._silence(condition)
+        return self._generic(condition)
+
+    def _now(self) -> str:
+        return "start" if self.at_trigger else "now"
+
+    def _issue(self) -> str:
+        self.needs.add("issue_then" if self.at_trigger else "thread")
+        return "issue_then" if self.at_trigger else "thread"
+
+    def _fact(self, condition: Compare | Exists) -> str:
+        fact = condition.fact
+        if fact.source == FactSource.TRIGGER:
+            if not self.has_trigger:
+                return "False"
+            seen, guard = f"item.attributes.get({fact.name!r})", ""
+        elif fact.source == FactSource.ISSUE:
+            issue = self._issue()
+            seen = f"{issue}.attributes.get({fact.name!r})"
+            guard = f"{issue} is not None and "
+        else:
+            seen, guard = f"customer.attributes.get({fact.name!r})", ""
+        if isinstance(condition, Exists):
+            test = f"{seen} is not None"
+        else:
+            test = self._compare(seen, condition.op, condition.value)
+        return f"({guard}{test})" if guard else test
+
+    def _compare(self, seen: str, op: str, value: object) -> str:
+        names = self.names
+        if op in _ORDERINGS:
+            return f"{_ORDERINGS[op]}({seen}, {_literal(value, names)})"
+        if op == "==":
+            # A missing value (None) never equals: only a None to compare with needs care.
+            return "False" if value is None else f"{seen} == {_literal(value, names)}"
+        if op == "!=":
+            return f"differs({seen}, {_literal(value, names)})"
+        assert op == "in"
+        assert isinstance(value, tuple)
+        if None in value:
+            return "False" if value == (None,) else f"one_of({seen}, {_literal(value, names)})"
+        return f"{seen} in {_literal(value, names)}"
+
+    def _silence(self, condition: SilenceAtLeast) -> str:
+        last = "last_before" if self.at_trigger else "last"
+        self.needs.add(last)
+        duration = condition.duration
+        if isinstance(duration, Elapsed):
+            return f"({last} is not None and {last} + {duration.seconds!r} <= {self._now()})"
+        self.needs.add("tz")
+        return f"silent_for({last}, {duration.days}, tz, {self._now()})"
+
+    def _generic(self, condition: Condition) -> str:
+        """A condition the writer does not write out: its compiled form, called in a
+        context made for the episode."""
+        check = self.names.add("check", compile_condition(condition))
+        context = "then" if self.at_trigger else "ctx"
+        self.needs.add(context)
+        self.needs.add("thread")
+        if self.at_trigger:
+            self.needs.add("in_scope")
+        else:
+            self.needs.add("last")
+        return f"{check}({context})"
+
+
+def _offset(base: str, when: When, names: Names) -> str:
+    """``base`` moved by the offset of ``when``."""
+    offset = when.offset
+    if isinstance(offset, Elapsed):
+        if not offset.seconds:
+            return base
+        return f"{base} {'-' if when.before else '+'} {offset.seconds!r}"
+    if isinstance(offset, Local):
+        days = -offset.days if when.before else offset.days
+        return f"add_local_days({base}, {days}, tz)"
+    assert isinstance(offset, Business)
+    return f"schedule.add_ts({base}, {names.add('BUSINESS', offset)})"
+
+
+def _when(lines: _Lines, target: str, when: When, names: Names, needs: set[str]) -> None:
+    """``target = `` the instant of ``when``; an episode without one is skipped."""
+    kind = when.anchor.name
+    if isinstance(when.offset, Local):
+        needs.add("tz")
+    if kind == AnchorKind.TRIGGER:
+        lines(f"{target} = {_offset('start', when, names)}")
+        return
+    if kind == AnchorKind.DUE:
+        lines(f"{target} = {_offset('due', when, names)}")
+        return
+    if kind == AnchorKind.LAST_CONTACT:
+        needs.add("last")
+        base = "last"
+    else:
+        needs.add("tz")
+        lines(f"{target} = attr_day_start(item, {when.anchor.attribute!r}, tz)")
+        base = target
+    moved = _offset(base, when, names)
+    if moved == base and base == target:
+        with lines.block(f"if {target} is None:"):
+            lines("continue  # no instant to count from: untimed")
+        return
+    with lines.block(f"if {base} is None:"):
+        lines("continue  # no instant to count from: untimed")
+    lines(f"{target} = {moved}")
+
+
+def _guarded(lines: _Lines, test: str, condition: str, rule: str, then: str) -> None:
+    """``if test: then``, a condition's error named as the generic path names it."""
+    with lines.block("try:"), lines.block(f"if {test}:"):
+        lines(then)
+    with lines.block("except ExtramileError:"):
+        lines("raise")
+    with lines.block("except Exception as exc:"):
+        lines(f"raise condition_error({condition}, {rule!r}, exc) from exc")
+
+
+class _Triggers:
+    """The lists of interactions each ``On`` trigger starts episodes with, by name."""
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[frozenset[str], Direction | None], str] = {}
+
+    def name(self, trigger: On) -> str:
+        key = (trigger.kinds, trigger.direction)
+        found = self.lists.get(key)
+        if found is None:
+            if len(trigger.kinds) == 1:
+                stem = "on_" + re.sub(r"\W", "_", next(iter(trigger.kinds)))
+            else:
+                stem = f"on_{len(trigger.kinds)}_kinds"
+            if trigger.direction is not None:
+                stem += "_" + trigger.direction.value
+            found = stem
+            while found in self.lists.values():
+                found += "_"
+            self.lists[key] = found
+        return found
+
+
+def _rule(  # noqa: C901, PLR0912, PLR0915  # one rule's loop, written out in order
+    number: int, compiled: CompiledRule, names: Names, triggers: _Triggers, needs: set[str]
+) -> list[str]:
+    """The lines of one rule's loop over its episodes (at the function's own depth)."""
+    rule = compiled.rule
+    trigger = rule.trigger
+    by_issue = rule.scope != "customer"
+    rule_name = names.add("RULE", compiled)
+    lines = _Lines()
+    lines(f"# Rule {number}, {rule.name!r}: {trigger!r}, scope {rule.scope.value!r}")
+    lines(f"# due {rule.due!r}, deadline {rule.deadline!r}")
+    body = _Lines()
+    mine: set[str] = set()
+    has_trigger = not isinstance(trigger, Anniversary)
+    stale = None
+    if compiled.stale_after is not None:
+        stale = f"stale = now - {compiled.stale_after!r}"
+    elif compiled.timed_from_trigger:
+        stale = f"stale = {rule_name}.stale_before(probe(customer, now, schedule), now)"
+    if isinstance(trigger, On):
+        episodes = triggers.name(trigger)
+        head = f"for item in {episodes}:"
+        body("start = item.ts")
+    elif isinstance(trigger, LastContact):
+        if by_issue:
+            head = "for thread in threads.values():"
+            mine.add("threads")
+            body("item = thread.last")
+        else:
+            head = "for item in history[-1:]:"
+        body("start = item.ts")
+    else:
+        episodes = ""
+        head = (
+            f"for start, episode_id in anniversaries({names.add('TRIGGER', trigger)},"
+            f" customer, now, {'stale' if stale else 'NO_BOUND'}):"
+        )
+    if stale is not None and has_trigger:
+        with body.block("if start <= stale:"):
+            body("continue  # given up, whatever else holds")
+    if has_trigger:
+        body("issue_id = item.issue_id")
+        body("episode_id = item.id")
+    # The condition, as of the trigger.
+    condition_lines = _Lines()
+    zone_found = False  # whether the episode's loop found the customer's zone already
+    if not compiled.always:
+        judge = _Judge(names, at_trigger=True, has_trigger=has_trigger)
+        test = judge.expr(rule.condition)
+        mine |= judge.needs
+        condition_lines(f"# Its condition, as of the trigger: {rule.condition!r}")
+        if "issue_then" in judge.needs:
+            mine.add("thread")
+            condition_lines(
+                "issue_then = thread if thread is None or thread.last.ts <= start"
+                " else thread.as_of(start)"
+            )
+        if "last_before" in judge.needs or "in_scope" in judge.needs:
+            if by_issue and has_trigger:
+                mine.add("thread")
+                condition_lines(
+                    "in_scope = history if thread is None else thread.interactions"
+                )
+            else:
+                condition_lines("in_scope = history")
+        if "last_before" in judge.needs:
+            condition_lines("last_before = last_before_in(in_scope, start)")
+        if "then" in judge.needs:
+            condition_lines(
+                "then = TriggerContext(customer=customer, at=start, history=history,"
+                f" schedule=schedule, trigger={'item' if has_trigger else 'None'},"
+                " issue=thread, in_scope=in_scope)"
+            )
+        if "tz" in judge.needs:
+            zone_found = True
+            _zone(condition_lines)
+        condition = names.add("CONDITION", rule.condition)
+        _guarded(condition_lines, f"not {test}", condition, rule.name, "continue")
+    # The stop and the flag, at now: what they read is made first.
+    now_lines = _Lines()
+    flag_lines = _Lines()
+    now_needs: set[str] = set()
+    if rule.stop is not None:
+        judge = _Judge(names, at_trigger=False, has_trigger=has_trigger)
+        test = judge.expr(rule.stop)
+        now_needs |= judge.needs
+        now_lines(f"# Its stop, at now: {rule.stop!r}")
+        _guarded(now_lines, test, names.add("CONDITION", rule.stop), rule.name, "continue")
+    flag = rule.extra_mile
+    if isinstance(flag, bool):
+        flag_text = repr(flag)
+    else:
+        judge = _Judge(names, at_trigger=False, has_trigger=has_trigger)
+        test = judge.expr(flag)
+        now_needs |= judge.needs
+        flag_lines(f"# Extra mile, at now: {flag!r}")
+        with flag_lines.block("try:"):
+            flag_lines(f"extra_mile = bool({test})")
+        with flag_lines.block("except ExtramileError:"):
+            flag_lines("raise")
+        with flag_lines.block("except Exception as exc:"):
+            flag_lines(
+                f"raise condition_error({names.add('CONDITION', flag)}, {rule.name!r}, exc) from exc"
+            )
+        flag_text = "extra_mile"
+    timing_lines = _Lines()
+    _when(timing_lines, "due", rule.due, names, now_needs)
+    _when(timing_lines, "deadline", rule.deadline, names, now_needs)
+    after = rule.give_up_after
+    if after is not None:
+        timing_lines(f"# Given up {after!r} after the deadline")
+        if isinstance(after, Elapsed):
+            test = f"deadline + {after.seconds!r} <= now"
+        elif isinstance(after, Local):
+            now_needs.add("tz")
+            test = f"given_up(deadline, {after.days}, tz, now)"
+        else:
+            test = f"schedule.add_ts(deadline, {names.add('BUSINESS', after)}) <= now"
+        with timing_lines.block(f"if {test}:"):
+            timing_lines("continue")
+    mine |= now_needs
+    if "thread" in mine or ("last" in now_needs and by_issue):
+        if has_trigger and not (isinstance(trigger, LastContact) and by_issue):
+            mine.add("threads")
+            body("thread = None if issue_id is None else threads[issue_id]")
+        elif not has_trigger:
+            body("thread = None")
+    body.lines.extend(condition_lines.lines)
+    if "last" in now_needs:
+        if by_issue and has_trigger:
+            body("last = last_any if thread is None else thread.last.ts")
+        else:
+            body("last = last_any")
+        mine.add("last_any")
+    key_part_of_rule = key_part(rule.name)
+    body(f"key = episode_key(key_part(customer.id), {'issue_id' if has_trigger else 'None'},"
+         f" {key_part_of_rule!r}, episode_id)")
+    body("attempts = ()")
+    scope = rule.scope.value
+    with body.block("if calls:"):
+        body(
+            "found = first_answer(calls if call_index is None else"
+            f" call_index.for_episode(key, start, {'issue_id' if has_trigger else 'None'},"
+            f" {scope!r}), key, start, {'issue_id' if has_trigger else 'None'}, {scope!r},"
+            f" voicemail={rule.retry.voicemail!r})"
+        )
+        with body.block("if not isinstance(found, tuple):"):
+            body("continue  # a call reached the customer: answered")
+        body("attempts = found")
+    if "tz" in now_needs and not zone_found:
+        _zone(body)
+    if "ctx" in now_needs:
+        body(
+            "ctx = Context(customer=customer, now=now, history=history, schedule=schedule,"
+            f" trigger={'item' if has_trigger else 'None'}, episode_start=start,"
+            " issue=thread, last_contact=last)"
+        )
+    body.lines.extend(now_lines.lines)
+    body.lines.extend(timing_lines.lines)
+    body.lines.extend(flag_lines.lines)
+    body(
+        f"candidates.append(candidate({rule_name}, key, {'issue_id' if has_trigger else 'None'},"
+        f" episode_id, due, deadline, {flag_text}, attempts, {rule.retry.every.seconds!r}))"
+    )
+    needs |= mine
+    if isinstance(trigger, On):
+        with lines.block(f"if {episodes}:"):
+            if stale is not None:
+                lines(stale)
+            with lines.block(head):
+                lines.lines.extend(_indented(body.lines, lines.depth))
+    else:
+        if stale is not None:
+            lines(stale)
+        with lines.block(head):
+            lines.lines.extend(_indented(body.lines, lines.depth))
+    return _indented(lines.lines, 1)
+
+
+def _zone(lines: _Lines) -> None:
+    """The customer's zone, found when an episode first needs it."""
+    with lines.block("if tz is None:"):
+        lines("tz = customer_zone(customer, schedule)")
+
+
+def _indented(lines: list[str], depth: int) -> list[str]:
+    """``lines``, ``depth`` levels further in."""
+    return [("    " * depth + line) if line else line for line in lines]
+
+
+def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:  # noqa: C901, PLR0912
+    """The source of the function ``candidates_of(customer, history, now)`` for
+    ``policy``, whose values ``names`` is given."""
+    triggers = _Triggers()
+    needs: set[str] = set()
+    blocks = [
+        _rule(number, compiled, names, triggers, needs)
+        for number, compiled in enumerate(program.rules, 1)
+    ]
+    lines = _Lines()
+    lines("def candidates_of(customer, history, now):")
+    lines.depth = 1
+    lines(f'"""The calls policy {policy.name!r} would make for one customer: generated."""')
+    lines("# One pass over the history: what the rules read of it.")
+    for name in triggers.lists.values():
+        lines(f"{name} = []")
+    lines("calls = []")
+    if "threads" in needs:
+        lines("by_issue = {}")
+    with lines.block("for item in history:"):
+        lines("kind = item.kind")
+        for (kinds, direction), name in triggers.lists.items():
+            test = f"kind == {next(iter(kinds))!r}" if len(kinds) == 1 else f"kind in {_set(kinds)}"
+            if direction is not None:
+                test += f" and item.direction is {direction.name}"
+            with lines.block(f"if {test}:"):
+                lines(f"{name}.append(item)")
+        with lines.block("if kind == CALL and item.direction is OUTBOUND:"):
+            lines("calls.append(item)")
+        if "threads" in needs:
+            lines("issue_id = item.issue_id")
+            with lines.block("if issue_id is not None:"):
+                lines("on_issue = by_issue.get(issue_id)")
+                with lines.block("if on_issue is None:"):
+                    lines("by_issue[issue_id] = [item]")
+                with lines.block("else:"):
+                    lines("on_issue.append(item)")
+    if "threads" in needs:
+        lines("threads = threads_of(by_issue)")
+    if "last_any" in needs:
+        lines("last_any = history[-1].ts if history else None")
+    if "tz" in needs:
+        lines("tz = None  # the customer's zone, found when first needed")
+    lines("call_index = CallIndex(calls) if len(calls) > SCAN_AT_MOST else None")
+    lines("candidates = []")
+    for block in blocks:
+        lines.lines.extend(block)
+    lines("return candidates")
+    return "\n".join(lines.lines) + "\n"
