@@ -55,8 +55,8 @@ from extramile._conditions import (
 )
 from extramile._model import Direction
 from extramile._rules import (
-    Anniversary,
     AnchorKind,
+    Anniversary,
     CompiledRule,
     FollowUpPolicy,
     LastContact,
@@ -141,7 +141,7 @@ class _Judge:
         self.needs: set[str] = set()
         """The locals the expressions read that the rule's loop must make."""
 
-    def expr(self, condition: Condition) -> str:  # noqa: C901, PLR0911, PLR0912  # one case a kind
+    def expr(self, condition: Condition) -> str:  # one case a kind
         kind = type(condition)
         if condition == ALWAYS and kind is type(ALWAYS):
             return "True"
@@ -294,6 +294,11 @@ def _guarded(lines: _Lines, test: str, condition: str, rule: str, then: str) -> 
     """``if test: then``, a condition's error named as the generic path names it."""
     with lines.block("try:"), lines.block(f"if {test}:"):
         lines(then)
+    _named(lines, condition, rule)
+
+
+def _named(lines: _Lines, condition: str, rule: str) -> None:
+    """The handlers after a ``try:`` that name the condition that raised, and its rule."""
     with lines.block("except ExtramileError:"):
         lines("raise")
     with lines.block("except Exception as exc:"):
@@ -323,7 +328,7 @@ class _Triggers:
         return found
 
 
-def _rule(  # noqa: C901, PLR0912, PLR0915  # one rule's loop, written out in order
+def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     number: int, compiled: CompiledRule, names: Names, triggers: _Triggers, needs: set[str]
 ) -> list[str]:
     """The lines of one rule's loop over its episodes (at the function's own depth)."""
@@ -383,9 +388,7 @@ def _rule(  # noqa: C901, PLR0912, PLR0915  # one rule's loop, written out in or
         if "last_before" in judge.needs or "in_scope" in judge.needs:
             if by_issue and has_trigger:
                 mine.add("thread")
-                condition_lines(
-                    "in_scope = history if thread is None else thread.interactions"
-                )
+                condition_lines("in_scope = history if thread is None else thread.interactions")
             else:
                 condition_lines("in_scope = history")
         if "last_before" in judge.needs:
@@ -421,12 +424,7 @@ def _rule(  # noqa: C901, PLR0912, PLR0915  # one rule's loop, written out in or
         flag_lines(f"# Extra mile, at now: {flag!r}")
         with flag_lines.block("try:"):
             flag_lines(f"extra_mile = bool({test})")
-        with flag_lines.block("except ExtramileError:"):
-            flag_lines("raise")
-        with flag_lines.block("except Exception as exc:"):
-            flag_lines(
-                f"raise condition_error({names.add('CONDITION', flag)}, {rule.name!r}, exc) from exc"
-            )
+        _named(flag_lines, names.add("CONDITION", flag), rule.name)
         flag_text = "extra_mile"
     timing_lines = _Lines()
     _when(timing_lines, "due", rule.due, names, now_needs)
@@ -458,8 +456,10 @@ def _rule(  # noqa: C901, PLR0912, PLR0915  # one rule's loop, written out in or
             body("last = last_any")
         mine.add("last_any")
     key_part_of_rule = key_part(rule.name)
-    body(f"key = episode_key(key_part(customer.id), {'issue_id' if has_trigger else 'None'},"
-         f" {key_part_of_rule!r}, episode_id)")
+    body(
+        f"key = episode_key(key_part(customer.id), {'issue_id' if has_trigger else 'None'},"
+        f" {key_part_of_rule!r}, episode_id)"
+    )
     body("attempts = ()")
     scope = rule.scope.value
     with body.block("if calls:"):
@@ -513,7 +513,7 @@ def _indented(lines: list[str], depth: int) -> list[str]:
     return [("    " * depth + line) if line else line for line in lines]
 
 
-def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:  # noqa: C901, PLR0912
+def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
     """The source of the function ``candidates_of(customer, history, now)`` for
     ``policy``, whose values ``names`` is given."""
     triggers = _Triggers()

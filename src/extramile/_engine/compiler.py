@@ -168,14 +168,14 @@ def probe(customer: Customer, now: float, schedule: Schedule) -> Context:
     return Context(customer=customer, now=now, history=(), schedule=schedule)
 
 
-def candidate(  # noqa: PLR0913, PLR0917  # the fields of a candidate, in order
+def candidate(  # noqa: PLR0917  # the fields of a candidate, in order
     compiled: CompiledRule,
     key: str,
     issue_id: str | None,
     episode_id: str,
     due: float,
     deadline: float,
-    extra_mile: bool,  # noqa: FBT001  # a field's value
+    extra_mile: bool,  # a field's value
     attempts: tuple[Interaction, ...],
     every: float,
 ) -> Candidate:
@@ -238,8 +238,8 @@ class _Generated:
         namespace.update(names.values)
         namespace["schedule"] = policy.schedule
         namespace["anniversaries"] = _anniversaries_for(policy.schedule)
-        exec(compile(source, filename, "exec"), namespace)  # noqa: S102  # our own source
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), namespace)  # our own source, from the policy
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         weakref.finalize(program, linecache.cache.pop, filename, None)
         self.source = source
         self.filename = filename
