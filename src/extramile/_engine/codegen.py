@@ -23,7 +23,7 @@ The writer says what it needs of the namespace the function runs in through
 plain names, and the policy's own values (rules, conditions, durations) under names it
 makes up.
 
-Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``.
+Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``kinds``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from typing import Final
 
@@ -66,11 +67,15 @@ from extramile._rules import (
     key_part,
 )
 from extramile._time import Business, Elapsed, Local
+from extramile.kinds import CALL, STANDARD_KINDS
 
 __all__ = ["Names", "write"]
 
 _ORDERINGS: Final = {">=": "at_least", ">": "more_than", "<=": "at_most", "<": "less_than"}
 """The helpers that compare a fact in order (a missing or unlike value never holds)."""
+_CHAIN_AT_MOST: Final = 3
+"""The most kinds the history's pass tests one by one before it asks whether any rule
+wants the kind at all."""
 
 
 class Names:
@@ -167,7 +172,7 @@ class _Judge:
         if kind is IssueIs:
             assert isinstance(condition, IssueIs)
             issue = self._issue()
-            return f"({issue} is not None and {issue}.state in {_set(condition.states)})"
+            return f"(thread is not None and {issue}.state in {_set(condition.states)})"
         if kind is TierIn:
             assert isinstance(condition, TierIn)
             return f"customer.tier in {_set(condition.tiers)}"
@@ -189,8 +194,10 @@ class _Judge:
         return "start" if self.at_trigger else "now"
 
     def _issue(self) -> str:
-        self.needs.add("issue_then" if self.at_trigger else "thread")
-        return "issue_then" if self.at_trigger else "thread"
+        """The issue thread as the condition sees it (as of the trigger, or at now); its
+        guard is ``thread is not None``."""
+        self.needs.add("thread")
+        return "thread.as_of(start)" if self.at_trigger else "thread"
 
     def _fact(self, condition: Compare | Exists) -> str:
         fact = condition.fact
@@ -201,7 +208,7 @@ class _Judge:
         elif fact.source == FactSource.ISSUE:
             issue = self._issue()
             seen = f"{issue}.attributes.get({fact.name!r})"
-            guard = f"{issue} is not None and "
+            guard = "thread is not None and "
         else:
             seen, guard = f"customer.attributes.get({fact.name!r})", ""
         if isinstance(condition, Exists):
@@ -329,7 +336,13 @@ class _Triggers:
 
 
 def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
-    number: int, compiled: CompiledRule, names: Names, triggers: _Triggers, needs: set[str]
+    number: int,
+    compiled: CompiledRule,
+    names: Names,
+    triggers: _Triggers,
+    needs: set[str],
+    *,
+    reuse: bool,
 ) -> list[str]:
     """The lines of one rule's loop over its episodes (at the function's own depth)."""
     rule = compiled.rule
@@ -346,7 +359,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     if compiled.stale_after is not None:
         stale = f"stale = now - {compiled.stale_after!r}"
     elif compiled.timed_from_trigger:
-        stale = f"stale = {rule_name}.stale_before(probe(customer, now, schedule), now)"
+        stale = f"stale = {rule_name}.stale_for(customer, schedule, now)"
     if isinstance(trigger, On):
         episodes = triggers.name(trigger)
         head = f"for item in {episodes}:"
@@ -379,12 +392,6 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         test = judge.expr(rule.condition)
         mine |= judge.needs
         condition_lines(f"# Its condition, as of the trigger: {rule.condition!r}")
-        if "issue_then" in judge.needs:
-            mine.add("thread")
-            condition_lines(
-                "issue_then = thread if thread is None or thread.last.ts <= start"
-                " else thread.as_of(start)"
-            )
         if "last_before" in judge.needs or "in_scope" in judge.needs:
             if by_issue and has_trigger:
                 mine.add("thread")
@@ -394,11 +401,23 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         if "last_before" in judge.needs:
             condition_lines("last_before = last_before_in(in_scope, start)")
         if "then" in judge.needs:
-            condition_lines(
+            made = (
                 "then = TriggerContext(customer=customer, at=start, history=history,"
                 f" schedule=schedule, trigger={'item' if has_trigger else 'None'},"
                 " issue=thread, in_scope=in_scope)"
             )
+            if reuse:
+                # Built-in conditions keep no context: one serves the customer's episodes.
+                needs.add("reused_then")
+                with condition_lines.block("if then is None:"):
+                    condition_lines(made)
+                with condition_lines.block("else:"):
+                    condition_lines(f"then.trigger = {'item' if has_trigger else 'None'}")
+                    condition_lines("then.now = then.episode_start = start")
+                    condition_lines("then.thread = thread")
+                    condition_lines("then.in_scope = in_scope")
+            else:
+                condition_lines(made)
         if "tz" in judge.needs:
             zone_found = True
             _zone(condition_lines)
@@ -457,7 +476,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         mine.add("last_any")
     key_part_of_rule = key_part(rule.name)
     body(
-        f"key = episode_key(key_part(customer.id), {'issue_id' if has_trigger else 'None'},"
+        f"key = key_of(customer.id, {'issue_id' if has_trigger else 'None'},"
         f" {key_part_of_rule!r}, episode_id)"
     )
     body("attempts = ()")
@@ -513,13 +532,54 @@ def _indented(lines: list[str], depth: int) -> list[str]:
     return [("    " * depth + line) if line else line for line in lines]
 
 
+def _routes(lines: _Lines, triggers: _Triggers) -> None:
+    """The branch of the history's pass that puts an interaction in the lists that want
+    it: one test of its kind (the kinds most lists want first), then of its direction."""
+    wanted: dict[str, dict[Direction | None, list[str]]] = {CALL: {Direction.OUTBOUND: ["calls"]}}
+    for (kinds, direction), name in triggers.lists.items():
+        for kind in kinds:
+            wanted.setdefault(kind, {}).setdefault(direction, []).append(name)
+    # The standard kinds in their table's order (issues first: most histories are mostly
+    # about issues), then the others.
+    standard = {kind: position for position, kind in enumerate(STANDARD_KINDS)}
+    order = sorted(wanted, key=lambda kind: (standard.get(kind, len(standard)), kind))
+    if len(order) > _CHAIN_AT_MOST:
+        # A kind no rule wants is passed over at once.
+        outer = lines.block(f"if kind in {_set(frozenset(order))}:")
+    else:
+        outer = contextlib.nullcontext()
+    with outer:
+        _chain(lines, order, wanted)
+
+
+def _chain(
+    lines: _Lines, order: list[str], wanted: dict[str, dict[Direction | None, list[str]]]
+) -> None:
+    """One branch a kind, in ``order``."""
+    for position, kind in enumerate(order):
+        by_direction = wanted[kind]
+        test = f"kind == {kind!r}" if kind != CALL else "kind == CALL"
+        with lines.block(f"{'if' if position == 0 else 'elif'} {test}:"):
+            for name in by_direction.get(None, ()):
+                lines(f"{name}.append(item)")
+            first = True
+            for direction in (Direction.INBOUND, Direction.OUTBOUND):
+                names = by_direction.get(direction)
+                if names:
+                    keyword = "if" if first else "elif"
+                    with lines.block(f"{keyword} item.direction is {direction.name}:"):
+                        for name in names:
+                            lines(f"{name}.append(item)")
+                    first = False
+
+
 def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
     """The source of the function ``candidates_of(customer, history, now)`` for
     ``policy``, whose values ``names`` is given."""
     triggers = _Triggers()
     needs: set[str] = set()
     blocks = [
-        _rule(number, compiled, names, triggers, needs)
+        _rule(number, compiled, names, triggers, needs, reuse=program.reuse_context)
         for number, compiled in enumerate(program.rules, 1)
     ]
     lines = _Lines()
@@ -534,14 +594,7 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
         lines("by_issue = {}")
     with lines.block("for item in history:"):
         lines("kind = item.kind")
-        for (kinds, direction), name in triggers.lists.items():
-            test = f"kind == {next(iter(kinds))!r}" if len(kinds) == 1 else f"kind in {_set(kinds)}"
-            if direction is not None:
-                test += f" and item.direction is {direction.name}"
-            with lines.block(f"if {test}:"):
-                lines(f"{name}.append(item)")
-        with lines.block("if kind == CALL and item.direction is OUTBOUND:"):
-            lines("calls.append(item)")
+        _routes(lines, triggers)
         if "threads" in needs:
             lines("issue_id = item.issue_id")
             with lines.block("if issue_id is not None:"):
@@ -557,8 +610,10 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
     if "tz" in needs:
         lines("tz = None  # the customer's zone, found when first needed")
     lines("call_index = CallIndex(calls) if len(calls) > SCAN_AT_MOST else None")
+    if "reused_then" in needs:
+        lines("then = None  # one context as of each trigger, for the conditions called")
     lines("candidates = []")
     for block in blocks:
         lines.lines.extend(block)
-    lines("return candidates")
+    lines("return candidates, calls")
     return "\n".join(lines.lines) + "\n"

@@ -52,8 +52,11 @@ from extramile.kinds import CALL
 
 __all__ = ["CandidatesOf", "candidates_of", "compiled_source"]
 
-CandidatesOf = Callable[[Customer, Sequence[Interaction], float], list[Candidate]]
-"""The generated function: customer, checked history, ``now`` -> the candidate calls."""
+CandidatesOf = Callable[
+    [Customer, Sequence[Interaction], float], tuple[list[Candidate], list[Interaction]]
+]
+"""The generated function: customer, checked history, ``now`` -> the candidate calls,
+and the customer's outbound calls (which placement counts)."""
 
 _TWO_DAYS: Final = dt.timedelta(days=2)
 _MARGIN: Final = 2 * DAY
@@ -163,9 +166,18 @@ def threads_of(by_issue: dict[str, list[Interaction]]) -> dict[str, IssueThread]
     return threads
 
 
-def probe(customer: Customer, now: float, schedule: Schedule) -> Context:
-    """A context of the customer alone, for what reads only them and the schedule."""
-    return Context(customer=customer, now=now, history=(), schedule=schedule)
+def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -> str:
+    """:func:`~extramile._engine.episodes.episode_key` of the raw customer id, in one call
+    (``rule`` already a key's part): most ids need no escaping."""
+    if "/" in customer_id or "%" in customer_id:
+        customer_id = key_part(customer_id)
+    if "/" in episode_id or "%" in episode_id:
+        episode_id = key_part(episode_id)
+    if issue_id is None:
+        return f"{customer_id}/-/{rule}/{episode_id}"
+    if issue_id == "-" or "/" in issue_id or "%" in issue_id:
+        return episode_key(customer_id, issue_id, rule, episode_id)
+    return f"{customer_id}/{issue_id}/{rule}/{episode_id}"
 
 
 def candidate(  # noqa: PLR0917  # the fields of a candidate, in order
@@ -205,15 +217,13 @@ _HELPERS: Final[dict[str, object]] = {
     "condition_error": condition_error,
     "customer_zone": customer_zone,
     "differs": differs,
-    "episode_key": episode_key,
     "first_answer": first_answer,
     "given_up": given_up,
-    "key_part": key_part,
+    "key_of": key_of,
     "last_before_in": last_before_in,
     "less_than": less_than,
     "more_than": more_than,
     "one_of": one_of,
-    "probe": probe,
     "silent_for": silent_for,
     "tenure_at_least": tenure_at_least,
     "threads_of": threads_of,
@@ -287,6 +297,8 @@ def compiled_source(policy: FollowUpPolicy) -> str:
     'def candidates_of(customer, history, now):'
     >>> "# Rule 1, 'duplicate-charge-callback'" in source
     True
+    >>> source.splitlines()[-1].strip()
+    'return candidates, calls'
 
     Raises:
         FactTypeError: ``policy`` is not a :class:`~extramile.FollowUpPolicy`.

@@ -143,11 +143,13 @@ def raw_calls_for(
         _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
         return raws, suppressed
     program = program_of(policy)
+    generated = program.generated
+    make = candidates_of(program, policy) if generated is None else generated.function
     try:
-        candidates = candidates_of(program, policy)(customer, history, now_ts)
+        candidates, calls = make(customer, history, now_ts)
         if not candidates:
             return [], []
-        case = Case.placing(policy, program, customer, history, now_ts)
+        case = Case.placing(policy, program, customer, history, now_ts, calls)
         return _calls(case, candidates, NO_TRACE, NO_REVISIT)
     except (OverflowError, ValueError) as exc:
         _off_the_calendar(exc, customer, now_ts)

@@ -78,26 +78,22 @@ class Facts:
         self._call_index: CallIndex | None = None
 
     @classmethod
-    def of_calls(cls, history: Sequence[Interaction]) -> Facts:
-        """Only what placement reads of the history: the outbound call attempts and the
-        latest own inbound contact (no threads, nothing by kind), for candidates that
-        the policy's generated code made (see :mod:`~extramile._engine.compiler`)."""
+    def of_calls(cls, history: Sequence[Interaction], calls: list[Interaction]) -> Facts:
+        """Only what placement reads of the history: the outbound calls (already
+        gathered), their times, and the latest own inbound contact (no threads, nothing
+        by kind), for candidates that the policy's generated code made (see
+        :mod:`~extramile._engine.compiler`)."""
         facts = cls.__new__(cls)
-        attempts: list[float] = []
-        calls: list[Interaction] = []
         last_inbound: float | None = None
         outbound = Direction.OUTBOUND
         system = Channel.SYSTEM
-        for item in history:
-            if item.direction is outbound:
-                if item.kind == CALL:
-                    attempts.append(item.ts)
-                    calls.append(item)
-            elif item.channel is not system:
+        for item in reversed(history):
+            if item.direction is not outbound and item.channel is not system:
                 last_inbound = item.ts
+                break
         facts.threads = {}
         facts.by_kind = {}
-        facts.attempts = attempts
+        facts.attempts = [call.ts for call in calls]
         facts.calls = calls
         facts.last_inbound = last_inbound
         facts._call_index = None
@@ -173,6 +169,7 @@ class Case:
         customer: Customer,
         history: Sequence[Interaction],
         now: float,
+        calls: list[Interaction],
     ) -> Case:
         """A case for placing the candidates the policy's generated code made: with
         only the facts placement reads (:meth:`Facts.of_calls`), and no shared context."""
@@ -182,7 +179,7 @@ class Case:
         case.customer = customer
         case.history = history
         case.now = now
-        case.facts = Facts.of_calls(history)
+        case.facts = Facts.of_calls(history, calls)
         case.customer_part = key_part(customer.id)
         case.last_any = history[-1].ts if history else None
         case.shared = None
