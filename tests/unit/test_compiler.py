@@ -144,7 +144,7 @@ class TestGeneratedCode:
         policy = _policy(_rule("thanks", tier_in("gold")), name="short-lived")
         compiled_source(policy)
         generated = program_of(policy).generated
-        filename = generated.filename  # type: ignore[attr-defined]
+        filename = generated.filename
         assert filename in linecache.cache
         del policy, generated
         gc.collect()

@@ -28,10 +28,10 @@ Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``kinds``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterator
-import contextlib
 from contextlib import contextmanager
 from typing import Final
 
@@ -381,9 +381,6 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     if stale is not None and has_trigger:
         with body.block("if start <= stale:"):
             body("continue  # given up, whatever else holds")
-    if has_trigger:
-        body("issue_id = item.issue_id")
-        body("episode_id = item.id")
     # The condition, as of the trigger.
     condition_lines = _Lines()
     zone_found = False  # whether the episode's loop found the customer's zone already
@@ -461,9 +458,12 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         with timing_lines.block(f"if {test}:"):
             timing_lines("continue")
     mine |= now_needs
+    issue_bound = False  # whether the loop has ``issue_id`` already
     if "thread" in mine or ("last" in now_needs and by_issue):
         if has_trigger and not (isinstance(trigger, LastContact) and by_issue):
             mine.add("threads")
+            issue_bound = True
+            body("issue_id = item.issue_id")
             body("thread = None if issue_id is None else threads[issue_id]")
         elif not has_trigger:
             body("thread = None")
@@ -475,6 +475,10 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
             body("last = last_any")
         mine.add("last_any")
     key_part_of_rule = key_part(rule.name)
+    if has_trigger:
+        if not issue_bound:
+            body("issue_id = item.issue_id")
+        body("episode_id = item.id")
     body(
         f"key = key_of(customer.id, {'issue_id' if has_trigger else 'None'},"
         f" {key_part_of_rule!r}, episode_id)"
@@ -545,7 +549,9 @@ def _routes(lines: _Lines, triggers: _Triggers) -> None:
     order = sorted(wanted, key=lambda kind: (standard.get(kind, len(standard)), kind))
     if len(order) > _CHAIN_AT_MOST:
         # A kind no rule wants is passed over at once.
-        outer = lines.block(f"if kind in {_set(frozenset(order))}:")
+        outer: contextlib.AbstractContextManager[None] = lines.block(
+            f"if kind in {_set(frozenset(order))}:"
+        )
     else:
         outer = contextlib.nullcontext()
     with outer:

@@ -162,7 +162,7 @@ class Case:
         self._probe: Context | None = None
 
     @classmethod
-    def placing(
+    def placing(  # noqa: PLR0917  # the inputs of an evaluation, in their usual order
         cls,
         policy: FollowUpPolicy,
         program: Program,
