@@ -10,11 +10,12 @@ a rule reads them); then each rule, in policy order, is a loop over its episodes
 its condition, stop, extra-mile flag, timing and give-up written out as expressions on
 locals, and its key made as the generic path makes it.
 
-What is written out: the combinators (``&``, ``|``, ``~``, short-circuiting as theirs
-do), the comparisons and presence of facts, ``kind_is``, ``direction_is``, ``issue_is``,
-``tier_in``, ``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger`` and
-``silence_at_least``, when the condition's class is exactly the built-in one; every
-anchor and kind of duration of a due time, deadline and give-up time.  Any other
+What is written out (:mod:`~extramile._engine.expressions` writes the conditions): the
+combinators (``&``, ``|``, ``~``, short-circuiting as theirs do), the comparisons and
+presence of facts, ``kind_is``, ``direction_is``, ``issue_is``, ``tier_in``,
+``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger`` and ``silence_at_least``,
+when the condition's class is exactly the built-in one; every anchor and kind of
+duration of a due time, deadline and give-up time.  Any other
 condition (a custom one, a subclass, the counting conditions) is called as the generic
 path calls it, compiled, in a context made for it.
 
@@ -23,37 +24,18 @@ The writer says what it needs of the namespace the function runs in through
 plain names, and the policy's own values (rules, conditions, durations) under names it
 makes up.
 
-Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``kinds``.
+Imports: ``_model``, ``_rules``, ``_time``, ``kinds``, and the sibling ``expressions``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from extramile._conditions import (
-    ALWAYS,
-    All,
-    Any_,
-    Compare,
-    Condition,
-    DirectionIs,
-    Exists,
-    FactSource,
-    HasTag,
-    IssueIs,
-    KindIs,
-    Not,
-    SilenceAtLeast,
-    StaffOpenAtTrigger,
-    TenureAtLeast,
-    TierIn,
-    compile_condition,
-)
+from extramile._engine.expressions import Judge, Names, set_of
 from extramile._model import Direction
 from extramile._rules import (
     AnchorKind,
@@ -69,33 +51,11 @@ from extramile._rules import (
 from extramile._time import Business, Elapsed, Local
 from extramile.kinds import CALL, STANDARD_KINDS
 
-__all__ = ["Names", "write"]
+__all__ = ["write"]
 
-_ORDERINGS: Final = {">=": "at_least", ">": "more_than", "<=": "at_most", "<": "less_than"}
-"""The helpers that compare a fact in order (a missing or unlike value never holds)."""
 _CHAIN_AT_MOST: Final = 3
 """The most kinds the history's pass tests one by one before it asks whether any rule
 wants the kind at all."""
-
-
-class Names:
-    """The namespace the generated function runs in: each value given a name once."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, object] = {}
-        self._named: dict[int, str] = {}
-        self._counts: dict[str, int] = {}
-
-    def add(self, stem: str, value: object) -> str:
-        """The name of ``value`` in the namespace (the same value keeps its name)."""
-        found = self._named.get(id(value))
-        if found is not None:
-            return found
-        count = self._counts[stem] = self._counts.get(stem, 0) + 1
-        name = f"{stem}_{count}"
-        self.values[name] = value
-        self._named[id(value)] = name
-        return name
 
 
 class _Lines:
@@ -116,143 +76,6 @@ class _Lines:
             yield
         finally:
             self.depth -= 1
-
-
-def _literal(value: object, names: Names) -> str:
-    """``value`` as source: a literal when it prints as one, else a name."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return repr(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return repr(value)
-    if type(value) is tuple:
-        parts = [_literal(part, names) for part in value]
-        return f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
-    return names.add("VALUE", value)
-
-
-def _set(values: frozenset[str]) -> str:
-    return "{" + ", ".join(repr(value) for value in sorted(values)) + "}"
-
-
-class _Judge:
-    """Conditions as expressions on the generated function's locals, at one moment:
-    as of the trigger (a rule's condition) or at now (its stop and extra-mile flag)."""
-
-    def __init__(self, names: Names, *, at_trigger: bool, has_trigger: bool) -> None:
-        self.names = names
-        self.at_trigger = at_trigger
-        self.has_trigger = has_trigger
-        """False for an anniversary's episodes, which no interaction started."""
-        self.needs: set[str] = set()
-        """The locals the expressions read that the rule's loop must make."""
-
-    def expr(self, condition: Condition) -> str:  # one case a kind
-        kind = type(condition)
-        if condition == ALWAYS and kind is type(ALWAYS):
-            return "True"
-        if kind is All:
-            assert isinstance(condition, All)
-            return "(" + " and ".join(self.expr(part) for part in condition.parts) + ")"
-        if kind is Any_:
-            assert isinstance(condition, Any_)
-            return "(" + " or ".join(self.expr(part) for part in condition.parts) + ")"
-        if kind is Not:
-            assert isinstance(condition, Not)
-            return f"not {self.expr(condition.part)}"
-        if kind is Compare or kind is Exists:
-            assert isinstance(condition, (Compare, Exists))
-            return self._fact(condition)
-        if kind is KindIs:
-            assert isinstance(condition, KindIs)
-            return f"item.kind in {_set(condition.kinds)}" if self.has_trigger else "False"
-        if kind is DirectionIs:
-            assert isinstance(condition, DirectionIs)
-            word = "INBOUND" if condition.direction is Direction.INBOUND else "OUTBOUND"
-            return f"item.direction is {word}" if self.has_trigger else "False"
-        if kind is IssueIs:
-            assert isinstance(condition, IssueIs)
-            issue = self._issue()
-            return f"(thread is not None and {issue}.state in {_set(condition.states)})"
-        if kind is TierIn:
-            assert isinstance(condition, TierIn)
-            return f"customer.tier in {_set(condition.tiers)}"
-        if kind is HasTag:
-            assert isinstance(condition, HasTag)
-            return f"{condition.tag!r} in customer.tags"
-        if kind is TenureAtLeast:
-            assert isinstance(condition, TenureAtLeast)
-            self.needs.add("tz")
-            return f"tenure_at_least(customer, {condition.years}, {self._now()}, tz)"
-        if kind is StaffOpenAtTrigger:
-            return "schedule.is_open_ts(start)"
-        if kind is SilenceAtLeast:
-            assert isinstance(condition, SilenceAtLeast)
-            return self._silence(condition)
-        return self._generic(condition)
-
-    def _now(self) -> str:
-        return "start" if self.at_trigger else "now"
-
-    def _issue(self) -> str:
-        """The issue thread as the condition sees it (as of the trigger, or at now); its
-        guard is ``thread is not None``."""
-        self.needs.add("thread")
-        return "thread.as_of(start)" if self.at_trigger else "thread"
-
-    def _fact(self, condition: Compare | Exists) -> str:
-        fact = condition.fact
-        if fact.source == FactSource.TRIGGER:
-            if not self.has_trigger:
-                return "False"
-            seen, guard = f"item.attributes.get({fact.name!r})", ""
-        elif fact.source == FactSource.ISSUE:
-            issue = self._issue()
-            seen = f"{issue}.attributes.get({fact.name!r})"
-            guard = "thread is not None and "
-        else:
-            seen, guard = f"customer.attributes.get({fact.name!r})", ""
-        if isinstance(condition, Exists):
-            test = f"{seen} is not None"
-        else:
-            test = self._compare(seen, condition.op, condition.value)
-        return f"({guard}{test})" if guard else test
-
-    def _compare(self, seen: str, op: str, value: object) -> str:
-        names = self.names
-        if op in _ORDERINGS:
-            return f"{_ORDERINGS[op]}({seen}, {_literal(value, names)})"
-        if op == "==":
-            # A missing value (None) never equals: only a None to compare with needs care.
-            return "False" if value is None else f"{seen} == {_literal(value, names)}"
-        if op == "!=":
-            return f"differs({seen}, {_literal(value, names)})"
-        assert op == "in"
-        assert isinstance(value, tuple)
-        if None in value:
-            return "False" if value == (None,) else f"one_of({seen}, {_literal(value, names)})"
-        return f"{seen} in {_literal(value, names)}"
-
-    def _silence(self, condition: SilenceAtLeast) -> str:
-        last = "last_before" if self.at_trigger else "last"
-        self.needs.add(last)
-        duration = condition.duration
-        if isinstance(duration, Elapsed):
-            return f"({last} is not None and {last} + {duration.seconds!r} <= {self._now()})"
-        self.needs.add("tz")
-        return f"silent_for({last}, {duration.days}, tz, {self._now()})"
-
-    def _generic(self, condition: Condition) -> str:
-        """A condition the writer does not write out: its compiled form, called in a
-        context made for the episode."""
-        check = self.names.add("check", compile_condition(condition))
-        context = "then" if self.at_trigger else "ctx"
-        self.needs.add(context)
-        self.needs.add("thread")
-        if self.at_trigger:
-            self.needs.add("in_scope")
-        else:
-            self.needs.add("last")
-        return f"{check}({context})"
 
 
 def _offset(base: str, when: When, names: Names) -> str:
@@ -385,7 +208,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     condition_lines = _Lines()
     zone_found = False  # whether the episode's loop found the customer's zone already
     if not compiled.always:
-        judge = _Judge(names, at_trigger=True, has_trigger=has_trigger)
+        judge = Judge(names, at_trigger=True, has_trigger=has_trigger)
         test = judge.expr(rule.condition)
         mine |= judge.needs
         condition_lines(f"# Its condition, as of the trigger: {rule.condition!r}")
@@ -425,7 +248,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     flag_lines = _Lines()
     now_needs: set[str] = set()
     if rule.stop is not None:
-        judge = _Judge(names, at_trigger=False, has_trigger=has_trigger)
+        judge = Judge(names, at_trigger=False, has_trigger=has_trigger)
         test = judge.expr(rule.stop)
         now_needs |= judge.needs
         now_lines(f"# Its stop, at now: {rule.stop!r}")
@@ -434,7 +257,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     if isinstance(flag, bool):
         flag_text = repr(flag)
     else:
-        judge = _Judge(names, at_trigger=False, has_trigger=has_trigger)
+        judge = Judge(names, at_trigger=False, has_trigger=has_trigger)
         test = judge.expr(flag)
         now_needs |= judge.needs
         flag_lines(f"# Extra mile, at now: {flag!r}")
@@ -550,7 +373,7 @@ def _routes(lines: _Lines, triggers: _Triggers) -> None:
     if len(order) > _CHAIN_AT_MOST:
         # A kind no rule wants is passed over at once.
         outer: contextlib.AbstractContextManager[None] = lines.block(
-            f"if kind in {_set(frozenset(order))}:"
+            f"if kind in {set_of(frozenset(order))}:"
         )
     else:
         outer = contextlib.nullcontext()

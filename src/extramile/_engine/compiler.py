@@ -14,7 +14,8 @@ episodes, timing), in one pass and one loop a rule; placement, conversation and 
 then take them as they take the generic path's.  :func:`compiled_source` shows it.
 
 Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``, and the
-siblings ``answers``, ``codegen``, ``data``, ``episodes``, ``facts`` and ``guard``.
+siblings ``answers``, ``codegen``, ``data``, ``episodes``, ``expressions``, ``facts`` and
+``guard``.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from typing import Any, Final, cast
 
 from extramile._conditions import Context, IssueThread, TriggerContext, anniversary
 from extramile._engine.answers import SCAN_AT_MOST, CallIndex, first_answer
-from extramile._engine.codegen import Names, write
+from extramile._engine.codegen import write
 from extramile._engine.data import Candidate
 from extramile._engine.episodes import episode_key
+from extramile._engine.expressions import Names
 from extramile._engine.guard import condition_error
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import (
