@@ -267,6 +267,32 @@ class TestDifferential:
         """Customers whose calls crowd together, under drawn policies."""
         _same(case.policy, case.customer, case.history, case.now)
 
+    @SETTINGS
+    @given(data=st.data(), marks=st.sampled_from(("/", "%", "-", "%2F")))
+    def test_ids_that_keys_escape(self, data: st.DataObject, marks: str) -> None:
+        """Ids holding ``/`` and ``%`` (and an issue called ``-``) make the same keys."""
+        situation = data.draw(situations())
+        policy = data.draw(st.sampled_from((situation.policy, EVERYTHING)))
+
+        def marked(value: object) -> object:
+            return value if value is None else "-" if marks == "-" else f"{value}{marks}x"
+
+        customer = Customer.from_mapping(
+            {**situation.customer.to_mapping(), "id": marked(situation.customer.id)}
+        )
+        history = [
+            Interaction.from_mapping(
+                {
+                    **item.to_mapping(),
+                    "id": f"{item.id}{marks}",
+                    "customer_id": customer.id,
+                    "issue_id": marked(item.issue_id),
+                }
+            )
+            for item in situation.history
+        ]
+        _same(policy, customer, history, situation.now)
+
     def test_revisit_and_explanations_come_from_the_generic_path(self) -> None:
         """evaluate() keeps the generic path: its revisit time and trace are the ones the
         generic path gives (the compiled path serves plan() alone)."""

@@ -173,12 +173,12 @@ def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -
     (``rule`` already a key's part): most ids need no escaping."""
     if "/" in customer_id or "%" in customer_id:
         customer_id = key_part(customer_id)
+    if issue_id is not None and (issue_id == "-" or "/" in issue_id or "%" in issue_id):
+        return episode_key(customer_id, issue_id, rule, episode_id)
     if "/" in episode_id or "%" in episode_id:
         episode_id = key_part(episode_id)
     if issue_id is None:
         return f"{customer_id}/-/{rule}/{episode_id}"
-    if issue_id == "-" or "/" in issue_id or "%" in issue_id:
-        return episode_key(customer_id, issue_id, rule, episode_id)
     return f"{customer_id}/{issue_id}/{rule}/{episode_id}"
 
 
