@@ -189,9 +189,9 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         body("start = item.ts")
     elif isinstance(trigger, LastContact):
         if by_issue:
-            head = "for thread in threads.values():"
+            head = "for issue_id, on_issue in by_issue.items():"
             mine.add("threads")
-            body("item = thread.last")
+            body("item = on_issue[-1]")
         else:
             head = "for item in history[-1:]:"
         body("start = item.ts")
@@ -281,14 +281,17 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         with timing_lines.block(f"if {test}:"):
             timing_lines("continue")
     mine |= now_needs
-    issue_bound = False  # whether the loop has ``issue_id`` already
+    per_issue = isinstance(trigger, LastContact) and by_issue  # a loop over the issues
+    issue_bound = per_issue  # whether the loop has ``issue_id`` already
     if "thread" in mine or ("last" in now_needs and by_issue):
-        if has_trigger and not (isinstance(trigger, LastContact) and by_issue):
+        if per_issue:
+            body("thread = thread_of(threads, by_issue, issue_id)")
+        elif has_trigger:
             mine.add("threads")
             issue_bound = True
             body("issue_id = item.issue_id")
-            body("thread = None if issue_id is None else threads[issue_id]")
-        elif not has_trigger:
+            body("thread = None if issue_id is None else thread_of(threads, by_issue, issue_id)")
+        else:
             body("thread = None")
     body.lines.extend(condition_lines.lines)
     if "last" in now_needs:
@@ -433,7 +436,7 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
                 with lines.block("else:"):
                     lines("on_issue.append(item)")
     if "threads" in needs:
-        lines("threads = threads_of(by_issue)")
+        lines("threads = {}  # each issue's thread, made when first read")
     if "last_any" in needs:
         lines("last_any = history[-1].ts if history else None")
     if "tz" in needs:

@@ -159,13 +159,15 @@ def last_before_in(items: Sequence[Interaction], start: float) -> float | None:
     return items[before - 1].ts if before else None
 
 
-def threads_of(by_issue: dict[str, list[Interaction]]) -> dict[str, IssueThread]:
-    """The issue threads of the interactions on each issue."""
-    threads: dict[str, IssueThread] = {}
-    for issue_id, items in by_issue.items():
+def thread_of(
+    threads: dict[str, IssueThread], by_issue: dict[str, list[Interaction]], issue_id: str
+) -> IssueThread:
+    """The thread of the interactions on an issue, made when first read."""
+    thread = threads.get(issue_id)
+    if thread is None:
         thread = threads[issue_id] = IssueThread(issue_id)
-        thread.extend(items)
-    return threads
+        thread.extend(by_issue[issue_id])
+    return thread
 
 
 def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -> str:
@@ -228,7 +230,7 @@ _HELPERS: Final[dict[str, object]] = {
     "one_of": one_of,
     "silent_for": silent_for,
     "tenure_at_least": tenure_at_least,
-    "threads_of": threads_of,
+    "thread_of": thread_of,
 }
 
 
