@@ -296,10 +296,13 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     body.lines.extend(condition_lines.lines)
     if "last" in now_needs:
         if by_issue and has_trigger:
-            body("last = last_any if thread is None else thread.last.ts")
+            # The issue's latest interaction, or the customer's (the episode's item is
+            # one of the history: it is not empty).
+            body("last = history[-1].ts if thread is None else thread.last.ts")
+        elif has_trigger:
+            body("last = history[-1].ts")
         else:
-            body("last = last_any")
-        mine.add("last_any")
+            body("last = history[-1].ts if history else None")
     key_part_of_rule = key_part(rule.name)
     if has_trigger:
         if not issue_bound:
@@ -437,11 +440,11 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
                     lines("on_issue.append(item)")
     if "threads" in needs:
         lines("threads = {}  # each issue's thread, made when first read")
-    if "last_any" in needs:
-        lines("last_any = history[-1].ts if history else None")
     if "tz" in needs:
         lines("tz = None  # the customer's zone, found when first needed")
-    lines("call_index = CallIndex(calls) if len(calls) > SCAN_AT_MOST else None")
+    lines("call_index = None  # many calls are indexed once, not read for every episode")
+    with lines.block("if len(calls) > SCAN_AT_MOST:"):
+        lines("call_index = CallIndex(calls)")
     if "reused_then" in needs:
         lines("then = None  # one context as of each trigger, for the conditions called")
     lines("candidates = []")
