@@ -17,6 +17,7 @@ from extramile import (
     DUE,
     TRIGGER,
     Anniversary,
+    Awareness,
     Customer,
     Elapsed,
     FactTypeError,
@@ -312,3 +313,33 @@ class TestWhatTheWriterCovers:
         for generic in (False, True):
             with pytest.raises(InvalidFactError, match=r"^refused$"):
                 raw_calls_for(policy, customer, _feedback(), now_seconds(NOW), generic=generic)
+
+    def test_names_and_reprs_that_would_break_the_source(self) -> None:
+        """A policy name with quotes and a condition that prints on two lines stay in
+        their docstring and comments: the source compiles, line for line."""
+
+        @attrs.frozen(repr=False)
+        class TwoLines(Condition):
+            def check(self, ctx: Context) -> bool:
+                return True
+
+            def __repr__(self) -> str:
+                return "two\nlines = 1/0"
+
+        policy = _policy(_rule("two", TwoLines()), name='say """hi""" \\o')
+        source = compiled_source(policy)
+        assert "# Its condition, as of the trigger: two lines = 1/0" in source
+        ast.parse(source)
+        customer = Customer(id="c-1", timezone="UTC")
+        raws, _ = raw_calls_for(policy, customer, _feedback(), now_seconds(NOW))
+        assert [raw.rules for raw in raws] == [("two",)]
+
+    def test_a_policy_without_calls(self) -> None:
+        """Awareness alone makes no call: the function says so at once."""
+        policy = FollowUpPolicy(
+            name="aware",
+            rules=(Awareness(programmes={"autopay": "Autopay."}),),
+            schedule=Schedule.always_open("UTC"),
+        )
+        assert "return [], []" in compiled_source(policy)
+        assert raw_calls_for(policy, Customer(id="c-1"), _feedback(), now_seconds(NOW)) == ([], [])

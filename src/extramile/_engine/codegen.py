@@ -68,6 +68,11 @@ class _Lines:
     def __call__(self, text: str) -> None:
         self.lines.append("    " * self.depth + text if text else "")
 
+    def comment(self, text: str) -> None:
+        """``# text``, on one line whatever the text holds (a condition of the user's own
+        may print on several)."""
+        self("# " + " ".join(text.splitlines()))
+
     @contextmanager
     def block(self, head: str) -> Iterator[None]:
         self(head)
@@ -173,8 +178,8 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     by_issue = rule.scope != "customer"
     rule_name = names.add("RULE", compiled)
     lines = _Lines()
-    lines(f"# Rule {number}, {rule.name!r}: {trigger!r}, scope {rule.scope.value!r}")
-    lines(f"# due {rule.due!r}, deadline {rule.deadline!r}")
+    lines.comment(f"Rule {number}, {rule.name!r}: {trigger!r}, scope {rule.scope.value!r}")
+    lines.comment(f"due {rule.due!r}, deadline {rule.deadline!r}")
     body = _Lines()
     mine: set[str] = set()
     has_trigger = not isinstance(trigger, Anniversary)
@@ -211,7 +216,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         judge = Judge(names, at_trigger=True, has_trigger=has_trigger)
         test = judge.expr(rule.condition)
         mine |= judge.needs
-        condition_lines(f"# Its condition, as of the trigger: {rule.condition!r}")
+        condition_lines.comment(f"Its condition, as of the trigger: {rule.condition!r}")
         if "last_before" in judge.needs or "in_scope" in judge.needs:
             if by_issue and has_trigger:
                 mine.add("thread")
@@ -251,7 +256,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         judge = Judge(names, at_trigger=False, has_trigger=has_trigger)
         test = judge.expr(rule.stop)
         now_needs |= judge.needs
-        now_lines(f"# Its stop, at now: {rule.stop!r}")
+        now_lines.comment(f"Its stop, at now: {rule.stop!r}")
         _guarded(now_lines, test, names.add("CONDITION", rule.stop), rule.name, "continue")
     flag = rule.extra_mile
     if isinstance(flag, bool):
@@ -260,7 +265,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         judge = Judge(names, at_trigger=False, has_trigger=has_trigger)
         test = judge.expr(flag)
         now_needs |= judge.needs
-        flag_lines(f"# Extra mile, at now: {flag!r}")
+        flag_lines.comment(f"Extra mile, at now: {flag!r}")
         with flag_lines.block("try:"):
             flag_lines(f"extra_mile = bool({test})")
         _named(flag_lines, names.add("CONDITION", flag), rule.name)
@@ -270,7 +275,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     _when(timing_lines, "deadline", rule.deadline, names, now_needs)
     after = rule.give_up_after
     if after is not None:
-        timing_lines(f"# Given up {after!r} after the deadline")
+        timing_lines.comment(f"Given up {after!r} after the deadline")
         if isinstance(after, Elapsed):
             test = f"deadline + {after.seconds!r} <= now"
         elif isinstance(after, Local):
@@ -420,7 +425,12 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
     lines = _Lines()
     lines("def candidates_of(customer, history, now):")
     lines.depth = 1
-    lines(f'"""The calls policy {policy.name!r} would make for one customer: generated."""')
+    summary = f"The calls policy {policy.name!r} would make for one customer: generated."
+    safe = '"' not in summary and "\\" not in summary and len(summary.splitlines()) == 1
+    lines(f'"""{summary}"""' if safe else repr(summary))
+    if not program.rules:
+        lines("return [], []  # the policy has no rule that makes calls")
+        return "\n".join(lines.lines) + "\n"
     lines("# One pass over the history: what the rules read of it.")
     for name in triggers.lists.values():
         lines(f"{name} = []")
