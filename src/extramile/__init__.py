@@ -13,7 +13,7 @@ from extramile._decision import (
     RuleTrace,
     SuppressedCall,
 )
-from extramile._engine import Placement, evaluate, place
+from extramile._engine import Placement, compiled_source, evaluate, place
 from extramile._frozen import FrozenMap
 from extramile._model import Channel, Customer, Direction, Interaction, Priority
 from extramile._plan import Agenda, CallList, plan
@@ -104,6 +104,7 @@ __all__ = [
     "Window",
     "__version__",
     "attr_date",
+    "compiled_source",
     "evaluate",
     "place",
     "plan",

@@ -21,7 +21,7 @@ Imports: ``_model``, ``_time``, ``_frozen``, ``errors``.
 
 from __future__ import annotations
 
-from extramile._conditions.base import ALWAYS, Condition, always, compile_condition
+from extramile._conditions.base import ALWAYS, All, Any_, Condition, Not, always, compile_condition
 from extramile._conditions.context import (
     Check,
     Context,
@@ -37,6 +37,11 @@ from extramile._conditions.counting import (
     since_last_contact,
 )
 from extramile._conditions.episode import (
+    DirectionIs,
+    HasTag,
+    IssueIs,
+    KindIs,
+    TierIn,
     direction_is,
     has_tag,
     issue_is,
@@ -44,8 +49,20 @@ from extramile._conditions.episode import (
     kind_is,
     tier_in,
 )
-from extramile._conditions.facts import Fact, FactSource, attr, customer_attr, has_attr, issue_attr
+from extramile._conditions.facts import (
+    Compare,
+    Exists,
+    Fact,
+    FactSource,
+    attr,
+    customer_attr,
+    has_attr,
+    issue_attr,
+)
 from extramile._conditions.timing import (
+    SilenceAtLeast,
+    StaffOpenAtTrigger,
+    TenureAtLeast,
     anniversary,
     outside_staff_hours,
     silence_at_least,
@@ -55,14 +72,27 @@ from extramile._conditions.timing import (
 
 __all__ = [
     "ALWAYS",
+    "All",
+    "Any_",
     "Check",
+    "Compare",
     "Condition",
     "Contacts",
     "Context",
+    "DirectionIs",
+    "Exists",
     "Fact",
     "FactSource",
+    "HasTag",
+    "IssueIs",
     "IssueState",
     "IssueThread",
+    "KindIs",
+    "Not",
+    "SilenceAtLeast",
+    "StaffOpenAtTrigger",
+    "TenureAtLeast",
+    "TierIn",
     "TriggerContext",
     "always",
     "anniversary",

@@ -8,6 +8,7 @@ directly.  Imports: ``_rules``, ``_decision``, ``_conditions``, ``_model``, ``_t
 
 from __future__ import annotations
 
+from extramile._engine.compiler import compiled_source
 from extramile._engine.contact import Contact, Reach, reach_table, window_allows
 from extramile._engine.evaluate import decide, evaluate, raw_calls_for
 from extramile._engine.intake import book_pair, customer_history, in_book, now_seconds
@@ -25,6 +26,7 @@ __all__ = [
     "adjustments",
     "book_pair",
     "call_of",
+    "compiled_source",
     "customer_history",
     "decide",
     "evaluate",

@@ -35,6 +35,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from extramile._decision import Decision, SuppressedCall
+from extramile._engine.compiler import candidates_of
 from extramile._engine.converse import converse
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.episodes import fired_episodes
@@ -46,7 +47,7 @@ from extramile._engine.placement import place_all
 from extramile._engine.revisit import NO_REVISIT, Revisit
 from extramile._engine.timing import timed
 from extramile._model import Customer, Interaction
-from extramile._rules import FollowUpPolicy
+from extramile._rules import FollowUpPolicy, program_of
 from extramile._time import UTC, from_ts
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 
@@ -100,35 +101,60 @@ def run(
                 cand = timed(case, compiled, fired, trace, revisit)
                 if cand is not None:
                     candidates.append(cand)
-        if not candidates:
-            return candidates, [], []
-        placed, suppressed = place_all(case, candidates, trace, revisit)
-        if not placed:
-            return candidates, [], suppressed
-        if len(placed) > 1:
-            calls, held = converse(case, placed, trace, revisit)
-            suppressed.extend(held)
-        else:
-            calls = [placed]
-        return candidates, merge(case, calls, program.awareness, revisit), suppressed
+        raws, suppressed = _calls(case, candidates, trace, revisit)
     except (OverflowError, ValueError) as exc:
-        if isinstance(exc, ExtramileError) or not _off_the_calendar(exc):
-            raise
-        raise InvalidFactError(
-            f"customer {case.customer.id!r}: a time this decision needs lies outside the"
-            f" years 1 to 9999 ({exc}): now ({iso(case.now)}) is too close to the end of"
-            " the calendar for this policy's times"
-        ) from exc
+        _off_the_calendar(exc, case.customer, case.now)
+        raise
+    return candidates, raws, suppressed
+
+
+def _calls(
+    case: Case, candidates: list[Candidate], trace: TraceCollector, revisit: RevisitCollector
+) -> tuple[list[Raw], list[SuppressedCall]]:
+    """The rest of the pipeline, from the candidates: placement, conversation, merge."""
+    if not candidates:
+        return [], []
+    placed, suppressed = place_all(case, candidates, trace, revisit)
+    if not placed:
+        return [], suppressed
+    if len(placed) > 1:
+        calls, held = converse(case, placed, trace, revisit)
+        suppressed.extend(held)
+    else:
+        calls = [placed]
+    return merge(case, calls, case.program.awareness, revisit), suppressed
 
 
 def raw_calls_for(
-    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+    policy: FollowUpPolicy,
+    customer: Customer,
+    history: Sequence[Interaction],
+    now_ts: float,
+    *,
+    generic: bool = False,
 ) -> tuple[list[Raw], list[SuppressedCall]]:
     """What :func:`~extramile.plan` keeps of a decision on checked history: its calls,
-    raw, and its suppressed calls (no trace, no revisit time)."""
-    case = Case(policy, customer, history, now_ts, trace=False)
-    _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
-    return raws, suppressed
+    raw, and its suppressed calls (no trace, no revisit time).
+
+    The candidate calls come from the policy's generated code
+    (:mod:`~extramile._engine.compiler`); ``generic=True`` makes them through the
+    generic stages instead, for comparison and debugging: the answer is the same."""
+    if generic:
+        case = Case(policy, customer, history, now_ts, trace=False)
+        _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
+        return raws, suppressed
+    program = program_of(policy)
+    generated = program.generated
+    make = candidates_of(program, policy) if generated is None else generated.function
+    try:
+        candidates, calls = make(customer, history, now_ts)
+        if not candidates:
+            return [], []
+        case = Case.placing(policy, program, customer, history, now_ts, calls)
+        return _calls(case, candidates, NO_TRACE, NO_REVISIT)
+    except (OverflowError, ValueError) as exc:
+        _off_the_calendar(exc, customer, now_ts)
+        raise
 
 
 def decide(
@@ -154,8 +180,15 @@ def decide(
     )
 
 
-def _off_the_calendar(exc: Exception) -> bool:
-    """Whether ``exc`` is the standard library refusing a date before the year 1 or after
-    the year 9999 (only the times a policy works out from an extreme ``now`` reach them:
-    facts and ``now`` are refused outside the years 2 to 9998)."""
-    return isinstance(exc, OverflowError) or "out of range" in str(exc)
+def _off_the_calendar(exc: Exception, customer: Customer, now: float) -> None:
+    """Raise what says so if ``exc`` is the standard library refusing a date before the
+    year 1 or after the year 9999 (only the times a policy works out from an extreme
+    ``now`` reach them: facts and ``now`` are refused outside the years 2 to 9998)."""
+    if isinstance(exc, ExtramileError):
+        return
+    if isinstance(exc, OverflowError) or "out of range" in str(exc):
+        raise InvalidFactError(
+            f"customer {customer.id!r}: a time this decision needs lies outside the"
+            f" years 1 to 9999 ({exc}): now ({iso(now)}) is too close to the end of"
+            " the calendar for this policy's times"
+        ) from exc

@@ -77,6 +77,28 @@ class Facts:
         """The customer's latest own inbound contact, if any."""
         self._call_index: CallIndex | None = None
 
+    @classmethod
+    def of_calls(cls, history: Sequence[Interaction], calls: list[Interaction]) -> Facts:
+        """Only what placement reads of the history: the outbound calls (already
+        gathered), their times, and the latest own inbound contact (no threads, nothing
+        by kind), for candidates that the policy's generated code made (see
+        :mod:`~extramile._engine.compiler`)."""
+        facts = cls.__new__(cls)
+        last_inbound: float | None = None
+        outbound = Direction.OUTBOUND
+        system = Channel.SYSTEM
+        for item in reversed(history):
+            if item.direction is not outbound and item.channel is not system:
+                last_inbound = item.ts
+                break
+        facts.threads = {}
+        facts.by_kind = {}
+        facts.attempts = [call.ts for call in calls]
+        facts.calls = calls
+        facts.last_inbound = last_inbound
+        facts._call_index = None
+        return facts
+
     @property
     def call_index(self) -> CallIndex:
         """The outbound calls indexed by time, issue and listed key, made when first asked
@@ -138,6 +160,33 @@ class Case:
             )
         self._contact: Contact | None = None
         self._probe: Context | None = None
+
+    @classmethod
+    def placing(  # noqa: PLR0917  # the inputs of an evaluation, in their usual order
+        cls,
+        policy: FollowUpPolicy,
+        program: Program,
+        customer: Customer,
+        history: Sequence[Interaction],
+        now: float,
+        calls: list[Interaction],
+    ) -> Case:
+        """A case for placing the candidates the policy's generated code made: with
+        only the facts placement reads (:meth:`Facts.of_calls`), and no shared context."""
+        case = cls.__new__(cls)
+        case.policy = policy
+        case.program = program
+        case.customer = customer
+        case.history = history
+        case.now = now
+        case.facts = Facts.of_calls(history, calls)
+        case.customer_part = key_part(customer.id)
+        case.last_any = history[-1].ts if history else None
+        case.shared = None
+        case.shared_then = None
+        case._contact = None
+        case._probe = None
+        return case
 
     @property
     def contact(self) -> Contact:

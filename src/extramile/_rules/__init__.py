@@ -30,6 +30,8 @@ from extramile._rules.timing import (
     AnchorKind,
     When,
     attr_date,
+    attr_day_start,
+    customer_zone,
     lapse_at,
 )
 from extramile._rules.triggers import Anniversary, LastAnniversary, LastContact, On, Trigger
@@ -64,6 +66,8 @@ __all__ = [
     "as_window",
     "as_zones",
     "attr_date",
+    "attr_day_start",
+    "customer_zone",
     "key_part",
     "lapse_at",
     "program_of",

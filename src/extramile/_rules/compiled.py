@@ -10,17 +10,18 @@ The compiled form is kept beside the policy (keyed by identity, dropped with the
 policy) and is never part of it: it does not pickle, print or compare.
 
 Imports: ``_rules.timing``, ``_rules.triggers``, ``_rules.rule``, ``_rules.policy``,
-``_conditions``, ``_memo``.
+``_conditions``, ``_model``, ``_time``, ``_memo``.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from typing import Final
+from typing import Any, Final
 
 from extramile._conditions import ALWAYS, Check, Condition, Context, compile_condition
 from extramile._memo import cache, keep
+from extramile._model import Customer
 from extramile._rules.policy import FollowUpPolicy
 from extramile._rules.rule import Awareness, Rule
 from extramile._rules.timing import (
@@ -32,6 +33,7 @@ from extramile._rules.timing import (
     timed_from_trigger,
 )
 from extramile._rules.triggers import On
+from extramile._time import Schedule
 
 __all__ = ["CompiledRule", "Program", "key_part", "program_of"]
 
@@ -116,14 +118,19 @@ class CompiledRule:
         Without a bound worked out from the durations alone (business time has none: a
         run of holidays can stretch it), the instant is searched for, once for each
         ``now`` and customer timezone: it depends on nothing else."""
+        return self.stale_for(ctx.customer, ctx.schedule, now)
+
+    def stale_for(self, customer: Customer, schedule: Schedule, now: float) -> float:
+        """:meth:`stale_before`, for a customer and the policy's schedule."""
         if self.stale_after is not None:
             return now - self.stale_after
         if not self.timed_from_trigger:
             return -math.inf
-        key = (now, ctx.customer.timezone)
+        key = (now, customer.timezone)
         found = self.cutoffs.get(key)
         if found is None:
-            found = keep(self.cutoffs, key, search_stale(self.rule, ctx, now), _CUTOFFS_KEPT)
+            probe = Context(customer=customer, now=now, history=(), schedule=schedule)
+            found = keep(self.cutoffs, key, search_stale(self.rule, probe, now), _CUTOFFS_KEPT)
         return found
 
 
@@ -132,7 +139,7 @@ class Program:
     for the episodes of a customer (only when every condition is a built-in one, which
     never keeps it)."""
 
-    __slots__ = ("__weakref__", "awareness", "reuse_context", "rules")
+    __slots__ = ("__weakref__", "awareness", "generated", "reuse_context", "rules")
 
     def __init__(self, policy: FollowUpPolicy) -> None:
         self.rules: tuple[CompiledRule, ...] = tuple(
@@ -149,6 +156,10 @@ class Program:
         )
         conditions.extend(rule.rule.stop for rule in self.rules if rule.rule.stop is not None)
         self.reuse_context = all(_built_in(condition) for condition in conditions)
+        self.generated: Any = None
+        """The policy compiled to Python source by the engine (its
+        :mod:`~extramile._engine.compiler`), made there on first use and kept here, with
+        the rest of the compiled form (None until then)."""
 
 
 _PROGRAMS: Final[dict[int, Program]] = {}

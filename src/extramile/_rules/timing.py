@@ -41,7 +41,7 @@ from typing import Final, Protocol
 import attrs
 
 from extramile._conditions import Context
-from extramile._model import Customer
+from extramile._model import Customer, Interaction
 from extramile._time import (
     DAY,
     EARLIEST,
@@ -72,6 +72,7 @@ __all__ = [
     "always_before",
     "as_when",
     "attr_date",
+    "attr_day_start",
     "customer_zone",
     "lapse_at",
     "lapsed",
@@ -297,7 +298,13 @@ def resolve(when: When, ctx: Context, due: float | None = None) -> float | None:
 
 
 def _attr_day_start(name: str, ctx: Context) -> float | None:
-    trigger = ctx.trigger
+    return attr_day_start(ctx.trigger, name, customer_zone(ctx.customer, ctx.schedule))
+
+
+def attr_day_start(trigger: Interaction | None, name: str, tz: dt.tzinfo) -> float | None:
+    """The start, in ``tz``, of the local day named by the date attribute ``name`` of
+    ``trigger`` (None: no trigger, no such attribute, or not a date a time can be
+    counted from)."""
     value = None if trigger is None else trigger.attributes.get(name)
     if isinstance(value, str):
         try:
@@ -308,7 +315,7 @@ def _attr_day_start(name: str, ctx: Context) -> float | None:
         return None
     if not FIRST_DAY <= day <= LAST_DAY:
         return None  # 9999-12-31, a database's "no date": no time can be counted from it
-    return local_day_start(day, customer_zone(ctx.customer, ctx.schedule))
+    return local_day_start(day, tz)
 
 
 Resolver = Callable[[Context, "float | None"], "float | None"]

@@ -1,0 +1,312 @@
+"""The policy compiler: a policy made once into one generated Python function, for the
+path :func:`~extramile.plan` takes.
+
+As attrs writes a class's ``__init__``, the compiler writes the source of one function
+for a policy (:mod:`~extramile._engine.codegen` writes it), compiles it under a file name
+of its own, ``<extramile policy 'NAME' #N>``, registered in :mod:`linecache` so that a
+traceback shows its lines, and runs it in a namespace that holds the helpers below and
+the policy's own values.  The function is kept in the policy's compiled form
+(:func:`~extramile._rules.program_of`), made on first use and dropped with the policy;
+it is never part of the policy, so it never pickles.
+
+The function makes a customer's candidate calls as the generic stages do (facts,
+episodes, timing), in one pass and one loop a rule; placement, conversation and merge
+then take them as they take the generic path's.  :func:`compiled_source` shows it.
+
+Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``, and the
+siblings ``answers``, ``codegen``, ``data``, ``episodes``, ``expressions``, ``facts`` and
+``guard``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import linecache
+import math
+import operator
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, Final, cast
+
+from extramile._conditions import Context, IssueThread, TriggerContext, anniversary
+from extramile._engine.answers import SCAN_AT_MOST, CallIndex, first_answer
+from extramile._engine.codegen import write
+from extramile._engine.data import Candidate
+from extramile._engine.episodes import episode_key
+from extramile._engine.expressions import Names
+from extramile._engine.guard import condition_error
+from extramile._model import Customer, Direction, Interaction
+from extramile._rules import (
+    Anniversary,
+    CompiledRule,
+    FollowUpPolicy,
+    Program,
+    attr_day_start,
+    customer_zone,
+    key_part,
+    program_of,
+)
+from extramile._time import DAY, Schedule, add_local_days, local_date, local_day_start
+from extramile.errors import ExtramileError, FactTypeError, describe
+from extramile.kinds import CALL
+
+__all__ = ["CandidatesOf", "candidates_of", "compiled_source"]
+
+CandidatesOf = Callable[
+    [Customer, Sequence[Interaction], float], tuple[list[Candidate], list[Interaction]]
+]
+"""The generated function: customer, checked history, ``now`` -> the candidate calls,
+and the customer's outbound calls (which placement counts)."""
+
+_TWO_DAYS: Final = dt.timedelta(days=2)
+_MARGIN: Final = 2 * DAY
+"""How far a number of local days can differ from as many 24-hour days."""
+_TIME: Final = operator.attrgetter("ts")
+_SERIAL: Final = itertools.count(1)
+
+
+# ---------------------------------------------------------------------------------------
+# The helpers the generated code calls, each as the generic path decides
+# ---------------------------------------------------------------------------------------
+
+
+def at_least(seen: Any, value: Any) -> bool:
+    """``seen >= value``; a missing value or one of another sort never holds."""
+    if seen is None:
+        return False
+    try:
+        return bool(seen >= value)
+    except TypeError:
+        return False
+
+
+def more_than(seen: Any, value: Any) -> bool:
+    """``seen > value``, as :func:`at_least`."""
+    if seen is None:
+        return False
+    try:
+        return bool(seen > value)
+    except TypeError:
+        return False
+
+
+def at_most(seen: Any, value: Any) -> bool:
+    """``seen <= value``, as :func:`at_least`."""
+    if seen is None:
+        return False
+    try:
+        return bool(seen <= value)
+    except TypeError:
+        return False
+
+
+def less_than(seen: Any, value: Any) -> bool:
+    """``seen < value``, as :func:`at_least`."""
+    if seen is None:
+        return False
+    try:
+        return bool(seen < value)
+    except TypeError:
+        return False
+
+
+def differs(seen: Any, value: Any) -> bool:
+    """A value present, and other than ``value``."""
+    return seen is not None and bool(seen != value)
+
+
+def one_of(seen: Any, values: tuple[Any, ...]) -> bool:
+    """A value present, and one of ``values``."""
+    return seen is not None and seen in values
+
+
+def tenure_at_least(customer: Customer, years: int, at: float, tz: dt.tzinfo) -> bool:
+    """Whether ``customer`` had been one for ``years`` years at ``at``, by local dates
+    (exactly only within two days of the anniversary), as ``tenure_at_least`` says."""
+    since = customer.customer_since
+    if since is None:
+        return False
+    due = anniversary(since, years)
+    today = local_date(at, tz)
+    if due + _TWO_DAYS <= today:
+        return True
+    if due >= today + _TWO_DAYS:
+        return False
+    return local_day_start(due, tz) <= at
+
+
+def silent_for(last: float | None, days: int, tz: dt.tzinfo, at: float) -> bool:
+    """Whether ``days`` local days passed from ``last`` (a contact) to ``at``."""
+    return last is not None and add_local_days(last, days, tz) <= at
+
+
+def given_up(deadline: float, days: int, tz: dt.tzinfo, now: float) -> bool:
+    """Whether ``days`` local days after ``deadline`` came by ``now``: calendar
+    arithmetic only when ``now`` is within a margin of the answer."""
+    guess = deadline + days * DAY
+    if guess - _MARGIN > now:
+        return False
+    if guess + _MARGIN <= now:
+        return True
+    return add_local_days(deadline, days, tz) <= now
+
+
+def last_before_in(items: Sequence[Interaction], start: float) -> float | None:
+    """The instant of the latest of ``items`` (in time order) strictly before ``start``."""
+    before = bisect.bisect_left(items, start, key=_TIME)
+    return items[before - 1].ts if before else None
+
+
+def thread_of(
+    threads: dict[str, IssueThread], by_issue: dict[str, list[Interaction]], issue_id: str
+) -> IssueThread:
+    """The thread of the interactions on an issue, made when first read."""
+    thread = threads.get(issue_id)
+    if thread is None:
+        thread = threads[issue_id] = IssueThread(issue_id)
+        thread.extend(by_issue[issue_id])
+    return thread
+
+
+def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -> str:
+    """:func:`~extramile._engine.episodes.episode_key` of the raw customer id, in one call
+    (``rule`` already a key's part): most ids need no escaping."""
+    if "/" in customer_id or "%" in customer_id:
+        customer_id = key_part(customer_id)
+    if issue_id is not None and (issue_id == "-" or "/" in issue_id or "%" in issue_id):
+        return episode_key(customer_id, issue_id, rule, episode_id)
+    if "/" in episode_id or "%" in episode_id:
+        episode_id = key_part(episode_id)
+    if issue_id is None:
+        return f"{customer_id}/-/{rule}/{episode_id}"
+    return f"{customer_id}/{issue_id}/{rule}/{episode_id}"
+
+
+def candidate(  # noqa: PLR0917  # the fields of a candidate, in order
+    compiled: CompiledRule,
+    key: str,
+    issue_id: str | None,
+    episode_id: str,
+    due: float,
+    deadline: float,
+    extra_mile: bool,  # a field's value
+    attempts: tuple[Interaction, ...],
+    every: float,
+) -> Candidate:
+    """A candidate call, as the generic timing stage makes it."""
+    cand = Candidate(compiled, compiled.rule, key, issue_id, episode_id, due, deadline, extra_mile)
+    if attempts:
+        cand.attempts = attempts
+        cand.retry_due = attempts[-1].ts + every
+    return cand
+
+
+_HELPERS: Final[dict[str, object]] = {
+    "CALL": CALL,
+    "INBOUND": Direction.INBOUND,
+    "OUTBOUND": Direction.OUTBOUND,
+    "NO_BOUND": -math.inf,
+    "SCAN_AT_MOST": SCAN_AT_MOST,
+    "CallIndex": CallIndex,
+    "Context": Context,
+    "ExtramileError": ExtramileError,
+    "TriggerContext": TriggerContext,
+    "add_local_days": add_local_days,
+    "at_least": at_least,
+    "at_most": at_most,
+    "attr_day_start": attr_day_start,
+    "candidate": candidate,
+    "condition_error": condition_error,
+    "customer_zone": customer_zone,
+    "differs": differs,
+    "first_answer": first_answer,
+    "given_up": given_up,
+    "key_of": key_of,
+    "last_before_in": last_before_in,
+    "less_than": less_than,
+    "more_than": more_than,
+    "one_of": one_of,
+    "silent_for": silent_for,
+    "tenure_at_least": tenure_at_least,
+    "thread_of": thread_of,
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling, and keeping what was compiled
+# ---------------------------------------------------------------------------------------
+
+
+class _Generated:
+    """A policy's generated function, with its source and file name."""
+
+    __slots__ = ("filename", "function", "source")
+
+    def __init__(self, policy: FollowUpPolicy, program: Program) -> None:
+        names = Names()
+        source = write(policy, program, names)
+        filename = f"<extramile policy {policy.name!r} #{next(_SERIAL)}>"
+        namespace: dict[str, Any] = dict(_HELPERS)
+        namespace.update(names.values)
+        namespace["schedule"] = policy.schedule
+        namespace["anniversaries"] = _anniversaries_for(policy.schedule)
+        exec(compile(source, filename, "exec"), namespace)  # our own source, from the policy
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        weakref.finalize(program, linecache.cache.pop, filename, None)
+        self.source = source
+        self.filename = filename
+        self.function = cast("CandidatesOf", namespace["candidates_of"])
+
+
+def _anniversaries_for(
+    schedule: Schedule,
+) -> Callable[[Anniversary, Customer, float, float], list[tuple[float, str]]]:
+    """:func:`anniversaries` with the policy's schedule."""
+
+    def anniversaries_of(
+        trigger: Anniversary, customer: Customer, now: float, stale: float
+    ) -> list[tuple[float, str]]:
+        years, start = trigger.latest(customer, now, schedule, stale)
+        if years <= 0 or start <= stale:
+            return []
+        return [(start, f"anniversary-{years}")]
+
+    return anniversaries_of
+
+
+def _generated(program: Program, policy: FollowUpPolicy) -> _Generated:
+    found = program.generated
+    if found is None:
+        found = program.generated = _Generated(policy, program)
+    return cast("_Generated", found)
+
+
+def candidates_of(program: Program, policy: FollowUpPolicy) -> CandidatesOf:
+    """The generated function of ``policy`` (whose compiled form ``program`` is), made
+    on first use."""
+    return _generated(program, policy).function
+
+
+def compiled_source(policy: FollowUpPolicy) -> str:
+    """The Python source :func:`~extramile.plan` runs for ``policy``'s rules: one
+    function that makes a customer's candidate calls, written for this policy alone.
+
+    For reading and debugging; the same source is what tracebacks from it show.
+
+    >>> from extramile import starter_policy
+    >>> source = compiled_source(starter_policy())
+    >>> source.splitlines()[0]
+    'def candidates_of(customer, history, now):'
+    >>> "# Rule 1, 'duplicate-charge-callback'" in source
+    True
+    >>> source.splitlines()[-1].strip()
+    'return candidates, calls'
+
+    Raises:
+        FactTypeError: ``policy`` is not a :class:`~extramile.FollowUpPolicy`.
+    """
+    if not isinstance(policy, FollowUpPolicy):
+        raise FactTypeError(f"compiled_source() needs a FollowUpPolicy (got {describe(policy)})")
+    return _generated(program_of(policy), policy).source

@@ -1,0 +1,202 @@
+"""The policy compiler's expressions: conditions and values as Python expressions on the
+generated function's locals (see :mod:`~extramile._engine.codegen`).
+
+A condition is written out when its class is exactly one of the built-in ones below, at
+one of its two moments: as of the trigger (a rule's condition), where the locals are the
+triggering ``item``, its ``start``, the issue ``thread`` (cut at the start when read) and
+the ``last_before`` contact; or at ``now`` (its stop and extra-mile flag), where the
+thread is whole and the last contact is ``last``.  Any other condition is its compiled
+form, called in a context made for the episode (``then`` or ``ctx``).  :class:`Names`
+holds the values the expressions name.
+
+Imports: ``_conditions``, ``_model``, ``_time``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from extramile._conditions import (
+    ALWAYS,
+    All,
+    Any_,
+    Compare,
+    Condition,
+    DirectionIs,
+    Exists,
+    FactSource,
+    HasTag,
+    IssueIs,
+    KindIs,
+    Not,
+    SilenceAtLeast,
+    StaffOpenAtTrigger,
+    TenureAtLeast,
+    TierIn,
+    compile_condition,
+)
+from extramile._model import Direction
+from extramile._time import Elapsed
+
+__all__ = ["Judge", "Names", "literal", "set_of"]
+
+_ORDERINGS: Final = {">=": "at_least", ">": "more_than", "<=": "at_most", "<": "less_than"}
+"""The helpers that compare a fact in order (a missing or unlike value never holds)."""
+
+
+class Names:
+    """The namespace the generated function runs in: each value given a name once."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self._named: dict[int, str] = {}
+        self._counts: dict[str, int] = {}
+
+    def add(self, stem: str, value: object) -> str:
+        """The name of ``value`` in the namespace (the same value keeps its name)."""
+        found = self._named.get(id(value))
+        if found is not None:
+            return found
+        count = self._counts[stem] = self._counts.get(stem, 0) + 1
+        name = f"{stem}_{count}"
+        self.values[name] = value
+        self._named[id(value)] = name
+        return name
+
+
+def literal(value: object, names: Names) -> str:
+    """``value`` as source: a literal when it prints as one, else a name."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    if type(value) is tuple:
+        parts = [literal(part, names) for part in value]
+        return f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
+    return names.add("VALUE", value)
+
+
+def set_of(values: frozenset[str]) -> str:
+    return "{" + ", ".join(repr(value) for value in sorted(values)) + "}"
+
+
+class Judge:
+    """Conditions as expressions on the generated function's locals, at one moment:
+    as of the trigger (a rule's condition) or at now (its stop and extra-mile flag)."""
+
+    def __init__(self, names: Names, *, at_trigger: bool, has_trigger: bool) -> None:
+        self.names = names
+        self.at_trigger = at_trigger
+        self.has_trigger = has_trigger
+        """False for an anniversary's episodes, which no interaction started."""
+        self.needs: set[str] = set()
+        """The locals the expressions read that the rule's loop must make."""
+
+    def expr(self, condition: Condition) -> str:  # one case a kind
+        kind = type(condition)
+        if condition == ALWAYS and kind is type(ALWAYS):
+            return "True"
+        if kind is All:
+            assert isinstance(condition, All)
+            return "(" + " and ".join(self.expr(part) for part in condition.parts) + ")"
+        if kind is Any_:
+            assert isinstance(condition, Any_)
+            return "(" + " or ".join(self.expr(part) for part in condition.parts) + ")"
+        if kind is Not:
+            assert isinstance(condition, Not)
+            return f"not {self.expr(condition.part)}"
+        if kind is Compare or kind is Exists:
+            assert isinstance(condition, (Compare, Exists))
+            return self._fact(condition)
+        if kind is KindIs:
+            assert isinstance(condition, KindIs)
+            return f"item.kind in {set_of(condition.kinds)}" if self.has_trigger else "False"
+        if kind is DirectionIs:
+            assert isinstance(condition, DirectionIs)
+            word = "INBOUND" if condition.direction is Direction.INBOUND else "OUTBOUND"
+            return f"item.direction is {word}" if self.has_trigger else "False"
+        if kind is IssueIs:
+            assert isinstance(condition, IssueIs)
+            issue = self._issue()
+            return f"(thread is not None and {issue}.state in {set_of(condition.states)})"
+        if kind is TierIn:
+            assert isinstance(condition, TierIn)
+            return f"customer.tier in {set_of(condition.tiers)}"
+        if kind is HasTag:
+            assert isinstance(condition, HasTag)
+            return f"{condition.tag!r} in customer.tags"
+        if kind is TenureAtLeast:
+            assert isinstance(condition, TenureAtLeast)
+            self.needs.add("tz")
+            return f"tenure_at_least(customer, {condition.years}, {self._now()}, tz)"
+        if kind is StaffOpenAtTrigger:
+            return "schedule.is_open_ts(start)"
+        if kind is SilenceAtLeast:
+            assert isinstance(condition, SilenceAtLeast)
+            return self._silence(condition)
+        return self._generic(condition)
+
+    def _now(self) -> str:
+        return "start" if self.at_trigger else "now"
+
+    def _issue(self) -> str:
+        """The issue thread as the condition sees it (as of the trigger, or at now); its
+        guard is ``thread is not None``."""
+        self.needs.add("thread")
+        return "thread.as_of(start)" if self.at_trigger else "thread"
+
+    def _fact(self, condition: Compare | Exists) -> str:
+        fact = condition.fact
+        if fact.source == FactSource.TRIGGER:
+            if not self.has_trigger:
+                return "False"
+            seen, guard = f"item.attributes.get({fact.name!r})", ""
+        elif fact.source == FactSource.ISSUE:
+            issue = self._issue()
+            seen = f"{issue}.attributes.get({fact.name!r})"
+            guard = "thread is not None and "
+        else:
+            seen, guard = f"customer.attributes.get({fact.name!r})", ""
+        if isinstance(condition, Exists):
+            test = f"{seen} is not None"
+        else:
+            test = self._compare(seen, condition.op, condition.value)
+        return f"({guard}{test})" if guard else test
+
+    def _compare(self, seen: str, op: str, value: object) -> str:
+        names = self.names
+        if op in _ORDERINGS:
+            return f"{_ORDERINGS[op]}({seen}, {literal(value, names)})"
+        if op == "==":
+            # A missing value (None) never equals: only a None to compare with needs care.
+            return "False" if value is None else f"{seen} == {literal(value, names)}"
+        if op == "!=":
+            return f"differs({seen}, {literal(value, names)})"
+        assert op == "in"
+        assert isinstance(value, tuple)
+        if None in value:
+            return "False" if value == (None,) else f"one_of({seen}, {literal(value, names)})"
+        return f"{seen} in {literal(value, names)}"
+
+    def _silence(self, condition: SilenceAtLeast) -> str:
+        last = "last_before" if self.at_trigger else "last"
+        self.needs.add(last)
+        duration = condition.duration
+        if isinstance(duration, Elapsed):
+            return f"({last} is not None and {last} + {duration.seconds!r} <= {self._now()})"
+        self.needs.add("tz")
+        return f"silent_for({last}, {duration.days}, tz, {self._now()})"
+
+    def _generic(self, condition: Condition) -> str:
+        """A condition the writer does not write out: its compiled form, called in a
+        context made for the episode."""
+        check = self.names.add("check", compile_condition(condition))
+        context = "then" if self.at_trigger else "ctx"
+        self.needs.add(context)
+        self.needs.add("thread")
+        if self.at_trigger:
+            self.needs.add("in_scope")
+        else:
+            self.needs.add("last")
+        return f"{check}({context})"
