@@ -183,3 +183,53 @@ class TestStarterFrom:
             policy.schedule.timezone,
             policy.schedule.holiday_name(dt.date(2026, 9, 7)),
         )
+
+
+class TestOtherCommands:
+    """``policy describe`` and ``report`` make the starter policy as ``plan`` does."""
+
+    def test_describe_names_the_staff_timezone_and_holidays(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ["policy", "describe", "--format", "json"]
+        assert 0 == main([*argv, "--timezone", "America/Chicago", "--holidays", "US-CA"])
+        staff = json.loads(capsys.readouterr().out)["staff"]
+        assert "America/Chicago" == staff["timezone"]
+        assert staff["holidays"] is not None
+        assert "US" in json.dumps(staff["holidays"])
+        assert 0 == main(argv)
+        staff = json.loads(capsys.readouterr().out)["staff"]
+        assert ("UTC", None) == (staff["timezone"], staff["holidays"])
+
+    @pytest.mark.parametrize("option", [["--timezone", "Europe/Paris"], ["--holidays", "US"]])
+    def test_describe_refuses_them_with_a_policy(
+        self, option: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        argv = ["policy", "describe", "--policy", "extramile._sample:sample_policy", *option]
+        assert 2 == main(argv)
+        captured = capsys.readouterr()
+        assert "" == captured.out
+        assert f"{option[0]} sets the starter policy's staff hours" in captured.err
+
+    def test_report_measures_against_staff_in_its_timezone(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without --policy, the report's --timezone is also where the starter policy's
+        staff work: its JSON names the policy's staff timezone through the week's."""
+        files = _files(tmp_path, SUNDAY_FEEDBACK)
+        argv = ["report", *files, "--now", "2026-09-15T08:00:00-05:00", "--format", "json"]
+        assert 0 == main([*argv, "--timezone", "America/Chicago", "--holidays", "US"])
+        assert "America/Chicago" == json.loads(capsys.readouterr().out)["timezone"]
+        assert 0 == main(argv)
+        assert "UTC" == json.loads(capsys.readouterr().out)["timezone"]
+
+    def test_report_keeps_its_timezone_with_a_policy_but_not_holidays(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        files = _files(tmp_path, SUNDAY_FEEDBACK)
+        argv = ["report", *files, "--policy", "extramile._sample:sample_policy"]
+        argv += ["--now", "2026-09-15T08:00:00-05:00", "--format", "json"]
+        assert 0 == main([*argv, "--timezone", "Europe/Paris"])
+        assert "Europe/Paris" == json.loads(capsys.readouterr().out)["timezone"]
+        assert 2 == main([*argv, "--holidays", "US"])
+        assert "--holidays sets the starter policy's staff hours" in capsys.readouterr().err

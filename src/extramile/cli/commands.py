@@ -48,7 +48,7 @@ from extramile._version import __version__
 from extramile.cli.describe import add_policy_parser, run_policy
 from extramile.cli.pages import agenda_page
 from extramile.cli.progress import ProgressLine
-from extramile.cli.reading import Book, CliError, load_policy, parse_horizon, parse_instant
+from extramile.cli.reading import Book, CliError, parse_horizon, parse_instant
 from extramile.cli.rendering import (
     Format,
     csv_agenda,
@@ -58,7 +58,7 @@ from extramile.cli.rendering import (
     render_report,
 )
 from extramile.cli.report import add_report_parser, run_report
-from extramile.cli.starter import parse_holidays, parse_timezone, starter_from
+from extramile.cli.starter import add_holidays_option, parse_timezone, policy_from
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
@@ -137,14 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         help="where the starter policy's staff work, an IANA name such as America/Chicago"
         " (default UTC); for the starter policy only, so refused with --policy",
     )
-    planner.add_argument(
-        "--holidays",
-        type=parse_holidays,
-        metavar="CODE",
-        help="the starter policy's staff holidays, from the holidays package: a country, or"
-        " a country and subdivision, such as US or US-CA (default none); for the starter"
-        " policy only, so refused with --policy",
-    )
+    add_holidays_option(planner)
     planner.add_argument(
         "--customers", required=True, metavar="FILE", help="customers, JSON lines; - for stdin"
     )
@@ -269,16 +262,7 @@ def run_plan(args: argparse.Namespace, stderr: IO[str]) -> str:
     output = Format(args.format)
     if args.explain is not None and output is Format.CSV:
         raise CliError("--explain needs --format table, json or html")
-    if args.policy is None:
-        policy = starter_from(args.timezone, args.holidays)
-    elif args.timezone is not None or args.holidays is not None:
-        given = "--timezone" if args.timezone is not None else "--holidays"
-        raise CliError(
-            f"{given} sets the starter policy's staff hours; a --policy brings its own"
-            " schedule: set them there"
-        )
-    else:
-        policy = load_policy(args.policy)
+    policy = policy_from(args.policy, args.timezone, args.holidays)
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
     book = Book(args.customers, args.interactions, keep=args.explain)
     line = ProgressLine.on(stderr)

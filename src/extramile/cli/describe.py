@@ -4,7 +4,7 @@ Prints what :meth:`FollowUpPolicy.describe() <extramile.FollowUpPolicy.describe>
 Markdown (the default) or JSON.  The policy is the starter policy, as ``extramile plan``
 uses it, unless ``--policy MODULE:ATTRIBUTE`` names another.
 
-Imports: ``extramile.cli.reading``, ``extramile.cli.rendering``, ``extramile._starter``.
+Imports: ``extramile.cli.rendering``, ``extramile.cli.starter``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import enum
 
-from extramile._starter import starter_policy
-from extramile.cli.reading import load_policy
 from extramile.cli.rendering import dumps
+from extramile.cli.starter import add_holidays_option, parse_timezone, policy_from
 
 __all__ = ["DescribeFormat", "add_policy_parser", "run_policy"]
 
@@ -52,6 +51,14 @@ def add_policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="a FollowUpPolicy, or a function returning one (default: the starter policy)",
     )
     describe.add_argument(
+        "--timezone",
+        type=parse_timezone,
+        metavar="ZONE",
+        help="where the starter policy's staff work, an IANA name such as America/Chicago"
+        " (default UTC), as for extramile plan; for the starter policy only",
+    )
+    add_holidays_option(describe)
+    describe.add_argument(
         "--format",
         choices=tuple(f.value for f in DescribeFormat),
         default=DescribeFormat.MARKDOWN.value,
@@ -64,7 +71,7 @@ def run_policy(args: argparse.Namespace) -> str:
     Raises:
         CliError: the policy path is malformed, does not import, or names something else.
     """
-    policy = starter_policy() if args.policy is None else load_policy(args.policy)
+    policy = policy_from(args.policy, args.timezone, args.holidays)
     if DescribeFormat(args.format) is DescribeFormat.JSON:
         return dumps(policy.describe())
     return policy.describe_markdown()

@@ -7,8 +7,7 @@ measures every outbound call in the period against the policy.  The period is la
 ``--timezone`` defaults to the policy's staff timezone.
 
 Imports: ``extramile.cli.pages``, ``extramile.cli.reading``, ``extramile.cli.rendering``,
-``extramile._rules``, ``extramile._starter``, ``extramile._time``, ``extramile.errors``,
-``extramile.reports``.
+``extramile.cli.starter``, ``extramile._rules``, ``extramile.errors``, ``extramile.reports``.
 """
 
 from __future__ import annotations
@@ -20,35 +19,17 @@ from typing import IO, Final
 import pendulum
 
 from extramile._rules import FollowUpPolicy
-from extramile._starter import starter_policy
-from extramile._time import zone_or_none
 from extramile.cli.pages import report_page
-from extramile.cli.reading import Book, CliError, load_policy, parse_instant
+from extramile.cli.reading import Book, CliError, parse_instant
 from extramile.cli.rendering import Format, csv_report, dumps, render_report
+from extramile.cli.starter import add_holidays_option, parse_timezone, policy_from
 from extramile.errors import ExtramileError
 from extramile.reports import calls_made, last_week
 
-__all__ = ["NAME", "add_report_parser", "parse_moment", "parse_timezone", "run_report"]
+__all__ = ["NAME", "add_report_parser", "parse_moment", "run_report"]
 
 NAME: Final = "report"
 """The subcommand's name."""
-
-
-def parse_timezone(text: str) -> str:
-    """An IANA timezone name, for ``--timezone``.
-
-    >>> parse_timezone("America/Chicago")
-    'America/Chicago'
-
-    Raises:
-        argparse.ArgumentTypeError: not a zone the zone database knows.
-    """
-    name = text.strip()
-    if zone_or_none(name) is None:
-        raise argparse.ArgumentTypeError(
-            f"expected an IANA timezone name such as America/Chicago (got {text!r})"
-        )
-    return name
 
 
 def parse_moment(text: str) -> dt.date | dt.datetime:
@@ -107,8 +88,10 @@ def add_report_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         type=parse_timezone,
         metavar="ZONE",
         help="the IANA timezone the week's days are counted in and times shown in"
-        " (default: the policy's staff timezone)",
+        " (default: the policy's staff timezone); without --policy, also where the"
+        " starter policy's staff work, as for extramile plan",
     )
+    add_holidays_option(reporter)
     period = reporter.add_mutually_exclusive_group()
     period.add_argument(
         "--last-week",
@@ -165,7 +148,9 @@ def run_report(args: argparse.Namespace, stderr: IO[str]) -> str:
         CliError: any problem in the arguments, the policy or the book.
     """
     output = Format(args.format)
-    policy: FollowUpPolicy = starter_policy() if args.policy is None else load_policy(args.policy)
+    policy: FollowUpPolicy = policy_from(
+        args.policy, args.timezone, args.holidays, timezone_is_staff=False
+    )
     now: dt.datetime = args.now or dt.datetime.now(dt.timezone.utc)
     timezone: str = args.timezone or policy.schedule.timezone
     start, end = _period(args, now, timezone)

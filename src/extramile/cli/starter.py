@@ -9,7 +9,8 @@ asked about, so a plan at any ``--now`` and any ``--horizon`` sees the right one
 
 The two parsers are argparse types: a bad value is a usage error (exit status 2) naming it.
 
-Imports: ``extramile._rules``, ``extramile._starter``, ``extramile._time``.
+Imports: ``extramile.cli.reading``, ``extramile._rules``, ``extramile._starter``,
+``extramile._time``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ from typing import Final
 from extramile._rules import FollowUpPolicy
 from extramile._starter import starter_policy
 from extramile._time import known_zone
+from extramile.cli.reading import CliError, load_policy
 
-__all__ = ["INSTALL_HOLIDAYS", "parse_holidays", "parse_timezone", "starter_from"]
+__all__ = [
+    "INSTALL_HOLIDAYS",
+    "add_holidays_option",
+    "parse_holidays",
+    "parse_timezone",
+    "policy_from",
+    "starter_from",
+]
 
 INSTALL_HOLIDAYS: Final = "pip install 'extramile[holidays]'"
 """What to run when ``--holidays`` is given without the ``holidays`` package."""
@@ -98,3 +107,49 @@ def starter_from(timezone: str | None, holidays: Container[dt.date] | None) -> F
     'Europe/Paris'
     """
     return starter_policy(company_timezone=timezone or "UTC", holidays=holidays)
+
+
+def add_holidays_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--holidays``, the starter policy's staff holidays, to a command."""
+    parser.add_argument(
+        "--holidays",
+        type=parse_holidays,
+        metavar="CODE",
+        help="the starter policy's staff holidays, from the holidays package: a country, or"
+        " a country and subdivision, such as US or US-CA (default none); for the starter"
+        " policy only, so refused with --policy",
+    )
+
+
+def policy_from(
+    policy: str | None,
+    timezone: str | None,
+    holidays: Container[dt.date] | None,
+    *,
+    timezone_is_staff: bool = True,
+) -> FollowUpPolicy:
+    """The policy a command runs: ``--policy``'s, or the starter policy with its staff in
+    ``--timezone`` and off on ``--holidays``.
+
+    ``timezone_is_staff`` is False for a command whose ``--timezone`` has a meaning of its
+    own beside a ``--policy`` (the report's week), so that it is not refused there.
+
+    Raises:
+        CliError: ``--holidays`` (or a staff ``--timezone``) together with ``--policy``,
+            whose own schedule sets them; or the policy path does not load.
+    """
+    if policy is None:
+        return starter_from(timezone, holidays)
+    given = (
+        "--timezone"
+        if timezone is not None and timezone_is_staff
+        else "--holidays"
+        if holidays is not None
+        else None
+    )
+    if given is not None:
+        raise CliError(
+            f"{given} sets the starter policy's staff hours; a --policy brings its own"
+            " schedule: set them there"
+        )
+    return load_policy(policy)
