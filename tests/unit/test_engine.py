@@ -41,6 +41,7 @@ from extramile import (
 )
 from extramile._engine import customer_history, facts
 from extramile._engine.answers import SCAN_AT_MOST, CallIndex
+from extramile._memo import clear_all
 from extramile._model.enums import PriorityName
 from extramile._rules.compiled import program_of
 from extramile._time.zones import from_ts
@@ -856,6 +857,49 @@ class TestTheDeadlineMovesWithTheCall:
         assert ("09:00", "08:15", True) == self.placed(
             "2026-09-05T07:00:00-05:00", "2026-09-05T09:00:00-05:00"
         )
+
+    def test_in_local_days_of_each_customer(self) -> None:
+        """Two customers whose calls land at one instant, Saturday 03:00 CDT when staff
+        open, with a deadline a local day after: the night the clocks go back makes that
+        day 25 hours long in Chicago, 24 in Tokyo (where it ends at 02:00 CST, staff
+        closed, and is pulled back to their closing at midnight).  The answer is the same
+        whichever is asked first (deadlines are kept by landing instant and timezone)."""
+        policy = FollowUpPolicy(
+            name="test",
+            rules=(
+                Rule(
+                    name="thanks",
+                    trigger=On("feedback"),
+                    due=TRIGGER + Elapsed(hours=1),
+                    deadline=DUE + Local(days=1),
+                ),
+            ),
+            schedule=Schedule(
+                timezone="America/Chicago",
+                hours={"mon-fri": "08:00-17:00", "sat-sun": "03:00-24:00"},
+            ),
+            calling_window="00:00-24:00",
+        )
+        feedback = [event("f-1", "feedback", "2026-10-30T22:00:00+00:00")]
+        now = at("2026-10-30T22:30:00+00:00")
+
+        def deadlines(zones: Sequence[str]) -> dict[str, str]:
+            found = {}
+            for name in zones:
+                customer = Customer(id="c-1", timezone=name)
+                (call,) = evaluate(policy, customer, feedback, now=now).calls
+                assert utc(call.due_at) == "2026-10-31T08:00:00+00:00"
+                found[name] = utc(call.deadline)
+            return found
+
+        expected = {
+            "America/Chicago": "2026-11-01T09:00:00+00:00",
+            "Asia/Tokyo": "2026-11-01T05:00:00+00:00",
+        }
+        clear_all()
+        assert expected == deadlines(["America/Chicago", "Asia/Tokyo"])
+        clear_all()
+        assert expected == deadlines(["Asia/Tokyo", "America/Chicago"])
 
 
 class TestLapse:

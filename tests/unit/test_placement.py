@@ -29,8 +29,11 @@ from extramile import (
     Schedule,
     SuppressedCall,
     Window,
+    evaluate,
     place,
+    starter_policy,
 )
+from extramile._engine import counted_calls_for, raw_calls_for
 from extramile._engine.contact import (
     _TABLES_KEPT,
     _WINDOW_TABLES,
@@ -884,3 +887,43 @@ class TestBadInput:
         )
         assert isinstance(result, Placement)
         assert utc("2026-06-10T17:00") == result.due_at
+
+
+def test_plan_counts_what_evaluate_suppresses() -> None:
+    """plan()'s path counts suppressed calls by constraint without writing their reasons
+    (:func:`counted_calls_for`); the constraints are those, in order, of the suppressed
+    calls of the same decision, whose reasons are written when read.  A cap of one call
+    a month holds the price heads-up past the bill, when its rule gives up."""
+    policy = starter_policy(
+        company_timezone="America/Chicago", caps=ContactCaps(max_attempts=1, per=Local(days=30))
+    )
+    customer = Customer(id="c-1", timezone="America/Chicago")
+    history = [
+        Interaction(
+            id="out-1",
+            customer_id="c-1",
+            kind="call",
+            at=utc("2026-09-01T15:00"),
+            direction="outbound",
+            channel="phone",
+        ),
+        Interaction(
+            id="p-1",
+            customer_id="c-1",
+            kind="billing.price_change",
+            at=utc("2026-09-02T15:00"),
+            attributes={"increase_pct": 20, "bill_date": "2026-09-20"},
+        ),
+    ]
+    now_ts = utc("2026-09-02T15:00").timestamp()
+    raws, suppressed = raw_calls_for(policy, customer, history, now_ts)
+    assert (raws, [s.constraint for s in suppressed]) == counted_calls_for(
+        policy, customer, history, now_ts
+    )
+    (held,) = suppressed
+    assert ("cap", True) == (
+        held.constraint,
+        held.reason.startswith("it could go no sooner than 2026-10-01"),
+    )
+    decision = evaluate(policy, customer, history, now=utc("2026-09-02T15:00"))
+    assert decision.suppressed == (held,)

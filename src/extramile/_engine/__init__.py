@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from extramile._engine.compiler import compiled_source
 from extramile._engine.contact import Contact, Reach, reach_table, window_allows
-from extramile._engine.evaluate import decide, evaluate, raw_calls_for
+from extramile._engine.evaluate import counted_calls_for, decide, evaluate, raw_calls_for
 from extramile._engine.intake import book_pair, customer_history, in_book, now_seconds
 from extramile._engine.merge import Moved, Raw, adjustments, call_of
 from extramile._engine.moves import Constraint
@@ -27,6 +27,7 @@ __all__ = [
     "book_pair",
     "call_of",
     "compiled_source",
+    "counted_calls_for",
     "customer_history",
     "decide",
     "evaluate",

@@ -52,7 +52,7 @@ from extramile._engine.contact import CapAges
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, Planned, RawMove
-from extramile._engine.placement import place_from, suppression
+from extramile._engine.placement import place_from, reason_of, suppression
 from extramile._time import add_local_days
 
 __all__ = ["anchor_of", "converse"]
@@ -146,7 +146,7 @@ def _pushed(  # noqa: PLR0917  # private; the state of converse()'s loop
             revisit.call(cand, cand.contact or case.contact, case.policy)
         return True
     suppressed.append(suppression(case, cand, why))
-    trace.suppressed(cand, why[1])
+    trace.suppressed(cand, reason_of(why))
     return False
 
 

@@ -43,7 +43,7 @@ from extramile._engine.explain import NO_TRACE, Trace, iso
 from extramile._engine.facts import Case
 from extramile._engine.intake import customer_history, now_seconds
 from extramile._engine.merge import Raw, call_of, merge
-from extramile._engine.placement import place_all
+from extramile._engine.placement import Stop, place_all, suppression
 from extramile._engine.revisit import NO_REVISIT, Revisit
 from extramile._engine.timing import timed
 from extramile._model import Customer, Interaction
@@ -51,7 +51,7 @@ from extramile._rules import FollowUpPolicy, program_of
 from extramile._time import UTC, from_ts
 from extramile.errors import ExtramileError, FactTypeError, InvalidFactError, describe
 
-__all__ = ["decide", "evaluate", "raw_calls_for", "run"]
+__all__ = ["counted_calls_for", "decide", "evaluate", "raw_calls_for", "run"]
 
 
 def evaluate(
@@ -112,17 +112,27 @@ def _calls(
     case: Case, candidates: list[Candidate], trace: TraceCollector, revisit: RevisitCollector
 ) -> tuple[list[Raw], list[SuppressedCall]]:
     """The rest of the pipeline, from the candidates: placement, conversation, merge."""
+    raws, stopped, held = _placed(case, candidates, trace, revisit)
+    suppressed = [suppression(case, cand, why) for cand, why in stopped]
+    suppressed.extend(held)
+    return raws, suppressed
+
+
+def _placed(
+    case: Case, candidates: list[Candidate], trace: TraceCollector, revisit: RevisitCollector
+) -> tuple[list[Raw], list[Stop], list[SuppressedCall]]:
+    """:func:`_calls`, with the calls placement suppressed still (candidate, why), the
+    reasons unwritten, and then those the conversation suppressed."""
     if not candidates:
-        return [], []
-    placed, suppressed = place_all(case, candidates, trace, revisit)
+        return [], [], []
+    placed, stopped = place_all(case, candidates, trace, revisit)
     if not placed:
-        return [], suppressed
+        return [], stopped, []
     if len(placed) > 1:
         calls, held = converse(case, placed, trace, revisit)
-        suppressed.extend(held)
     else:
-        calls = [placed]
-    return merge(case, calls, case.program.awareness, revisit), suppressed
+        calls, held = [placed], []
+    return merge(case, calls, case.program.awareness, revisit), stopped, held
 
 
 def raw_calls_for(
@@ -155,6 +165,31 @@ def raw_calls_for(
     except (OverflowError, ValueError) as exc:
         _off_the_calendar(exc, customer, now_ts)
         raise
+
+
+def counted_calls_for(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> tuple[list[Raw], list[str]]:
+    """:func:`raw_calls_for` as :func:`~extramile.plan` uses it: its calls, raw, and the
+    constraint of each suppressed call, in the same order (plan() counts them by
+    constraint, so no reason is written)."""
+    program = program_of(policy)
+    generated = program.generated
+    make = candidates_of(program, policy) if generated is None else generated.function
+    try:
+        candidates, calls = make(customer, history, now_ts)
+        if not candidates:
+            return [], []
+        case = Case.placing(policy, program, customer, history, now_ts, calls)
+        raws, stopped, held = _placed(case, candidates, NO_TRACE, NO_REVISIT)
+    except (OverflowError, ValueError) as exc:
+        _off_the_calendar(exc, customer, now_ts)
+        raise
+    if not stopped and not held:
+        return raws, []
+    constraints = [why[0].value for _, why in stopped]
+    constraints.extend(dropped.constraint for dropped in held)
+    return raws, constraints
 
 
 def decide(

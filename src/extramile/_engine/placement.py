@@ -21,13 +21,17 @@ The calls made are all placement counts; a customer's calls planned together kee
 gap and the cap among themselves afterwards (:mod:`~extramile._engine.converse`), which
 places a call it pushes again with :func:`place_from`.
 
-Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``data``, ``explain``,
-``facts``, ``fit``, ``moves``, ``search`` and ``timing``.
+Imports: ``_decision``, ``_model``, ``_rules``, and the siblings ``contact``, ``data``,
+``explain``, ``facts``, ``fit``, ``moves``, ``search`` and ``timing``.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from extramile._decision import SuppressedCall
+from extramile._engine.contact import Contact
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
@@ -42,9 +46,22 @@ from extramile._engine.search import (
 )
 from extramile._engine.timing import deadline_for
 from extramile._model import Interaction
-from extramile._rules import lapse_at
+from extramile._rules import FollowUpPolicy, Rule, lapse_at
 
-__all__ = ["place_all", "place_from", "suppression", "unreachable_reason"]
+__all__ = [
+    "Stop",
+    "Why",
+    "place_all",
+    "place_from",
+    "reason_of",
+    "suppression",
+    "unreachable_reason",
+]
+
+Why = tuple[Constraint, "str | Callable[[], str]"]
+"""Why a call is suppressed: the constraint, and the reason or what writes it when read."""
+Stop = tuple[Candidate, Why]
+"""A candidate suppressed, and why."""
 
 
 def place_all(
@@ -52,14 +69,16 @@ def place_all(
     candidates: list[Candidate],
     trace: TraceCollector,
     revisit: RevisitCollector,
-) -> tuple[list[Candidate], list[SuppressedCall]]:
-    """Place every candidate, or suppress it."""
+) -> tuple[list[Candidate], list[Stop]]:
+    """Place every candidate, or stop it: (the placed, the stopped and why; see
+    :func:`suppression`)."""
     base = case.contact
-    blocked = suppression_of(base)
-    suppressed: list[SuppressedCall] = []
+    blocked: Why | None = suppression_of(base)
+    stopped: list[Stop] = []
     placed: list[Candidate] = []
     policy = case.policy
     revisit_active = revisit.active
+    trace_active = trace.active
     for cand in candidates:
         why = blocked
         window = cand.rule.calling_window
@@ -83,9 +102,10 @@ def place_all(
                 if revisit_active:
                     revisit.call(cand, contact, policy)
                 continue
-        suppressed.append(suppression(case, cand, why))
-        trace.suppressed(cand, why[1])
-    return placed, suppressed
+        stopped.append((cand, why))
+        if trace_active:
+            trace.suppressed(cand, reason_of(why))
+    return placed, stopped
 
 
 def place_from(
@@ -94,7 +114,7 @@ def place_from(
     start: float,
     moves: list[RawMove],
     held_by: RawMove | None = None,
-) -> tuple[Constraint, str] | None:
+) -> Why | None:
     """Place ``cand`` at the first moment every constraint allows at or after ``start``
     (its due time, its next try's, or where the customer's other planned calls pushed
     it, ``held_by``), recording the moves after ``moves``; its deadline moved with it
@@ -137,7 +157,7 @@ def place_from(
     return None
 
 
-def suppression(case: Case, cand: Candidate, why: tuple[Constraint, str]) -> SuppressedCall:
+def suppression(case: Case, cand: Candidate, why: Why) -> SuppressedCall:
     """The suppressed call of ``cand``, stopped by ``why``: (constraint, reason)."""
     return SuppressedCall(
         customer_id=case.customer.id,
@@ -145,8 +165,14 @@ def suppression(case: Case, cand: Candidate, why: tuple[Constraint, str]) -> Sup
         key=cand.key,
         rule=cand.rule.name,
         constraint=why[0].value,
-        reason=why[1],
+        reason=reason_of(why),
     )
+
+
+def reason_of(why: Why) -> str:
+    """The reason of ``why``, written now if it was left to be written when read."""
+    reason = why[1]
+    return reason if reason.__class__ is str else reason()  # type: ignore[operator]
 
 
 def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
@@ -155,9 +181,7 @@ def unreachable_reason(attempts: tuple[Interaction, ...], tries: int) -> str:
     return f"{len(attempts)} unanswered call(s) of the {tries} tries its rule allows: {listed}"
 
 
-def _pushed(
-    case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
-) -> tuple[Constraint, str] | None:
+def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None) -> Why | None:
     """Time a call that goes after its due time.
 
     Its deadline moves as far as constraints pushed it from its due time (promise 7; see
@@ -175,15 +199,11 @@ def _pushed(
         rule = cand.rule
         gives_up = lapse_at(rule, probe, cand.deadline)
         assert gives_up is not None  # it has a give-up time: it lapses
-        given_up = (
-            f"it could go no sooner than {iso(cand.placed)}, after its rule gives up at"
-            f" {iso(gives_up)} ({give_up_words(rule, f'the deadline {iso(cand.deadline)}')})"
-        )
+        given_up = (cand.placed, gives_up, rule, cand.deadline)
         if cand.retry_due is not None and cand.retry_due >= gives_up:
             # The wait for its next try took it there: it will never reach the customer.
-            return Constraint.UNREACHABLE, (
-                f"{given_up}: its next try waits {rule.retry.every} after the last of"
-                f" {unreachable_reason(cand.attempts, rule.retry.tries)}"
+            return Constraint.UNREACHABLE, functools.partial(
+                _never_reached, given_up, cand.attempts
             )
         blocked: list[RawMove] = []
         policy = case.policy
@@ -205,7 +225,35 @@ def _pushed(
         # where the search from now does); none if it could go at the very moment the
         # rule gives up: then what pushed it there.
         move = held_by or (blocked[-1] if blocked else (cand.moves or [])[-1])
-        moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
-        return move.constraint, f"{given_up}: {moved.reason}"
+        # plan() only counts suppressed calls: the reason is written when read
+        return move.constraint, functools.partial(_held, given_up, move, policy, contact)
     cand.final_deadline = deadline_for(case, cand, nominal)
     return None
+
+
+_GivenUp = tuple[float, float, Rule, float]
+"""A call that could go no sooner than an instant, after its rule gives up at another,
+counted from a deadline: (placed, gives up, rule, deadline)."""
+
+
+def _given_up_words(given_up: _GivenUp) -> str:
+    placed, gives_up, rule, deadline = given_up
+    return (
+        f"it could go no sooner than {iso(placed)}, after its rule gives up at"
+        f" {iso(gives_up)} ({give_up_words(rule, f'the deadline {iso(deadline)}')})"
+    )
+
+
+def _never_reached(given_up: _GivenUp, attempts: tuple[Interaction, ...]) -> str:
+    """The reason of a call whose wait for its next try took it past its rule's give-up."""
+    rule = given_up[2]
+    return (
+        f"{_given_up_words(given_up)}: its next try waits {rule.retry.every} after the last"
+        f" of {unreachable_reason(attempts, rule.retry.tries)}"
+    )
+
+
+def _held(given_up: _GivenUp, move: RawMove, policy: FollowUpPolicy, contact: Contact) -> str:
+    """The reason of a call held past its rule's give-up by ``move``."""
+    moved = render_move(move, schedule=policy.schedule, caps=policy.caps, contact=contact)
+    return f"{_given_up_words(given_up)}: {moved.reason}"

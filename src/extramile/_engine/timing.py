@@ -13,17 +13,31 @@ moves its deadline as far, in the rule's own kind of time when the deadline is c
 from the due time (two business days from where it landed), else in elapsed time, but
 never past the moment its rule gives up.
 
-Imports: ``_rules``, and the siblings ``data``, ``facts`` and ``guard``.
+Imports: ``_memo``, ``_rules``, and the siblings ``data``, ``facts`` and ``guard``.
 """
 
 from __future__ import annotations
 
+import math
+from typing import Final
+
 from extramile._engine.data import Candidate, Fired, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case
 from extramile._engine.guard import check
+from extramile._memo import cache, keep
 from extramile._rules import CompiledRule, lapse_at
 
 __all__ = ["deadline_for", "timed"]
+
+_MOVED: Final[dict[tuple[CompiledRule, float, str | None], float | None]] = cache(
+    "deadlines counted from where a call landed"
+)
+"""A rule's deadline counted from where a call landed, by its compiled rule, that instant
+and the customer's timezone: the rule's timing reads nothing else of the customer, and a
+compiled rule is of one policy, so of one schedule.  The key holds the compiled rule, so
+its identity is never reused while it is kept."""
+_MOVED_BOUND: Final = 4096
+_MISSING: Final[float] = math.nan
 
 
 def timed(
@@ -80,7 +94,13 @@ def deadline_for(case: Case, cand: Candidate, landed: float) -> float:
         return cand.deadline
     compiled = cand.compiled
     probe = case.probe
-    moved_to = compiled.deadline(probe, landed) if compiled.deadline_from_due else None
+    moved_to = None
+    if compiled.deadline_from_due:
+        # Calls land where a window or staff open: a book's calls share those instants.
+        key = (compiled, landed, case.customer.timezone)
+        moved_to = _MOVED.get(key, _MISSING)
+        if moved_to is _MISSING:
+            moved_to = keep(_MOVED, key, compiled.deadline(probe, landed), _MOVED_BOUND)
     if moved_to is None:
         moved_to = cand.deadline + (landed - cand.due)
     lapsed = compiled.lapsed

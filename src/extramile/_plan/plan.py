@@ -24,10 +24,10 @@ from typing import Any, Final
 
 from extramile._engine import (
     book_pair,
+    counted_calls_for,
     customer_history,
     in_book,
     now_seconds,
-    raw_calls_for,
 )
 from extramile._plan.agenda import Agenda
 from extramile._plan.capacity import queue_capacities, weekly_capacity
@@ -151,15 +151,14 @@ def plan(
                 customer, interactions = book_pair(index, item)
             try:
                 history = customer_history(customer, interactions, now_ts)
-                raws, skipped = raw_calls_for(policy, customer, history, now_ts)
+                raws, skipped = counted_calls_for(policy, customer, history, now_ts)
             except ExtramileError as exc:
                 raise in_book(exc, index, customer) from exc.__cause__
             for raw in raws:
                 if raw[4] < end:  # due
                     add(raw)
             if skipped:
-                for dropped in skipped:
-                    suppressed[dropped.constraint] += 1
+                suppressed.update(skipped)
         if progress is None:
             break
         if index > before or before < 0:  # customers done, or an empty book's one call
