@@ -193,3 +193,43 @@ def _fields(customer: Any) -> dict[str, Any]:
 
 def _own(history: list[Any], cid: str) -> list[Any]:
     return [attrs.evolve(item, customer_id=cid) for item in history]
+
+
+class TestWhatUnwrittenMovesKeep:
+    """An agenda keeps a moved call's raw moves until it is read: they hold the customer's
+    attempts only when a reason of the gap or the cap will read them, and otherwise one
+    record of the clocks shared by every customer of the same zones and window."""
+
+    def test_attempts_only_for_gap_and_cap_reasons(self) -> None:
+        from extramile._engine import raw_calls_for  # noqa: PLC0415  # the engine's own path
+        from extramile._engine.intake import customer_history, now_seconds  # noqa: PLC0415
+        from extramile._engine.moves import Constraint  # noqa: PLC0415
+
+        now_ts = now_seconds(NOW)
+        reads = {Constraint.GAP, Constraint.CAP}
+        GAP = Constraint.GAP  # noqa: N806  # read as the constraint's name
+        kept = shared = 0
+        records: dict[tuple[int, bool], set[int]] = {}
+        for customer, interactions in book.book(3000, span_days=45):
+            history = customer_history(customer, interactions, now_ts)
+            raws, _ = raw_calls_for(POLICY, customer, history, now_ts)
+            for raw in raws:
+                moved = raw.moved_by
+                if not isinstance(moved, merge.Moved):
+                    continue
+                seen = moved.placed_by
+                if seen.attempts:
+                    assert any(
+                        move.constraint in reads and not (move.after and move.constraint is GAP)
+                        for move in moved.moves
+                    )
+                    kept += 1
+                else:
+                    assert [] == seen.attempts
+                    shared += 1
+                    records.setdefault((id(seen.clocks), seen.unknown_zone), set()).add(id(seen))
+                assert [] == moved.fitted_by.attempts or moved.fitted_by is seen
+        assert kept
+        assert shared
+        # one shared record of the clocks, whatever the customer
+        assert all(len(ids) == 1 for ids in records.values())

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from extramile._decision import Adjustment, Call
 from extramile._engine.contact import Clocks, Contact, Reach
@@ -36,8 +36,9 @@ from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
 from extramile._engine.fit import Fit, fit_adjustment, fit_deadline
-from extramile._engine.moves import RawMove, render_moves
+from extramile._engine.moves import Constraint, RawMove, render_moves
 from extramile._engine.timing import deadline_for
+from extramile._memo import cache, keep
 from extramile._model import Priority
 from extramile._rules import Awareness, ContactCaps
 from extramile._time import UTC, Schedule, from_ts, pooled
@@ -195,7 +196,7 @@ def merge(
     policy = case.policy
     extra_points = [point for rule in awareness for point in rule.points_for(customer)]
     tz = contact.zones[0] if len(contact.zones) == 1 else UTC
-    seen: dict[int, Seen] = {}  # by the contact's identity
+    seen: dict[tuple[int, bool], Seen] = {}  # by the contact's identity
     raws: list[Raw] = []
     for group in groups:
         first = group[0]
@@ -234,12 +235,13 @@ def merge(
         fit = binding.fit
         moved_by: tuple[Adjustment, ...] | Moved = ()
         if first.moves or fit is not None:
-            by = _seen(seen, placed_by)
+            moves = tuple(first.moves or ())
+            by = _seen(seen, placed_by, moves)
             moved_by = Moved(
-                tuple(first.moves or ()),
+                moves,
                 by,
                 fit,
-                by if fit is None else _seen(seen, binding.contact or contact),
+                by if fit is None else _seen(seen, binding.contact or contact, ()),
                 policy.schedule,
                 policy.caps,
             )
@@ -266,18 +268,43 @@ def merge(
     return raws
 
 
-def _seen(seen: dict[int, Seen], contact: Contact) -> Seen:
-    """What the reasons of moves read of ``contact``, made once for each of the
-    customer's contacts (the contact is alive while ``seen`` is, so its id stands)."""
-    found = seen.get(id(contact))
+def _seen(seen: dict[tuple[int, bool], Seen], contact: Contact, moves: tuple[RawMove, ...]) -> Seen:
+    """What the reasons of ``moves`` read of ``contact``, made once for each of the
+    customer's contacts (the contact is alive while ``seen`` is, so its id stands).
+
+    An agenda keeps this for every call that moved, so it keeps no more than its reasons
+    read: the customer's attempts only for a reason of the cap, or of the gap after a call
+    made (not after a planned call), and otherwise
+    one :class:`Seen` shared by every customer of the same clocks."""
+    needs_attempts = bool(contact.attempts) and any(
+        move.constraint is Constraint.CAP or (move.constraint is Constraint.GAP and not move.after)
+        for move in moves
+    )
+    key = (id(contact), needs_attempts)
+    found = seen.get(key)
     if found is None:
-        found = seen[id(contact)] = Seen(
-            contact.clocks,
-            contact.cap_zone,
-            contact.attempts,
-            contact.unknown_zone,
-        )
+        if needs_attempts:
+            found = Seen(contact.clocks, contact.cap_zone, contact.attempts, contact.unknown_zone)
+        else:
+            shared = (contact.clocks, contact.cap_zone, contact.unknown_zone)
+            found = _SHARED_SEEN.get(shared)
+            if found is None:
+                found = keep(
+                    _SHARED_SEEN,
+                    shared,
+                    Seen(contact.clocks, contact.cap_zone, _NO_ATTEMPTS, contact.unknown_zone),
+                    _SHARED_SEEN_KEPT,
+                )
+        seen[key] = found
     return found
+
+
+_NO_ATTEMPTS: Final[list[float]] = []
+"""The attempts of a :class:`Seen` whose reasons read none (shared: never changed)."""
+_SHARED_SEEN_KEPT: Final = 1024
+_SHARED_SEEN: Final[dict[tuple[Clocks, dt.tzinfo, bool], Seen]] = cache("shared seen")
+"""The :class:`Seen` of the calls whose reasons read no attempts, by clocks (kept in the
+key, so never taken for other clocks), cap zone and whether the zone is unknown."""
 
 
 def _retime_taken_along(case: Case, group: list[Candidate], revisit: RevisitCollector) -> None:
