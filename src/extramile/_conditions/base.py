@@ -44,6 +44,7 @@ __all__ = [
     "always",
     "compile_condition",
     "earliest",
+    "explain_failed",
     "kind_name",
     "non_empty_name",
     "remembered_repr",
@@ -96,7 +97,7 @@ class Condition:
         """None if the condition holds in ``ctx``, else :meth:`explain`: what :class:`All`
         asks of each part.  A built-in condition that can tell both at once overrides it
         (it is used only while its class's ``check`` and ``explain`` are the ones it was
-        written beside: see :func:`_failed`)."""
+        written beside: see :func:`explain_failed`)."""
         return None if self.check(ctx) else self.explain(ctx)
 
     def compiled(self) -> Check:
@@ -223,7 +224,7 @@ class All(Condition):
 
     def explain(self, ctx: Context) -> str:
         for part in self.parts:
-            failed = _failed(part, ctx)
+            failed = explain_failed(part, ctx)
             if failed is not None:
                 return failed
         return "all of: " + "; ".join([part.explain(ctx) for part in self.parts])
@@ -300,8 +301,9 @@ def _both_at_once(cls: type) -> bool:
     return own <= checks and own <= explains
 
 
-def _failed(part: Condition, ctx: Context) -> str | None:
-    """None if ``part`` holds in ``ctx``, else its explanation."""
+def explain_failed(part: Condition, ctx: Context) -> str | None:
+    """None if ``part`` holds in ``ctx``, else its explanation: what
+    :meth:`All.explain` asks of each of its parts, in turn."""
     cls = type(part)
     at_once = _BOTH_AT_ONCE.get(cls)
     if at_once is None:

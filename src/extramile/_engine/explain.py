@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from extramile._conditions import Condition, Context
+from extramile._conditions import All, Condition, Context, TriggerContext, explain_failed
 from extramile._decision import Call, EpisodeTrace, RuleTrace
 from extramile._engine.data import Candidate, Fired
 from extramile._engine.episodes import episode_key
@@ -144,6 +144,7 @@ class Trace:
         # (Nothing collected is changed here: a trace read by two threads at once says
         # the same to both.)
         called = self._call_notes(*self._calls) if self._calls is not None else {}
+        memo: _Memo = {}  # the parts' explanations, for the rules that share parts
         out = []
         for rule in policy.rules:
             if isinstance(rule, Awareness):
@@ -163,7 +164,12 @@ class Trace:
                 summary = "fired: a call is recommended"
             else:
                 summary = f"no call ({', '.join(sorted(outcomes))})"
-            episodes = tuple([make(*args) for _, make, args in notes])
+            episodes = tuple(
+                [
+                    make(*args, memo) if make is _not_fired else make(*args)
+                    for _, make, args in notes
+                ]
+            )
             out.append(RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=episodes))
         return tuple(out)
 
@@ -240,12 +246,41 @@ def explain_condition(condition: Condition, ctx: Context, rule: str) -> str:
         raise condition_error(condition, rule, exc, " while explaining") from exc
 
 
+def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) -> str:
+    """``condition.explain(ctx)``, the answer for each part kept in ``memo``: rules whose
+    conditions share a part (``critical & ... & loyal``, ``critical & ... & ~loyal``) are
+    explained at the same triggers, and say the same of it.  Only for a lazy trace: its
+    conditions are the built-in ones, which read nothing but the context's fields, and
+    its contexts are no longer changed."""
+    at = (ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope))
+    try:
+        for part in condition.parts:
+            key = (id(part), *at)
+            if key in memo:
+                failed = memo[key]
+            else:
+                failed = memo[key] = explain_failed(part, ctx)
+            if failed is not None:
+                return failed
+        return condition.explain(ctx)  # (every part held: their explanations, all)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise condition_error(condition, rule, exc, " while explaining") from exc
+
+
 def _plain(key: str, outcome: str, detail: str, issue_id: str | None, episode: str) -> EpisodeTrace:
     return EpisodeTrace(key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode)
 
 
 def _itself(trace: EpisodeTrace) -> EpisodeTrace:
     return trace
+
+
+_Memo = dict[tuple[int, float, int, int, int], "str | None"]
+"""What :func:`explain_failed` said of a part of a rule's condition, by the part's id and
+what its context holds as of a trigger (the ids of the trigger, the issue's thread and
+the interactions in the rule's scope)."""
 
 
 def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
@@ -255,8 +290,18 @@ def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
     rule_part: str,
     episode_id: str,
     ctx: Context,
+    memo: _Memo | None = None,
 ) -> EpisodeTrace:
-    explained = explain_condition(rule.condition, ctx, rule.name)
+    condition = rule.condition
+    if (
+        memo is not None
+        and type(condition) is All
+        and type(ctx) is TriggerContext
+        and ctx.in_scope is not None  # (what its last contact is read from)
+    ):
+        explained = _all_explained(condition, ctx, rule.name, memo)
+    else:
+        explained = explain_condition(condition, ctx, rule.name)
     return EpisodeTrace(
         key=episode_key(customer_part, issue_id, rule_part, episode_id),
         outcome="not-fired",
