@@ -252,7 +252,7 @@ class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
         held = [part for part in self.parts if part.check(ctx)]
         if held:
             return held[0].explain(ctx)
-        return "none of: " + "; ".join(part.explain(ctx) for part in self.parts)
+        return "none of: " + "; ".join([part.explain(ctx) for part in self.parts])
 
     def changes_at(self, ctx: Context) -> float | None:
         return earliest([part.changes_at(ctx) for part in self.parts])
@@ -295,7 +295,9 @@ _BOTH_AT_ONCE: Final[dict[type, bool]] = cache()
 
 def _both_at_once(cls: type) -> bool:
     mro = cls.__mro__
-    own = next(i for i, klass in enumerate(mro) if "_explain_failed" in vars(klass))
+    own = next((i for i, klass in enumerate(mro) if "_explain_failed" in vars(klass)), None)
+    if own is None or mro[own] is Condition:  # the default: check, then explain
+        return False
     checks = next(i for i, klass in enumerate(mro) if "check" in vars(klass))
     explains = next(i for i, klass in enumerate(mro) if "explain" in vars(klass))
     return own <= checks and own <= explains

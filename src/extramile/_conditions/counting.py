@@ -319,16 +319,22 @@ class ContactsReach(Condition):
         The interaction that reached the count is looked for once."""
         window = self.contacts
         filter_ = window.filter
-        items = filter_.items(ctx)
-        if items is None:
-            return f"{self!r} failed: the episode is not about an issue"
+        # (ContactFilter.items and .where, with the issue read once)
+        if filter_.scope == "customer":
+            items: Sequence[Interaction] = ctx.history
+            where = "with the customer"
+        else:
+            issue = ctx.issue
+            if issue is None:
+                return f"{self!r} failed: the episode is not about an issue"
+            items = issue.interactions
+            where = f"on issue {issue.id!r}"
         within = window.within
         keep, now, tz = filter_.keep, ctx.now, customer_zone(ctx)
         reaching, call = first_reach(items, keep, now, within, tz, needed=self.count)
         held = self._is_now(ctx, reaching)
         if held and failed_only:
             return None
-        where = filter_.where(ctx)
         if call is not None:
             where += f" since the call that reached the customer at {_utc(call.ts)}"
         if reaching is not None and not held:
