@@ -289,10 +289,12 @@ class Decision(_Later):
         lines.append("Rules:")
         for rule in self.trace:
             lines.append(f"  {rule.rule}: {rule.summary}")
-            lines.extend(
-                f"    - {episode.outcome} ({episode.label}): {episode.detail}"
-                for episode in rule.episodes
-            )
+            for episode in rule.episodes:
+                # (EpisodeTrace.label, inline: a line for each episode of each rule)
+                label = episode.episode if episode.episode is not None else episode.key
+                if episode.issue_id is not None:
+                    label = f"issue {episode.issue_id}, {label}"
+                lines.append(f"    - {episode.outcome} ({label}): {episode.detail}")
         if self.revisit_at is not None:
             lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)

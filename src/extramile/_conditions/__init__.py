@@ -21,7 +21,16 @@ Imports: ``_model``, ``_time``, ``_frozen``, ``errors``.
 
 from __future__ import annotations
 
-from extramile._conditions.base import ALWAYS, All, Any_, Condition, Not, always, compile_condition
+from extramile._conditions.base import (
+    ALWAYS,
+    All,
+    Any_,
+    Condition,
+    Not,
+    always,
+    compile_condition,
+    explain_failed,
+)
 from extramile._conditions.context import (
     Check,
     Context,
@@ -102,6 +111,7 @@ __all__ = [
     "count_at_least",
     "customer_attr",
     "direction_is",
+    "explain_failed",
     "has_attr",
     "has_tag",
     "issue_attr",

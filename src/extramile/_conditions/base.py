@@ -19,17 +19,19 @@ policy for :meth:`Condition.compiled`, a plain function, and calls that in its l
 
 The combinators live here, beside the base, because the base's operators build them.
 
-Imports: ``_model``, ``errors`` (and this package's ``context``).
+Imports: ``_memo``, ``_model``, ``errors`` (and this package's ``context``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
 from extramile._conditions.context import Check, Context
+from extramile._memo import cache, keep
 from extramile._model import kind_problem
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
@@ -42,9 +44,32 @@ __all__ = [
     "always",
     "compile_condition",
     "earliest",
+    "explain_failed",
     "kind_name",
     "non_empty_name",
+    "remembered_repr",
 ]
+
+_T = TypeVar("_T")
+
+_REPRS: Final[dict[int, tuple[object, str]]] = cache("condition reprs")
+"""The repr of each built-in condition asked for, by the condition's id (kept with it,
+so that the id stays its own while the entry lasts)."""
+
+
+def remembered_repr(method: Callable[[_T], str]) -> Callable[[_T], str]:
+    """A built-in condition's ``__repr__``, written once for each condition and then
+    kept: a condition is frozen, and its repr a function of its fields alone, so it is
+    the same every time it is asked for (explanations ask for it again and again)."""
+
+    @functools.wraps(method)
+    def __repr__(self: _T) -> str:  # noqa: N807  # it is the class's __repr__
+        found = _REPRS.get(id(self))
+        if found is not None and found[0] is self:
+            return found[1]
+        return keep(_REPRS, id(self), (self, method(self)), bound=4096)[1]
+
+    return __repr__
 
 
 class Condition:
@@ -67,6 +92,13 @@ class Condition:
         """The next POSIX second after ``ctx.now`` at which the answer could change with
         time alone (no new interaction), or None."""
         return None
+
+    def _explain_failed(self, ctx: Context) -> str | None:
+        """None if the condition holds in ``ctx``, else :meth:`explain`: what :class:`All`
+        asks of each part.  A built-in condition that can tell both at once overrides it
+        (it is used only while its class's ``check`` and ``explain`` are the ones it was
+        written beside: see :func:`explain_failed`)."""
+        return None if self.check(ctx) else self.explain(ctx)
 
     def compiled(self) -> Check:
         """A plain function that answers as :meth:`check` does, for the engine's loop.
@@ -192,9 +224,10 @@ class All(Condition):
 
     def explain(self, ctx: Context) -> str:
         for part in self.parts:
-            if not part.check(ctx):
-                return part.explain(ctx)
-        return "all of: " + "; ".join(part.explain(ctx) for part in self.parts)
+            failed = explain_failed(part, ctx)
+            if failed is not None:
+                return failed
+        return "all of: " + "; ".join([part.explain(ctx) for part in self.parts])
 
     def changes_at(self, ctx: Context) -> float | None:
         return earliest([part.changes_at(ctx) for part in self.parts])
@@ -219,7 +252,7 @@ class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
         held = [part for part in self.parts if part.check(ctx)]
         if held:
             return held[0].explain(ctx)
-        return "none of: " + "; ".join(part.explain(ctx) for part in self.parts)
+        return "none of: " + "; ".join([part.explain(ctx) for part in self.parts])
 
     def changes_at(self, ctx: Context) -> float | None:
         return earliest([part.changes_at(ctx) for part in self.parts])
@@ -253,6 +286,33 @@ class Not(Condition):
 
     def __repr__(self) -> str:
         return f"~{_wrap(self.part, All, Any_)}"
+
+
+_BOTH_AT_ONCE: Final[dict[type, bool]] = cache()
+"""For each class of condition asked, whether its ``_explain_failed`` may answer for its
+``check`` and ``explain`` (neither is written below the class that wrote it)."""
+
+
+def _both_at_once(cls: type) -> bool:
+    mro = cls.__mro__
+    own = next((i for i, klass in enumerate(mro) if "_explain_failed" in vars(klass)), None)
+    if own is None or mro[own] is Condition:  # the default: check, then explain
+        return False
+    checks = next(i for i, klass in enumerate(mro) if "check" in vars(klass))
+    explains = next(i for i, klass in enumerate(mro) if "explain" in vars(klass))
+    return own <= checks and own <= explains
+
+
+def explain_failed(part: Condition, ctx: Context) -> str | None:
+    """None if ``part`` holds in ``ctx``, else its explanation: what
+    :meth:`All.explain` asks of each of its parts, in turn."""
+    cls = type(part)
+    at_once = _BOTH_AT_ONCE.get(cls)
+    if at_once is None:
+        at_once = keep(_BOTH_AT_ONCE, cls, _both_at_once(cls), bound=256)
+    if at_once:
+        return part._explain_failed(ctx)
+    return None if part.check(ctx) else part.explain(ctx)
 
 
 def _pairwise(checks: list[Check], join: Callable[[Check, Check], Check], empty: Check) -> Check:

@@ -11,7 +11,7 @@ Which interactions they look at, and when each leaves a window, is the job of
 :mod:`extramile._conditions.selection`: ``check``, ``explain`` and ``changes_at`` ask it
 for every interaction inside the window, by definition; ``compiled()`` for its fast count.
 
-Imports: ``_model``, ``_time``, ``errors`` (and this package's ``base``, ``context``,
+Imports: ``_memo``, ``_model``, ``_time``, ``errors`` (and this package's ``base``, ``context``,
 ``selection`` and ``timing``).
 """
 
@@ -25,7 +25,7 @@ from typing import ClassVar, Final, Literal
 
 import attrs
 
-from extramile._conditions.base import Condition, kind_name
+from extramile._conditions.base import Condition, kind_name, remembered_repr
 from extramile._conditions.context import Check, Context
 from extramile._conditions.selection import (
     TIME,
@@ -34,12 +34,15 @@ from extramile._conditions.selection import (
     Keep,
     contact_filter,
     flips_at,
+    inside_count,
     latest_kept,
+    leave_at,
     window_span,
 )
 from extramile._conditions.timing import check_span, customer_zone
+from extramile._memo import cache, keep
 from extramile._model import Channel, Direction, Interaction
-from extramile._time import UTC, Elapsed, Local, add_local_days, from_ts
+from extramile._time import UTC, Elapsed, Local, from_ts
 from extramile.errors import (
     LONGEST_INT,
     InvalidPolicyError,
@@ -74,13 +77,25 @@ def _plural(count: int) -> str:
     return f"{count} such interaction{'' if count == 1 else 's'}"
 
 
+_UTC_TEXTS: Final[dict[float, str]] = cache("condition instants")
+"""The text of each instant the explanations name, as ``str()`` of its UTC DateTime."""
+
+
+def _utc(ts: float) -> str:
+    """``ts`` as an explanation names it: ``2026-03-02 09:00:00+00:00``."""
+    text = _UTC_TEXTS.get(ts)
+    if text is None:
+        text = keep(_UTC_TEXTS, ts, str(from_ts(ts, UTC)), bound=8192)
+    return text
+
+
 def _span(within: Elapsed | Local, ctx: Context) -> str:
-    return f"in the {within} up to {from_ts(ctx.now, UTC)}"
+    return f"in the {within} up to {_utc(ctx.now)}"
 
 
 def _latest(found: Inside) -> str:
     latest = max((item for _, item in found), key=lambda item: item.ts)
-    return f"the latest: {latest.kind!r} at {from_ts(latest.ts, UTC)}"
+    return f"the latest: {latest.kind!r} at {_utc(latest.ts)}"
 
 
 def _call(name: str, filter_: ContactFilter, last: str) -> str:
@@ -151,6 +166,7 @@ class Contacts:
             )
         return ContactsReach(contacts=self, count=count)
 
+    @remembered_repr
     def __repr__(self) -> str:
         return _call("contacts", self.filter, f"within={self.within!r}")
 
@@ -193,6 +209,7 @@ class ContactsAtLeast(Condition):
     def _binds_loosely(self) -> bool:
         return True
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"{self.contacts!r} >= {self.count}"
 
@@ -243,11 +260,7 @@ def first_reach(
             # One that has left by ``ts`` has left for every later one too: before the
             # count reaches ``needed`` fewer than that stay listed.
             leaves = [leave for leave in leaves if leave > ts]
-            leaves.append(
-                ts + within.seconds
-                if isinstance(within, Elapsed)
-                else add_local_days(ts, within.days, tz)
-            )
+            leaves.append(leave_at(ts, within, tz))
             if len(leaves) >= needed:
                 return item, items[start - 1] if start else None
     return None, items[start - 1] if start else None
@@ -296,29 +309,50 @@ class ContactsReach(Condition):
         return contacts_reach
 
     def explain(self, ctx: Context) -> str:
+        return self._explained(ctx, failed_only=False) or ""
+
+    def _explain_failed(self, ctx: Context) -> str | None:
+        return self._explained(ctx, failed_only=True)
+
+    def _explained(self, ctx: Context, *, failed_only: bool) -> str | None:
+        """The explanation; None instead if the condition held and ``failed_only``.
+        The interaction that reached the count is looked for once."""
         window = self.contacts
-        found = window.filter.inside(ctx, window.within)
-        if found is None:
-            return f"{self!r} failed: the episode is not about an issue"
-        reaching, call = self._reaching(ctx)
-        where = window.filter.where(ctx)
+        filter_ = window.filter
+        # (ContactFilter.items and .where, with the issue read once)
+        if filter_.scope == "customer":
+            items: Sequence[Interaction] = ctx.history
+            where = "with the customer"
+        else:
+            issue = ctx.issue
+            if issue is None:
+                return f"{self!r} failed: the episode is not about an issue"
+            items = issue.interactions
+            where = f"on issue {issue.id!r}"
+        within = window.within
+        keep, now, tz = filter_.keep, ctx.now, customer_zone(ctx)
+        reaching, call = first_reach(items, keep, now, within, tz, needed=self.count)
+        held = self._is_now(ctx, reaching)
+        if held and failed_only:
+            return None
         if call is not None:
-            where += f" since the call that reached the customer at {from_ts(call.ts, UTC)}"
-        counted = f"{_plural(len(found))} {_span(window.within, ctx)}"
-        if self._is_now(ctx, reaching):
+            where += f" since the call that reached the customer at {_utc(call.ts)}"
+        if reaching is not None and not held:
+            return (
+                f"{self!r} failed: {reaching.kind!r} at {_utc(reaching.ts)} made"
+                f" {self.count} {where} already, and no call has reached the customer since"
+            )
+        counted = f"{_plural(inside_count(items, keep, now, within, tz))} {_span(within, ctx)}"
+        if held:
             return f"{self!r} held: this interaction made {self.count} {where}, {counted}"
-        if reaching is None:
-            return f"{self!r} failed: fewer than {self.count} {where}, {counted}"
-        return (
-            f"{self!r} failed: {reaching.kind!r} at {from_ts(reaching.ts, UTC)} made"
-            f" {self.count} {where} already, and no call has reached the customer since"
-        )
+        return f"{self!r} failed: fewer than {self.count} {where}, {counted}"
 
     def changes_at(self, ctx: Context) -> float | None:
         # It holds only at the instant of the interaction that reached the count: from
         # the next instant on it fails; and only a new interaction makes it hold.
         return math.nextafter(ctx.now, math.inf) if self.check(ctx) else None
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"{self.contacts!r}.reaches({self.count})"
 
@@ -392,6 +426,7 @@ class NoContact(Condition):
     def changes_at(self, ctx: Context) -> float | None:
         return flips_at(self.filter.inside(ctx, self.within) or [], 1)
 
+    @remembered_repr
     def __repr__(self) -> str:
         return _call("no_contact", self.filter, f"within={self.within!r}")
 
@@ -459,12 +494,13 @@ class SinceLastContact(Condition):
             )
         return (
             f"{self!r} held: the latest such interaction {where}: {latest.kind!r}"
-            f" at {from_ts(latest.ts, UTC)}"
+            f" at {_utc(latest.ts)}"
         )
 
     def changes_at(self, ctx: Context) -> float | None:
         return flips_at(self.filter.inside(ctx, self.at_least) or [], 1)
 
+    @remembered_repr
     def __repr__(self) -> str:
         return _call("since_last_contact", self.filter, f"at_least={self.at_least!r}")
 
@@ -531,6 +567,7 @@ class CountAtLeast(Condition):
     def changes_at(self, ctx: Context) -> float | None:
         return flips_at(self._inside(ctx), self.count)
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"count_at_least({self.kind!r}, {self.count}, within={self.within!r})"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from extramile._conditions.base import Condition, kind_name, non_empty_name
+from extramile._conditions.base import Condition, kind_name, non_empty_name, remembered_repr
 from extramile._conditions.context import OPEN, REOPENED, RESOLVED, Check, Context
 from extramile._model import Direction
 from extramile.errors import InvalidPolicyError, describe
@@ -44,6 +44,7 @@ class KindIs(Condition):
         seen = None if ctx.trigger is None else ctx.trigger.kind
         return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the kind was {seen!r}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"kind_is({', '.join(map(repr, sorted(self.kinds)))})"
 
@@ -77,6 +78,7 @@ class DirectionIs(Condition):
         seen = None if ctx.trigger is None else ctx.trigger.direction.value
         return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the direction was {seen!r}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"direction_is({self.direction.value!r})"
 
@@ -115,6 +117,7 @@ class IssueIs(Condition):
         verdict = "held" if self.check(ctx) else "failed"
         return f"{self!r} {verdict}: the issue was {ctx.issue.state}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"issue_is({', '.join(map(repr, sorted(self.states)))})"
 
@@ -161,6 +164,7 @@ class TierIn(Condition):
         verdict = "held" if self.check(ctx) else "failed"
         return f"{self!r} {verdict}: the tier was {ctx.customer.tier!r}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"tier_in({', '.join(map(repr, sorted(self.tiers)))})"
 
@@ -185,6 +189,7 @@ class HasTag(Condition):
         verdict = "held" if self.check(ctx) else "failed"
         return f"{self!r} {verdict}: the tags were {sorted(ctx.customer.tags)}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"has_tag({self.tag!r})"
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from extramile._conditions.base import Condition, non_empty_name
+from extramile._conditions.base import Condition, non_empty_name, remembered_repr
 from extramile._conditions.context import Check, Context
 from extramile._frozen import freeze_value
 from extramile.errors import (
@@ -170,6 +170,7 @@ class Fact:
         """Holds when the value is present (and not None)."""
         return Exists(fact=self)
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"{self._FACTORIES[self.source]}({self.name!r})"
 
@@ -258,6 +259,7 @@ class Compare(Condition):
     def _binds_loosely(self) -> bool:
         return self.op in _INFIX
 
+    @remembered_repr
     def __repr__(self) -> str:
         if self.op == "in":
             if self.value == (True, "true"):
@@ -296,6 +298,7 @@ class Exists(Condition):
             return f"{self!r} held: {self.fact.name} was {seen!r}"
         return f"{self!r} failed: {self.fact.name} was {'missing' if seen is _MISSING else seen}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"{self.fact!r}.exists()"
 

@@ -21,7 +21,7 @@ back from ``now``, and stops at the first interaction that has left (elapsed tim
 that lies so far back that it must have left (local days: no zone's clock ever moved by
 as much as :data:`SLACK`), or once it has counted enough.
 
-Imports: ``_model``, ``_time``, ``errors`` (and this package's ``base``, ``context`` and
+Imports: ``_memo``, ``_model``, ``_time``, ``errors`` (and this package's ``base``, ``context`` and
 ``timing``).
 """
 
@@ -38,6 +38,7 @@ import attrs
 from extramile._conditions.base import kind_name
 from extramile._conditions.context import Context
 from extramile._conditions.timing import check_span, customer_zone
+from extramile._memo import cache, keep
 from extramile._model import Channel, Direction, Interaction
 from extramile._time import DAY, UTC, Elapsed, Local, add_local_days
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
@@ -52,7 +53,9 @@ __all__ = [
     "count_inside",
     "flips_at",
     "inside",
+    "inside_count",
     "latest_kept",
+    "leave_at",
     "window_span",
 ]
 
@@ -235,11 +238,27 @@ def window_span(value: object, where: str, *, empty: bool = False) -> Elapsed | 
     return span
 
 
-def _leave_at(ts: float, within: Elapsed | Local, tz: dt.tzinfo) -> float:
-    """The instant an interaction at ``ts`` leaves a window of ``within``."""
+def leave_at(ts: float, within: Elapsed | Local, tz: dt.tzinfo) -> float:
+    """The instant an interaction at ``ts`` leaves a window of ``within``.
+
+    In local days, answers are kept in a bounded, pure memo: the explanations of a
+    customer's episodes ask for the same interactions' instants again and again.
+
+    >>> leave_at(0.0, Local(days=1), UTC)
+    86400.0
+    """
     if isinstance(within, Elapsed):
         return ts + within.seconds
-    return add_local_days(ts, within.days, tz)
+    # By the zone's identity (a zone's hash may be slow to work out), the zone kept
+    # with the answer so that its id stays its own while the entry lasts.
+    key = (ts, within.days, id(tz))
+    found = _LEAVES.get(key)
+    if found is None or found[0] is not tz:
+        found = keep(_LEAVES, key, (tz, add_local_days(ts, within.days, tz)), bound=16384)
+    return found[1]
+
+
+_LEAVES: Final[dict[tuple[float, int, int], tuple[dt.tzinfo, float]]] = cache("window leaves")
 
 
 def inside(
@@ -263,7 +282,7 @@ def inside(
     first = bisect.bisect_right(items, now, 0, end, key=lambda item: item.ts + reach)
     kinds, direction, channels = keep
     found = [
-        (_leave_at(item.ts, within, tz), item)
+        (leave_at(item.ts, within, tz), item)
         for item in items[first:end]
         if (kinds is None or item.kind in kinds)
         and (direction is None or item.direction is direction)
@@ -272,6 +291,30 @@ def inside(
     found = [(leave, item) for leave, item in found if leave > now]
     found.sort(key=operator.itemgetter(0))
     return found
+
+
+def inside_count(
+    items: Sequence[Interaction], keep: Keep, now: float, within: Elapsed | Local, tz: dt.tzinfo
+) -> int:
+    """``len(inside(items, keep, now, within, tz))``, without the list: for explanations,
+    which say how many."""
+    end = len(items)
+    if end and items[end - 1].ts > now:
+        end = bisect.bisect_right(items, now, key=TIME)
+    reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
+    first = bisect.bisect_right(items, now, 0, end, key=lambda item: item.ts + reach)
+    kinds, direction, channels = keep
+    count = 0
+    for index in range(first, end):
+        item = items[index]
+        if (
+            (kinds is None or item.kind in kinds)
+            and (direction is None or item.direction is direction)
+            and (channels is None or item.channel in channels)
+            and leave_at(item.ts, within, tz) > now
+        ):
+            count += 1
+    return count
 
 
 def flips_at(found: Inside, needed: int) -> float | None:

@@ -16,7 +16,7 @@ import datetime as dt
 
 import attrs
 
-from extramile._conditions.base import Condition
+from extramile._conditions.base import Condition, remembered_repr
 from extramile._conditions.context import Check, Context
 from extramile._time import (
     UTC,
@@ -110,6 +110,7 @@ class TenureAtLeast(Condition):
         start = self._since_ts(ctx)
         return start if start is not None and start > ctx.now else None
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"tenure_at_least(years={self.years})"
 
@@ -167,6 +168,7 @@ class SilenceAtLeast(Condition):
         threshold = self._threshold(ctx)
         return threshold if threshold is not None and threshold > ctx.now else None
 
+    @remembered_repr
     def __repr__(self) -> str:
         return f"silence_at_least({self.duration!r})"
 
@@ -189,6 +191,7 @@ class StaffOpenAtTrigger(Condition):
             return f"{self!r} held: staff were open when it happened"
         return f"{self!r} failed: {ctx.schedule.describe_closed(ctx.episode_start)}"
 
+    @remembered_repr
     def __repr__(self) -> str:
         return "staff_open_at_trigger()"
 

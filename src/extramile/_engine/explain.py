@@ -8,7 +8,7 @@ times were worked out).  :func:`~extramile.plan` keeps no trace and passes
 :data:`NO_TRACE`, whose methods do nothing, so that no explanation is written that no
 one reads.
 
-Imports: ``_conditions``, ``_decision``, ``_model``, ``_rules``, ``_time``, and the
+Imports: ``_conditions``, ``_decision``, ``_memo``, ``_model``, ``_rules``, ``_time``, and the
 siblings ``data``, ``episodes``, ``guard`` and ``moves``.
 """
 
@@ -17,22 +17,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from extramile._conditions import Context
+from extramile._conditions import All, Condition, Context, TriggerContext, explain_failed
 from extramile._decision import Call, EpisodeTrace, RuleTrace
 from extramile._engine.data import Candidate, Fired
 from extramile._engine.episodes import episode_key
-from extramile._engine.guard import explain as explain_condition
+from extramile._engine.guard import condition_error
 from extramile._engine.moves import Constraint, RawMove, planned_reason, planned_words
+from extramile._memo import cache, keep
 from extramile._model import Customer, Interaction
 from extramile._rules import Awareness, ContactCaps, FollowUpPolicy, Rule
 from extramile._time import UTC, from_ts, relative
+from extramile.errors import ExtramileError
 
-__all__ = ["NO_TRACE", "NoTrace", "Trace", "give_up_words", "iso"]
+__all__ = ["NO_TRACE", "NoTrace", "Trace", "explain_condition", "give_up_words", "iso"]
 
 
 def iso(ts: float) -> str:
-    """An instant as ISO 8601 in UTC."""
-    return from_ts(ts, UTC).isoformat()
+    """An instant as ISO 8601 in UTC (each written once, and kept a while: a decision
+    names the same few instants again and again)."""
+    text = _ISO.get(ts)
+    if text is None:
+        text = keep(_ISO, ts, from_ts(ts, UTC).isoformat(), bound=8192)
+    return text
+
+
+_ISO: Final[dict[float, str]] = cache("iso instants")
 
 
 def give_up_words(rule: Rule, deadline: str) -> str:
@@ -84,10 +93,17 @@ class Trace:
         """An episode whose condition did not hold as of its trigger (``ctx`` is the
         context as of the trigger), as the condition explains it."""
         args = (rule, customer_part, issue_id, rule_part, episode_id, ctx)
-        if self.lazy:
-            self._note(rule.name, "not-fired", _not_fired, args)
+        note: _Note = (
+            ("not-fired", _not_fired, args)
+            if self.lazy
+            else ("not-fired", _itself, (_not_fired(*args),))
+        )
+        # (Inline: the commonest note, one for each episode whose condition failed.)
+        notes = self.rules.get(rule.name)
+        if notes is None:
+            self.rules[rule.name] = [note]
         else:
-            self._note(rule.name, "not-fired", _itself, (_not_fired(*args),))
+            notes.append(note)
 
     def satisfied(self, rule: Rule, fired: Fired, call: Interaction) -> None:
         """An episode an outbound call has answered."""
@@ -128,6 +144,7 @@ class Trace:
         # (Nothing collected is changed here: a trace read by two threads at once says
         # the same to both.)
         called = self._call_notes(*self._calls) if self._calls is not None else {}
+        memo: _Memo = {}  # the parts' explanations, for the rules that share parts
         out = []
         for rule in policy.rules:
             if isinstance(rule, Awareness):
@@ -147,7 +164,12 @@ class Trace:
                 summary = "fired: a call is recommended"
             else:
                 summary = f"no call ({', '.join(sorted(outcomes))})"
-            episodes = tuple([make(*args) for _, make, args in notes])
+            episodes = tuple(
+                [
+                    make(*args, memo) if make is _not_fired else make(*args)
+                    for _, make, args in notes
+                ]
+            )
             out.append(RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=episodes))
         return tuple(out)
 
@@ -213,12 +235,52 @@ class NoTrace:
 NO_TRACE: Final = NoTrace()
 
 
+def explain_condition(condition: Condition, ctx: Context, rule: str) -> str:
+    """``condition.explain(ctx)``, as :func:`extramile._engine.guard.explain` calls it
+    (an error names the rule), in one call: one for each episode explained."""
+    try:
+        return condition.explain(ctx)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise condition_error(condition, rule, exc, " while explaining") from exc
+
+
+def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) -> str:
+    """``condition.explain(ctx)``, the answer for each part kept in ``memo``: rules whose
+    conditions share a part (``critical & ... & loyal``, ``critical & ... & ~loyal``) are
+    explained at the same triggers, and say the same of it.  Only for a lazy trace: its
+    conditions are the built-in ones, which read nothing but the context's fields, and
+    its contexts are no longer changed."""
+    at = (ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope))
+    try:
+        for part in condition.parts:
+            key = (id(part), *at)
+            if key in memo:
+                failed = memo[key]
+            else:
+                failed = memo[key] = explain_failed(part, ctx)
+            if failed is not None:
+                return failed
+        return condition.explain(ctx)  # (every part held: their explanations, all)
+    except ExtramileError:
+        raise
+    except Exception as exc:
+        raise condition_error(condition, rule, exc, " while explaining") from exc
+
+
 def _plain(key: str, outcome: str, detail: str, issue_id: str | None, episode: str) -> EpisodeTrace:
     return EpisodeTrace(key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode)
 
 
 def _itself(trace: EpisodeTrace) -> EpisodeTrace:
     return trace
+
+
+_Memo = dict[tuple[int, float, int, int, int], "str | None"]
+"""What :func:`explain_failed` said of a part of a rule's condition, by the part's id and
+what its context holds as of a trigger (the ids of the trigger, the issue's thread and
+the interactions in the rule's scope)."""
 
 
 def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
@@ -228,12 +290,25 @@ def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
     rule_part: str,
     episode_id: str,
     ctx: Context,
+    memo: _Memo | None = None,
 ) -> EpisodeTrace:
-    key = episode_key(customer_part, issue_id, rule_part, episode_id)
-    detail = f"as of the trigger at {iso(ctx.now)}: " + explain_condition(
-        rule.condition, ctx, rule.name
+    condition = rule.condition
+    if (
+        memo is not None
+        and type(condition) is All
+        and type(ctx) is TriggerContext
+        and ctx.in_scope is not None  # (what its last contact is read from)
+    ):
+        explained = _all_explained(condition, ctx, rule.name, memo)
+    else:
+        explained = explain_condition(condition, ctx, rule.name)
+    return EpisodeTrace(
+        key=episode_key(customer_part, issue_id, rule_part, episode_id),
+        outcome="not-fired",
+        detail=f"as of the trigger at {iso(ctx.now)}: " + explained,
+        issue_id=issue_id,
+        episode=episode_id,
     )
-    return _plain(key, "not-fired", detail, issue_id, episode_id)
 
 
 def _fate(fired: Fired, outcome: str, detail: str) -> EpisodeTrace:

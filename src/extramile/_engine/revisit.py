@@ -6,7 +6,7 @@ a deadline passing, a later call falling due, the end of the allowed period of a
 now, the next anniversary.  :func:`~extramile.plan` needs none of it and passes
 :data:`NO_REVISIT`, whose methods do nothing.
 
-Imports: ``_conditions``, ``_rules``, ``_time``, and the siblings ``contact``, ``data``
+Imports: ``_conditions``, ``_rules``, ``_time``, ``errors``, and the siblings ``contact``, ``data``
 and ``guard``.
 """
 
@@ -18,9 +18,10 @@ from typing import Final
 from extramile._conditions import Condition, Context
 from extramile._engine.contact import CALLBACK_GRACE, Contact, window_end
 from extramile._engine.data import Candidate
-from extramile._engine.guard import changes_at
+from extramile._engine.guard import condition_error
 from extramile._rules import FollowUpPolicy, Rule, lapse_at
 from extramile._time import DAY, Window
+from extramile.errors import ExtramileError
 
 __all__ = ["NO_REVISIT", "NoRevisit", "Revisit"]
 
@@ -46,8 +47,16 @@ class Revisit:
             self.times.append(moment)
 
     def condition(self, condition: Condition, ctx: Context, rule: str) -> None:
-        """When ``condition`` could change its answer in ``ctx``."""
-        self.at(changes_at(condition, ctx, rule))
+        """When ``condition`` could change its answer in ``ctx`` (as
+        :func:`~extramile._engine.guard.changes_at` asks it, in one call)."""
+        try:
+            moment = condition.changes_at(ctx)
+        except ExtramileError:
+            raise
+        except Exception as exc:
+            raise condition_error(condition, rule, exc) from exc
+        if moment is not None:
+            self.times.append(moment)
 
     def lapse(self, rule: Rule, ctx: Context, deadline: float) -> None:
         """When an episode of ``rule`` with this deadline lapses."""
