@@ -13,11 +13,12 @@ locals, and its key made as the generic path makes it.
 What is written out (:mod:`~extramile._engine.expressions` writes the conditions): the
 combinators (``&``, ``|``, ``~``, short-circuiting as theirs do), the comparisons and
 presence of facts, ``kind_is``, ``direction_is``, ``issue_is``, ``tier_in``,
-``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger`` and ``silence_at_least``,
-when the condition's class is exactly the built-in one; every anchor and kind of
-duration of a due time, deadline and give-up time.  Any other
-condition (a custom one, a subclass, the counting conditions) is called as the generic
-path calls it, compiled, in a context made for it.
+``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger``, ``silence_at_least`` and
+the counting conditions (``contacts(...) >= n`` and its kin, ``.reaches(n)``,
+``no_contact``, ``since_last_contact``, ``count_at_least``), when the condition's class
+is exactly the built-in one; every anchor and kind of duration of a due time, deadline
+and give-up time.  Any other condition (a custom one, a subclass) is called as the
+generic path calls it, compiled, in a context made for it.
 
 The writer says what it needs of the namespace the function runs in through
 :class:`Names`: the helpers (:mod:`~extramile._engine.compiler` provides them) by their
@@ -298,6 +299,12 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
             body("thread = None if issue_id is None else thread_of(threads, by_issue, issue_id)")
         else:
             body("thread = None")
+    if "issue_items" in mine:
+        # A count on the episode's issue reads its interactions: no thread needed.
+        mine.add("threads")
+        if not issue_bound:
+            issue_bound = True
+            body("issue_id = item.issue_id")
     body.lines.extend(condition_lines.lines)
     if "last" in now_needs:
         if by_issue and has_trigger:

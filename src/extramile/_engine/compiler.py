@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, cast
 
 from extramile._conditions import Context, IssueThread, TriggerContext, anniversary
+from extramile._conditions.counting import first_reach
+from extramile._conditions.selection import SLACK, Keep, count_inside, latest_kept
 from extramile._engine.answers import SCAN_AT_MOST, CallIndex, first_answer
 from extramile._engine.codegen import write
 from extramile._engine.data import Candidate
@@ -48,7 +50,16 @@ from extramile._rules import (
     key_part,
     program_of,
 )
-from extramile._time import DAY, Schedule, add_local_days, local_date, local_day_start
+from extramile._time import (
+    DAY,
+    UTC,
+    Elapsed,
+    Local,
+    Schedule,
+    add_local_days,
+    local_date,
+    local_day_start,
+)
 from extramile.errors import ExtramileError, FactTypeError, describe
 from extramile.kinds import CALL
 
@@ -159,6 +170,76 @@ def last_before_in(items: Sequence[Interaction], start: float) -> float | None:
     return items[before - 1].ts if before else None
 
 
+def count_in(  # noqa: PLR0917  # a counting condition's arguments, in order
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    enough: int,
+) -> int:
+    """How many of ``items`` (oldest first, cut at ``at``) ``keep`` keeps in the window
+    that ends at ``at``, counted no further than ``enough``; -1 for no issue: what a
+    counting condition's compiled count says in a context."""
+    if items is None:
+        return -1
+    if len(items) < enough:
+        return 0
+    return count_inside(items, keep, at, within, tz, enough=enough)
+
+
+def since_last(
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+) -> bool:
+    """``since_last_contact``: one of ``items`` kept by ``at``, and none inside the window."""
+    return count_in(items, keep, at, within, tz, 1) == 0 and (
+        latest_kept(items or (), keep, at) is not None
+    )
+
+
+def reaches(  # noqa: PLR0917  # a counting condition's arguments, in order
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    needed: int,
+    trigger: Interaction | None,
+) -> bool:
+    """``contacts(...).reaches(needed)``: the interaction at ``at`` (``trigger``, if
+    there is one) is the one that first brought the count to ``needed``."""
+    if items is None or len(items) < needed:
+        return False
+    # Fewer than ``needed`` in the window (counted loosely, as the scans bound it):
+    # fewer since the last call too.
+    reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
+    kinds, direction, channels = keep
+    count = 0
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        ts = item.ts
+        if ts > at:
+            continue
+        if ts + reach <= at:
+            break
+        if (
+            (kinds is None or item.kind in kinds)
+            and (direction is None or item.direction is direction)
+            and (channels is None or item.channel in channels)
+        ):
+            count += 1
+            if count >= needed:
+                break
+    if count < needed:
+        return False
+    found = first_reach(items, keep, at, within, tz, needed=needed)[0]
+    return found is not None and found.ts == at and (trigger is None or trigger.id == found.id)
+
+
 def thread_of(
     threads: dict[str, IssueThread], by_issue: dict[str, list[Interaction]], issue_id: str
 ) -> IssueThread:
@@ -208,6 +289,7 @@ _HELPERS: Final[dict[str, object]] = {
     "INBOUND": Direction.INBOUND,
     "OUTBOUND": Direction.OUTBOUND,
     "NO_BOUND": -math.inf,
+    "UTC": UTC,
     "SCAN_AT_MOST": SCAN_AT_MOST,
     "CallIndex": CallIndex,
     "Context": Context,
@@ -218,6 +300,7 @@ _HELPERS: Final[dict[str, object]] = {
     "at_most": at_most,
     "attr_day_start": attr_day_start,
     "candidate": candidate,
+    "count_in": count_in,
     "condition_error": condition_error,
     "customer_zone": customer_zone,
     "differs": differs,
@@ -228,6 +311,8 @@ _HELPERS: Final[dict[str, object]] = {
     "less_than": less_than,
     "more_than": more_than,
     "one_of": one_of,
+    "reaches": reaches,
+    "since_last": since_last,
     "silent_for": silent_for,
     "tenure_at_least": tenure_at_least,
     "thread_of": thread_of,
