@@ -45,8 +45,9 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._conditions import Compare
+from extramile._conditions import Compare, IssueThread
 from extramile._engine import call_of, customer_history, now_seconds, raw_calls_for
+from extramile._engine.compiler import issue_attribute, issue_state
 from extramile.conditions import (
     Condition,
     Context,
@@ -380,3 +381,45 @@ class TestDifferential:
         raws, _ = raw_calls_for(EVERYTHING, customer, history, now_seconds(now))
         assert [call.key for call in decision.calls] == [call_of(raw).key for raw in raws]
         assert decision.revisit_at is not None
+
+
+_ISSUE_START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+_ISSUE_KINDS = ("issue.opened", "issue.updated", "issue.resolved", "issue.reopened", "call")
+
+
+@st.composite
+def _issue_items(draw: st.DrawFn) -> list[Interaction]:
+    """Interactions on one issue, in time order, some at one instant, some carrying the
+    attributes ``a`` and ``b`` (``None`` among their values)."""
+    hours = sorted(draw(st.lists(st.integers(0, 12), max_size=10)))
+    return [
+        Interaction(
+            id=f"i-{index}",
+            customer_id="c-1",
+            kind=draw(st.sampled_from(_ISSUE_KINDS)),
+            at=_ISSUE_START + dt.timedelta(hours=hour),
+            issue_id="t-1",
+            attributes=draw(
+                st.dictionaries(st.sampled_from("ab"), st.none() | st.integers(0, 2), max_size=2)
+            ),
+        )
+        for index, hour in enumerate(hours)
+    ]
+
+
+class TestIssueReadings:
+    """What the generated code reads of an issue from its interactions is what the
+    issue's thread says, as of any instant and whole."""
+
+    @SETTINGS
+    @given(items=_issue_items(), hour=st.none() | st.integers(-1, 13))
+    def test_state_and_attributes_as_the_thread_says(
+        self, items: list[Interaction], hour: int | None
+    ) -> None:
+        thread = IssueThread("t-1")
+        thread.extend(items)
+        at = None if hour is None else (_ISSUE_START + dt.timedelta(hours=hour)).timestamp()
+        seen = thread if at is None else thread.as_of(at)
+        assert issue_state(items, at) == seen.state
+        for name in ("a", "b", "c"):
+            assert issue_attribute(items, name, at) == seen.attributes.get(name)

@@ -220,8 +220,8 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         condition_lines.comment(f"Its condition, as of the trigger: {rule.condition!r}")
         if "last_before" in judge.needs or "in_scope" in judge.needs:
             if by_issue and has_trigger:
-                mine.add("thread")
-                condition_lines("in_scope = history if thread is None else thread.interactions")
+                mine.add("issue_items")
+                condition_lines("in_scope = history if issue_id is None else by_issue[issue_id]")
             else:
                 condition_lines("in_scope = history")
         if "last_before" in judge.needs:
@@ -289,7 +289,9 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     mine |= now_needs
     per_issue = isinstance(trigger, LastContact) and by_issue  # a loop over the issues
     issue_bound = per_issue  # whether the loop has ``issue_id`` already
-    if "thread" in mine or ("last" in now_needs and by_issue):
+    if "last" in now_needs and by_issue and has_trigger:
+        mine.add("issue_items")
+    if "thread" in mine:  # a condition of the user's own: its context holds the thread
         if per_issue:
             body("thread = thread_of(threads, by_issue, issue_id)")
         elif has_trigger:
@@ -300,7 +302,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         else:
             body("thread = None")
     if "issue_items" in mine:
-        # A count on the episode's issue reads its interactions: no thread needed.
+        # The episode's issue: its interactions, and its thread when first read.
         mine.add("threads")
         if not issue_bound:
             issue_bound = True
@@ -310,7 +312,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         if by_issue and has_trigger:
             # The issue's latest interaction, or the customer's (the episode's item is
             # one of the history: it is not empty).
-            body("last = history[-1].ts if thread is None else thread.last.ts")
+            body("last = history[-1].ts if issue_id is None else by_issue[issue_id][-1].ts")
         elif has_trigger:
             body("last = history[-1].ts")
         else:
@@ -455,8 +457,8 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
                     lines("by_issue[issue_id] = [item]")
                 with lines.block("else:"):
                     lines("on_issue.append(item)")
-    if "threads" in needs:
-        lines("threads = {}  # each issue's thread, made when first read")
+    if "thread" in needs:
+        lines("threads = {}  # each issue's thread, made when a condition of its own needs it")
     if "tz" in needs:
         lines("tz = None  # the customer's zone, found when first needed")
     lines("call_index = None  # many calls are indexed once, not read for every episode")

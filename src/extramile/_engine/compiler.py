@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Final, cast
 
-from extramile._conditions import Context, IssueThread, TriggerContext, anniversary
+from extramile._conditions import Context, IssueState, IssueThread, TriggerContext, anniversary
 from extramile._conditions.counting import first_reach
 from extramile._conditions.selection import SLACK, Keep, count_inside, latest_kept
 from extramile._engine.answers import SCAN_AT_MOST, CallIndex, first_answer
@@ -76,6 +76,14 @@ _MARGIN: Final = 2 * DAY
 """How far a number of local days can differ from as many 24-hour days."""
 _TIME: Final = operator.attrgetter("ts")
 _SERIAL: Final = itertools.count(1)
+_STATES: Final = {
+    "issue.opened": IssueState.OPEN.value,
+    "issue.resolved": IssueState.RESOLVED.value,
+    "issue.reopened": IssueState.REOPENED.value,
+}
+"""The kinds that set an issue's state, as :meth:`IssueThread.extend` reads them."""
+_ATTRIBUTED: Final = frozenset({"issue.opened", "issue.updated", "issue.reopened"})
+"""The kinds whose attributes become the issue's, as :meth:`IssueThread.extend` reads them."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -251,6 +259,34 @@ def thread_of(
     return thread
 
 
+def issue_state(items: Sequence[Interaction], at: float | None) -> str:
+    """The state of the issue whose interactions are ``items`` (in time order), as its
+    thread would say up to ``at`` (all of them, for None): the latest that set one."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if at is not None and item.ts > at:
+            continue
+        state = _STATES.get(item.kind)
+        if state is not None:
+            return state
+    return IssueState.OPEN.value
+
+
+def issue_attribute(items: Sequence[Interaction], name: str, at: float | None) -> Any:
+    """The attribute ``name`` of the issue whose interactions are ``items`` (in time
+    order), as its thread would say up to ``at`` (all of them, for None): the latest
+    interaction that sets the issue's attributes and holds it says; None if none does."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if at is not None and item.ts > at:
+            continue
+        if item.kind in _ATTRIBUTED:
+            attributes = item.attributes
+            if name in attributes:
+                return attributes[name]
+    return None
+
+
 def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -> str:
     """:func:`~extramile._engine.episodes.episode_key` of the raw customer id, in one call
     (``rule`` already a key's part): most ids need no escaping."""
@@ -306,6 +342,8 @@ _HELPERS: Final[dict[str, object]] = {
     "differs": differs,
     "first_answer": first_answer,
     "given_up": given_up,
+    "issue_attribute": issue_attribute,
+    "issue_state": issue_state,
     "key_of": key_of,
     "last_before_in": last_before_in,
     "less_than": less_than,

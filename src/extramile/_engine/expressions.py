@@ -3,13 +3,14 @@ generated function's locals (see :mod:`~extramile._engine.codegen`).
 
 A condition is written out when its class is exactly one of the built-in ones below, at
 one of its two moments: as of the trigger (a rule's condition), where the locals are the
-triggering ``item``, its ``start``, the issue ``thread`` (cut at the start when read) and
-the ``last_before`` contact; or at ``now`` (its stop and extra-mile flag), where the
-thread is whole and the last contact is ``last``.  A counting condition is a call of a
-helper on the interactions in its scope (``history``, or the issue's list in
-``by_issue``), which cuts them at the moment judged.  Any other condition is its compiled
-form, called in a context made for the episode (``then`` or ``ctx``).  :class:`Names`
-holds the values the expressions name.
+triggering ``item``, its ``start``, its ``issue_id`` and the ``last_before`` contact; or
+at ``now`` (its stop and extra-mile flag), where the last contact is ``last``.  What the
+issue thread would say (its state, its attributes) is read from the issue's interactions
+in ``by_issue``, up to the moment judged, with no thread made; a counting condition is a
+call of a helper on the interactions in its scope (``history``, or the issue's), which
+cuts them at that moment too.  Any other condition is its compiled form, called in a
+context made for the episode (``then`` or ``ctx``).  :class:`Names` holds the values the
+expressions name.
 
 Imports: ``_conditions``, ``_model``, ``_time``.
 """
@@ -132,8 +133,10 @@ class Judge:
             return f"item.direction is {word}" if self.has_trigger else "False"
         if kind is IssueIs:
             assert isinstance(condition, IssueIs)
-            issue = self._issue()
-            return f"(thread is not None and {issue}.state in {set_of(condition.states)})"
+            state = self._issue("issue_state({items}, {at})")
+            if state is None:
+                return "False"
+            return f"(issue_id is not None and {state} in {set_of(condition.states)})"
         if kind is TierIn:
             assert isinstance(condition, TierIn)
             return f"customer.tier in {set_of(condition.tiers)}"
@@ -156,11 +159,18 @@ class Judge:
     def _now(self) -> str:
         return "start" if self.at_trigger else "now"
 
-    def _issue(self) -> str:
-        """The issue thread as the condition sees it (as of the trigger, or at now); its
-        guard is ``thread is not None``."""
-        self.needs.add("thread")
-        return "thread.as_of(start)" if self.at_trigger else "thread"
+    def _issue(self, template: str) -> str | None:
+        """``template`` filled in with the interactions on the episode's issue and the
+        moment they are read up to (the trigger's, or all of them at now): what the issue
+        thread says then, read from its interactions, with no thread made.  Its guard is
+        ``issue_id is not None``; None for an episode no interaction started, which is
+        about no issue."""
+        if not self.has_trigger:
+            return None
+        self.needs.add("issue_items")
+        return template.format(
+            items="by_issue[issue_id]", at="start" if self.at_trigger else "None"
+        )
 
     def _fact(self, condition: Compare | Exists) -> str:
         fact = condition.fact
@@ -169,9 +179,10 @@ class Judge:
                 return "False"
             seen, guard = f"item.attributes.get({fact.name!r})", ""
         elif fact.source == FactSource.ISSUE:
-            issue = self._issue()
-            seen = f"{issue}.attributes.get({fact.name!r})"
-            guard = "thread is not None and "
+            read = self._issue(f"issue_attribute({{items}}, {fact.name!r}, {{at}})")
+            if read is None:
+                return "False"
+            seen, guard = read, "issue_id is not None and "
         else:
             seen, guard = f"customer.attributes.get({fact.name!r})", ""
         if isinstance(condition, Exists):
