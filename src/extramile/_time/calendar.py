@@ -86,15 +86,19 @@ def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
             # The local wall-clock time of an instant, read back with its fold, is that
             # instant: exactly, for whole seconds (+ 0.0: as a positive zero, as read back).
             return ts + 0.0
-        key = (ts, days, tz)
+        # By the zone's identity (a zone's own hash is a Python call), the zone kept
+        # beside the answer: only that zone is answered.
+        key = (ts, days, id(tz))
         found = _SHIFTED.get(key)
-        if found is None:
-            found = keep(_SHIFTED, key, _add_local_days(ts, days, tz), _SHIFTED_KEPT)
-        return found
+        if found is not None and found[1] is tz:
+            return found[0]
+        answer = _add_local_days(ts, days, tz)
+        keep(_SHIFTED, key, (answer, tz), _SHIFTED_KEPT)
+        return answer
     return _add_local_days(ts, days, tz)
 
 
-_SHIFTED: Final[dict[tuple[float, int, dt.tzinfo], float]] = cache("local days added")
+_SHIFTED: Final[dict[tuple[float, int, int], tuple[float, dt.tzinfo]]] = cache("local days added")
 _SHIFTED_KEPT: Final = 4096
 
 
