@@ -452,11 +452,7 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
         if "threads" in needs:
             lines("issue_id = item.issue_id")
             with lines.block("if issue_id is not None:"):
-                lines("on_issue = by_issue.get(issue_id)")
-                with lines.block("if on_issue is None:"):
-                    lines("by_issue[issue_id] = [item]")
-                with lines.block("else:"):
-                    lines("on_issue.append(item)")
+                lines("by_issue.setdefault(issue_id, []).append(item)")
     if "thread" in needs:
         lines("threads = {}  # each issue's thread, made when a condition of its own needs it")
     if "tz" in needs:
