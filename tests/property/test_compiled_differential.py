@@ -45,8 +45,9 @@ from extramile import (
     evaluate,
     starter_policy,
 )
-from extramile._conditions import Compare
+from extramile._conditions import Compare, IssueThread
 from extramile._engine import call_of, customer_history, now_seconds, raw_calls_for
+from extramile._engine.compiler import issue_attribute, issue_state
 from extramile.conditions import (
     Condition,
     Context,
@@ -209,8 +210,59 @@ EVERYTHING = FollowUpPolicy(
 )
 """Every built-in condition, trigger, anchor, kind of duration and rule option."""
 
+COUNTING = FollowUpPolicy(
+    name="counting",
+    rules=(
+        Rule(
+            name="third-contact",
+            trigger=On("issue.opened", "issue.updated", "call", "feedback"),
+            condition=contacts(scope="issue", within=Local(days=3)).reaches(2)
+            | (contacts("call", "feedback", within=Local(days=2)) > 1),
+            stop=no_contact(direction="inbound", scope="issue", within=Local(days=2))
+            & ~since_last_contact("feedback", at_least=Local(days=1)),
+            extra_mile=contacts(direction="outbound", within=Local(days=1)).reaches(1)
+            | (contacts(channel=("phone", "chat"), scope="issue", within=Local(days=4)) <= 2),
+            due=TRIGGER,
+            deadline=TRIGGER + Local(days=1),
+        ),
+        Rule(
+            name="per-issue",
+            trigger=LastContact(),
+            condition=count_at_least("issue.updated", 2, within=Local(days=2))
+            | since_last_contact(scope="issue", at_least=Local(days=1))
+            | contacts(direction="inbound", scope="issue", within=Elapsed(hours=30)).reaches(1),
+            stop=contacts(scope="issue", within=Local(days=1)) >= 3,
+            due=TRIGGER,
+            deadline=TRIGGER + Elapsed(days=2),
+        ),
+        Rule(
+            name="yearly",
+            trigger=Anniversary(),
+            scope="customer",
+            condition=no_contact(scope="issue", within=Local(days=5))
+            & ~contacts(within=Local(days=30)).reaches(1)
+            & ~since_last_contact(at_least=Elapsed(hours=1)),
+            extra_mile=contacts(scope="issue", within=Local(days=3)) < 1,
+            due=TRIGGER,
+            deadline=TRIGGER + Local(days=7),
+        ),
+    ),
+    schedule=Schedule(timezone="America/New_York", hours={"mon-fri": "09:00-17:00"}),
+    served_timezones=("America/New_York", "Europe/London", "Australia/Sydney"),
+)
+"""Every counting condition, in every scope and at both moments, in local days and
+elapsed time."""
+
 STARTER = starter_policy(company_timezone="America/Chicago", programmes={"autopay": "Autopay."})
-PUBLIC_POLICIES = (STARTER, EVERYTHING, PLAN_POLICY, PLAN_SHORT, *POLICIES)
+PUBLIC_POLICIES = (STARTER, EVERYTHING, COUNTING, PLAN_POLICY, PLAN_SHORT, *POLICIES)
+DST_CHANGES = (
+    dt.datetime(2026, 3, 8, 7),  # New York, spring
+    dt.datetime(2026, 11, 1, 6),  # New York, autumn
+    dt.datetime(2026, 3, 29, 1),  # London, spring
+    dt.datetime(2026, 10, 25, 1),  # London, autumn
+    dt.datetime(2026, 4, 4, 16),  # Sydney, autumn
+)
+"""Changes of the clocks (naive UTC, as the strategies take their bounds)."""
 START = dt.datetime(2026, 1, 1)
 END = dt.datetime(2026, 6, 30)
 
@@ -250,6 +302,22 @@ class TestDifferential:
     ) -> None:
         """Any policy, over the strategies users test their own policies with."""
         customer, history = pair
+        _same(policy, customer, history, now)
+
+    @SETTINGS
+    @given(
+        policy=st.sampled_from((COUNTING, STARTER, EVERYTHING)),
+        change=st.sampled_from(DST_CHANGES),
+        data=st.data(),
+    )
+    def test_counting_across_clock_changes(
+        self, policy: FollowUpPolicy, change: dt.datetime, data: st.DataObject
+    ) -> None:
+        """Counts in local days over histories crowded around a change of the clocks
+        (spring and autumn, north and south), judged on either side of it."""
+        start, end = change - dt.timedelta(days=4), change + dt.timedelta(days=4)
+        customer, history = data.draw(customer_histories(start=start, end=end, max_size=16))
+        now = data.draw(instants(start=start, end=end + dt.timedelta(days=3)))
         _same(policy, customer, history, now)
 
     @SETTINGS
@@ -313,3 +381,45 @@ class TestDifferential:
         raws, _ = raw_calls_for(EVERYTHING, customer, history, now_seconds(now))
         assert [call.key for call in decision.calls] == [call_of(raw).key for raw in raws]
         assert decision.revisit_at is not None
+
+
+_ISSUE_START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+_ISSUE_KINDS = ("issue.opened", "issue.updated", "issue.resolved", "issue.reopened", "call")
+
+
+@st.composite
+def _issue_items(draw: st.DrawFn) -> list[Interaction]:
+    """Interactions on one issue, in time order, some at one instant, some carrying the
+    attributes ``a`` and ``b`` (``None`` among their values)."""
+    hours = sorted(draw(st.lists(st.integers(0, 12), max_size=10)))
+    return [
+        Interaction(
+            id=f"i-{index}",
+            customer_id="c-1",
+            kind=draw(st.sampled_from(_ISSUE_KINDS)),
+            at=_ISSUE_START + dt.timedelta(hours=hour),
+            issue_id="t-1",
+            attributes=draw(
+                st.dictionaries(st.sampled_from("ab"), st.none() | st.integers(0, 2), max_size=2)
+            ),
+        )
+        for index, hour in enumerate(hours)
+    ]
+
+
+class TestIssueReadings:
+    """What the generated code reads of an issue from its interactions is what the
+    issue's thread says, as of any instant and whole."""
+
+    @SETTINGS
+    @given(items=_issue_items(), hour=st.none() | st.integers(-1, 13))
+    def test_state_and_attributes_as_the_thread_says(
+        self, items: list[Interaction], hour: int | None
+    ) -> None:
+        thread = IssueThread("t-1")
+        thread.extend(items)
+        at = None if hour is None else (_ISSUE_START + dt.timedelta(hours=hour)).timestamp()
+        seen = thread if at is None else thread.as_of(at)
+        assert issue_state(items, at) == seen.state
+        for name in ("a", "b", "c"):
+            assert issue_attribute(items, name, at) == seen.attributes.get(name)

@@ -35,12 +35,15 @@ from extramile._engine import now_seconds, raw_calls_for
 from extramile._engine.compiler import (
     at_least,
     at_most,
+    count_in,
     differs,
     key_of,
     less_than,
     more_than,
     one_of,
+    reaches,
     silent_for,
+    since_last,
     tenure_at_least,
 )
 from extramile._engine.episodes import episode_key
@@ -108,14 +111,19 @@ class TestCompiledSource:
         assert compiled_source(policy) is compiled_source(policy)
 
     def test_built_in_conditions_are_written_out(self) -> None:
-        """A built-in condition is an expression; a counting one is called."""
+        """A built-in condition is an expression, a counting one a helper's call on the
+        interactions in its scope; a condition of the user's own is called."""
         source = compiled_source(
             _policy(
                 _rule("a", tier_in("gold") & (attr("score") >= 3)),
                 _rule("b", contacts(within=Elapsed(days=2)) >= 2),
+                _rule("c", contacts(scope="issue", within=Local(days=2)).reaches(2)),
+                _rule("d", Explodes()),
             )
         )
         assert "customer.tier in {'gold'} and at_least(item.attributes.get('score'), 3)" in source
+        assert "count_in(history, KEEP_1, start, WITHIN_1, UTC, 2) >= 2" in source
+        assert "reaches(by_issue.get(issue_id), KEEP_2, start, WITHIN_2, tz, 2, item)" in source
         assert "check_1(then)" in source
 
     def test_only_what_the_rules_read_is_gathered(self) -> None:
@@ -228,6 +236,55 @@ class TestHelpers:
         assert not silent_for(day - 2 * 86400 + 1, 2, tz, day)
         assert not silent_for(None, 2, tz, day)
 
+    def test_counts(self) -> None:
+        """A count is -1 without an issue, stops at ``enough``, and cuts the list at the
+        moment judged; since_last needs one kept at all and none inside the window."""
+        tz = dt.timezone.utc
+        items = [_contact(f"i-{hour}", hour) for hour in (1, 2, 3, 30)]
+        at = _hour(3)
+        keep = (None, None, None)
+        assert count_in(None, keep, at, Elapsed(days=1), tz, 2) == -1
+        assert count_in(items[:1], keep, at, Elapsed(days=1), tz, 2) == 0
+        assert count_in(items, keep, at, Elapsed(days=1), tz, 2) == 2
+        assert count_in(items, keep, at, Local(days=1), tz, 4) == 3
+        assert count_in(items, keep, at, Elapsed(hours=1), tz, 4) == 1
+        assert since_last(items, keep, _hour(5), Elapsed(hours=1), tz)
+        assert not since_last(items, keep, _hour(3), Elapsed(hours=1), tz)
+        assert not since_last(
+            items, (frozenset({"call"}), None, None), _hour(5), Elapsed(hours=1), tz
+        )
+        assert not since_last(None, keep, _hour(5), Elapsed(hours=1), tz)
+
+    def test_reaches(self) -> None:
+        """Only the interaction that first brought the count to ``needed`` reaches it:
+        not a later one, nor one whose window holds too few (counted loosely first)."""
+        tz = dt.timezone.utc
+        items = [_contact(f"i-{hour}", hour) for hour in (1, 2, 3, 100)]
+        keep = (None, None, None)
+        within = Local(days=1)
+        assert reaches(items, keep, _hour(2), within, tz, 2, items[1])
+        assert not reaches(items, keep, _hour(2), within, tz, 2, items[0])
+        assert not reaches(items, keep, _hour(3), within, tz, 2, items[2])
+        assert not reaches(items, keep, _hour(100), within, tz, 2, items[3])
+        assert not reaches(items, keep, _hour(1), within, tz, 2, items[0])
+        assert reaches(items, keep, _hour(2), Elapsed(hours=2), tz, 2, None)
+        assert not reaches(None, keep, _hour(2), within, tz, 2, None)
+
+
+def _hour(hour: int) -> float:
+    return (NOW + dt.timedelta(hours=hour)).timestamp()
+
+
+def _contact(ident: str, hour: int) -> Interaction:
+    return Interaction(
+        id=ident,
+        customer_id="c-1",
+        kind="feedback",
+        at=NOW + dt.timedelta(hours=hour),
+        channel="email",
+        direction="inbound",
+    )
+
 
 class TestWhatTheWriterCovers:
     """Corners of the generated code, each against the generic path."""
@@ -270,7 +327,7 @@ class TestWhatTheWriterCovers:
         customer = Customer(
             id="c-1", timezone="UTC", tier="gold", customer_since=dt.date(2020, 3, 10)
         )
-        assert "thread = None" in compiled_source(policy)
+        assert "if not (False or customer.tier in {'gold'}):" in compiled_source(policy)
         self._same(policy, customer, [])
 
     def test_values_that_are_not_literals(self) -> None:

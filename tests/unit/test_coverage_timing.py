@@ -104,6 +104,16 @@ class TestMissingAnchors:
         expected = ts("2026-11-09T15:00")
         assert (expected, expected) == (resolve(when, ctx), resolver(when)(ctx, None))
 
+    def test_business_time_from_the_due_time(self) -> None:
+        """DUE + Business(hours=2), due Friday 16:00 EST: Monday 10:00 EST, as resolve()
+        says; none without a due time."""
+        ctx = context(now="2026-11-06T21:00")
+        when = DUE + Business(hours=2)
+        due = ts("2026-11-06T21:00")
+        expected = ts("2026-11-09T15:00")
+        assert (expected, expected) == (resolve(when, ctx, due), resolver(when)(ctx, due))
+        assert resolver(when)(ctx, None) is None
+
 
 class TestGiveUp:
     """When an episode is given up."""

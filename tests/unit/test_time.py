@@ -23,7 +23,7 @@ from extramile import (
     Window,
 )
 from extramile._time import add_local_days, local_date, local_day_start, wall_to_ts
-from extramile._time.calendar import _DAY_STARTS, _LOCAL_DATES
+from extramile._time.calendar import _DAY_STARTS, _LOCAL_DATES, _SHIFTED, _SHIFTED_KEPT
 from extramile._time.schedule import WeekHours
 
 US_HOLIDAYS = holidays.country_holidays("US")
@@ -182,6 +182,25 @@ class TestLocalArithmetic:
         start = utc("2026-11-01T06:30").timestamp()
         assert start == add_local_days(start, 0, NEW_YORK)
 
+    def test_zero_days_of_whole_seconds_and_of_a_fraction(self) -> None:
+        """No days from whole seconds is the instant itself (a positive zero, and a float
+        for an int); from a fraction of a second, the microsecond the clock reads."""
+        assert repr(add_local_days(-0.0, 0, NEW_YORK)) == "0.0"
+        assert repr(add_local_days(60, 0, NEW_YORK)) == "60.0"
+        assert add_local_days(60.0000004, 0, NEW_YORK) == 60.0
+
+    def test_local_days_added_are_kept_within_a_bound(self) -> None:
+        """add_local_days remembers its answers for whole seconds, never more than its
+        bound of them, and answers alike with the memo full, cleared or warm."""
+        instants = [1_772_928_000.0 + 1_800.0 * n for n in range(_SHIFTED_KEPT + 10)]
+        direct = [_utc_wall_week(ts) for ts in instants]
+        warm = [add_local_days(ts, 7, NEW_YORK) for ts in instants]
+        again = [add_local_days(ts, 7, NEW_YORK) for ts in instants]
+        _SHIFTED.clear()
+        cold = [add_local_days(ts, 7, NEW_YORK) for ts in reversed(instants)][::-1]
+        assert (warm, again, cold) == (direct, direct, direct)
+        assert 0 < len(_SHIFTED) <= _SHIFTED_KEPT
+
     def test_going_back_a_week_from_the_second_pass(self) -> None:
         """A week after 01:30 EST on the fall-back day is 01:30 EST again."""
         start = utc("2026-11-01T06:30").timestamp()
@@ -226,6 +245,13 @@ class TestLocalArithmetic:
         expected = (utc("2026-11-01T05:30").timestamp(), utc("2026-11-01T06:30").timestamp())
         actual = (wall_to_ts(day, 5400, NEW_YORK), wall_to_ts(day, 5400, NEW_YORK, fold=1))
         assert expected == actual
+
+
+def _utc_wall_week(ts: float) -> float:
+    """A week after ``ts`` in New York, by wall-clock arithmetic alone."""
+    local = dt.datetime.fromtimestamp(ts, NEW_YORK)
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    return wall_to_ts(local.date() + dt.timedelta(days=7), seconds, NEW_YORK)
 
 
 class TestBusinessAdd:

@@ -13,11 +13,12 @@ locals, and its key made as the generic path makes it.
 What is written out (:mod:`~extramile._engine.expressions` writes the conditions): the
 combinators (``&``, ``|``, ``~``, short-circuiting as theirs do), the comparisons and
 presence of facts, ``kind_is``, ``direction_is``, ``issue_is``, ``tier_in``,
-``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger`` and ``silence_at_least``,
-when the condition's class is exactly the built-in one; every anchor and kind of
-duration of a due time, deadline and give-up time.  Any other
-condition (a custom one, a subclass, the counting conditions) is called as the generic
-path calls it, compiled, in a context made for it.
+``has_tag``, ``tenure_at_least``, ``staff_open_at_trigger``, ``silence_at_least`` and
+the counting conditions (``contacts(...) >= n`` and its kin, ``.reaches(n)``,
+``no_contact``, ``since_last_contact``, ``count_at_least``), when the condition's class
+is exactly the built-in one; every anchor and kind of duration of a due time, deadline
+and give-up time.  Any other condition (a custom one, a subclass) is called as the
+generic path calls it, compiled, in a context made for it.
 
 The writer says what it needs of the namespace the function runs in through
 :class:`Names`: the helpers (:mod:`~extramile._engine.compiler` provides them) by their
@@ -219,8 +220,8 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         condition_lines.comment(f"Its condition, as of the trigger: {rule.condition!r}")
         if "last_before" in judge.needs or "in_scope" in judge.needs:
             if by_issue and has_trigger:
-                mine.add("thread")
-                condition_lines("in_scope = history if thread is None else thread.interactions")
+                mine.add("issue_items")
+                condition_lines("in_scope = history if issue_id is None else by_issue[issue_id]")
             else:
                 condition_lines("in_scope = history")
         if "last_before" in judge.needs:
@@ -288,7 +289,9 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     mine |= now_needs
     per_issue = isinstance(trigger, LastContact) and by_issue  # a loop over the issues
     issue_bound = per_issue  # whether the loop has ``issue_id`` already
-    if "thread" in mine or ("last" in now_needs and by_issue):
+    if "last" in now_needs and by_issue and has_trigger:
+        mine.add("issue_items")
+    if "thread" in mine:  # a condition of the user's own: its context holds the thread
         if per_issue:
             body("thread = thread_of(threads, by_issue, issue_id)")
         elif has_trigger:
@@ -298,12 +301,18 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
             body("thread = None if issue_id is None else thread_of(threads, by_issue, issue_id)")
         else:
             body("thread = None")
+    if "issue_items" in mine:
+        # The episode's issue: its interactions, and its thread when first read.
+        mine.add("threads")
+        if not issue_bound:
+            issue_bound = True
+            body("issue_id = item.issue_id")
     body.lines.extend(condition_lines.lines)
     if "last" in now_needs:
         if by_issue and has_trigger:
             # The issue's latest interaction, or the customer's (the episode's item is
             # one of the history: it is not empty).
-            body("last = history[-1].ts if thread is None else thread.last.ts")
+            body("last = history[-1].ts if issue_id is None else by_issue[issue_id][-1].ts")
         elif has_trigger:
             body("last = history[-1].ts")
         else:
@@ -443,13 +452,9 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
         if "threads" in needs:
             lines("issue_id = item.issue_id")
             with lines.block("if issue_id is not None:"):
-                lines("on_issue = by_issue.get(issue_id)")
-                with lines.block("if on_issue is None:"):
-                    lines("by_issue[issue_id] = [item]")
-                with lines.block("else:"):
-                    lines("on_issue.append(item)")
-    if "threads" in needs:
-        lines("threads = {}  # each issue's thread, made when first read")
+                lines("by_issue.setdefault(issue_id, []).append(item)")
+    if "thread" in needs:
+        lines("threads = {}  # each issue's thread, made when a condition of its own needs it")
     if "tz" in needs:
         lines("tz = None  # the customer's zone, found when first needed")
     lines("call_index = None  # many calls are indexed once, not read for every episode")

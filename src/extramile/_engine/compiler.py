@@ -30,7 +30,9 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Final, cast
 
-from extramile._conditions import Context, IssueThread, TriggerContext, anniversary
+from extramile._conditions import Context, IssueState, IssueThread, TriggerContext, anniversary
+from extramile._conditions.counting import first_reach
+from extramile._conditions.selection import SLACK, Keep, count_inside, latest_kept
 from extramile._engine.answers import SCAN_AT_MOST, CallIndex, first_answer
 from extramile._engine.codegen import write
 from extramile._engine.data import Candidate
@@ -48,7 +50,16 @@ from extramile._rules import (
     key_part,
     program_of,
 )
-from extramile._time import DAY, Schedule, add_local_days, local_date, local_day_start
+from extramile._time import (
+    DAY,
+    UTC,
+    Elapsed,
+    Local,
+    Schedule,
+    add_local_days,
+    local_date,
+    local_day_start,
+)
 from extramile.errors import ExtramileError, FactTypeError, describe
 from extramile.kinds import CALL
 
@@ -65,6 +76,14 @@ _MARGIN: Final = 2 * DAY
 """How far a number of local days can differ from as many 24-hour days."""
 _TIME: Final = operator.attrgetter("ts")
 _SERIAL: Final = itertools.count(1)
+_STATES: Final = {
+    "issue.opened": IssueState.OPEN.value,
+    "issue.resolved": IssueState.RESOLVED.value,
+    "issue.reopened": IssueState.REOPENED.value,
+}
+"""The kinds that set an issue's state, as :meth:`IssueThread.extend` reads them."""
+_ATTRIBUTED: Final = frozenset({"issue.opened", "issue.updated", "issue.reopened"})
+"""The kinds whose attributes become the issue's, as :meth:`IssueThread.extend` reads them."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,6 +178,76 @@ def last_before_in(items: Sequence[Interaction], start: float) -> float | None:
     return items[before - 1].ts if before else None
 
 
+def count_in(  # noqa: PLR0917  # a counting condition's arguments, in order
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    enough: int,
+) -> int:
+    """How many of ``items`` (oldest first, cut at ``at``) ``keep`` keeps in the window
+    that ends at ``at``, counted no further than ``enough``; -1 for no issue: what a
+    counting condition's compiled count says in a context."""
+    if items is None:
+        return -1
+    if len(items) < enough:
+        return 0
+    return count_inside(items, keep, at, within, tz, enough=enough)
+
+
+def since_last(
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+) -> bool:
+    """``since_last_contact``: one of ``items`` kept by ``at``, and none inside the window."""
+    return count_in(items, keep, at, within, tz, 1) == 0 and (
+        latest_kept(items or (), keep, at) is not None
+    )
+
+
+def reaches(  # noqa: PLR0917  # a counting condition's arguments, in order
+    items: Sequence[Interaction] | None,
+    keep: Keep,
+    at: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    needed: int,
+    trigger: Interaction | None,
+) -> bool:
+    """``contacts(...).reaches(needed)``: the interaction at ``at`` (``trigger``, if
+    there is one) is the one that first brought the count to ``needed``."""
+    if items is None or len(items) < needed:
+        return False
+    # Fewer than ``needed`` in the window (counted loosely, as the scans bound it):
+    # fewer since the last call too.
+    reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
+    kinds, direction, channels = keep
+    count = 0
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        ts = item.ts
+        if ts > at:
+            continue
+        if ts + reach <= at:
+            break
+        if (
+            (kinds is None or item.kind in kinds)
+            and (direction is None or item.direction is direction)
+            and (channels is None or item.channel in channels)
+        ):
+            count += 1
+            if count >= needed:
+                break
+    if count < needed:
+        return False
+    found = first_reach(items, keep, at, within, tz, needed=needed)[0]
+    return found is not None and found.ts == at and (trigger is None or trigger.id == found.id)
+
+
 def thread_of(
     threads: dict[str, IssueThread], by_issue: dict[str, list[Interaction]], issue_id: str
 ) -> IssueThread:
@@ -168,6 +257,34 @@ def thread_of(
         thread = threads[issue_id] = IssueThread(issue_id)
         thread.extend(by_issue[issue_id])
     return thread
+
+
+def issue_state(items: Sequence[Interaction], at: float | None) -> str:
+    """The state of the issue whose interactions are ``items`` (in time order), as its
+    thread would say up to ``at`` (all of them, for None): the latest that set one."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if at is not None and item.ts > at:
+            continue
+        state = _STATES.get(item.kind)
+        if state is not None:
+            return state
+    return IssueState.OPEN.value
+
+
+def issue_attribute(items: Sequence[Interaction], name: str, at: float | None) -> Any:
+    """The attribute ``name`` of the issue whose interactions are ``items`` (in time
+    order), as its thread would say up to ``at`` (all of them, for None): the latest
+    interaction that sets the issue's attributes and holds it says; None if none does."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if at is not None and item.ts > at:
+            continue
+        if item.kind in _ATTRIBUTED:
+            attributes = item.attributes
+            if name in attributes:
+                return attributes[name]
+    return None
 
 
 def key_of(customer_id: str, issue_id: str | None, rule: str, episode_id: str) -> str:
@@ -208,6 +325,7 @@ _HELPERS: Final[dict[str, object]] = {
     "INBOUND": Direction.INBOUND,
     "OUTBOUND": Direction.OUTBOUND,
     "NO_BOUND": -math.inf,
+    "UTC": UTC,
     "SCAN_AT_MOST": SCAN_AT_MOST,
     "CallIndex": CallIndex,
     "Context": Context,
@@ -218,16 +336,21 @@ _HELPERS: Final[dict[str, object]] = {
     "at_most": at_most,
     "attr_day_start": attr_day_start,
     "candidate": candidate,
+    "count_in": count_in,
     "condition_error": condition_error,
     "customer_zone": customer_zone,
     "differs": differs,
     "first_answer": first_answer,
     "given_up": given_up,
+    "issue_attribute": issue_attribute,
+    "issue_state": issue_state,
     "key_of": key_of,
     "last_before_in": last_before_in,
     "less_than": less_than,
     "more_than": more_than,
     "one_of": one_of,
+    "reaches": reaches,
+    "since_last": since_last,
     "silent_for": silent_for,
     "tenure_at_least": tenure_at_least,
     "thread_of": thread_of,

@@ -3,11 +3,14 @@ generated function's locals (see :mod:`~extramile._engine.codegen`).
 
 A condition is written out when its class is exactly one of the built-in ones below, at
 one of its two moments: as of the trigger (a rule's condition), where the locals are the
-triggering ``item``, its ``start``, the issue ``thread`` (cut at the start when read) and
-the ``last_before`` contact; or at ``now`` (its stop and extra-mile flag), where the
-thread is whole and the last contact is ``last``.  Any other condition is its compiled
-form, called in a context made for the episode (``then`` or ``ctx``).  :class:`Names`
-holds the values the expressions name.
+triggering ``item``, its ``start``, its ``issue_id`` and the ``last_before`` contact; or
+at ``now`` (its stop and extra-mile flag), where the last contact is ``last``.  What the
+issue thread would say (its state, its attributes) is read from the issue's interactions
+in ``by_issue``, up to the moment judged, with no thread made; a counting condition is a
+call of a helper on the interactions in its scope (``history``, or the issue's), which
+cuts them at that moment too.  Any other condition is its compiled form, called in a
+context made for the episode (``then`` or ``ctx``).  :class:`Names` holds the values the
+expressions name.
 
 Imports: ``_conditions``, ``_model``, ``_time``.
 """
@@ -36,11 +39,23 @@ from extramile._conditions import (
     TierIn,
     compile_condition,
 )
+from extramile._conditions.counting import (
+    ContactsAtLeast,
+    ContactsReach,
+    CountAtLeast,
+    NoContact,
+    SinceLastContact,
+)
+from extramile._conditions.selection import ContactFilter, contact_filter
 from extramile._model import Direction
-from extramile._time import Elapsed
+from extramile._time import Elapsed, Local
 
 __all__ = ["Judge", "Names", "literal", "set_of"]
 
+_COUNTING: Final = frozenset(
+    {ContactsAtLeast, ContactsReach, CountAtLeast, NoContact, SinceLastContact}
+)
+"""The counting conditions, written out as calls of the helpers that count."""
 _ORDERINGS: Final = {">=": "at_least", ">": "more_than", "<=": "at_most", "<": "less_than"}
 """The helpers that compare a fact in order (a missing or unlike value never holds)."""
 
@@ -118,8 +133,10 @@ class Judge:
             return f"item.direction is {word}" if self.has_trigger else "False"
         if kind is IssueIs:
             assert isinstance(condition, IssueIs)
-            issue = self._issue()
-            return f"(thread is not None and {issue}.state in {set_of(condition.states)})"
+            state = self._issue("issue_state({items}, {at})")
+            if state is None:
+                return "False"
+            return f"(issue_id is not None and {state} in {set_of(condition.states)})"
         if kind is TierIn:
             assert isinstance(condition, TierIn)
             return f"customer.tier in {set_of(condition.tiers)}"
@@ -135,16 +152,25 @@ class Judge:
         if kind is SilenceAtLeast:
             assert isinstance(condition, SilenceAtLeast)
             return self._silence(condition)
+        if kind in _COUNTING:
+            return self._counting(condition)
         return self._generic(condition)
 
     def _now(self) -> str:
         return "start" if self.at_trigger else "now"
 
-    def _issue(self) -> str:
-        """The issue thread as the condition sees it (as of the trigger, or at now); its
-        guard is ``thread is not None``."""
-        self.needs.add("thread")
-        return "thread.as_of(start)" if self.at_trigger else "thread"
+    def _issue(self, template: str) -> str | None:
+        """``template`` filled in with the interactions on the episode's issue and the
+        moment they are read up to (the trigger's, or all of them at now): what the issue
+        thread says then, read from its interactions, with no thread made.  Its guard is
+        ``issue_id is not None``; None for an episode no interaction started, which is
+        about no issue."""
+        if not self.has_trigger:
+            return None
+        self.needs.add("issue_items")
+        return template.format(
+            items="by_issue[issue_id]", at="start" if self.at_trigger else "None"
+        )
 
     def _fact(self, condition: Compare | Exists) -> str:
         fact = condition.fact
@@ -153,9 +179,10 @@ class Judge:
                 return "False"
             seen, guard = f"item.attributes.get({fact.name!r})", ""
         elif fact.source == FactSource.ISSUE:
-            issue = self._issue()
-            seen = f"{issue}.attributes.get({fact.name!r})"
-            guard = "thread is not None and "
+            read = self._issue(f"issue_attribute({{items}}, {fact.name!r}, {{at}})")
+            if read is None:
+                return "False"
+            seen, guard = read, "issue_id is not None and "
         else:
             seen, guard = f"customer.attributes.get({fact.name!r})", ""
         if isinstance(condition, Exists):
@@ -187,6 +214,54 @@ class Judge:
             return f"({last} is not None and {last} + {duration.seconds!r} <= {self._now()})"
         self.needs.add("tz")
         return f"silent_for({last}, {duration.days}, tz, {self._now()})"
+
+    def _counting(self, condition: Condition) -> str:
+        """A counting condition: a helper's call on the interactions in its scope (the
+        whole list: the helpers cut it at the moment judged, as the context would)."""
+        if isinstance(condition, (ContactsAtLeast, ContactsReach)):
+            filter_, within, needed = (
+                condition.contacts.filter,
+                condition.contacts.within,
+                condition.count,
+            )
+        elif isinstance(condition, CountAtLeast):
+            filter_ = contact_filter(
+                "count_at_least()", (condition.kind,), None, None, None, "customer"
+            )
+            within, needed = condition.within, condition.count
+        elif isinstance(condition, NoContact):
+            filter_, within, needed = condition.filter, condition.within, 1
+        else:
+            assert isinstance(condition, SinceLastContact)
+            filter_, within, needed = condition.filter, condition.at_least, 1
+        arguments = (
+            f"{self._items(filter_)}, {self.names.add('KEEP', filter_.keep)}, {self._now()},"
+            f" {self.names.add('WITHIN', within)}, {self._zone(within)}"
+        )
+        if isinstance(condition, ContactsReach):
+            trigger = "item" if self.has_trigger else "None"
+            return f"reaches({arguments}, {needed}, {trigger})"
+        if isinstance(condition, NoContact):
+            return f"count_in({arguments}, 1) <= 0"
+        if isinstance(condition, SinceLastContact):
+            return f"since_last({arguments})"
+        return f"count_in({arguments}, {needed}) >= {needed}"
+
+    def _items(self, filter_: ContactFilter) -> str:
+        """The interactions a filter looks at: the customer's, or those on the episode's
+        issue (None for an episode about none)."""
+        if filter_.scope == "customer":
+            return "history"
+        if not self.has_trigger:
+            return "None"
+        self.needs.add("issue_items")
+        return "by_issue.get(issue_id)"
+
+    def _zone(self, within: Elapsed | Local) -> str:
+        if isinstance(within, Local):
+            self.needs.add("tz")
+            return "tz"
+        return "UTC"
 
     def _generic(self, condition: Condition) -> str:
         """A condition the writer does not write out: its compiled form, called in a

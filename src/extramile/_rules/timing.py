@@ -324,8 +324,8 @@ Resolver = Callable[[Context, "float | None"], "float | None"]
 
 def resolver(when: When) -> Resolver:
     """:func:`resolve` for this one timing, as a closure: elapsed time and local days from
-    the trigger, the due time or the last contact are worked out without asking what the
-    timing is; anything else asks :func:`resolve`."""
+    the trigger, the due time or the last contact, and business time from the due time,
+    are worked out without asking what the timing is; anything else asks :func:`resolve`."""
     offset = when.offset
     kind = when.anchor.name
     if isinstance(offset, Local) and kind != AnchorKind.ATTR_DATE:
@@ -343,6 +343,13 @@ def resolver(when: When) -> Resolver:
             return None if due is None else due + delta
 
         return after_due
+    if isinstance(offset, Business) and kind == AnchorKind.DUE:
+        # Business time is never counted back (When refuses it).
+
+        def business_after_due(ctx: Context, due: float | None) -> float | None:
+            return None if due is None else ctx.schedule.add_ts(due, offset)
+
+        return business_after_due
 
     def general(ctx: Context, due: float | None) -> float | None:
         return resolve(when, ctx, due)

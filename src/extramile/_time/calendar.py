@@ -2,7 +2,8 @@
 
 Inside the library an instant is a float of POSIX seconds; local wall-clock values are
 computed with the standard library (about a microsecond), never with pendulum.  The day
-starts and local dates the engine asks for over and over are kept in bounded, pure memos.
+starts, local dates and local days added the engine asks for over and over are kept in
+bounded, pure memos.
 
 Imports: ``_memo``, ``_time.zones``, ``_time.window``, ``errors``.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from extramile._memo import Memo
+from extramile._memo import Memo, cache, keep
 from extramile._time.window import format_clock
 from extramile._time.zones import DAY, EARLIEST, LATEST
 from extramile.errors import FactTypeError, InvalidFactError, describe
@@ -74,7 +75,35 @@ def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
     >>> later = add_local_days(start, 7, zone("America/New_York"))
     >>> dt.datetime.fromtimestamp(later, dt.timezone.utc).isoformat()
     '2026-03-13T14:00:00+00:00'
+
+    An instant of whole seconds (the engine's are mostly: deadlines, openings, bill
+    dates) is its own answer for no days, and the answers for the others are kept in a
+    bounded, pure memo: the same deadlines and openings come back over a whole book.
     """
+    ts = float(ts)  # an int has no is_integer() before Python 3.12
+    if ts.is_integer():
+        if not days:
+            # The local wall-clock time of an instant, read back with its fold, is that
+            # instant: exactly, for whole seconds (+ 0.0: as a positive zero, as read back).
+            return ts + 0.0
+        # By the zone's identity (a zone's own hash is a Python call), the zone kept
+        # beside the answer: only that zone is answered.
+        key = (ts, days, id(tz))
+        found = _SHIFTED.get(key)
+        if found is not None and found[1] is tz:
+            return found[0]
+        answer = _add_local_days(ts, days, tz)
+        keep(_SHIFTED, key, (answer, tz), _SHIFTED_KEPT)
+        return answer
+    return _add_local_days(ts, days, tz)
+
+
+_SHIFTED: Final[dict[tuple[float, int, int], tuple[float, dt.tzinfo]]] = cache("local days added")
+_SHIFTED_KEPT: Final = 4096
+
+
+def _add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
+    """:func:`add_local_days`, worked out."""
     local = dt.datetime.fromtimestamp(ts, tz)
     if days and ts.is_integer():
         # Mostly no offset change lies between: then the same wall-clock time ``days``
