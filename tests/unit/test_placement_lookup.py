@@ -203,3 +203,41 @@ class TestAllowedSet:
             moves=moves,  # type: ignore[arg-type]  # stays empty
         )
         assert (found, moves) == (noon, [])
+
+
+class TestGrowingBack:
+    """A search that starts before the span grows it back to its block (within about a
+    year), rather than start the list afresh: a plan asks about due times across months."""
+
+    def test_grows_back_and_answers_as_a_fresh_table(self) -> None:
+        source = window_table(WINDOWS[0], zone("America/New_York"))
+        flat = FlatTable(source)
+        start = utc("2026-11-20T12:00").timestamp()
+        probes = [start - k * 7.3 * DAY for k in range(40)]
+        for ts in probes:
+            fresh = FlatTable(source)
+            assert flat.next_open(ts, ts + 8 * DAY) == fresh.next_open(ts, ts + 8 * DAY), ts
+        lo, hi, bounds = flat.state
+        assert lo <= min(probes)
+        assert hi > start
+        assert bounds == sorted(bounds)
+        assert len(bounds) == len(set(bounds))  # runs across block edges joined once
+
+    def test_always_open_stays_one_interval(self) -> None:
+        flat = FlatTable(window_table(Window.parse("00:00-24:00"), zone("UTC")))
+        start = utc("2026-03-10T12:00").timestamp()
+        for k in range(0, 365, 9):
+            ts = start - k * DAY
+            assert ts == flat.next_open(ts, ts + DAY)
+        lo, _, bounds = flat.state
+        assert lo <= start - 360 * DAY
+        assert 2 == len(bounds)
+
+    def test_far_away_starts_afresh(self) -> None:
+        flat = FlatTable(window_table(WINDOWS[0], zone("UTC")))
+        now = utc("2026-03-10T12:00").timestamp()
+        flat.next_open(now, now + 8 * DAY)
+        long_ago = now - 3 * 365 * DAY
+        flat.next_open(long_ago, long_ago + 8 * DAY)
+        lo, hi, _ = flat.state
+        assert lo <= long_ago < hi < now

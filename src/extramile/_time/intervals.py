@@ -377,8 +377,11 @@ class OverlapTable(OpenTable):
 # t.  A :class:`FlatTable` keeps that set's boundaries over a span of time as one sorted
 # list, built from the blocks of its :class:`OpenTable` and joined across their edges, so
 # the answer is one bisection.  The span is extended a month at a time when a search runs
-# past its end, and started afresh at a block of its own when a search starts before it or
-# the list grows long; either way it holds the same boundaries the blocks do, so answers
+# past its end, grown back to the block of a search that starts before it (by up to a year:
+# a plan asks about due times across months, and a reset for each would rebuild the list
+# for every customer), and started afresh at a block of its own when a search starts
+# further away or the list grows long; either way it holds the same boundaries the blocks
+# do, so answers
 # never depend on what was asked before.  The span and its list are replaced together, as
 # one tuple, and never changed in place: a reader in another thread sees one or the other.
 # ---------------------------------------------------------------------------------------
@@ -387,6 +390,9 @@ SPAN_BLOCKS: Final = 4
 """Blocks a flat table's span grows by when a search runs past its end (32 days)."""
 FLAT_KEPT: Final = 8192
 """Boundaries a flat table keeps before it starts afresh (years of daily windows)."""
+FLAT_REACH: Final = 46 * BLOCK
+"""How far (about a year) before or after its span a search may start and the span grow
+to it, rather than start afresh."""
 
 
 class FlatTable:
@@ -431,9 +437,11 @@ class FlatTable:
         """:meth:`next_open` past the span (or before it): the span is extended until it
         answers, or started afresh at ``ts``'s block."""
         lo, hi, bounds = self.state
-        if not lo <= ts <= hi or len(bounds) > FLAT_KEPT:
+        if lo == hi or not lo - FLAT_REACH <= ts <= hi + FLAT_REACH or len(bounds) > FLAT_KEPT:
             lo = hi = float(int(ts // BLOCK) * BLOCK)
             bounds = []
+        elif ts < lo:
+            lo, bounds = self._extend_back(lo, ts, bounds)
         while True:
             i = bisect.bisect_right(bounds, ts)
             if i & 1:
@@ -448,6 +456,23 @@ class FlatTable:
             hi, bounds = self._extend(hi, bounds)
         self.state = (lo, hi, bounds)
         return found if found is not None and found < horizon else None
+
+    def _extend_back(self, lo: float, ts: float, bounds: list[float]) -> tuple[float, list[float]]:
+        """The span from ``lo`` grown back to ``ts``'s block: a new list."""
+        first = int(ts // BLOCK)
+        grown: list[float] = []
+        for k in range(first, int(lo // BLOCK)):
+            flat = self.source.block(k)
+            if flat:
+                if grown and grown[-1] == flat[0]:
+                    grown[-1:] = flat[1:]
+                else:
+                    grown += flat
+        if grown and bounds and grown[-1] == bounds[0]:
+            grown[-1:] = bounds[1:]  # a run across the old edge: one interval
+        else:
+            grown += bounds
+        return float(first * BLOCK), grown
 
     def _extend(self, hi: float, bounds: list[float]) -> tuple[float, list[float]]:
         """The span from ``hi`` on grown by :data:`SPAN_BLOCKS` blocks: a new list."""
