@@ -41,6 +41,7 @@ from extramile._engine.expressions import Names
 from extramile._engine.guard import condition_error
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import (
+    RECENT_DAYS,
     Anniversary,
     CompiledRule,
     FollowUpPolicy,
@@ -52,6 +53,8 @@ from extramile._rules import (
 )
 from extramile._time import (
     DAY,
+    EARLIEST,
+    LATEST,
     UTC,
     Elapsed,
     Local,
@@ -327,7 +330,11 @@ _HELPERS: Final[dict[str, object]] = {
     "NO_BOUND": -math.inf,
     "UTC": UTC,
     "SCAN_AT_MOST": SCAN_AT_MOST,
+    "EARLIEST": EARLIEST,
+    "LATEST": LATEST,
+    "RECENT_DAYS": RECENT_DAYS,
     "CallIndex": CallIndex,
+    "Candidate": Candidate,
     "Context": Context,
     "ExtramileError": ExtramileError,
     "TriggerContext": TriggerContext,
