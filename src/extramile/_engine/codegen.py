@@ -402,7 +402,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
 def _zone(lines: _Lines) -> None:
     """The customer's zone, found when an episode first needs it."""
     with lines.block("if tz is None:"):
-        lines("tz = customer_zone(customer, schedule)")
+        lines("tz = ZONES[customer.timezone]")
 
 
 def _indented(lines: list[str], depth: int) -> list[str]:
