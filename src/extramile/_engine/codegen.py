@@ -49,7 +49,7 @@ from extramile._rules import (
     When,
     key_part,
 )
-from extramile._time import Business, Elapsed, Local
+from extramile._time import DAY, Business, Elapsed, Local
 from extramile.kinds import CALL, STANDARD_KINDS
 
 __all__ = ["write"]
@@ -184,11 +184,18 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     body = _Lines()
     mine: set[str] = set()
     has_trigger = not isinstance(trigger, Anniversary)
-    stale = None
+    stale: list[str] | None = None
     if compiled.stale_after is not None:
-        stale = f"stale = now - {compiled.stale_after!r}"
+        stale = [f"stale = now - {compiled.stale_after!r}"]
     elif compiled.timed_from_trigger:
-        stale = f"stale = {rule_name}.stale_for(customer, schedule, now)"
+        # The rule's cutoff for this instant and zone, as ``stale_for`` keeps it: asked
+        # of it only when not kept yet.
+        needs.add("zone_key")
+        stale = [
+            f"stale = {rule_name}.cutoffs.get(zone_key)",
+            "if stale is None:",
+            f"    stale = {rule_name}.stale_for(customer, schedule, now)",
+        ]
     if isinstance(trigger, On):
         episodes = triggers.name(trigger)
         head = f"for item in {episodes}:"
@@ -203,9 +210,17 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         body("start = item.ts")
     else:
         episodes = ""
+        bound = "stale" if stale else "NO_BOUND"
         head = (
             f"for start, episode_id in anniversaries({names.add('TRIGGER', trigger)},"
-            f" customer, now, {'stale' if stale else 'NO_BOUND'}):"
+            f" customer, now, {bound}):"
+        )
+        # Most customers' anniversaries are far from now: their dates tell so, as
+        # ``Anniversary.latest`` first asks, without a call.
+        anniversary_test = (
+            "since is not None and not (EARLIEST < "
+            f"{bound} < LATEST and now < LATEST and (since.month, since.day) not in"
+            f" RECENT_DAYS[{bound}, now])"
         )
     if stale is not None and has_trigger:
         with body.block("if start <= stale:"):
@@ -281,7 +296,9 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
             test = f"deadline + {after.seconds!r} <= now"
         elif isinstance(after, Local):
             now_needs.add("tz")
-            test = f"given_up(deadline, {after.days}, tz, now)"
+            # The calendar's answer only within a margin of it (as ``given_up`` says).
+            guess = f"deadline + {after.days * DAY!r}" if after.days else "deadline"
+            test = f"{guess} - {2 * DAY!r} <= now and given_up(deadline, {after.days}, tz, now)"
         else:
             test = f"schedule.add_ts(deadline, {names.add('BUSINESS', after)}) <= now"
         with timing_lines.block(f"if {test}:"):
@@ -328,7 +345,8 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     )
     body("attempts = ()")
     scope = rule.scope.value
-    with body.block("if calls:"):
+    # Calls are in time order: none for the episode when the last came before it.
+    with body.block("if calls and calls[-1].ts >= start:"):
         body(
             "found = first_answer(calls if call_index is None else"
             f" call_index.for_episode(key, start, {'issue_id' if has_trigger else 'None'},"
@@ -349,20 +367,33 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
     body.lines.extend(now_lines.lines)
     body.lines.extend(timing_lines.lines)
     body.lines.extend(flag_lines.lines)
-    body(
-        f"candidates.append(candidate({rule_name}, key, {'issue_id' if has_trigger else 'None'},"
-        f" episode_id, due, deadline, {flag_text}, attempts, {rule.retry.every.seconds!r}))"
-    )
+    issue_text = "issue_id" if has_trigger else "None"
+    with body.block("if attempts:"):
+        body(
+            f"candidates.append(candidate({rule_name}, key, {issue_text}, episode_id, due,"
+            f" deadline, {flag_text}, attempts, {rule.retry.every.seconds!r}))"
+        )
+    with body.block("else:"):
+        body(
+            f"candidates.append(Candidate({rule_name}, {rule_name}.rule, key, {issue_text},"
+            f" episode_id, due, deadline, {flag_text}))"
+        )
     needs |= mine
     if isinstance(trigger, On):
         with lines.block(f"if {episodes}:"):
             if stale is not None:
-                lines(stale)
+                lines.lines.extend(_indented(stale, lines.depth))
             with lines.block(head):
                 lines.lines.extend(_indented(body.lines, lines.depth))
+    elif not has_trigger:
+        if stale is not None:
+            lines.lines.extend(_indented(stale, lines.depth))
+        lines("since = customer.customer_since")
+        with lines.block(f"if {anniversary_test}:"), lines.block(head):
+            lines.lines.extend(_indented(body.lines, lines.depth))
     else:
         if stale is not None:
-            lines(stale)
+            lines.lines.extend(_indented(stale, lines.depth))
         with lines.block(head):
             lines.lines.extend(_indented(body.lines, lines.depth))
     return _indented(lines.lines, 1)
@@ -371,7 +402,7 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
 def _zone(lines: _Lines) -> None:
     """The customer's zone, found when an episode first needs it."""
     with lines.block("if tz is None:"):
-        lines("tz = customer_zone(customer, schedule)")
+        lines("tz = ZONES[customer.timezone]")
 
 
 def _indented(lines: list[str], depth: int) -> list[str]:
@@ -458,6 +489,8 @@ def write(policy: FollowUpPolicy, program: Program, names: Names) -> str:
     if "tz" in needs:
         lines("tz = None  # the customer's zone, found when first needed")
     lines("call_index = None  # many calls are indexed once, not read for every episode")
+    if "zone_key" in needs:
+        lines("zone_key = (now, customer.timezone)  # what the rules' cutoffs are kept by")
     with lines.block("if len(calls) > SCAN_AT_MOST:"):
         lines("call_index = CallIndex(calls)")
     if "reused_then" in needs:

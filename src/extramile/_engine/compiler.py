@@ -13,9 +13,9 @@ The function makes a customer's candidate calls as the generic stages do (facts,
 episodes, timing), in one pass and one loop a rule; placement, conversation and merge
 then take them as they take the generic path's.  :func:`compiled_source` shows it.
 
-Imports: ``_conditions``, ``_model``, ``_rules``, ``_time``, ``errors``, ``kinds``, and the
-siblings ``answers``, ``codegen``, ``data``, ``episodes``, ``expressions``, ``facts`` and
-``guard``.
+Imports: ``_conditions``, ``_memo``, ``_model``, ``_rules``, ``_time``, ``errors``,
+``kinds``, and the siblings ``answers``, ``codegen``, ``data``, ``episodes``,
+``expressions``, ``facts`` and ``guard``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ from extramile._engine.data import Candidate
 from extramile._engine.episodes import episode_key
 from extramile._engine.expressions import Names
 from extramile._engine.guard import condition_error
+from extramile._memo import Memo
 from extramile._model import Customer, Direction, Interaction
 from extramile._rules import (
+    RECENT_DAYS,
     Anniversary,
     CompiledRule,
     FollowUpPolicy,
@@ -52,6 +54,8 @@ from extramile._rules import (
 )
 from extramile._time import (
     DAY,
+    EARLIEST,
+    LATEST,
     UTC,
     Elapsed,
     Local,
@@ -59,6 +63,7 @@ from extramile._time import (
     add_local_days,
     local_date,
     local_day_start,
+    zone,
 )
 from extramile.errors import ExtramileError, FactTypeError, describe
 from extramile.kinds import CALL
@@ -75,6 +80,8 @@ _TWO_DAYS: Final = dt.timedelta(days=2)
 _MARGIN: Final = 2 * DAY
 """How far a number of local days can differ from as many 24-hour days."""
 _TIME: Final = operator.attrgetter("ts")
+_ZONES_KEPT: Final = 64
+"""The most zones a policy's generated function keeps by name."""
 _SERIAL: Final = itertools.count(1)
 _STATES: Final = {
     "issue.opened": IssueState.OPEN.value,
@@ -262,12 +269,9 @@ def thread_of(
 def issue_state(items: Sequence[Interaction], at: float | None) -> str:
     """The state of the issue whose interactions are ``items`` (in time order), as its
     thread would say up to ``at`` (all of them, for None): the latest that set one."""
-    for index in range(len(items) - 1, -1, -1):
-        item = items[index]
-        if at is not None and item.ts > at:
-            continue
+    for item in reversed(items):
         state = _STATES.get(item.kind)
-        if state is not None:
+        if state is not None and (at is None or item.ts <= at):
             return state
     return IssueState.OPEN.value
 
@@ -276,11 +280,8 @@ def issue_attribute(items: Sequence[Interaction], name: str, at: float | None) -
     """The attribute ``name`` of the issue whose interactions are ``items`` (in time
     order), as its thread would say up to ``at`` (all of them, for None): the latest
     interaction that sets the issue's attributes and holds it says; None if none does."""
-    for index in range(len(items) - 1, -1, -1):
-        item = items[index]
-        if at is not None and item.ts > at:
-            continue
-        if item.kind in _ATTRIBUTED:
+    for item in reversed(items):
+        if item.kind in _ATTRIBUTED and (at is None or item.ts <= at):
             attributes = item.attributes
             if name in attributes:
                 return attributes[name]
@@ -327,7 +328,11 @@ _HELPERS: Final[dict[str, object]] = {
     "NO_BOUND": -math.inf,
     "UTC": UTC,
     "SCAN_AT_MOST": SCAN_AT_MOST,
+    "EARLIEST": EARLIEST,
+    "LATEST": LATEST,
+    "RECENT_DAYS": RECENT_DAYS,
     "CallIndex": CallIndex,
+    "Candidate": Candidate,
     "Context": Context,
     "ExtramileError": ExtramileError,
     "TriggerContext": TriggerContext,
@@ -375,12 +380,21 @@ class _Generated:
         namespace.update(names.values)
         namespace["schedule"] = policy.schedule
         namespace["anniversaries"] = _anniversaries_for(policy.schedule)
+        namespace["ZONES"] = _zones_for(policy.schedule)
         exec(compile(source, filename, "exec"), namespace)  # our own source, from the policy
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         weakref.finalize(program, linecache.cache.pop, filename, None)
         self.source = source
         self.filename = filename
         self.function = cast("CandidatesOf", namespace["candidates_of"])
+
+
+def _zones_for(schedule: Schedule) -> Memo[str | None, dt.tzinfo]:
+    """By a customer's zone name (None: none of their own), the zone their local days
+    are counted in, as :func:`~extramile._rules.customer_zone` says with the policy's
+    schedule: one lookup for each customer."""
+    staff = schedule.tz
+    return Memo(lambda name: staff if name is None else zone(name), _ZONES_KEPT)
 
 
 def _anniversaries_for(

@@ -15,7 +15,7 @@ import bisect
 import itertools
 import operator
 from collections.abc import Iterable
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from extramile._model import Customer, Interaction
 from extramile._time import aware_seconds
@@ -51,9 +51,7 @@ def customer_history(
             f"interactions must be an iterable of Interaction (got {describe_type(interactions)})"
         )
     cid = customer.id
-    items = (
-        cast("list[Interaction]", interactions) if given.__class__ is list else list(interactions)
-    )
+    items = interactions if type(interactions) is list else list(interactions)
     # Each check is one pass of the interpreter's own loops; the loop below is taken only
     # when one fails, to say which interaction and why (or to admit a subclass).
     if (

@@ -34,7 +34,14 @@ from extramile._rules.timing import (
     customer_zone,
     lapse_at,
 )
-from extramile._rules.triggers import Anniversary, LastAnniversary, LastContact, On, Trigger
+from extramile._rules.triggers import (
+    RECENT_DAYS,
+    Anniversary,
+    LastAnniversary,
+    LastContact,
+    On,
+    Trigger,
+)
 
 __all__ = [
     "DEFAULT_CALLING_WINDOW",
@@ -43,6 +50,7 @@ __all__ = [
     "LAST_CONTACT",
     "MAX_TRIES",
     "REACHED",
+    "RECENT_DAYS",
     "TRIGGER",
     "VOICEMAIL",
     "Anchor",

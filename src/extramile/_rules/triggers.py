@@ -22,7 +22,7 @@ from extramile._rules.timing import customer_zone
 from extramile._time import EARLIEST, LATEST, Schedule, local_date, local_day_start
 from extramile.errors import InvalidPolicyError, PolicyTypeError, describe
 
-__all__ = ["Anniversary", "LastAnniversary", "LastContact", "On", "Trigger"]
+__all__ = ["RECENT_DAYS", "Anniversary", "LastAnniversary", "LastContact", "On", "Trigger"]
 
 
 @attrs.frozen(repr=False, init=False)
@@ -120,7 +120,7 @@ class Anniversary:
         if (
             EARLIEST < after < LATEST
             and now < LATEST
-            and (since.month, since.day) not in _RECENT_DAYS[after, now]
+            and (since.month, since.day) not in RECENT_DAYS[after, now]
         ):
             return _NO_ANNIVERSARY
         tz = customer_zone(customer, schedule)
@@ -166,7 +166,8 @@ _YEAR_DAYS: Final = 365
 _EVERY_DAY: Final = frozenset(
     (day.month, day.day) for day in (dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366))
 )
-_RECENT_DAYS: Final[Memo[tuple[float, float], frozenset[tuple[int, int]]]] = Memo(
+RECENT_DAYS: Final[Memo[tuple[float, float], frozenset[tuple[int, int]]]] = Memo(
     _recent_days, 64, name="recent anniversary days"
 )
-"""By (after, now): the engine asks for one ``now`` and a few rules' stale instants."""
+"""By (after, now), the (month, day) on which an anniversary may have started after
+``after`` and by ``now``: the engine asks for one ``now`` and a few rules' stale instants."""
