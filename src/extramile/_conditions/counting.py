@@ -258,8 +258,12 @@ def first_reach(
         ):
             ts = item.ts
             # One that has left by ``ts`` has left for every later one too: before the
-            # count reaches ``needed`` fewer than that stay listed.
-            leaves = [leave for leave in leaves if leave > ts]
+            # count reaches ``needed`` fewer than that stay listed.  (The list is
+            # rebuilt only when one has left.)
+            for leave in leaves:
+                if leave <= ts:
+                    leaves = [leave for leave in leaves if leave > ts]
+                    break
             leaves.append(leave_at(ts, within, tz))
             if len(leaves) >= needed:
                 return item, items[start - 1] if start else None
