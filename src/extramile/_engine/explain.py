@@ -253,16 +253,13 @@ def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) 
     conditions are the built-in ones, which read nothing but the context's fields, and
     its contexts are no longer changed."""
     at = (ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope))
-    said = memo.get(at)
-    if said is None:
-        said = memo[at] = {}
     try:
         for part in condition.parts:
-            key = id(part)
-            if key in said:
-                failed = said[key]
+            key = (id(part), *at)
+            if key in memo:
+                failed = memo[key]
             else:
-                failed = said[key] = explain_failed(part, ctx)
+                failed = memo[key] = explain_failed(part, ctx)
             if failed is not None:
                 return failed
         return condition.explain(ctx)  # (every part held: their explanations, all)
@@ -280,10 +277,10 @@ def _itself(trace: EpisodeTrace) -> EpisodeTrace:
     return trace
 
 
-_Memo = dict[tuple[float, int, int, int], dict[int, "str | None"]]
-"""What :func:`explain_failed` said of a part of a rule's condition, by what its context
-holds as of a trigger (the ids of the trigger, the issue's thread and the interactions
-in the rule's scope), then by the part's id."""
+_Memo = dict[tuple[int, float, int, int, int], "str | None"]
+"""What :func:`explain_failed` said of a part of a rule's condition, by the part's id and
+what its context holds as of a trigger (the ids of the trigger, the issue's thread and
+the interactions in the rule's scope)."""
 
 
 def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
