@@ -407,7 +407,10 @@ def _revisit(moment: dt.datetime) -> str:
     passes a microsecond after it: the first moment the call is overdue) is written as
     ``"just after"`` its whole second, the instant itself unchanged."""
     if moment.microsecond:
-        return f"just after {_at(moment.replace(microsecond=0))}"
+        # (``_at(moment.replace(microsecond=0))``, without building that moment: its
+        # offset is the moment's own, as no zone changes its offset within a second)
+        timespec = "minutes" if moment.second == 0 else "seconds"
+        return f"just after {moment.isoformat(timespec=timespec)}"
     return f"at {_at(moment)}"
 
 

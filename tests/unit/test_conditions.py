@@ -351,6 +351,19 @@ class TestExplain:
             "bill_date"
         ).explain(ctx)
 
+    def test_a_comparison_of_its_own_check_explains_by_that_check(self) -> None:
+        """A subclass of a comparison that checks in its own way says what its check
+        decides, quoting the value it saw."""
+
+        class AlwaysHeld(Compare):
+            def check(self, ctx: Context) -> bool:
+                return True
+
+        condition = AlwaysHeld(attr("increase_pct"), ">=", 10)
+        assert "attr('increase_pct') >= 10 held: increase_pct was 9.5" == condition.explain(
+            context()
+        )
+
     def test_and_explains_the_first_failing_part(self) -> None:
         """A failing ``&`` names only the part that failed."""
         condition = tier_in("gold") & (attr("increase_pct") >= 10) & has_tag("vip")

@@ -34,9 +34,10 @@ from extramile._conditions.selection import (
     Keep,
     contact_filter,
     flips_at,
-    inside_count,
     latest_kept,
     leave_at,
+    reach_and_count,
+    run_start,
     window_span,
 )
 from extramile._conditions.timing import check_span, customer_zone
@@ -214,24 +215,6 @@ class ContactsAtLeast(Condition):
         return f"{self.contacts!r} >= {self.count}"
 
 
-_CALL: Final = "call"  # extramile.kinds.CALL, which this package may not import
-_REACHED: Final = "reached"  # extramile.REACHED: an outcome that reached the customer
-
-
-def _run_start(items: Sequence[Interaction], end: int) -> int:
-    """The index after the last outbound call among ``items[:end]`` that reached the
-    customer (outcome ``"reached"`` or none), or 0: where a run of contacts begins."""
-    for index in range(end - 1, -1, -1):
-        item = items[index]
-        if (
-            item.kind == _CALL
-            and item.direction is Direction.OUTBOUND
-            and (item.outcome is None or item.outcome == _REACHED)
-        ):
-            return index + 1
-    return 0
-
-
 def first_reach(
     items: Sequence[Interaction],
     keep: Keep,
@@ -246,7 +229,7 @@ def first_reach(
     the last outbound call that reached the customer; and that call (None for either if
     there is none).  Interactions at one instant count in the order of ``items``."""
     end = bisect.bisect_right(items, now, key=TIME) if items and items[-1].ts > now else len(items)
-    start = _run_start(items, end)
+    start = run_start(items, end)
     kinds, direction, channels = keep
     leaves: list[float] = []
     for index in range(start, end):
@@ -331,7 +314,7 @@ class ContactsReach(Condition):
             where = f"on issue {issue.id!r}"
         within = window.within
         keep, now, tz = filter_.keep, ctx.now, customer_zone(ctx)
-        reaching, call = first_reach(items, keep, now, within, tz, needed=self.count)
+        reaching, call, inside = reach_and_count(items, keep, now, within, tz, needed=self.count)
         held = self._is_now(ctx, reaching)
         if held and failed_only:
             return None
@@ -342,7 +325,7 @@ class ContactsReach(Condition):
                 f"{self!r} failed: {reaching.kind!r} at {_utc(reaching.ts)} made"
                 f" {self.count} {where} already, and no call has reached the customer since"
             )
-        counted = f"{_plural(inside_count(items, keep, now, within, tz))} {_span(within, ctx)}"
+        counted = f"{_plural(inside)} {_span(within, ctx)}"
         if held:
             return f"{self!r} held: this interaction made {self.count} {where}, {counted}"
         return f"{self!r} failed: fewer than {self.count} {where}, {counted}"

@@ -225,7 +225,9 @@ class Compare(Condition):
             raise InvalidPolicyError(f"Compare.op must be one of {sorted(_OPS)} (got {op!r})")
 
     def check(self, ctx: Context) -> bool:
-        seen = self.fact.read(ctx)
+        return self._holds(self.fact.read(ctx))
+
+    def _holds(self, seen: Any) -> bool:
         if seen is _MISSING or seen is None:
             return False
         try:
@@ -253,7 +255,9 @@ class Compare(Condition):
     def explain(self, ctx: Context) -> str:
         seen = self.fact.read(ctx)
         shown = "missing" if seen is _MISSING else repr(seen)
-        verdict = "held" if self.check(ctx) else "failed"
+        # (Read once, for check too: unless a subclass checks in its own way.)
+        held = self._holds(seen) if type(self) is Compare else self.check(ctx)
+        verdict = "held" if held else "failed"
         return f"{self!r} {verdict}: {self.fact.name} was {shown}"
 
     def _binds_loosely(self) -> bool:

@@ -56,6 +56,8 @@ __all__ = [
     "inside_count",
     "latest_kept",
     "leave_at",
+    "reach_and_count",
+    "run_start",
     "window_span",
 ]
 
@@ -315,6 +317,78 @@ def inside_count(
         ):
             count += 1
     return count
+
+
+_CALL: Final = "call"  # extramile.kinds.CALL, which this package may not import
+_REACHED: Final = "reached"  # extramile.REACHED: an outcome that reached the customer
+
+
+def run_start(items: Sequence[Interaction], end: int) -> int:
+    """The index after the last outbound call among ``items[:end]`` that reached the
+    customer (outcome ``"reached"`` or none), or 0: where a run of contacts begins."""
+    for index in range(end - 1, -1, -1):
+        item = items[index]
+        if (
+            item.kind == _CALL
+            and item.direction is Direction.OUTBOUND
+            and (item.outcome is None or item.outcome == _REACHED)
+        ):
+            return index + 1
+    return 0
+
+
+def reach_and_count(
+    items: Sequence[Interaction],
+    keep: Keep,
+    now: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    *,
+    needed: int,
+) -> tuple[Interaction | None, Interaction | None, int]:
+    """What ``first_reach`` of :mod:`extramile._conditions.counting` answers, and how
+    many of the interactions ``keep`` keeps are inside the window ending at ``now`` (as
+    :func:`inside_count` tells), in one pass: for an explanation, which says both.  The
+    count is 0 when one before ``now`` reached ``needed`` (the explanation does not say
+    it then)."""
+    end = bisect.bisect_right(items, now, key=TIME) if items and items[-1].ts > now else len(items)
+    start = run_start(items, end)
+    call = items[start - 1] if start else None
+    kinds, direction, channels = keep
+    leaves: list[float] = []
+    reaching: Interaction | None = None
+    count = 0
+    for index in range(start, end):
+        item = items[index]
+        if (
+            (kinds is None or item.kind in kinds)
+            and (direction is None or item.direction is direction)
+            and (channels is None or item.channel in channels)
+        ):
+            ts = item.ts
+            leave = leave_at(ts, within, tz)
+            if leave > now:
+                count += 1
+            if reaching is None:
+                leaves = [left for left in leaves if left > ts]
+                leaves.append(leave)
+                if len(leaves) >= needed:
+                    reaching = item
+                    if ts != now:
+                        return reaching, call, 0
+    if start:  # the window's interactions before the run
+        reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
+        first = bisect.bisect_right(items, now, 0, start, key=lambda item: item.ts + reach)
+        for index in range(first, start):
+            item = items[index]
+            if (
+                (kinds is None or item.kind in kinds)
+                and (direction is None or item.direction is direction)
+                and (channels is None or item.channel in channels)
+                and leave_at(item.ts, within, tz) > now
+            ):
+                count += 1
+    return reaching, call, count
 
 
 def flips_at(found: Inside, needed: int) -> float | None:

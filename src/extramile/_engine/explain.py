@@ -302,10 +302,14 @@ def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
         explained = _all_explained(condition, ctx, rule.name, memo)
     else:
         explained = explain_condition(condition, ctx, rule.name)
+    now = ctx.now
+    when = _ISO.get(now)
+    if when is None:
+        when = iso(now)
     return EpisodeTrace(
         key=episode_key(customer_part, issue_id, rule_part, episode_id),
         outcome="not-fired",
-        detail=f"as of the trigger at {iso(ctx.now)}: " + explained,
+        detail=f"as of the trigger at {when}: " + explained,
         issue_id=issue_id,
         episode=episode_id,
     )
