@@ -204,6 +204,7 @@ class TestWhatUnwrittenMovesKeep:
         from extramile._engine import raw_calls_for  # noqa: PLC0415  # the engine's own path
         from extramile._engine.intake import customer_history, now_seconds  # noqa: PLC0415
         from extramile._engine.moves import Constraint  # noqa: PLC0415
+        from extramile._engine.search import walk_moves  # noqa: PLC0415
 
         now_ts = now_seconds(NOW)
         reads = {Constraint.GAP, Constraint.CAP}
@@ -218,11 +219,17 @@ class TestWhatUnwrittenMovesKeep:
                 if not isinstance(moved, merge.Moved):
                     continue
                 seen = moved.placed_by
+                walk = moved.walk
+                moves = list(moved.moves)
+                if walk is not None:  # the moves of its last placement, worked out now
+                    contact = seen.contact(walk.last_inbound)
+                    moves += walk_moves(contact, walk, schedule=POLICY.schedule, caps=POLICY.caps)
                 if seen.attempts:
+                    # a reason reads them, or a walk not worked out yet may hold such a move
                     assert any(
                         move.constraint in reads and not (move.after and move.constraint is GAP)
-                        for move in moved.moves
-                    )
+                        for move in moves
+                    ) or (walk is not None and merge._may_hold(walk, seen.attempts, POLICY.caps))
                     kept += 1
                 else:
                     assert [] == seen.attempts

@@ -14,7 +14,8 @@ import pytest
 
 from extramile import ContactCaps, Customer, Interaction, Schedule, WeeklyWindow, Window
 from extramile._engine.contact import Contact, clocks_of, window_table, windows_of
-from extramile._engine.search import allowed_next, place_ts
+from extramile._engine.moves import RawMove, Walk
+from extramile._engine.search import allowed_next, place_ts, walk_moves
 from extramile._time import DAY, FlatTable, next_in_windows, zone
 from extramile._time.intervals import BLOCK, FLAT_KEPT, open_intervals
 
@@ -241,3 +242,47 @@ class TestGrowingBack:
         flat.next_open(long_ago, long_ago + 8 * DAY)
         lo, hi, _ = flat.state
         assert lo <= long_ago < hi < now
+
+
+class TestWalk:
+    """Placement records a call's moves as a walk, worked out only when read."""
+
+    @pytest.mark.parametrize("extra_mile", [False, True])
+    @pytest.mark.parametrize("essential", [False, True])
+    @pytest.mark.parametrize("hours_after", [-2.0, 0.5, 3.0, 30.0])
+    def test_a_walk_worked_out_is_what_placement_records(
+        self, extra_mile: bool, essential: bool, hours_after: float
+    ) -> None:
+        """The moves of a walk are those the search records from its start to its end,
+        through the callback hour, the gap after a call made, and staff far away."""
+        phoned = utc("2026-11-20T11:00")  # 22:00 AEDT
+        history = (
+            Interaction(id="i-1", customer_id="c-1", kind="call", at=phoned, channel="phone"),
+            Interaction(
+                id="o-1",
+                customer_id="c-1",
+                kind="call",
+                at=phoned + dt.timedelta(minutes=20),
+                channel="phone",
+                direction="outbound",
+                outcome="no-answer",
+            ),
+        )
+        customer = contact(history)
+        office = Schedule(timezone="America/New_York", hours={"mon-fri": "09:00-17:00"})
+        caps = ContactCaps()
+        start = phoned.timestamp() + hours_after * HOUR
+        recorded: list[RawMove] = []
+        end = place_ts(
+            customer,
+            start,
+            schedule=office,
+            caps=caps,
+            extra_mile=extra_mile,
+            essential=essential,
+            moves=recorded,
+        )
+        assert end is not None
+        assert recorded or end == start  # it moved, unless allowed at its start
+        walk = Walk(start, end, customer.last_inbound, extra_mile, essential, None)
+        assert walk_moves(customer, walk, schedule=office, caps=caps) == recorded

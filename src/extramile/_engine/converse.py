@@ -52,7 +52,7 @@ from extramile._engine.contact import CapAges
 from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.facts import Case
 from extramile._engine.moves import Constraint, Planned, RawMove
-from extramile._engine.placement import place_from, reason_of, suppression
+from extramile._engine.placement import moves_of, place_from, reason_of, suppression
 from extramile._time import add_local_days
 
 __all__ = ["anchor_of", "converse"]
@@ -140,7 +140,7 @@ def _pushed(  # noqa: PLR0917  # private; the state of converse()'s loop
 ) -> bool:
     """Place ``cand`` again where ``moves`` push it (True), or suppress it (False)."""
     held_by = moves[-1]
-    why = place_from(case, cand, held_by.end, [*(cand.moves or ()), *moves], held_by)
+    why = place_from(case, cand, held_by.end, [*moves_of(case, cand), *moves], held_by)
     if why is None:
         if revisit.active:
             revisit.call(cand, cand.contact or case.contact, case.policy)

@@ -20,7 +20,7 @@ import attrs
 from extramile._conditions import Condition, Context
 from extramile._engine.contact import Contact
 from extramile._engine.fit import Fit
-from extramile._engine.moves import Planned, RawMove
+from extramile._engine.moves import Planned, RawMove, Walk
 from extramile._model import Interaction
 from extramile._rules import CompiledRule, FollowUpPolicy, Rule
 
@@ -72,6 +72,10 @@ class Candidate:
     final_deadline: float = 0.0
     """Its deadline, moved with it."""
     moves: list[RawMove] | None = None
+    """Its moves, but for its last placement's (``walk``)."""
+    walk: Walk | None = None
+    """Its last placement's moves, worked out when read
+    (:func:`~extramile._engine.placement.moves_of`)."""
     nominal: float = 0.0
     """Where constraints placed the call from its due time alone."""
     capped: bool = False

@@ -21,11 +21,12 @@ then: the :class:`~extramile.Adjustment` s and their reasons are written by
 :func:`call_of`, for the calls someone reads.
 
 Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, and the siblings ``contact``,
-``converse``, ``data``, ``facts``, ``fit``, ``moves`` and ``timing``.
+``converse``, ``data``, ``facts``, ``fit``, ``moves``, ``search`` and ``timing``.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from typing import Final, NamedTuple
@@ -36,7 +37,8 @@ from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
 from extramile._engine.fit import Fit, fit_adjustment, fit_deadline
-from extramile._engine.moves import Constraint, RawMove, render_moves
+from extramile._engine.moves import Constraint, RawMove, Walk, render_moves
+from extramile._engine.search import walk_moves
 from extramile._engine.timing import deadline_for
 from extramile._memo import cache, keep
 from extramile._model import Priority
@@ -94,13 +96,14 @@ class Seen(NamedTuple):
     changed)."""
     unknown_zone: bool
 
-    def contact(self) -> Contact:
-        """A contact with these clocks and calls (all the reasons read of one)."""
+    def contact(self, last_inbound: float | None = None) -> Contact:
+        """A contact with these clocks and calls (all the reasons read of one; its latest
+        own inbound contact only for working out a :class:`~extramile._engine.moves.Walk`)."""
         return Contact(
             self.clocks,
             cap_zone=self.cap_zone,
             attempts=self.attempts,
-            last_inbound=None,
+            last_inbound=last_inbound,
             do_not_call=False,
             unknown_zone=self.unknown_zone,
         )
@@ -120,6 +123,8 @@ class Moved(NamedTuple):
     """The clocks its deadline was fitted to (its binding member's)."""
     schedule: Schedule
     caps: ContactCaps
+    walk: Walk | None = None
+    """The moves of its due time after ``moves``, worked out when read."""
 
     @property
     def at_risk(self) -> bool:
@@ -132,8 +137,11 @@ def adjustments(moved: tuple[Adjustment, ...] | Moved) -> tuple[Adjustment, ...]
     """The adjustments of a call, written from its raw moves if need be."""
     if type(moved) is not Moved:
         return moved  # type: ignore[return-value]  # (a Moved is the one other kind)
-    moves, placed_by, fit, fitted_by, schedule, caps = moved
+    moves, placed_by, fit, fitted_by, schedule, caps, walk = moved
     contact = placed_by.contact()
+    if walk is not None:
+        walked = placed_by.contact(walk.last_inbound)
+        moves = (*moves, *walk_moves(walked, walk, schedule=schedule, caps=caps))
     written = render_moves(moves, schedule=schedule, caps=caps, contact=contact) if moves else ()
     if fit is None:
         return written
@@ -234,16 +242,19 @@ def merge(
         placed_by = first.contact or contact
         fit = binding.fit
         moved_by: tuple[Adjustment, ...] | Moved = ()
-        if first.moves or fit is not None:
+        walk = first.walk
+        if first.moves or walk is not None or fit is not None:
             moves = tuple(first.moves or ())
-            by = _seen(seen, placed_by, moves)
+            caps = policy.caps
+            by = _seen(seen, placed_by, moves, walk, caps)
             moved_by = Moved(
                 moves,
                 by,
                 fit,
-                by if fit is None else _seen(seen, binding.contact or contact, ()),
+                by if fit is None else _seen(seen, binding.contact or contact, (), None, caps),
                 policy.schedule,
                 policy.caps,
+                walk,
             )
         raws.append(
             Raw(
@@ -268,17 +279,29 @@ def merge(
     return raws
 
 
-def _seen(seen: dict[tuple[int, bool], Seen], contact: Contact, moves: tuple[RawMove, ...]) -> Seen:
+def _seen(
+    seen: dict[tuple[int, bool], Seen],
+    contact: Contact,
+    moves: tuple[RawMove, ...],
+    walk: Walk | None,
+    caps: ContactCaps,
+) -> Seen:
     """What the reasons of ``moves`` read of ``contact``, made once for each of the
     customer's contacts (the contact is alive while ``seen`` is, so its id stands).
 
     An agenda keeps this for every call that moved, so it keeps no more than its reasons
     read: the customer's attempts only for a reason of the cap, or of the gap after a call
     made (not after a planned call), and otherwise
-    one :class:`Seen` shared by every customer of the same clocks."""
-    needs_attempts = bool(contact.attempts) and any(
-        move.constraint is Constraint.CAP or (move.constraint is Constraint.GAP and not move.after)
-        for move in moves
+    one :class:`Seen` shared by every customer of the same clocks.  A ``walk`` not worked
+    out yet keeps them when it may hold such a move (see :func:`_may_hold`)."""
+    attempts = contact.attempts
+    needs_attempts = bool(attempts) and (
+        any(
+            move.constraint is Constraint.CAP
+            or (move.constraint is Constraint.GAP and not move.after)
+            for move in moves
+        )
+        or (walk is not None and _may_hold(walk, attempts, caps))
     )
     key = (id(contact), needs_attempts)
     found = seen.get(key)
@@ -297,6 +320,19 @@ def _seen(seen: dict[tuple[int, bool], Seen], contact: Contact, moves: tuple[Raw
                 )
         seen[key] = found
     return found
+
+
+def _may_hold(walk: Walk, attempts: list[float], caps: ContactCaps) -> bool:
+    """Whether the gap or the cap may move a call on ``walk``: it is not essential, and
+    the cap is full of ``attempts`` somewhere, or an attempt the gap counts lies less than
+    the gap before some instant of the walk."""
+    if walk.essential:
+        return False
+    if len(attempts) >= caps.max_attempts:
+        return True
+    counted = attempts if walk.gap_attempts is None else walk.gap_attempts
+    index = bisect.bisect_right(counted, walk.start - caps.min_gap.seconds)
+    return index < len(counted) and counted[index] < walk.end
 
 
 _NO_ATTEMPTS: Final[list[float]] = []

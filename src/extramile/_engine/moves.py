@@ -26,6 +26,7 @@ __all__ = [
     "Constraint",
     "Planned",
     "RawMove",
+    "Walk",
     "planned_reason",
     "planned_words",
     "render_move",
@@ -82,6 +83,22 @@ class RawMove(NamedTuple):
     after: tuple[Planned, ...] = ()
     """For a move by the minimum gap or the cap among the customer's planned calls: the
     planned call it keeps the gap after, or the planned calls the cap counted."""
+
+
+class Walk(NamedTuple):
+    """A call's moves from where its search began to where it landed, not worked out yet:
+    placement records this, and the moves are derived from it only when they are read
+    (:func:`~extramile._engine.search.walk_moves`), from these and the customer's clocks
+    and calls.  Most calls that moved are never read."""
+
+    start: float
+    end: float
+    last_inbound: float | None
+    """The customer's latest own inbound contact (its callback hour opens the window)."""
+    extra_mile: bool
+    essential: bool
+    gap_attempts: list[float] | None
+    """The attempts the minimum gap counts (None: all the customer's)."""
 
 
 def render_move(

@@ -36,12 +36,12 @@ from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
 from extramile._engine.fit import fit_deadline
-from extramile._engine.moves import Constraint, RawMove, render_move
+from extramile._engine.moves import Constraint, RawMove, Walk, render_move
 from extramile._engine.search import (
     no_common_window,
-    place_call,
     place_ts,
     suppression_of,
+    walk_moves,
     without,
 )
 from extramile._engine.timing import deadline_for
@@ -51,6 +51,7 @@ from extramile._rules import FollowUpPolicy, Rule, lapse_at
 __all__ = [
     "Stop",
     "Why",
+    "moves_of",
     "place_all",
     "place_from",
     "reason_of",
@@ -117,29 +118,58 @@ def place_from(
 ) -> Why | None:
     """Place ``cand`` at the first moment every constraint allows at or after ``start``
     (its due time, its next try's, or where the customer's other planned calls pushed
-    it, ``held_by``), recording the moves after ``moves``; its deadline moved with it
-    and fitted.  None when placed, else why it is suppressed: (constraint, reason).
+    it, ``held_by``), recording the moves after ``moves`` (those of this placement as a
+    :class:`~extramile._engine.moves.Walk`, worked out when read: :func:`moves_of`); its
+    deadline moved with it and fitted.  None when placed, else why it is suppressed:
+    (constraint, reason).
     """
     contact = cand.contact or case.contact
     policy = case.policy
     schedule = policy.schedule
-    landed = place_call(
+    caps = policy.caps
+    extra_mile = cand.extra_mile
+    essential = cand.rule.essential
+    gap_attempts = cand.gap_attempts
+    now = case.now
+    # As place_call(): at the first allowed moment from max(now, start), and where it
+    # would have gone from ``start`` alone.
+    begin = start if start > now else now
+    at = place_ts(
         contact,
-        start,
-        case.now,
+        begin,
         schedule=schedule,
-        caps=policy.caps,
-        extra_mile=cand.extra_mile,
-        essential=cand.rule.essential,
-        moves=moves,
-        gap_attempts=cand.gap_attempts,
+        caps=caps,
+        extra_mile=extra_mile,
+        essential=essential,
+        moves=None,
+        gap_attempts=gap_attempts,
     )
-    if landed is None:
+    if at is None:
         return (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
-    cand.placed, nominal = landed
+    nominal = at
+    if start < now:
+        found = place_ts(
+            contact,
+            start,
+            schedule=schedule,
+            caps=caps,
+            extra_mile=extra_mile,
+            essential=essential,
+            moves=None,
+            gap_attempts=gap_attempts,
+        )
+        if found is not None and found <= at:
+            nominal = found
+    cand.placed = at
     cand.final_deadline = cand.deadline
     cand.nominal = cand.due
     cand.moves = moves
+    # its moves from ``begin``, worked out when read
+    cand.walk = (
+        None
+        if at == begin
+        else Walk(begin, at, contact.last_inbound, extra_mile, essential, gap_attempts)
+    )
     if cand.placed > cand.due:
         why = _pushed(case, cand, nominal, held_by)
         if why is not None:
@@ -149,12 +179,23 @@ def place_from(
         cand.final_deadline,
         cand.nominal,
         schedule,
-        extra_mile=cand.extra_mile,
+        extra_mile=extra_mile,
     )
     cand.fit = fit
     if fit is not None:
         cand.final_deadline = fit.fitted
     return None
+
+
+def moves_of(case: Case, cand: Candidate) -> list[RawMove]:
+    """Every move of a placed ``cand``, in order: its last placement's worked out now."""
+    moves = list(cand.moves or ())
+    walk = cand.walk
+    if walk is not None:
+        policy = case.policy
+        contact = cand.contact or case.contact
+        moves.extend(walk_moves(contact, walk, schedule=policy.schedule, caps=policy.caps))
+    return moves
 
 
 def suppression(case: Case, cand: Candidate, why: Why) -> SuppressedCall:
@@ -224,7 +265,7 @@ def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
         # The move that lands it where it can go (a search from the give-up time lands
         # where the search from now does); none if it could go at the very moment the
         # rule gives up: then what pushed it there.
-        move = held_by or (blocked[-1] if blocked else (cand.moves or [])[-1])
+        move = held_by or (blocked[-1] if blocked else moves_of(case, cand)[-1])
         # plan() only counts suppressed calls: the reason is written when read
         return move.constraint, functools.partial(_held, given_up, move, policy, contact)
     cand.final_deadline = deadline_for(case, cand, nominal)

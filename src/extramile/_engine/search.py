@@ -57,7 +57,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
-from extramile._engine.moves import Constraint, RawMove
+from extramile._engine.moves import Constraint, RawMove, Walk
 from extramile._rules import ContactCaps
 from extramile._time import Schedule
 
@@ -70,6 +70,7 @@ __all__ = [
     "place_call",
     "place_ts",
     "suppression_of",
+    "walk_moves",
     "without",
 ]
 
@@ -88,6 +89,8 @@ _GAP: Final = Constraint.GAP
 _CAP: Final = Constraint.CAP
 _WINDOW: Final = Constraint.CALLING_WINDOW
 _STAFF: Final = Constraint.STAFF_HOURS
+_after: Final = math.nextafter
+_INF: Final = math.inf
 
 
 def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
@@ -138,13 +141,17 @@ def place_ts(
     ``gap_attempts`` are the attempts the minimum gap is measured from (default: all).
     """
     limit = start + SEARCH_SECONDS
-    horizon = math.nextafter(limit, math.inf)
+    horizon = _after(limit, _INF)
     staff = None if extra_mile else schedule
     allowed = contact.clocks.allowed(staff)
     attempts = contact.attempts
     held = not essential and attempts
     if gap_attempts is None:
         gap_attempts = attempts
+    if allowed.next_open(start, horizon) == start and (
+        not held or _cap_next(_gap_next(start, gap_attempts, caps), contact, caps) == start
+    ):
+        return start  # the common case: allowed at the start, nothing moved
     grace_from = contact.last_inbound
     t = start
     for _ in range(_MAX_ROUNDS):
@@ -280,6 +287,26 @@ def moves_to(
                 t = moved
         if t == before:  # pragma: no cover - the answer is the first instant all allow
             break
+
+
+def walk_moves(
+    contact: Contact, walk: Walk, *, schedule: Schedule, caps: ContactCaps
+) -> list[RawMove]:
+    """The moves of ``walk``, recorded for ``contact`` (:func:`moves_to`)."""
+    moves: list[RawMove] = []
+    start, end, _, extra_mile, essential, gap_attempts = walk
+    moves_to(
+        contact,
+        start,
+        end,
+        schedule=schedule,
+        caps=caps,
+        extra_mile=extra_mile,
+        essential=essential,
+        moves=moves,
+        gap_attempts=contact.attempts if gap_attempts is None else gap_attempts,
+    )
+    return moves
 
 
 def _leap(
