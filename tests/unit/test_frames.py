@@ -217,9 +217,15 @@ class TestMissingValues:
         attributes, so ``exists()`` sees them absent, as in the rows the struct was made
         of."""
         pl = pytest.importorskip("polars")
+        # The struct's fields named: polars before 2.1 inferred them from the first row alone.
         customers = pl.DataFrame(
-            {"id": ["c-1", "c-2"], "attributes": [{"region": "north"}, {"segment": "smb"}]}
+            {"id": ["c-1", "c-2"], "attributes": [{"region": "north"}, {"segment": "smb"}]},
+            schema={
+                "id": pl.String,
+                "attributes": pl.Struct({"region": pl.String, "segment": pl.String}),
+            },
         )
+        assert [{"region": None, "segment": "smb"}] == customers["attributes"].to_list()[1:]
         interactions = pl.DataFrame(NO_INTERACTIONS | {"customer_id": ["c-1"]})
         pairs = list(book_from_frames(customers, interactions))
         assert [{"region": "north"}, {"segment": "smb"}] == [dict(c.attributes) for c, _ in pairs]
