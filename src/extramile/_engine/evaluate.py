@@ -153,18 +153,12 @@ def raw_calls_for(
         case = Case(policy, customer, history, now_ts, trace=False)
         _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
         return raws, suppressed
-    program = program_of(policy)
-    generated = program.generated
-    make = candidates_of(program, policy) if generated is None else generated.function
-    try:
-        candidates, calls = make(customer, history, now_ts)
-        if not candidates:
-            return [], []
-        case = Case.placing(policy, program, customer, history, now_ts, calls)
-        return _calls(case, candidates, NO_TRACE, NO_REVISIT)
-    except (OverflowError, ValueError) as exc:
-        _off_the_calendar(exc, customer, now_ts)
-        raise
+    placed_in, raws, stopped, held = _compiled(policy, customer, history, now_ts)
+    if placed_in is None:
+        return raws, []
+    suppressed = [suppression(placed_in, cand, why) for cand, why in stopped]
+    suppressed.extend(held)
+    return raws, suppressed
 
 
 def counted_calls_for(
@@ -173,23 +167,31 @@ def counted_calls_for(
     """:func:`raw_calls_for` as :func:`~extramile.plan` uses it: its calls, raw, and the
     constraint of each suppressed call, in the same order (plan() counts them by
     constraint, so no reason is written)."""
+    _, raws, stopped, held = _compiled(policy, customer, history, now_ts)
+    if not stopped and not held:
+        return raws, []
+    constraints = [why[0].value for _, why in stopped]
+    constraints.extend(dropped.constraint for dropped in held)
+    return raws, constraints
+
+
+def _compiled(
+    policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
+) -> tuple[Case | None, list[Raw], list[Stop], list[SuppressedCall]]:
+    """The generated function's candidates, placed, conversed and merged as in
+    :func:`_placed`, with the case they were placed in (None: there were none)."""
     program = program_of(policy)
     generated = program.generated
     make = candidates_of(program, policy) if generated is None else generated.function
     try:
         candidates, calls = make(customer, history, now_ts)
         if not candidates:
-            return [], []
+            return None, [], [], []
         case = Case.placing(policy, program, customer, history, now_ts, calls)
-        raws, stopped, held = _placed(case, candidates, NO_TRACE, NO_REVISIT)
+        return (case, *_placed(case, candidates, NO_TRACE, NO_REVISIT))
     except (OverflowError, ValueError) as exc:
         _off_the_calendar(exc, customer, now_ts)
         raise
-    if not stopped and not held:
-        return raws, []
-    constraints = [why[0].value for _, why in stopped]
-    constraints.extend(dropped.constraint for dropped in held)
-    return raws, constraints
 
 
 def decide(
