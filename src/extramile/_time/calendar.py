@@ -67,8 +67,9 @@ def clock_of(local: dt.datetime) -> float:
     return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
 
 
-def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
-    """``ts`` moved by ``days`` calendar days in ``tz``, keeping the wall-clock time.
+def add_local_days(ts: float, days: int, tz: dt.tzinfo, local: dt.datetime | None = None) -> float:
+    """``ts`` moved by ``days`` calendar days in ``tz``, keeping the wall-clock time
+    (``local``: ``ts`` in ``tz``, when the caller has it already).
 
     >>> from extramile._time.zones import zone
     >>> start = dt.datetime(2026, 3, 6, 15, tzinfo=dt.timezone.utc).timestamp()
@@ -92,19 +93,20 @@ def add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
         found = _SHIFTED.get(key)
         if found is not None and found[1] is tz:
             return found[0]
-        answer = _add_local_days(ts, days, tz)
+        answer = _add_local_days(ts, days, tz, local)
         keep(_SHIFTED, key, (answer, tz), _SHIFTED_KEPT)
         return answer
-    return _add_local_days(ts, days, tz)
+    return _add_local_days(ts, days, tz, local)
 
 
 _SHIFTED: Final[dict[tuple[float, int, int], tuple[float, dt.tzinfo]]] = cache("local days added")
 _SHIFTED_KEPT: Final = 4096
 
 
-def _add_local_days(ts: float, days: int, tz: dt.tzinfo) -> float:
+def _add_local_days(ts: float, days: int, tz: dt.tzinfo, local: dt.datetime | None) -> float:
     """:func:`add_local_days`, worked out."""
-    local = dt.datetime.fromtimestamp(ts, tz)
+    if local is None:
+        local = dt.datetime.fromtimestamp(ts, tz)
     if days and ts.is_integer():
         # Mostly no offset change lies between: then the same wall-clock time ``days``
         # later is exactly ``days`` * 24 hours later, if that instant is not the second

@@ -182,6 +182,8 @@ _TABLES_KEPT: Final = 64
 """How many tables one schedule keeps (its own, and its overlaps with calling windows)."""
 _REASONS_KEPT: Final = 4096
 """How many instants' closed reasons one schedule keeps."""
+_SHIFTS_KEPT: Final = 4096
+"""How many (date, business days) day counts one schedule keeps (:meth:`Schedule.add_ts`)."""
 _ALL_DAY: Final = (Window(0, DAY),)
 
 
@@ -227,6 +229,9 @@ class Schedule:
     )
     _closed_reasons: _Rebuilt[float, str] = attrs.field(
         init=False, factory=lambda: _Rebuilt(_REASONS_KEPT), eq=False, hash=False, repr=False
+    )
+    _day_shifts: _Rebuilt[tuple[dt.date, int], int] = attrs.field(
+        init=False, factory=lambda: _Rebuilt(_SHIFTS_KEPT), eq=False, hash=False, repr=False
     )
 
     @classmethod
@@ -403,13 +408,12 @@ class Schedule:
             # carried from day to day would drift (Thursday 16:00 plus two days on a
             # week with short Fridays is Monday 16:00, not Tuesday 09:00).
             tz = zone(self.timezone)
-            today = day = dt.datetime.fromtimestamp(t, tz).date()
-            for _ in range(duration.days):
-                for _ in range(1, SEARCH_DAYS):
-                    day += _ONE_DAY
-                    if self._open_windows(day):
-                        break
-            t = self.next_open_ts(add_local_days(t, (day - today).days, tz))
+            local = dt.datetime.fromtimestamp(t, tz)
+            key = (local.date(), duration.days)
+            shift = self._day_shifts.get(key)
+            if shift is None:
+                shift = keep(self._day_shifts, key, self._open_days_on(*key), _SHIFTS_KEPT)
+            t = self.next_open_ts(add_local_days(t, shift, tz, local))
         remaining = duration.seconds
         table = self.open_table()
         while remaining > 0:
@@ -419,6 +423,18 @@ class Schedule:
             remaining -= end - t
             t = self.next_open_ts(end)
         return t
+
+    def _open_days_on(self, today: dt.date, days: int) -> int:
+        """Calendar days from ``today`` to the ``days``-th following day with opening
+        hours (a pure function of the two, kept by :meth:`add_ts`: a book's due times
+        fall on a few dozen dates)."""
+        day = today
+        for _ in range(days):
+            for _ in range(1, SEARCH_DAYS):
+                day += _ONE_DAY
+                if self._open_windows(day):
+                    break
+        return (day - today).days
 
     def between_ts(self, start: float, end: float) -> float:
         """Open seconds in ``[start, end)`` (zero if ``end`` is not after ``start``)."""
