@@ -7,6 +7,7 @@ import itertools
 import json
 import pickle
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 import holidays
@@ -42,6 +43,7 @@ from extramile import (
 )
 from extramile._engine import Raw
 from extramile._plan import Columns
+from extramile._plan import agenda as agenda_module
 from extramile.conditions import Condition, Context
 
 UTC = dt.timezone.utc
@@ -166,6 +168,32 @@ class TestOrder:
         book = [pair("a", "low", 10), pair("b", "urgent", 10)]
         agenda = plan(POLICY, book, now=NOW, horizon=WEEK, capacity=1)
         assert ["b", "a"] == [call.customer_id for call in agenda.planned]
+
+
+class TestOrderInRuns:
+    """A large agenda is sorted in runs that are then merged: the same order as one sort,
+    and a key held twice across runs is still found."""
+
+    @pytest.fixture
+    def runs_of_three(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(agenda_module, "RUN", 3)
+
+    BOOK: Final = [pair(f"c{i:02}", KINDS[i * 7 % 4], 10 + i * 5 % 6, day=i % 3) for i in range(20)]
+
+    def test_the_order_of_one_sort(self, runs_of_three: None) -> None:
+        """Runs of three calls give the order a single sort gives (and the definition)."""
+        merged = plan(POLICY, self.BOOK, now=NOW, horizon=WEEK)
+        expected = sorted(
+            merged, key=lambda call: (-call.priority, call.deadline, call.customer_id, call.key)
+        )
+        assert 20 == len(merged)
+        assert [call.key for call in expected] == [call.key for call in merged]
+        assert list(merged) == list(plan(POLICY, self.BOOK[::-1], now=NOW, horizon=WEEK))
+
+    def test_a_customer_listed_twice_across_runs(self, runs_of_three: None) -> None:
+        """The repeated customer's calls land in different runs."""
+        with pytest.raises(InvalidFactError, match="customer 'c01' has two calls"):
+            plan(POLICY, [*self.BOOK, self.BOOK[1]], now=NOW, horizon=WEEK)
 
 
 class TestHorizon:

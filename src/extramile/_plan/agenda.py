@@ -8,6 +8,7 @@ Imports: ``_decision``, ``_frozen``, ``_model``, ``_rules``, ``_time``, ``errors
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,25 +38,49 @@ __all__ = ["Agenda"]
 def _in_order(columns: Columns, made_by: str) -> array[int]:
     """The calls' indices by priority, then deadline, then customer and key.
 
-    Four stable sorts, last key first, rather than one sort on a tuple of all four: a
-    book's agenda can hold hundreds of thousands of calls, and each pass keeps only one
-    small key a call alive at a time (mostly the call's own strings).  After the first,
-    by key, a key held by two calls is found without keeping anything more.
+    A book's agenda can hold hundreds of thousands of calls, and sorting them all at once
+    would keep an index and a sort key alive for each (two objects a call: a third of a
+    large plan's peak memory).  So the calls are sorted in runs of :data:`RUN` calls, each
+    kept as a compact array, and the runs merged, one call at a time, into the order.
+    Within a run, four stable sorts, last key first, each make one small key a call at a
+    time (mostly the call's own strings).  Keys are checked to be each one call's first:
+    then no two calls compare equal, and the merge gives exactly the one sorted order.
 
     Raises:
         InvalidFactError: two calls with one key; ``made_by`` says what made them.
     """
+    leads = columns.leads()
+    repeated = columns.repeated_key(leads)
+    if repeated is not None:
+        raise _repeated(columns, repeated, made_by)
     customer_id = columns.customer_id
     deadline = columns.deadline
     priority = columns.priority
-    leads = columns.leads()
-    order = sorted(range(len(columns)), key=leads.__getitem__)
-    repeated = columns.repeated_key(leads, order)
-    if repeated is not None:
-        raise _repeated(columns, repeated, made_by)
-    del leads  # before the next sort makes its keys
-    order.sort(key=customer_id.__getitem__)
-    order.sort(key=deadline.__getitem__)
+    runs = [
+        _sorted_run(columns, leads, start, min(start + RUN, len(leads)))
+        for start in range(0, len(leads), RUN)
+    ]
+    if len(runs) <= 1:
+        return runs[0] if runs else array("q")
+    return array(
+        "q",
+        heapq.merge(
+            *runs,
+            key=lambda index: (-priority[index], deadline[index], customer_id[index], leads[index]),
+        ),
+    )
+
+
+RUN: Final = 1 << 16
+"""Calls an agenda's order is sorted in at a time (see :func:`_in_order`)."""
+
+
+def _sorted_run(columns: Columns, leads: list[str], start: int, stop: int) -> array[int]:
+    """The indices ``start`` to ``stop`` in the agenda's order (see :func:`_in_order`)."""
+    priority = columns.priority
+    order = sorted(range(start, stop), key=leads.__getitem__)
+    order.sort(key=columns.customer_id.__getitem__)
+    order.sort(key=columns.deadline.__getitem__)
     order.sort(key=lambda index: -priority[index])
     return array("q", order)
 

@@ -297,18 +297,16 @@ class Columns:
             leads[index] = call.key
         return leads
 
-    def repeated_key(self, leads: list[str], by_lead: Sequence[int]) -> tuple[int, int, str] | None:
+    def repeated_key(self, leads: list[str]) -> tuple[int, int, str] | None:
         """Two calls with one key, as their indices (in the order they were added) and
         the key, or None when every key is one call's.
 
-        ``leads`` is :meth:`leads`, and ``by_lead`` every call's index sorted by it, as an
-        agenda's order is first sorted.  The leading keys in that order are sorted, so the
-        other keys of merged calls, sorted, join them in one merging pass, and a key held
-        twice lies beside its twin.  What this keeps is a list of references to keys the
-        columns already hold; the check is a few passes in C, not a loop in Python.
+        ``leads`` is :meth:`leads`.  Every key, sorted, lies beside its twin if it has
+        one.  What this keeps is a list of references to keys the columns already hold;
+        the check is a few passes in C, not a loop in Python.
         """
         keys = self.keys
-        everyone = list(map(leads.__getitem__, by_lead))
+        everyone = list(leads)
         if self.exact:  # calls built by hand: a leading key need not come first
             others: Iterable[str] = (
                 key
@@ -319,8 +317,8 @@ class Columns:
         else:  # the engine's: a merged call's keys after its first
             merged = itertools.compress(keys, map(isinstance, keys, itertools.repeat(tuple)))
             others = itertools.chain.from_iterable(map(_AFTER_FIRST, merged))
-        everyone += sorted(others)
-        everyone.sort()  # two sorted runs: merged in one pass
+        everyone.extend(others)
+        everyone.sort()
         beside = map(operator.eq, everyone, itertools.islice(everyone, 1, None))
         twice = next(itertools.compress(everyone, beside), None)
         if twice is None:
