@@ -643,8 +643,10 @@ def extramile_prepare(state: dict[str, Any], records: list[dict[str, Any]]) -> N
 def extramile_evaluate(state: dict[str, Any], r: dict[str, Any]) -> list[str]:
     customer, history = state["prepared"][r["issue_id"]]
     raws, suppressed = state["raw_calls_for"](state["policy"], customer, history, state["now_ts"])
+    if not raws and not suppressed:
+        return []  # most records: no rule fired
     fired = [name for raw in raws for name in raw[3]]  # a raw call's rules
-    fired.extend(item.rule for item in suppressed)
+    fired.extend([item.rule for item in suppressed])
     return fired
 
 
