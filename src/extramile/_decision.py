@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 import pendulum
@@ -196,6 +196,27 @@ class RuleTrace:
     episodes: tuple[EpisodeTrace, ...] = ()
 
 
+TraceLine = tuple[str, str, str, "str | None", "str | None", object]
+"""One episode of a rule's trace as :meth:`Decision.explain` reads it: its key, outcome,
+detail, issue id and episode (the fields of an :class:`EpisodeTrace` of those names), and
+what only the writer of the trace reads (a call's times, for the rest of its fields)."""
+RuleLines = tuple[str, bool, str, Sequence[TraceLine]]
+"""One rule's trace as :meth:`Decision.explain` reads it: the fields of a
+:class:`RuleTrace`, its episodes as :data:`TraceLine`."""
+
+
+class TraceWriter(Protocol):
+    """What writes a decision's trace when it is first read (the engine's collector)."""
+
+    def __call__(self) -> tuple[RuleTrace, ...]:
+        """The trace."""
+
+    def lines(self) -> Sequence[RuleLines]:
+        """What the trace says, without its objects: all that :meth:`Decision.explain`
+        reads, so that an explanation read alone makes no :class:`RuleTrace` or
+        :class:`EpisodeTrace` (each costs about as much as its text)."""
+
+
 class _Later:
     """A slot for what writes a decision's trace when it is first read."""
 
@@ -250,9 +271,10 @@ class Decision(_Later):
         calls: tuple[Call, ...],
         suppressed: tuple[SuppressedCall, ...],
         revisit_at: pendulum.DateTime | None,
-        trace: Callable[[], tuple[RuleTrace, ...]],
+        trace: TraceWriter,
     ) -> Decision:
-        """A decision whose trace ``trace()`` writes when it is first read."""
+        """A decision whose trace ``trace()`` writes when it is first read
+        (:meth:`explain` reads ``trace.lines()`` instead, while it is unwritten)."""
         decision = cls(
             customer_id=customer_id,
             now=now,
@@ -287,20 +309,40 @@ class Decision(_Later):
             until = f" until {_at(item.until)}" if item.until is not None else ""
             lines.append(f"SUPPRESSED {item.rule}{until}: {item.reason}")
         lines.append("Rules:")
-        for rule in self.trace:
-            lines.append(f"  {rule.rule}: {rule.summary}")
-            for episode in rule.episodes:
+        for rule, _, summary, episodes in self._trace_lines():
+            lines.append(f"  {rule}: {summary}")
+            for key, outcome, detail, issue_id, episode, _ in episodes:
                 # (EpisodeTrace.label, inline: a line for each episode of each rule)
-                label = episode.episode if episode.episode is not None else episode.key
-                if episode.issue_id is not None:
-                    label = f"issue {episode.issue_id}, {label}"
-                lines.append(f"    - {episode.outcome} ({label}): {episode.detail}")
+                label = episode if episode is not None else key
+                if issue_id is not None:
+                    label = f"issue {issue_id}, {label}"
+                lines.append(f"    - {outcome} ({label}): {detail}")
         if self.revisit_at is not None:
             lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _trace_lines(self) -> Sequence[RuleLines]:
+        """What :attr:`trace` says: from the writer of an unwritten trace without writing
+        it (the trace is the same whenever it is written), else from the trace."""
+        try:
+            write: TraceWriter = _WRITE_TRACE.__get__(self)
+        except AttributeError:  # written (or made whole): read it
+            return [
+                (
+                    rule.rule,
+                    rule.fired,
+                    rule.summary,
+                    [
+                        (e.key, e.outcome, e.detail, e.issue_id, e.episode, None)
+                        for e in rule.episodes
+                    ],
+                )
+                for rule in self.trace
+            ]
+        return write.lines()
 
     def to_frame(self, backend: str = "pandas") -> Any:
         """The calls and the suppressed calls as a data frame of ``backend``

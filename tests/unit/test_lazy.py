@@ -28,6 +28,8 @@ if _BENCHMARKS not in sys.path:
 
 book: Any = importlib.import_module("book")
 
+_TRACE_SLOT: Any = Decision.__dict__["trace"]
+
 POLICY = starter_policy(company_timezone=book.COMPANY_TIMEZONE)
 NOW = book.NOW
 
@@ -89,6 +91,27 @@ class TestDecision:
         assert decision.trace is first
         decision.explain()
         assert conditions.calls == once
+
+    def test_explained_without_writing_the_trace(
+        self, book_items: list[Any], written: tuple[_Counted, _Counted]
+    ) -> None:
+        """explain() read first writes what the trace says, not its objects: it says
+        what the explanation of the written trace says, and the trace written after it
+        (from what explain() wrote, no condition explained again) is the one written
+        at once."""
+        conditions, _ = written
+        for customer, history in book_items[:25]:
+            alone = evaluate(POLICY, customer, history, now=NOW)
+            text = alone.explain()
+            with pytest.raises(AttributeError):  # the trace's slot is still empty
+                _TRACE_SLOT.__get__(alone, Decision)
+            whole = evaluate(POLICY, customer, history, now=NOW)
+            assert whole.trace
+            assert whole.explain() == text
+            explained = conditions.calls
+            assert alone.trace == whole.trace
+            assert conditions.calls == explained
+            assert alone.explain() == text
 
     def test_read_late_says_the_same(self, book_items: list[Any]) -> None:
         """A trace read after other customers were evaluated, after a pickle, or as part
