@@ -1,6 +1,6 @@
 """What the engine returns: calls, suppressed calls, and the explanation of every rule.
 
-Imports: ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
+Imports: ``_memo``, ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 import attrs
 import pendulum
 
+from extramile._memo import cache, keep
 from extramile._model import Channel, Direction, Interaction, Priority
 from extramile._time import instant
 from extramile.kinds import CALL
@@ -309,14 +310,17 @@ class Decision(_Later):
             until = f" until {_at(item.until)}" if item.until is not None else ""
             lines.append(f"SUPPRESSED {item.rule}{until}: {item.reason}")
         lines.append("Rules:")
+        append = lines.append
         for rule, _, summary, episodes in self._trace_lines():
-            lines.append(f"  {rule}: {summary}")
+            append(f"  {rule}: {summary}")
             for key, outcome, detail, issue_id, episode, _ in episodes:
-                # (EpisodeTrace.label, inline: a line for each episode of each rule)
+                # (EpisodeTrace.label, inline and in the line's one f-string: a line for
+                # each episode of each rule)
                 label = episode if episode is not None else key
-                if issue_id is not None:
-                    label = f"issue {issue_id}, {label}"
-                lines.append(f"    - {outcome} ({label}): {detail}")
+                if issue_id is None:
+                    append(f"    - {outcome} ({label}): {detail}")
+                else:
+                    append(f"    - {outcome} (issue {issue_id}, {label}): {detail}")
         if self.revisit_at is not None:
             lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)
@@ -457,5 +461,18 @@ def _revisit(moment: dt.datetime) -> str:
 
 
 def _at(moment: dt.datetime) -> str:
+    """``moment`` as :meth:`Decision.explain` writes it: to the minute when it is whole.
+
+    Each text is kept a while, by the moment's identity (with the moment, so that its id
+    stays its own while the entry lasts): the engine hands out one DateTime for each
+    instant and zone, such as the ``now`` of every decision of a batch, and writing one
+    asks its zone for its offset, a Python call."""
+    found = _AT_TEXTS.get(id(moment))
+    if found is not None and found[0] is moment:
+        return found[1]
     whole_minute = moment.second == 0 and moment.microsecond == 0
-    return moment.isoformat(timespec="minutes") if whole_minute else moment.isoformat()
+    text = moment.isoformat(timespec="minutes") if whole_minute else moment.isoformat()
+    return keep(_AT_TEXTS, id(moment), (moment, text), bound=4096)[1]
+
+
+_AT_TEXTS: Final[dict[int, tuple[dt.datetime, str]]] = cache("decision instants")

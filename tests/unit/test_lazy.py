@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extramile import Agenda, Decision, Elapsed, evaluate, plan, starter_policy
+from extramile import Agenda, Decision, Elapsed, _decision, evaluate, plan, starter_policy
 from extramile._engine import explain, merge
+from extramile._memo import clear_all
 from extramile.strategies import customer_histories, instants
 
 _BENCHMARKS = str(Path(__file__).resolve().parents[2] / "benchmarks")
@@ -112,6 +114,18 @@ class TestDecision:
             assert alone.trace == whole.trace
             assert conditions.calls == explained
             assert alone.explain() == text
+
+    def test_instants_kept_by_identity(self) -> None:
+        """An instant explain() wrote is kept for that DateTime alone: one of the same
+        instant in another zone, or to the second, is written on its own; emptied,
+        the memo writes the same again."""
+        paris = pendulum.datetime(2026, 3, 2, 9, tz="Europe/Paris")
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
+        assert _decision._at(paris.in_tz("UTC")) == "2026-03-02T08:00+00:00"
+        assert _decision._at(paris.add(seconds=5)) == "2026-03-02T09:00:05+01:00"
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
+        clear_all()
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
 
     def test_read_late_says_the_same(self, book_items: list[Any]) -> None:
         """A trace read after other customers were evaluated, after a pickle, or as part
