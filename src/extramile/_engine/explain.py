@@ -283,13 +283,12 @@ def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) 
     explained at the same triggers, and say the same of it.  Only for a lazy trace: its
     conditions are the built-in ones, which read nothing but the context's fields, and
     its contexts are no longer changed."""
-    at = (ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope))
+    now, trigger, thread, scope = ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope)
     try:
         for part in condition.parts:
-            key = (id(part), *at)
-            if key in memo:
-                failed = memo[key]
-            else:
+            key = (id(part), now, trigger, thread, scope)
+            failed = memo.get(key, _UNSEEN)
+            if failed is _UNSEEN:
                 failed = memo[key] = explain_failed(part, ctx)
             if failed is not None:
                 return failed
@@ -329,6 +328,9 @@ def _episode_trace(  # noqa: PLR0917  # a TraceLine, unpacked
     )
 
 
+_UNSEEN: Final = "\0unseen"
+"""What a memo of :func:`_all_explained` gives for a part it has not seen yet (told by
+identity: an explanation is never this object), so that a part seen is looked up once."""
 _Memo = dict[tuple[int, float, int, int, int], "str | None"]
 """What :func:`explain_failed` said of a part of a rule's condition, by the part's id and
 what its context holds as of a trigger (the ids of the trigger, the issue's thread and
