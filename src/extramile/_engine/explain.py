@@ -75,7 +75,7 @@ class Trace:
     :meth:`Decision.explain <extramile.Decision.explain>` reads.
     """
 
-    __slots__ = ("_calls", "_decided", "_lines", "lazy", "rules")
+    __slots__ = ("_decided", "_lines", "lazy", "rules")
 
     active: Final = True
 
@@ -84,8 +84,9 @@ class Trace:
         """The episodes of each rule that had any, by rule name."""
         self.lazy = lazy
         """Whether the conditions' explanations wait until the trace is read."""
-        self._calls: tuple[Sequence[Call], Sequence[Candidate], ContactCaps] | None = None
-        self._decided: tuple[FollowUpPolicy, Sequence[Call], Customer] | None = None
+        self._decided: (
+            tuple[FollowUpPolicy, Customer, Sequence[Call], Sequence[Candidate]] | None
+        ) = None
         self._lines: list[RuleLines] | None = None
 
     def not_fired(  # noqa: PLR0917  # the parts of a key, kept apart until they are needed
@@ -145,8 +146,7 @@ class Trace:
     ) -> None:
         """The decision's calls, from these candidates: one trace for each episode in
         each (written with the rest, when the trace is read)."""
-        self._calls = (calls, candidates, policy.caps)
-        self._decided = (policy, calls, customer)
+        self._decided = (policy, customer, calls, candidates)
 
     def __call__(self) -> tuple[RuleTrace, ...]:
         """Every rule of the policy, in order: whether it fired, and what became of each
@@ -175,9 +175,13 @@ class Trace:
         return lines
 
     def _written(
-        self, policy: FollowUpPolicy, calls: Sequence[Call], customer: Customer
+        self,
+        policy: FollowUpPolicy,
+        customer: Customer,
+        calls: Sequence[Call],
+        candidates: Sequence[Candidate],
     ) -> list[RuleLines]:
-        called = self._call_notes(*self._calls) if self._calls is not None else {}
+        called = self._call_notes(calls, candidates, policy.caps)
         memo: _Memo = {}  # the parts' explanations, for the rules that share parts
         out: list[RuleLines] = []
         for rule in policy.rules:
