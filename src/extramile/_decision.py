@@ -1,18 +1,19 @@
 """What the engine returns: calls, suppressed calls, and the explanation of every rule.
 
-Imports: ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
+Imports: ``_memo``, ``_model``, ``_time``, ``kinds``; ``frames`` when a frame is asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 import pendulum
 
+from extramile._memo import cache, keep
 from extramile._model import Channel, Direction, Interaction, Priority
 from extramile._time import instant
 from extramile.kinds import CALL
@@ -196,6 +197,27 @@ class RuleTrace:
     episodes: tuple[EpisodeTrace, ...] = ()
 
 
+TraceLine = tuple[str, str, str, "str | None", "str | None", object]
+"""One episode of a rule's trace as :meth:`Decision.explain` reads it: its key, outcome,
+detail, issue id and episode (the fields of an :class:`EpisodeTrace` of those names), and
+what only the writer of the trace reads (a call's times, for the rest of its fields)."""
+RuleLines = tuple[str, bool, str, Sequence[TraceLine]]
+"""One rule's trace as :meth:`Decision.explain` reads it: the fields of a
+:class:`RuleTrace`, its episodes as :data:`TraceLine`."""
+
+
+class TraceWriter(Protocol):
+    """What writes a decision's trace when it is first read (the engine's collector)."""
+
+    def __call__(self) -> tuple[RuleTrace, ...]:
+        """The trace."""
+
+    def lines(self) -> Sequence[RuleLines]:
+        """What the trace says, without its objects: all that :meth:`Decision.explain`
+        reads, so that an explanation read alone makes no :class:`RuleTrace` or
+        :class:`EpisodeTrace` (each costs about as much as its text)."""
+
+
 class _Later:
     """A slot for what writes a decision's trace when it is first read."""
 
@@ -250,9 +272,10 @@ class Decision(_Later):
         calls: tuple[Call, ...],
         suppressed: tuple[SuppressedCall, ...],
         revisit_at: pendulum.DateTime | None,
-        trace: Callable[[], tuple[RuleTrace, ...]],
+        trace: TraceWriter,
     ) -> Decision:
-        """A decision whose trace ``trace()`` writes when it is first read."""
+        """A decision whose trace ``trace()`` writes when it is first read
+        (:meth:`explain` reads ``trace.lines()`` instead, while it is unwritten)."""
         decision = cls(
             customer_id=customer_id,
             now=now,
@@ -287,20 +310,43 @@ class Decision(_Later):
             until = f" until {_at(item.until)}" if item.until is not None else ""
             lines.append(f"SUPPRESSED {item.rule}{until}: {item.reason}")
         lines.append("Rules:")
-        for rule in self.trace:
-            lines.append(f"  {rule.rule}: {rule.summary}")
-            for episode in rule.episodes:
-                # (EpisodeTrace.label, inline: a line for each episode of each rule)
-                label = episode.episode if episode.episode is not None else episode.key
-                if episode.issue_id is not None:
-                    label = f"issue {episode.issue_id}, {label}"
-                lines.append(f"    - {episode.outcome} ({label}): {episode.detail}")
+        append = lines.append
+        for rule, _, summary, episodes in self._trace_lines():
+            append(f"  {rule}: {summary}")
+            for key, outcome, detail, issue_id, episode, _ in episodes:
+                # (EpisodeTrace.label, inline and in the line's one f-string: a line for
+                # each episode of each rule)
+                label = episode if episode is not None else key
+                if issue_id is None:
+                    append(f"    - {outcome} ({label}): {detail}")
+                else:
+                    append(f"    - {outcome} (issue {issue_id}, {label}): {detail}")
         if self.revisit_at is not None:
             lines.append(f"Revisit {_revisit(self.revisit_at)} unless something happens first.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _trace_lines(self) -> Sequence[RuleLines]:
+        """What :attr:`trace` says: from the writer of an unwritten trace without writing
+        it (the trace is the same whenever it is written), else from the trace."""
+        try:
+            write: TraceWriter = _WRITE_TRACE.__get__(self)
+        except AttributeError:  # written (or made whole): read it
+            return [
+                (
+                    rule.rule,
+                    rule.fired,
+                    rule.summary,
+                    [
+                        (e.key, e.outcome, e.detail, e.issue_id, e.episode, None)
+                        for e in rule.episodes
+                    ],
+                )
+                for rule in self.trace
+            ]
+        return write.lines()
 
     def to_frame(self, backend: str = "pandas") -> Any:
         """The calls and the suppressed calls as a data frame of ``backend``
@@ -415,5 +461,18 @@ def _revisit(moment: dt.datetime) -> str:
 
 
 def _at(moment: dt.datetime) -> str:
+    """``moment`` as :meth:`Decision.explain` writes it: to the minute when it is whole.
+
+    Each text is kept a while, by the moment's identity (with the moment, so that its id
+    stays its own while the entry lasts): the engine hands out one DateTime for each
+    instant and zone, such as the ``now`` of every decision of a batch, and writing one
+    asks its zone for its offset, a Python call."""
+    found = _AT_TEXTS.get(id(moment))
+    if found is not None and found[0] is moment:
+        return found[1]
     whole_minute = moment.second == 0 and moment.microsecond == 0
-    return moment.isoformat(timespec="minutes") if whole_minute else moment.isoformat()
+    text = moment.isoformat(timespec="minutes") if whole_minute else moment.isoformat()
+    return keep(_AT_TEXTS, id(moment), (moment, text), bound=4096)[1]
+
+
+_AT_TEXTS: Final[dict[int, tuple[dt.datetime, str]]] = cache("decision instants")

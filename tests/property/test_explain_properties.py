@@ -11,12 +11,23 @@ from hypothesis import strategies as st
 from test_counting_properties import OFFICE, WINDOWS, conditions, judged, situations
 
 from extramile import Customer, Elapsed, Interaction, Local
+from extramile._conditions import IssueThread, explain_failed
 from extramile._conditions.counting import ContactsReach, first_reach
 from extramile._conditions.selection import Keep, inside, inside_count, leave_at
 from extramile._conditions.timing import customer_zone
 from extramile._memo import clear_all
 from extramile._time import UTC, add_local_days, from_ts
-from extramile.conditions import Condition, Context, contacts, issue_open
+from extramile.conditions import (
+    Condition,
+    Context,
+    attr,
+    contacts,
+    direction_is,
+    issue_attr,
+    issue_open,
+    kind_is,
+    tier_in,
+)
 
 Situation = tuple[Customer, list[Interaction], float]
 
@@ -147,3 +158,74 @@ def test_a_subclass_check_is_asked() -> None:
     both = stricter & ~issue_open()
     assert both.explain(ctx) == stricter.explain(ctx)
     assert "held" in both.explain(ctx)  # its explain still says what it saw
+
+
+_LEAVES = st.sampled_from(
+    [
+        kind_is("issue.reopened"),
+        kind_is("call", "feedback"),
+        attr("severity").equals("critical"),
+        attr("pct") >= 10,
+        attr("severity").exists(),
+        issue_attr("severity").equals("critical"),
+        issue_attr("intermittent").is_true(),
+        direction_is("inbound"),
+        tier_in("gold", "platinum"),
+        issue_open(),
+    ]
+)
+_VALUES = st.sampled_from([None, "critical", "low", 3, 12.5, True, "true"])
+
+
+def _combined(parts: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
+    pairs = st.tuples(parts, parts)
+    return (
+        pairs.map(lambda pair: pair[0] & pair[1])
+        | pairs.map(lambda pair: pair[0] | pair[1])
+        | parts.map(lambda part: ~part)
+    )
+
+
+@st.composite
+def _trigger_contexts(draw: st.DrawFn) -> Context:
+    """A context as of a trigger with attributes (some missing), on an issue with some."""
+    customer, history, now = draw(situations(future=False))
+    customer = Customer(
+        id=customer.id, timezone=customer.timezone, tier=draw(st.sampled_from([None, "gold"]))
+    )
+    attributes = {
+        name: value
+        for name in ("severity", "pct", "intermittent")
+        if (value := draw(_VALUES)) is not None or draw(st.booleans())
+    }
+    at = dt.datetime.fromtimestamp(now, UTC)
+    trigger = Interaction(
+        id="trigger",
+        customer_id=customer.id,
+        kind=draw(st.sampled_from(["issue.opened", "issue.reopened", "call", "feedback"])),
+        at=at,
+        direction=draw(st.sampled_from(["inbound", "outbound"])),
+        issue_id="t-1",
+        attributes=attributes,
+    )
+    thread = None
+    if draw(st.booleans()):
+        thread = IssueThread("t-1")
+        thread.extend([i for i in history if i.issue_id == "t-1"] + [trigger])
+    return Context(
+        customer=customer,
+        now=now,
+        history=[*history, trigger],
+        schedule=OFFICE,
+        trigger=trigger,
+        issue=thread,
+    )
+
+
+@given(st.recursive(_LEAVES | conditions(), _combined, max_leaves=6), _trigger_contexts())
+def test_failed_explained_at_once_as_check_then_explain(condition: Condition, ctx: Context) -> None:
+    """What ``&`` asks of each part (None if it holds, else its explanation: several
+    built-in conditions answer both at once) is what its ``check`` and ``explain`` say."""
+    assert explain_failed(condition, ctx) == (
+        None if condition.check(ctx) else condition.explain(ctx)
+    )

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extramile import Agenda, Decision, Elapsed, evaluate, plan, starter_policy
+from extramile import Agenda, Decision, Elapsed, _decision, evaluate, plan, starter_policy
 from extramile._engine import explain, merge
+from extramile._memo import clear_all
 from extramile.strategies import customer_histories, instants
 
 _BENCHMARKS = str(Path(__file__).resolve().parents[2] / "benchmarks")
@@ -27,6 +29,8 @@ if _BENCHMARKS not in sys.path:
     sys.path.insert(0, _BENCHMARKS)
 
 book: Any = importlib.import_module("book")
+
+_TRACE_SLOT: Any = Decision.__dict__["trace"]
 
 POLICY = starter_policy(company_timezone=book.COMPANY_TIMEZONE)
 NOW = book.NOW
@@ -89,6 +93,39 @@ class TestDecision:
         assert decision.trace is first
         decision.explain()
         assert conditions.calls == once
+
+    def test_explained_without_writing_the_trace(
+        self, book_items: list[Any], written: tuple[_Counted, _Counted]
+    ) -> None:
+        """explain() read first writes what the trace says, not its objects: it says
+        what the explanation of the written trace says, and the trace written after it
+        (from what explain() wrote, no condition explained again) is the one written
+        at once."""
+        conditions, _ = written
+        for customer, history in book_items[:25]:
+            alone = evaluate(POLICY, customer, history, now=NOW)
+            text = alone.explain()
+            with pytest.raises(AttributeError):  # the trace's slot is still empty
+                _TRACE_SLOT.__get__(alone, Decision)
+            whole = evaluate(POLICY, customer, history, now=NOW)
+            assert whole.trace
+            assert whole.explain() == text
+            explained = conditions.calls
+            assert alone.trace == whole.trace
+            assert conditions.calls == explained
+            assert alone.explain() == text
+
+    def test_instants_kept_by_identity(self) -> None:
+        """An instant explain() wrote is kept for that DateTime alone: one of the same
+        instant in another zone, or to the second, is written on its own; emptied,
+        the memo writes the same again."""
+        paris = pendulum.datetime(2026, 3, 2, 9, tz="Europe/Paris")
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
+        assert _decision._at(paris.in_tz("UTC")) == "2026-03-02T08:00+00:00"
+        assert _decision._at(paris.add(seconds=5)) == "2026-03-02T09:00:05+01:00"
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
+        clear_all()
+        assert _decision._at(paris) == "2026-03-02T09:00+01:00"
 
     def test_read_late_says_the_same(self, book_items: list[Any]) -> None:
         """A trace read after other customers were evaluated, after a pickle, or as part

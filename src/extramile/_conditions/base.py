@@ -229,6 +229,14 @@ class All(Condition):
                 return failed
         return "all of: " + "; ".join([part.explain(ctx) for part in self.parts])
 
+    def _explain_failed(self, ctx: Context) -> str | None:
+        # The first part that failed says why, as in explain (each part asked once).
+        for part in self.parts:
+            failed = explain_failed(part, ctx)
+            if failed is not None:
+                return failed
+        return None
+
     def changes_at(self, ctx: Context) -> float | None:
         return earliest([part.changes_at(ctx) for part in self.parts])
 
@@ -253,6 +261,17 @@ class Any_(Condition):  # noqa: N801  # "Any" would shadow typing.Any for users
         if held:
             return held[0].explain(ctx)
         return "none of: " + "; ".join([part.explain(ctx) for part in self.parts])
+
+    def _explain_failed(self, ctx: Context) -> str | None:
+        # What explain says when no part held, each part asked once (explain asks each
+        # part's check, then its explain, which may check again).
+        failed: list[str] = []
+        for part in self.parts:
+            text = explain_failed(part, ctx)
+            if text is None:
+                return None
+            failed.append(text)
+        return "none of: " + "; ".join(failed)
 
     def changes_at(self, ctx: Context) -> float | None:
         return earliest([part.changes_at(ctx) for part in self.parts])

@@ -91,7 +91,12 @@ def _utc(ts: float) -> str:
 
 
 def _span(within: Elapsed | Local, ctx: Context) -> str:
-    return f"in the {within} up to {_utc(ctx.now)}"
+    return f"{_window_words(within)}{_utc(ctx.now)}"
+
+
+def _window_words(within: Elapsed | Local) -> str:
+    """The words before the end of a window: ``"in the 10 local days up to "``."""
+    return f"in the {within} up to "
 
 
 def _latest(found: Inside) -> str:
@@ -300,21 +305,22 @@ class ContactsReach(Condition):
     def _explained(self, ctx: Context, *, failed_only: bool) -> str | None:
         """The explanation; None instead if the condition held and ``failed_only``.
         The interaction that reached the count is looked for once."""
+        _, shown, keep, span = _reach_parts(self)
         window = self.contacts
-        filter_ = window.filter
         # (ContactFilter.items and .where, with the issue read once)
-        if filter_.scope == "customer":
+        if window.filter.scope == "customer":
             items: Sequence[Interaction] = ctx.history
             where = "with the customer"
         else:
             issue = ctx.issue
             if issue is None:
-                return f"{self!r} failed: the episode is not about an issue"
+                return f"{shown} failed: the episode is not about an issue"
             items = issue.interactions
             where = f"on issue {issue.id!r}"
-        within = window.within
-        keep, now, tz = filter_.keep, ctx.now, customer_zone(ctx)
-        reaching, call, inside = reach_and_count(items, keep, now, within, tz, needed=self.count)
+        now, needed = ctx.now, self.count
+        reaching, call, inside = reach_and_count(
+            items, keep, now, window.within, customer_zone(ctx), needed=needed
+        )
         held = self._is_now(ctx, reaching)
         if held and failed_only:
             return None
@@ -322,13 +328,13 @@ class ContactsReach(Condition):
             where += f" since the call that reached the customer at {_utc(call.ts)}"
         if reaching is not None and not held:
             return (
-                f"{self!r} failed: {reaching.kind!r} at {_utc(reaching.ts)} made"
-                f" {self.count} {where} already, and no call has reached the customer since"
+                f"{shown} failed: {reaching.kind!r} at {_utc(reaching.ts)} made"
+                f" {needed} {where} already, and no call has reached the customer since"
             )
-        counted = f"{_plural(inside)} {_span(within, ctx)}"
+        counted = f"{_plural(inside)} {span}{_utc(now)}"  # (_span, its words kept)
         if held:
-            return f"{self!r} held: this interaction made {self.count} {where}, {counted}"
-        return f"{self!r} failed: fewer than {self.count} {where}, {counted}"
+            return f"{shown} held: this interaction made {needed} {where}, {counted}"
+        return f"{shown} failed: fewer than {needed} {where}, {counted}"
 
     def changes_at(self, ctx: Context) -> float | None:
         # It holds only at the instant of the interaction that reached the count: from
@@ -338,6 +344,24 @@ class ContactsReach(Condition):
     @remembered_repr
     def __repr__(self) -> str:
         return f"{self.contacts!r}.reaches({self.count})"
+
+
+_REACH_PARTS: Final[dict[int, tuple[ContactsReach, str, Keep, str]]] = cache("reach texts")
+"""For each ``reaches(n)`` explained, by its id: the condition (so that the id stays its
+own while the entry lasts), its repr, what its filter keeps, and the words that name its
+window (``"in the 10 local days up to "``)."""
+
+
+def _reach_parts(condition: ContactsReach) -> tuple[ContactsReach, str, Keep, str]:
+    """What every explanation of ``condition`` says and reads, worked out once and kept
+    (the condition is frozen): its explanations, one for each episode of a rule, would
+    otherwise ask each piece again."""
+    found = _REACH_PARTS.get(id(condition))
+    if found is None or found[0] is not condition:
+        window = condition.contacts
+        parts = (condition, repr(condition), window.filter.keep, _window_words(window.within))
+        found = keep(_REACH_PARTS, id(condition), parts, bound=1024)
+    return found
 
 
 def contacts(

@@ -44,6 +44,13 @@ class KindIs(Condition):
         seen = None if ctx.trigger is None else ctx.trigger.kind
         return f"{self!r} {'held' if self.check(ctx) else 'failed'}: the kind was {seen!r}"
 
+    def _explain_failed(self, ctx: Context) -> str | None:
+        trigger = ctx.trigger
+        if trigger is not None and trigger.kind in self.kinds:
+            return None
+        seen = None if trigger is None else trigger.kind
+        return f"{self!r} failed: the kind was {seen!r}"
+
     @remembered_repr
     def __repr__(self) -> str:
         return f"kind_is({', '.join(map(repr, sorted(self.kinds)))})"

@@ -254,11 +254,17 @@ class Compare(Condition):
 
     def explain(self, ctx: Context) -> str:
         seen = self.fact.read(ctx)
-        shown = "missing" if seen is _MISSING else repr(seen)
         # (Read once, for check too: unless a subclass checks in its own way.)
         held = self._holds(seen) if type(self) is Compare else self.check(ctx)
-        verdict = "held" if held else "failed"
-        return f"{self!r} {verdict}: {self.fact.name} was {shown}"
+        return self._saw(seen, held=held)
+
+    def _explain_failed(self, ctx: Context) -> str | None:
+        seen = self.fact.read(ctx)  # (read once, for both)
+        return None if self._holds(seen) else self._saw(seen, held=False)
+
+    def _saw(self, seen: Any, *, held: bool) -> str:
+        shown = "missing" if seen is _MISSING else repr(seen)
+        return f"{self!r} {'held' if held else 'failed'}: {self.fact.name} was {shown}"
 
     def _binds_loosely(self) -> bool:
         return self.op in _INFIX

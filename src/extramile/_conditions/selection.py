@@ -370,7 +370,10 @@ def reach_and_count(
             if leave > now:
                 count += 1
             if reaching is None:
-                leaves = [left for left in leaves if left > ts]
+                for left in leaves:
+                    if left <= ts:  # (rarely: most windows outlast a run of contacts)
+                        leaves = [left for left in leaves if left > ts]
+                        break
                 leaves.append(leave)
                 if len(leaves) >= needed:
                     reaching = item

@@ -60,8 +60,17 @@ def episode_key(customer: str, issue_id: str | None, rule: str, episode: str) ->
     """The key ``customer/issue/rule/episode`` of an episode, from its customer's and
     rule's parts (already escaped by :func:`key_part`); ``-`` stands for no issue, so an
     issue of that id is written ``%2D``."""
-    issue = "-" if issue_id is None else "%2D" if issue_id == "-" else key_part(issue_id)
-    return f"{customer}/{issue}/{rule}/{key_part(episode)}"
+    # (key_part's test inline: most ids need no escape, and a trace writes a key for
+    # each episode of each rule)
+    if "/" in episode or "%" in episode:
+        episode = key_part(episode)
+    if issue_id is None:
+        return f"{customer}/-/{rule}/{episode}"
+    if issue_id == "-":
+        issue_id = "%2D"
+    elif "/" in issue_id or "%" in issue_id:
+        issue_id = key_part(issue_id)
+    return f"{customer}/{issue_id}/{rule}/{episode}"
 
 
 def fired_episodes(

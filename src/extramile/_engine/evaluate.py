@@ -31,7 +31,6 @@ Imports: ``_decision``, ``_model``, ``_rules``, ``_time``, ``errors``, and the s
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 
 from extramile._decision import Decision, SuppressedCall
@@ -205,7 +204,7 @@ def decide(
     revisit = Revisit(now_ts)
     candidates, raws, suppressed = run(case, trace, revisit)
     calls = tuple([call_of(raw) for raw in raws])
-    trace.calls(calls, candidates, policy.caps)
+    trace.decided(policy, customer, calls, candidates)
     earliest = revisit.earliest()
     return Decision._explained_later(  # the package's own constructor
         customer_id=customer.id,
@@ -213,7 +212,7 @@ def decide(
         calls=calls,
         suppressed=tuple(suppressed),
         revisit_at=from_ts(earliest, UTC) if earliest is not None else None,
-        trace=functools.partial(trace.summary, policy, calls, customer),
+        trace=trace,
     )
 
 

@@ -15,10 +15,10 @@ siblings ``data``, ``episodes``, ``guard`` and ``moves``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from extramile._conditions import All, Condition, Context, TriggerContext, explain_failed
-from extramile._decision import Call, EpisodeTrace, RuleTrace
+from extramile._decision import Call, EpisodeTrace, RuleLines, RuleTrace, TraceLine
 from extramile._engine.data import Candidate, Fired
 from extramile._engine.episodes import episode_key
 from extramile._engine.guard import condition_error
@@ -51,26 +51,31 @@ def give_up_words(rule: Rule, deadline: str) -> str:
     return relative(rule.give_up_after, deadline, at=True)
 
 
-_Note = tuple[str, Callable[..., EpisodeTrace], tuple[Any, ...]]
-"""An episode's outcome, and what makes its :class:`EpisodeTrace` (a function and its
-arguments), called when the trace is read."""
+_Note = tuple[str, Callable[..., TraceLine], tuple[Any, ...]]
+"""An episode's outcome, and what writes its :data:`~extramile._decision.TraceLine` (a
+function and its arguments), called when the trace is read."""
 
 
 class Trace:
-    """Collects what became of every episode, rule by rule.
+    """Collects what became of every episode, rule by rule; when the decision's trace
+    is read, writes it.
 
     What is collected is what the explanations are made of (a rule, the context its
     condition was judged in, a candidate's times), not the explanations: they are
-    written when :meth:`summary` is asked for, that is when the decision's trace is
-    read.  Everything kept is no longer changed once the decision is made, and every
-    explanation is a pure function of it, so a trace read later says what it would
-    have said at once.  With ``lazy=False`` (a policy with conditions of its users'
+    written when :meth:`lines` is asked for, that is when the decision's trace or its
+    explanation is read.  Everything kept is no longer changed once the decision is made,
+    and every explanation is a pure function of it, so a trace read later says what it
+    would have said at once.  With ``lazy=False`` (a policy with conditions of its users'
     own, whose ``explain`` may raise or read what it likes), the conditions'
     explanations are written at once, so that such an error is raised by
     :func:`~extramile.evaluate` itself, naming the rule.
+
+    It is the decision's :class:`~extramile._decision.TraceWriter`: calling it makes the
+    trace's objects, from the lines :meth:`lines` writes once, which are all that
+    :meth:`Decision.explain <extramile.Decision.explain>` reads.
     """
 
-    __slots__ = ("_calls", "lazy", "rules")
+    __slots__ = ("_decided", "_lines", "lazy", "rules")
 
     active: Final = True
 
@@ -79,7 +84,10 @@ class Trace:
         """The episodes of each rule that had any, by rule name."""
         self.lazy = lazy
         """Whether the conditions' explanations wait until the trace is read."""
-        self._calls: tuple[Sequence[Call], Sequence[Candidate], ContactCaps] | None = None
+        self._decided: (
+            tuple[FollowUpPolicy, Customer, Sequence[Call], Sequence[Candidate]] | None
+        ) = None
+        self._lines: list[RuleLines] | None = None
 
     def not_fired(  # noqa: PLR0917  # the parts of a key, kept apart until they are needed
         self,
@@ -126,29 +134,59 @@ class Trace:
 
     def suppressed(self, cand: Candidate, reason: str) -> None:
         """A call that may not be placed."""
-        args = (cand.key, "suppressed", reason, cand.issue_id, cand.episode_id)
-        self._note(cand.rule.name, "suppressed", _plain, args)
+        args = (cand.key, "suppressed", reason, cand.issue_id, cand.episode_id, None)
+        self._note(cand.rule.name, "suppressed", _itself, (args,))
 
-    def calls(
-        self, calls: Sequence[Call], candidates: Sequence[Candidate], caps: ContactCaps
+    def decided(
+        self,
+        policy: FollowUpPolicy,
+        customer: Customer,
+        calls: Sequence[Call],
+        candidates: Sequence[Candidate],
     ) -> None:
-        """The calls of the decision: one trace for each episode in each (written with
-        the rest, when the trace is read)."""
-        self._calls = (calls, candidates, caps)
+        """The decision's calls, from these candidates: one trace for each episode in
+        each (written with the rest, when the trace is read)."""
+        self._decided = (policy, customer, calls, candidates)
 
-    def summary(
-        self, policy: FollowUpPolicy, calls: Sequence[Call], customer: Customer
-    ) -> tuple[RuleTrace, ...]:
+    def __call__(self) -> tuple[RuleTrace, ...]:
         """Every rule of the policy, in order: whether it fired, and what became of each
         of its episodes."""
-        # (Nothing collected is changed here: a trace read by two threads at once says
-        # the same to both.)
-        called = self._call_notes(*self._calls) if self._calls is not None else {}
+        return tuple(
+            [
+                RuleTrace(
+                    rule=rule,
+                    fired=fired,
+                    summary=summary,
+                    episodes=tuple([_episode_trace(*line) for line in episodes]),
+                )
+                for rule, fired, summary, episodes in self.lines()
+            ]
+        )
+
+    def lines(self) -> list[RuleLines]:
+        """What :meth:`__call__` makes into the trace, written once: each rule of the
+        policy, in order, with its episodes as lines."""
+        # Two threads reading one decision at once may both write them: the same lines.
+        # (Nothing collected is changed here.)
+        lines = self._lines
+        if lines is None:
+            assert self._decided is not None  # the engine tells the calls before any read
+            lines = self._lines = self._written(*self._decided)
+        return lines
+
+    def _written(
+        self,
+        policy: FollowUpPolicy,
+        customer: Customer,
+        calls: Sequence[Call],
+        candidates: Sequence[Candidate],
+    ) -> list[RuleLines]:
+        called = self._call_notes(calls, candidates, policy.caps)
         memo: _Memo = {}  # the parts' explanations, for the rules that share parts
-        out = []
+        out: list[RuleLines] = []
         for rule in policy.rules:
             if isinstance(rule, Awareness):
-                out.append(_awareness_trace(rule, calls, customer))
+                out.append(_awareness_lines(rule, calls, customer))
                 continue
             notes = self.rules.get(rule.name, [])
             more = called.get(rule.name)
@@ -156,7 +194,7 @@ class Trace:
                 notes = notes + more
             if not notes:
                 summary = f"not triggered: no {rule.trigger.describe()} up to now"
-                out.append(RuleTrace(rule=rule.name, fired=False, summary=summary))
+                out.append((rule.name, False, summary, ()))
                 continue
             outcomes = {outcome for outcome, _, _ in notes}
             fired = "call" in outcomes
@@ -164,14 +202,11 @@ class Trace:
                 summary = "fired: a call is recommended"
             else:
                 summary = f"no call ({', '.join(sorted(outcomes))})"
-            episodes = tuple(
-                [
-                    make(*args, memo) if make is _not_fired else make(*args)
-                    for _, make, args in notes
-                ]
-            )
-            out.append(RuleTrace(rule=rule.name, fired=fired, summary=summary, episodes=episodes))
-        return tuple(out)
+            episodes = [
+                make(*args, memo) if make is _not_fired else make(*args) for _, make, args in notes
+            ]
+            out.append((rule.name, fired, summary, episodes))
+        return out
 
     @staticmethod
     def _call_notes(
@@ -184,12 +219,12 @@ class Trace:
             for key in call.keys:
                 # By the episode's own rule: a call lists its rules once each, not a key.
                 episode = own[key]
-                note = ("call", _call_trace, (call, episode, caps))
+                note = ("call", _call_line, (call, episode, caps))
                 notes.setdefault(episode.rule.name, []).append(note)
         return notes
 
     def _note(
-        self, rule: str, outcome: str, make: Callable[..., EpisodeTrace], args: tuple[Any, ...]
+        self, rule: str, outcome: str, make: Callable[..., TraceLine], args: tuple[Any, ...]
     ) -> None:
         notes = self.rules.get(rule)
         if notes is None:
@@ -252,13 +287,12 @@ def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) 
     explained at the same triggers, and say the same of it.  Only for a lazy trace: its
     conditions are the built-in ones, which read nothing but the context's fields, and
     its contexts are no longer changed."""
-    at = (ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope))
+    now, trigger, thread, scope = ctx.now, id(ctx.trigger), id(ctx.thread), id(ctx.in_scope)
     try:
         for part in condition.parts:
-            key = (id(part), *at)
-            if key in memo:
-                failed = memo[key]
-            else:
+            key = (id(part), now, trigger, thread, scope)
+            failed = memo.get(key, _UNSEEN)
+            if failed is _UNSEEN:
                 failed = memo[key] = explain_failed(part, ctx)
             if failed is not None:
                 return failed
@@ -269,14 +303,38 @@ def _all_explained(condition: All, ctx: TriggerContext, rule: str, memo: _Memo) 
         raise condition_error(condition, rule, exc, " while explaining") from exc
 
 
-def _plain(key: str, outcome: str, detail: str, issue_id: str | None, episode: str) -> EpisodeTrace:
-    return EpisodeTrace(key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode)
+def _itself(line: TraceLine) -> TraceLine:
+    return line
 
 
-def _itself(trace: EpisodeTrace) -> EpisodeTrace:
-    return trace
+def _episode_trace(  # noqa: PLR0917  # a TraceLine, unpacked
+    key: str, outcome: str, detail: str, issue_id: str | None, episode: str | None, rest: object
+) -> EpisodeTrace:
+    """The :class:`EpisodeTrace` of one line of the trace: for a call, with its times
+    (``rest`` is the call and its episode's candidate)."""
+    if rest is None:
+        return EpisodeTrace(
+            key=key, outcome=outcome, detail=detail, issue_id=issue_id, episode=episode
+        )
+    call, cand = cast("tuple[Call, Candidate]", rest)
+    tz = call.deadline.tzinfo or UTC
+    return EpisodeTrace(
+        key=key,
+        outcome=outcome,
+        detail=detail,
+        issue_id=issue_id,
+        episode=episode,
+        due_at=call.due_at,
+        deadline=from_ts(cand.final_deadline, tz),
+        first_deadline=from_ts(cand.deadline, tz),
+        extra_mile=cand.extra_mile,
+        attempt=cand.attempt,
+    )
 
 
+_UNSEEN: Final = "\0unseen"
+"""What a memo of :func:`_all_explained` gives for a part it has not seen yet (told by
+identity: an explanation is never this object), so that a part seen is looked up once."""
 _Memo = dict[tuple[int, float, int, int, int], "str | None"]
 """What :func:`explain_failed` said of a part of a rule's condition, by the part's id and
 what its context holds as of a trigger (the ids of the trigger, the issue's thread and
@@ -291,7 +349,7 @@ def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
     episode_id: str,
     ctx: Context,
     memo: _Memo | None = None,
-) -> EpisodeTrace:
+) -> TraceLine:
     condition = rule.condition
     if (
         memo is not None
@@ -306,30 +364,31 @@ def _not_fired(  # noqa: PLR0917  # as Trace.not_fired
     when = _ISO.get(now)
     if when is None:
         when = iso(now)
-    return EpisodeTrace(
-        key=episode_key(customer_part, issue_id, rule_part, episode_id),
-        outcome="not-fired",
-        detail=f"as of the trigger at {when}: " + explained,
-        issue_id=issue_id,
-        episode=episode_id,
+    return (
+        episode_key(customer_part, issue_id, rule_part, episode_id),
+        "not-fired",
+        f"as of the trigger at {when}: " + explained,
+        issue_id,
+        episode_id,
+        None,
     )
 
 
-def _fate(fired: Fired, outcome: str, detail: str) -> EpisodeTrace:
-    return _plain(fired.key, outcome, detail, fired.issue_id, fired.episode_id)
+def _fate(fired: Fired, outcome: str, detail: str) -> TraceLine:
+    return (fired.key, outcome, detail, fired.issue_id, fired.episode_id, None)
 
 
-def _satisfied(fired: Fired, call: Interaction) -> EpisodeTrace:
+def _satisfied(fired: Fired, call: Interaction) -> TraceLine:
     return _fate(fired, "satisfied", f"outbound call {call.id!r} at {iso(call.ts)}")
 
 
-def _stopped(rule: Rule, fired: Fired) -> EpisodeTrace:
+def _stopped(rule: Rule, fired: Fired) -> TraceLine:
     assert rule.stop is not None  # only a rule with a stop condition stops
     detail = explain_condition(rule.stop, fired.ctx, rule.name)
     return _fate(fired, "stopped", f"stopped at now by {rule.stop!r}: {detail}")
 
 
-def _untimed(rule: Rule, fired: Fired) -> EpisodeTrace:
+def _untimed(rule: Rule, fired: Fired) -> TraceLine:
     return _fate(
         fired,
         "untimed",
@@ -338,28 +397,17 @@ def _untimed(rule: Rule, fired: Fired) -> EpisodeTrace:
     )
 
 
-def _lapsed(rule: Rule, fired: Fired, deadline: float) -> EpisodeTrace:
+def _lapsed(rule: Rule, fired: Fired, deadline: float) -> TraceLine:
     detail = f"given up {give_up_words(rule, f'the deadline {iso(deadline)}')}"
     return _fate(fired, "lapsed", detail)
 
 
-def _call_trace(call: Call, episode: Candidate, caps: ContactCaps) -> EpisodeTrace:
-    tz = call.deadline.tzinfo or UTC
-    return EpisodeTrace(
-        key=episode.key,
-        outcome="call",
-        detail=_call_detail(call, episode, caps),
-        issue_id=episode.issue_id,
-        episode=episode.episode_id,
-        due_at=call.due_at,
-        deadline=from_ts(episode.final_deadline, tz),
-        first_deadline=from_ts(episode.deadline, tz),
-        extra_mile=episode.extra_mile,
-        attempt=episode.attempt,
-    )
+def _call_line(call: Call, episode: Candidate, caps: ContactCaps) -> TraceLine:
+    detail = _call_detail(call, episode, caps)
+    return (episode.key, "call", detail, episode.issue_id, episode.episode_id, (call, episode))
 
 
-def _awareness_trace(rule: Awareness, calls: Sequence[Call], customer: Customer) -> RuleTrace:
+def _awareness_lines(rule: Awareness, calls: Sequence[Call], customer: Customer) -> RuleLines:
     points = rule.points_for(customer)
     if not calls:
         summary = "adds talking points only to calls; there is no call"
@@ -367,7 +415,7 @@ def _awareness_trace(rule: Awareness, calls: Sequence[Call], customer: Customer)
         summary = f"added {len(points)} talking point(s) about programmes the customer lacks"
     else:
         summary = "no programme the customer lacks"
-    return RuleTrace(rule=rule.name, fired=bool(calls and points), summary=summary)
+    return (rule.name, bool(calls and points), summary, ())
 
 
 def _call_detail(call: Call, episode: Candidate, caps: ContactCaps) -> str:
