@@ -296,8 +296,9 @@ class Contact:
 
     def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
         """Where a call may go: the calling window open in every zone and, unless it goes
-        the extra mile, staff open (see :func:`reach_table`)."""
-        return reach_table(self.clocks.reach, None if extra_mile else schedule)
+        the extra mile, staff open (see :func:`reach_table`): the table under the flat
+        one placement searches, which the clocks keep by schedule."""
+        return self.clocks.allowed(None if extra_mile else schedule).source
 
     @classmethod
     def of(

@@ -42,7 +42,7 @@ from extramile._engine.search import walk_moves
 from extramile._engine.timing import deadline_for
 from extramile._memo import cache, keep
 from extramile._model import Priority
-from extramile._rules import Awareness, ContactCaps
+from extramile._rules import Awareness, CompiledRule, ContactCaps
 from extramile._time import UTC, Schedule, from_ts, pooled
 
 __all__ = ["Moved", "Raw", "Seen", "adjustments", "call_of", "merge"]
@@ -209,25 +209,23 @@ def merge(
     for group in groups:
         first = group[0]
         binding = first
+        lead = first
         if len(group) == 1:
             rule = first.rule
             keys: tuple[str, ...] = (first.key,)
-            rules: tuple[str, ...] = pooled((rule.name,))
+            rules, points = _lone(first.compiled)
             issue_id = first.issue_id
-            points = [rule.talking_point] if rule.talking_point else []
             deadline = first.final_deadline
             priority = int(rule.priority)
             extra = first.extra_mile
             essential = rule.essential
-            lead = first
-            queue = rule.queue
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
             # One name a rule, though two of its episodes may merge (keys stay one an episode).
             rules = pooled(tuple(dict.fromkeys([c.rule.name for c in ranked])))
             issue_id = ranked[0].issue_id
-            points = list(
+            points = tuple(
                 dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
             )
             binding = min(ranked, key=lambda c: c.final_deadline)
@@ -236,9 +234,10 @@ def merge(
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
             lead = ranked[0]
-            queue = lead.rule.queue
         if extra_points:
-            points.extend([p for p in extra_points if p not in points])
+            points = pooled((*points, *[p for p in extra_points if p not in points]))
+        elif len(group) > 1:
+            points = pooled(points)
         placed_by = first.contact or contact
         fit = binding.fit
         moved_by: tuple[Adjustment, ...] | Moved = ()
@@ -256,27 +255,52 @@ def merge(
                 policy.caps,
                 walk,
             )
+        lead_rule = lead.rule
         raws.append(
-            Raw(
-                customer.id,
-                issue_id,
-                keys,
-                rules,
-                first.placed,
-                deadline,
-                tz,
-                priority,
-                pooled(tuple(points)),
-                extra,
-                essential,
-                moved_by,
-                placed_by.reach,
-                len(lead.attempts) + 1,
-                lead.rule.retry.tries,
-                queue,
+            _raw(
+                Raw,
+                (
+                    customer.id,
+                    issue_id,
+                    keys,
+                    rules,
+                    first.placed,
+                    deadline,
+                    tz,
+                    priority,
+                    points,
+                    extra,
+                    essential,
+                    moved_by,
+                    placed_by.reach,
+                    len(lead.attempts) + 1,
+                    lead_rule.retry.tries,
+                    lead_rule.queue,
+                ),
             )
         )
     return raws
+
+
+_raw: Final = tuple.__new__
+"""Makes a :class:`Raw` from a whole tuple of its fields, at a fraction of the cost of its
+constructor (which names and defaults each): a plan makes one for every call."""
+
+
+def _lone(compiled: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rules and talking points of a call of one candidate of ``compiled``'s rule
+    (before any awareness rule adds its points), pooled and kept by the rule: the same
+    for every such call."""
+    found = _LONE.get(compiled)
+    if found is None:
+        rule = compiled.rule
+        points = (rule.talking_point,) if rule.talking_point else ()
+        found = keep(_LONE, compiled, (pooled((rule.name,)), pooled(points)), _LONE_KEPT)
+    return found
+
+
+_LONE_KEPT: Final = 1024
+_LONE: Final[dict[CompiledRule, tuple[tuple[str, ...], tuple[str, ...]]]] = cache("lone calls")
 
 
 def _seen(

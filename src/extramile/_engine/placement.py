@@ -235,10 +235,10 @@ def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
     """
     cand.nominal = nominal
     lapsed = cand.compiled.lapsed
-    probe = case.probe
-    if lapsed is not None and lapsed(probe, cand.deadline, cand.placed):
+    # a rule that never gives up needs no context of the customer (made on first ask)
+    if lapsed is not None and lapsed(case.probe, cand.deadline, cand.placed):
         rule = cand.rule
-        gives_up = lapse_at(rule, probe, cand.deadline)
+        gives_up = lapse_at(rule, case.probe, cand.deadline)
         assert gives_up is not None  # it has a give-up time: it lapses
         given_up = (cand.placed, gives_up, rule, cand.deadline)
         if cand.retry_due is not None and cand.retry_due >= gives_up:
