@@ -154,7 +154,7 @@ def raw_calls_for(
         _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
         return raws, suppressed
     placed_in, raws, stopped, held = _compiled(policy, customer, history, now_ts)
-    if placed_in is None:
+    if placed_in is None or (not stopped and not held):
         return raws, []
     suppressed = [suppression(placed_in, cand, why) for cand, why in stopped]
     suppressed.extend(held)

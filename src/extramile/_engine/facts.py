@@ -93,7 +93,7 @@ class Facts:
                 break
         facts.threads = {}
         facts.by_kind = {}
-        facts.attempts = [call.ts for call in calls]
+        facts.attempts = [call.ts for call in calls] if calls else []
         facts.calls = calls
         facts.last_inbound = last_inbound
         facts._call_index = None
@@ -199,9 +199,9 @@ class Case:
                 self.customer,
                 facts.attempts,
                 facts.last_inbound,
-                calling_window=policy.calling_window,
-                served_timezones=policy.served_timezones,
-                schedule=policy.schedule,
+                policy.calling_window,
+                policy.served_timezones,
+                policy.schedule,
             )
         return contact
 

@@ -202,8 +202,11 @@ def merge(
     customer = case.customer
     contact = case.contact
     policy = case.policy
-    extra_points = [point for rule in awareness for point in rule.points_for(customer)]
-    tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    extra_points = (
+        [point for rule in awareness for point in rule.points_for(customer)] if awareness else ()
+    )
+    zones = contact.clocks.zones
+    tz = zones[0] if len(zones) == 1 else UTC
     seen: dict[tuple[int, bool], Seen] = {}  # by the contact's identity
     raws: list[Raw] = []
     for group in groups:

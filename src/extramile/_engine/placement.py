@@ -38,6 +38,7 @@ from extramile._engine.facts import Case
 from extramile._engine.fit import fit_deadline
 from extramile._engine.moves import Constraint, RawMove, Walk, render_move
 from extramile._engine.search import (
+    first_allowed,
     no_common_window,
     place_ts,
     suppression_of,
@@ -130,34 +131,18 @@ def place_from(
     extra_mile = cand.extra_mile
     essential = cand.rule.essential
     gap_attempts = cand.gap_attempts
+    counted = contact.attempts if gap_attempts is None else gap_attempts
+    staff = None if extra_mile else schedule
     now = case.now
     # As place_call(): at the first allowed moment from max(now, start), and where it
-    # would have gone from ``start`` alone.
+    # would have gone from ``start`` alone (the moves are worked out when read).
     begin = start if start > now else now
-    at = place_ts(
-        contact,
-        begin,
-        schedule=schedule,
-        caps=caps,
-        extra_mile=extra_mile,
-        essential=essential,
-        moves=None,
-        gap_attempts=gap_attempts,
-    )
+    at = first_allowed(contact, begin, staff, caps, essential, counted)
     if at is None:
         return (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
     nominal = at
     if start < now:
-        found = place_ts(
-            contact,
-            start,
-            schedule=schedule,
-            caps=caps,
-            extra_mile=extra_mile,
-            essential=essential,
-            moves=None,
-            gap_attempts=gap_attempts,
-        )
+        found = first_allowed(contact, start, staff, caps, essential, counted)
         if found is not None and found <= at:
             nominal = found
     cand.placed = at

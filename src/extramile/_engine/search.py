@@ -65,6 +65,7 @@ __all__ = [
     "SEARCH_SECONDS",
     "allowed_next",
     "deadline_after",
+    "first_allowed",
     "moves_to",
     "no_common_window",
     "place_call",
@@ -97,7 +98,8 @@ def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
     upto = bisect.bisect_right(attempts, ts)
     if upto == 0:
         return ts
-    return max(ts, attempts[upto - 1] + caps.min_gap.seconds)
+    free = attempts[upto - 1] + caps.min_gap.seconds
+    return free if free > ts else ts  # max(), without the call
 
 
 def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
@@ -109,6 +111,19 @@ def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
     if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
         return ts
     return contact.cap_ages(caps.per.days).free_from(ts, limit)
+
+
+def _caps_next(ts: float, gap_attempts: list[float], contact: Contact, caps: ContactCaps) -> float:
+    """``_cap_next(_gap_next(ts, gap_attempts, caps), contact, caps)`` in one call, for
+    the search, which asks it at every step (:func:`moves_to` takes the two apart, to
+    say which moved the call)."""
+    upto = bisect.bisect_right(gap_attempts, ts)
+    if upto:
+        free = gap_attempts[upto - 1] + caps.min_gap.seconds
+        ts = free if free > ts else ts
+    if len(contact.attempts) < caps.max_attempts:
+        return ts  # (the first test of _cap_next, without its call)
+    return _cap_next(ts, contact, caps)
 
 
 def without(attempts: list[float], own: Iterable[float]) -> list[float]:
@@ -140,38 +155,12 @@ def place_ts(
     ``start`` and the answer (:func:`moves_to`).
     ``gap_attempts`` are the attempts the minimum gap is measured from (default: all).
     """
-    limit = start + SEARCH_SECONDS
-    horizon = _after(limit, _INF)
-    staff = None if extra_mile else schedule
-    allowed = contact.clocks.allowed(staff)
-    attempts = contact.attempts
-    held = not essential and attempts
     if gap_attempts is None:
-        gap_attempts = attempts
-    if allowed.next_open(start, horizon) == start and (
-        not held or _cap_next(_gap_next(start, gap_attempts, caps), contact, caps) == start
-    ):
-        return start  # the common case: allowed at the start, nothing moved
-    grace_from = contact.last_inbound
-    t = start
-    for _ in range(_MAX_ROUNDS):
-        found = allowed.next_open(t, horizon)
-        if found != t and grace_from is not None and t < grace_from + CALLBACK_GRACE:
-            found = _in_grace(t, found, grace_from, staff, horizon)
-        if found is None:
-            if staff is not None:
-                schedule.next_open_ts(t)  # raises when staff never open (every day a holiday)
-            return None
-        t = found
-        if not held:
-            break
-        moved = _cap_next(_gap_next(t, gap_attempts, caps), contact, caps)
-        if moved == t:
-            break
-        t = moved
-    else:  # pragma: no cover - thousands of caps and closings alternating in 400 days
-        return None
-    if t > limit:
+        gap_attempts = contact.attempts
+    t = first_allowed(
+        contact, start, None if extra_mile else schedule, caps, essential, gap_attempts
+    )
+    if t is None:
         return None
     if moves is not None and t != start:
         moves_to(
@@ -186,6 +175,49 @@ def place_ts(
             gap_attempts=gap_attempts,
         )
     return t
+
+
+def first_allowed(  # noqa: PLR0917  # in order: placement calls this for every call
+    contact: Contact,
+    start: float,
+    staff: Schedule | None,
+    caps: ContactCaps,
+    essential: bool,
+    gap_attempts: list[float],
+) -> float | None:
+    """:func:`place_ts` without the moves: the earliest instant in ``[start, start +
+    SEARCH_SECONDS]`` that every constraint allows, or None; staff hours unless ``staff``
+    is None (an extra-mile call), the gap measured from ``gap_attempts``.  Placement
+    calls it directly, with its arguments in order."""
+    limit = start + SEARCH_SECONDS
+    allowed = contact.clocks.allowed(staff)
+    held = not essential and contact.attempts
+    # (any horizon after ``start`` tells whether ``start`` itself is open)
+    if allowed.next_open(start, limit) == start and (
+        not held or _caps_next(start, gap_attempts, contact, caps) == start
+    ):
+        return start  # the common case: allowed at the start, nothing moved
+    horizon = _after(limit, _INF)
+    grace_from = contact.last_inbound
+    t = start
+    for _ in range(_MAX_ROUNDS):
+        found = allowed.next_open(t, horizon)
+        if found != t and grace_from is not None and t < grace_from + CALLBACK_GRACE:
+            found = _in_grace(t, found, grace_from, staff, horizon)
+        if found is None:
+            if staff is not None:
+                staff.next_open_ts(t)  # raises when staff never open (every day a holiday)
+            return None
+        t = found
+        if not held:
+            break
+        moved = _caps_next(t, gap_attempts, contact, caps)
+        if moved == t:
+            break
+        t = moved
+    else:  # pragma: no cover - thousands of caps and closings alternating in 400 days
+        return None
+    return None if t > limit else t
 
 
 def allowed_next(
