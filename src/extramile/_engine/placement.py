@@ -253,7 +253,11 @@ def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
         move = held_by or (blocked[-1] if blocked else moves_of(case, cand)[-1])
         # plan() only counts suppressed calls: the reason is written when read
         return move.constraint, functools.partial(_held, given_up, move, policy, contact)
-    cand.final_deadline = deadline_for(case, cand, nominal)
+    if nominal > cand.due:
+        cand.final_deadline = deadline_for(case, cand, nominal)
+    else:  # it could have gone when due (only ``now`` held it): as deadline_for() says
+        cand.capped = False
+        cand.final_deadline = cand.deadline
     return None
 
 
