@@ -216,7 +216,8 @@ _CLOCKS: Final[dict[tuple[object, ...], Clocks]] = cache("contact clocks")
 
 def clocks_of(zone_names: tuple[str, ...], window: CallingWindow) -> Clocks:
     """The shared :class:`Clocks` of a customer's zones and calling window (memoised)."""
-    key = (zone_names, *_key(window))
+    # _key(window), without its call: a contact is made for every customer placed
+    key = (zone_names, window.start, window.end) if type(window) is Window else (zone_names, window)
     found = _CLOCKS.get(key)
     if found is None:
         zones = tuple([zone(name) for name in zone_names])

@@ -15,6 +15,7 @@ Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the siblings ``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from extramile._conditions import Context, IssueThread, TriggerContext
 from extramile._engine.answers import CallIndex
@@ -24,6 +25,11 @@ from extramile._rules import FollowUpPolicy, Program, key_part, program_of
 from extramile.kinds import CALL
 
 __all__ = ["Case", "Facts"]
+
+_OUTBOUND: Final = Direction.OUTBOUND
+_SYSTEM: Final = Channel.SYSTEM
+"""Read for every interaction: a member of an enumeration costs a lookup through its
+class's metaclass each time it is named."""
 
 
 class Facts:
@@ -37,8 +43,8 @@ class Facts:
         attempts: list[float] = []
         calls: list[Interaction] = []
         last_inbound: float | None = None
-        outbound = Direction.OUTBOUND
-        system = Channel.SYSTEM
+        outbound = _OUTBOUND
+        system = _SYSTEM
         for item in history:
             issue_id = item.issue_id
             if issue_id is not None:
@@ -85,8 +91,8 @@ class Facts:
         :mod:`~extramile._engine.compiler`)."""
         facts = cls.__new__(cls)
         last_inbound: float | None = None
-        outbound = Direction.OUTBOUND
-        system = Channel.SYSTEM
+        outbound = _OUTBOUND
+        system = _SYSTEM
         for item in reversed(history):
             if item.direction is not outbound and item.channel is not system:
                 last_inbound = item.ts

@@ -56,8 +56,10 @@ def fit_deadline(
     the moments it may be made; None when the deadline lies in one already.
     """
     # Most deadlines lie where the call may be made: one bisection of the table of the
-    # moments it may be, which answers the deadline itself then.
-    end = contact.allowed(schedule, extra_mile=extra_mile).last_end(deadline, floor)
+    # moments it may be (Contact.allowed(), read from the clocks here without its call),
+    # which answers the deadline itself then.
+    allowed = contact.clocks.allowed(None if extra_mile else schedule).source
+    end = allowed.last_end(deadline, floor)
     if end == deadline:
         return None
     grace = contact.last_inbound

@@ -42,7 +42,7 @@ from extramile._engine.search import walk_moves
 from extramile._engine.timing import deadline_for
 from extramile._memo import cache, keep
 from extramile._model import Priority
-from extramile._rules import Awareness, CompiledRule, ContactCaps
+from extramile._rules import Awareness, CompiledRule, ContactCaps, FollowUpPolicy
 from extramile._time import UTC, Schedule, from_ts, pooled
 
 __all__ = ["Moved", "Raw", "Seen", "adjustments", "call_of", "merge"]
@@ -242,22 +242,9 @@ def merge(
         elif len(group) > 1:
             points = pooled(points)
         placed_by = first.contact or contact
-        fit = binding.fit
         moved_by: tuple[Adjustment, ...] | Moved = ()
-        walk = first.walk
-        if first.moves or walk is not None or fit is not None:
-            moves = tuple(first.moves or ())
-            caps = policy.caps
-            by = _seen(seen, placed_by, moves, walk, caps)
-            moved_by = Moved(
-                moves,
-                by,
-                fit,
-                by if fit is None else _seen(seen, binding.contact or contact, (), None, caps),
-                policy.schedule,
-                policy.caps,
-                walk,
-            )
+        if first.moves or first.walk is not None or binding.fit is not None:
+            moved_by = _moved(seen, first, binding, contact, policy)
         lead_rule = lead.rule
         raws.append(
             _raw(
@@ -286,8 +273,9 @@ def merge(
 
 
 _raw: Final = tuple.__new__
-"""Makes a :class:`Raw` from a whole tuple of its fields, at a fraction of the cost of its
-constructor (which names and defaults each): a plan makes one for every call."""
+"""Makes a :class:`Raw` (or a :class:`Moved`) from a whole tuple of its fields, at a
+fraction of the cost of its constructor (which names and defaults each): a plan makes
+one for every call."""
 
 
 def _lone(compiled: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -300,6 +288,24 @@ def _lone(compiled: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
         points = (rule.talking_point,) if rule.talking_point else ()
         found = keep(_LONE, compiled, (pooled((rule.name,)), pooled(points)), _LONE_KEPT)
     return found
+
+
+def _moved(
+    seen: dict[tuple[int, bool], Seen],
+    first: Candidate,
+    binding: Candidate,
+    contact: Contact,
+    policy: FollowUpPolicy,
+) -> Moved:
+    """The raw moves of a call that ``first`` opens and whose deadline is ``binding``'s,
+    for a customer whose contact is ``contact`` (each member's own, if it has one)."""
+    moves = tuple(first.moves or ())
+    walk = first.walk
+    fit = binding.fit
+    caps = policy.caps
+    by = _seen(seen, first.contact or contact, moves, walk, caps)
+    fitted_by = by if fit is None else _seen(seen, binding.contact or contact, (), None, caps)
+    return _raw(Moved, (moves, by, fit, fitted_by, policy.schedule, caps, walk))
 
 
 _LONE_KEPT: Final = 1024

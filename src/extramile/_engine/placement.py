@@ -75,7 +75,10 @@ def place_all(
     """Place every candidate, or stop it: (the placed, the stopped and why; see
     :func:`suppression`)."""
     base = case.contact
-    blocked: Why | None = suppression_of(base)
+    # (most customers may be called: the reason is asked for only when one may not be)
+    blocked: Why | None = (
+        suppression_of(base) if base.do_not_call or not base.clocks.zones else None
+    )
     stopped: list[Stop] = []
     placed: list[Candidate] = []
     policy = case.policy
@@ -98,7 +101,7 @@ def place_all(
                 start = cand.retry_due
             cand.gap_attempts = without(contact.attempts, (call.ts for call in attempts))
         if why is None:
-            why = place_from(case, cand, start, [])
+            why = place_from(case, cand, start, None)
             if why is None:
                 placed.append(cand)
                 if revisit_active:
@@ -114,7 +117,7 @@ def place_from(
     case: Case,
     cand: Candidate,
     start: float,
-    moves: list[RawMove],
+    moves: list[RawMove] | None,
     held_by: RawMove | None = None,
 ) -> Why | None:
     """Place ``cand`` at the first moment every constraint allows at or after ``start``
@@ -133,16 +136,17 @@ def place_from(
     gap_attempts = cand.gap_attempts
     counted = contact.attempts if gap_attempts is None else gap_attempts
     staff = None if extra_mile else schedule
+    allowed = contact.clocks.allowed(staff)
     now = case.now
     # As place_call(): at the first allowed moment from max(now, start), and where it
     # would have gone from ``start`` alone (the moves are worked out when read).
     begin = start if start > now else now
-    at = first_allowed(contact, begin, staff, caps, essential, counted)
+    at = first_allowed(contact, begin, allowed, staff, caps, essential, counted)
     if at is None:
         return (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
     nominal = at
     if start < now:
-        found = first_allowed(contact, start, staff, caps, essential, counted)
+        found = first_allowed(contact, start, allowed, staff, caps, essential, counted)
         if found is not None and found <= at:
             nominal = found
     cand.placed = at

@@ -59,7 +59,7 @@ from typing import Final
 from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
 from extramile._engine.moves import Constraint, RawMove, Walk
 from extramile._rules import ContactCaps
-from extramile._time import Schedule
+from extramile._time import FlatTable, Schedule
 
 __all__ = [
     "SEARCH_SECONDS",
@@ -157,8 +157,9 @@ def place_ts(
     """
     if gap_attempts is None:
         gap_attempts = contact.attempts
+    staff = None if extra_mile else schedule
     t = first_allowed(
-        contact, start, None if extra_mile else schedule, caps, essential, gap_attempts
+        contact, start, contact.clocks.allowed(staff), staff, caps, essential, gap_attempts
     )
     if t is None:
         return None
@@ -180,6 +181,7 @@ def place_ts(
 def first_allowed(  # noqa: PLR0917  # in order: placement calls this for every call
     contact: Contact,
     start: float,
+    allowed: FlatTable,
     staff: Schedule | None,
     caps: ContactCaps,
     essential: bool,
@@ -187,10 +189,10 @@ def first_allowed(  # noqa: PLR0917  # in order: placement calls this for every 
 ) -> float | None:
     """:func:`place_ts` without the moves: the earliest instant in ``[start, start +
     SEARCH_SECONDS]`` that every constraint allows, or None; staff hours unless ``staff``
-    is None (an extra-mile call), the gap measured from ``gap_attempts``.  Placement
-    calls it directly, with its arguments in order."""
+    is None (an extra-mile call), the gap measured from ``gap_attempts``.  ``allowed``
+    is ``contact.clocks.allowed(staff)``, which placement asks once for both its searches
+    and passes on, with the rest of the arguments in order."""
     limit = start + SEARCH_SECONDS
-    allowed = contact.clocks.allowed(staff)
     held = not essential and contact.attempts
     # (any horizon after ``start`` tells whether ``start`` itself is open)
     if allowed.next_open(start, limit) == start and (
