@@ -14,6 +14,7 @@ Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the siblings ``
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Final
 
@@ -26,6 +27,9 @@ from extramile.kinds import CALL
 
 __all__ = ["Case", "Facts"]
 
+_TS: Final = operator.attrgetter("ts")
+"""An interaction's instant, read by the interpreter's own loop (no frame of a
+comprehension)."""
 _OUTBOUND: Final = Direction.OUTBOUND
 _SYSTEM: Final = Channel.SYSTEM
 """Read for every interaction: a member of an enumeration costs a lookup through its
@@ -99,7 +103,7 @@ class Facts:
                 break
         facts.threads = {}
         facts.by_kind = {}
-        facts.attempts = [call.ts for call in calls] if calls else []
+        facts.attempts = list(map(_TS, calls))
         facts.calls = calls
         facts.last_inbound = last_inbound
         facts._call_index = None

@@ -37,7 +37,7 @@ from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
 from extramile._engine.fit import Fit, fit_adjustment, fit_deadline
-from extramile._engine.moves import Constraint, RawMove, Walk, render_moves
+from extramile._engine.moves import Constraint, RawMove, Walk, render_moves, whole
 from extramile._engine.search import walk_moves
 from extramile._engine.timing import deadline_for
 from extramile._memo import cache, keep
@@ -247,7 +247,7 @@ def merge(
             moved_by = _moved(seen, first, binding, contact, policy)
         lead_rule = lead.rule
         raws.append(
-            _raw(
+            whole(
                 Raw,
                 (
                     customer.id,
@@ -270,12 +270,6 @@ def merge(
             )
         )
     return raws
-
-
-_raw: Final = tuple.__new__
-"""Makes a :class:`Raw` (or a :class:`Moved`) from a whole tuple of its fields, at a
-fraction of the cost of its constructor (which names and defaults each): a plan makes
-one for every call."""
 
 
 def _lone(compiled: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -305,7 +299,7 @@ def _moved(
     caps = policy.caps
     by = _seen(seen, first.contact or contact, moves, walk, caps)
     fitted_by = by if fit is None else _seen(seen, binding.contact or contact, (), None, caps)
-    return _raw(Moved, (moves, by, fit, fitted_by, policy.schedule, caps, walk))
+    return whole(Moved, (moves, by, fit, fitted_by, policy.schedule, caps, walk))
 
 
 _LONE_KEPT: Final = 1024

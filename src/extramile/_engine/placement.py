@@ -36,7 +36,7 @@ from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
 from extramile._engine.fit import fit_deadline
-from extramile._engine.moves import Constraint, RawMove, Walk, render_move
+from extramile._engine.moves import Constraint, RawMove, Walk, render_move, whole
 from extramile._engine.search import (
     first_allowed,
     no_common_window,
@@ -157,7 +157,7 @@ def place_from(
     cand.walk = (
         None
         if at == begin
-        else Walk(begin, at, contact.last_inbound, extra_mile, essential, gap_attempts)
+        else whole(Walk, (begin, at, contact.last_inbound, extra_mile, essential, gap_attempts))
     )
     if cand.placed > cand.due:
         why = _pushed(case, cand, nominal, held_by)

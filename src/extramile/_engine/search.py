@@ -57,7 +57,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
-from extramile._engine.moves import Constraint, RawMove, Walk
+from extramile._engine.moves import Constraint, RawMove, Walk, whole
 from extramile._rules import ContactCaps
 from extramile._time import FlatTable, Schedule
 
@@ -83,9 +83,6 @@ _LEAP_AFTER: Final = 4
 """Rounds of the fixed-point search after which placement leaps to where the calling
 windows and staff hours next overlap, instead of bouncing between them day by day."""
 
-_move: Final = tuple.__new__
-"""Makes a :class:`RawMove` from a whole tuple at half the cost of its constructor: the
-search records a move at almost every step."""
 _GAP: Final = Constraint.GAP
 _CAP: Final = Constraint.CAP
 _WINDOW: Final = Constraint.CALLING_WINDOW
@@ -295,11 +292,11 @@ def moves_to(
         if not essential and attempts:
             moved = _gap_next(t, gap_attempts, caps)
             if moved != t:
-                moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_GAP, t, moved, "", False, False, ())))
                 t = moved
             moved = _cap_next(t, contact, caps)
             if moved != t:
-                moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_CAP, t, moved, "", False, False, ())))
                 t = moved
         if grace_from is None or not grace_from <= t < grace_until:
             for table, name in zip(clocks.tables, clocks.zone_names, strict=True):
@@ -309,7 +306,7 @@ def moves_to(
                 if grace_from is not None and t < grace_from < moved:
                     moved = grace_from
                 if moved != t:
-                    moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False, ())))
+                    moves.append(whole(RawMove, (_WINDOW, t, moved, name, False, False, ())))
                     t = moved
                 if grace_from is not None and grace_from <= t < grace_until:
                     break
@@ -317,7 +314,7 @@ def moves_to(
             # staff are open at the answer: they open by then
             moved = staff_table.first_open(t, beyond) or answer
             if moved != t:
-                moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_STAFF, t, moved, "", False, False, ())))
                 t = moved
         if t == before:  # pragma: no cover - the answer is the first instant all allow
             break
