@@ -56,7 +56,7 @@ import math
 from collections.abc import Iterable
 from typing import Final
 
-from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
+from extramile._engine.contact import CALLBACK_GRACE, Contact
 from extramile._engine.moves import Constraint, RawMove, Walk, whole
 from extramile._rules import ContactCaps
 from extramile._time import FlatTable, Schedule
@@ -352,16 +352,16 @@ def _leap(
     """
     if len(contact.tables) + (staff is not None) < 2:
         return t  # one clock alone never needs the leap: its own step is exact
-    found = reach_table(contact.reach, staff).first_open(t, math.nextafter(limit, math.inf))
+    # the table under the flat one the search asks (reach_table(), kept by the clocks)
+    table = contact.clocks.allowed(staff).source
+    found = table.first_open(t, math.nextafter(limit, math.inf))
     found = limit if found is None else found
     if found != t:
         with_staff = staff is not None
-        moves.extend(
-            RawMove(_WINDOW, t, found, name, leap=True, with_staff=with_staff)
-            for name in contact.zone_names
-        )
+        for name in contact.zone_names:  # (a loop: a generator's frame costs more)
+            moves.append(whole(RawMove, (_WINDOW, t, found, name, True, with_staff, ())))  # noqa: PERF401
         if with_staff:
-            moves.append(RawMove(_STAFF, t, found, leap=True))
+            moves.append(whole(RawMove, (_STAFF, t, found, "", True, False, ())))
     return found
 
 
