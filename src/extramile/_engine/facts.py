@@ -103,7 +103,7 @@ class Facts:
                 break
         facts.threads = {}
         facts.by_kind = {}
-        facts.attempts = list(map(_TS, calls))
+        facts.attempts = list(map(_TS, calls)) if calls else []
         facts.calls = calls
         facts.last_inbound = last_inbound
         facts._call_index = None
