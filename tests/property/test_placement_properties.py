@@ -440,6 +440,27 @@ class TestFastPath:
         )
         assert result.due_at.timestamp() == fast
 
+    @settings(max_examples=200, deadline=None)
+    @given(case=cases(), offsets=st.lists(st.integers(-2 * DAY, 9 * DAY), min_size=1, max_size=8))
+    def test_fit_table_is_the_windows_and_staff(self, case: Case, offsets: list[int]) -> None:
+        """The one table a deadline is fitted by (the clocks' flat table's source) is open
+        exactly where the calling window is open in every zone and, unless the call goes
+        the extra mile, staff are: what the fit asked of each in turn before."""
+        schedule = case.schedule()
+        contact = case.contact(schedule)
+        if not contact.zones:
+            return  # no zone to call in: every call is suppressed, none is fitted
+        staff = schedule.open_table()
+        for extra_mile in (False, True):
+            table = contact.allowed(schedule, extra_mile=extra_mile)
+            assert table is contact.clocks.allowed(None if extra_mile else schedule).source
+            for offset in offsets:
+                ts = case.due.timestamp() + offset
+                expected = (extra_mile or staff.is_open(ts)) and all(
+                    window.is_open(ts) for window in contact.tables
+                )
+                assert table.is_open(ts) == expected
+
 
 @st.composite
 def window_probes(draw: st.DrawFn) -> tuple[str, CallingWindow, list[float]]:

@@ -31,6 +31,7 @@ from extramile import (
     compiled_source,
     starter_policy,
 )
+from extramile._conditions import ALWAYS
 from extramile._engine import now_seconds, raw_calls_for
 from extramile._engine.compiler import (
     at_least,
@@ -390,6 +391,28 @@ class TestWhatTheWriterCovers:
         customer = Customer(id="c-1", timezone="UTC")
         raws, _ = raw_calls_for(policy, customer, _feedback(), now_seconds(NOW))
         assert [raw.rules for raw in raws] == [("two",)]
+
+    def test_a_call_of_one_candidate_and_of_two_name_rules_and_points_alike(self) -> None:
+        """A call of one candidate takes its rule's name and talking point kept by the
+        rule, then the awareness points the customer lacks (a point already there once);
+        a call of two ranks its members first."""
+        pointed = attrs.evolve(_rule("pointed", ALWAYS), talking_point="Ask about it.")
+        other = attrs.evolve(_rule("other", ALWAYS), talking_point="Autopay.")
+        aware = Awareness(programmes={"autopay": "Autopay.", "paperless": "Go paperless."})
+        customer = Customer(id="c-1", timezone="UTC", tags={"paperless"})
+        now = now_seconds(NOW)
+        for rules, names, points in (
+            ((pointed,), ("pointed",), ("Ask about it.", "Autopay.")),
+            # (ranked by priority, deadline, then key: "other" first)
+            ((pointed, other), ("other", "pointed"), ("Autopay.", "Ask about it.")),
+            ((other,), ("other",), ("Autopay.",)),
+        ):
+            policy = FollowUpPolicy(
+                name="aware", rules=(*rules, aware), schedule=Schedule.always_open("UTC")
+            )
+            for _ in range(2):  # the second time from what the rules keep
+                raws, _ = raw_calls_for(policy, customer, _feedback(), now)
+                assert [(raw.rules, raw.talking_points) for raw in raws] == [(names, points)]
 
     def test_a_policy_without_calls(self) -> None:
         """Awareness alone makes no call: the function says so at once."""

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from extramile import ContactCaps, Customer, Interaction, Schedule, WeeklyWindow, Window
-from extramile._engine.contact import Contact, clocks_of, window_table, windows_of
+from extramile._engine.contact import Contact, clocks_of, reach_table, window_table, windows_of
 from extramile._engine.moves import RawMove, Walk
 from extramile._engine.search import allowed_next, place_ts, walk_moves
 from extramile._time import DAY, FlatTable, next_in_windows, zone
@@ -189,6 +189,20 @@ class TestAllowedSet:
         )
         office = Schedule.always_open("UTC")
         assert contact().clocks.allowed(office) is contact().clocks.allowed(office)
+
+    def test_schedules_asked_in_turn_keep_their_tables(self) -> None:
+        """The table without staff and the last schedule's are kept at hand; asking of
+        schedules in turn never answers one's table for another's."""
+        clocks = contact().clocks
+        office = Schedule.always_open("UTC")
+        other = Schedule.always_open("Australia/Sydney")
+        first = clocks.allowed(office)
+        unstaffed = clocks.allowed(None)
+        assert clocks.allowed(other) is not first
+        assert clocks.allowed(office) is first
+        assert clocks.allowed(None) is unstaffed is not first
+        assert first.source is reach_table(clocks.reach, office)
+        assert unstaffed.source is reach_table(clocks.reach, None)
 
     def test_an_allowed_start_is_the_answer_and_records_no_move(self) -> None:
         """The due time allowed: the answer is the due time, with nothing moved."""

@@ -150,7 +150,16 @@ class Clocks:
     them, so any two are interchangeable.
     """
 
-    __slots__ = ("_allowed", "reach", "tables", "window", "zone_names", "zones")
+    __slots__ = (
+        "_allowed",
+        "_last",
+        "_unstaffed",
+        "reach",
+        "tables",
+        "window",
+        "zone_names",
+        "zones",
+    )
 
     def __init__(
         self, zones: tuple[dt.tzinfo, ...], zone_names: tuple[str, ...], window: CallingWindow
@@ -162,7 +171,11 @@ class Clocks:
         """The calling window's memoised table in each of ``zones``."""
         self.reach: Reach = pooled((zone_names, window))
         """The zones and window (see :func:`reach_table`)."""
-        self._allowed: dict[int, tuple[Schedule | None, FlatTable]] = {}
+        self._allowed: dict[int, tuple[Schedule, FlatTable]] = {}
+        self._last: tuple[Schedule | None, FlatTable | None] = (None, None)
+        """The schedule last asked about and its table: a book's calls ask of one."""
+        self._unstaffed: FlatTable | None = None
+        """The table without staff hours (extra-mile calls), made when first asked."""
 
     def __reduce__(self) -> tuple[Any, tuple[tuple[str, ...], CallingWindow]]:
         """Pickled as its zones' names and window: its tables are remade (and shared)
@@ -174,13 +187,26 @@ class Clocks:
         ``schedule`` is None, staff open) as one flat table: one bisection an answer.
 
         Kept by the schedule's identity, with the schedule itself, so that an entry is
-        never taken for another schedule."""
+        never taken for another schedule.  Placement asks this for every search: the
+        table without staff and the last schedule's are answered from an attribute."""
+        if schedule is None:
+            flat = self._unstaffed
+            if flat is None:
+                flat = self._unstaffed = FlatTable(reach_table(self.reach, None))
+            return flat
+        last, flat = self._last
+        if last is schedule and flat is not None:
+            return flat
         entry = self._allowed.get(id(schedule))
-        if entry is not None and entry[0] is schedule:
-            return entry[1]
-        flat = FlatTable(reach_table(self.reach, schedule))
-        keep(self._allowed, id(schedule), (schedule, flat), _SCHEDULES_KEPT)
-        return flat
+        if entry is None or entry[0] is not schedule:
+            entry = keep(
+                self._allowed,
+                id(schedule),
+                (schedule, FlatTable(reach_table(self.reach, schedule))),
+                _SCHEDULES_KEPT,
+            )
+        self._last = entry
+        return entry[1]
 
 
 _SCHEDULES_KEPT: Final = 8
@@ -190,7 +216,8 @@ _CLOCKS: Final[dict[tuple[object, ...], Clocks]] = cache("contact clocks")
 
 def clocks_of(zone_names: tuple[str, ...], window: CallingWindow) -> Clocks:
     """The shared :class:`Clocks` of a customer's zones and calling window (memoised)."""
-    key = (zone_names, *_key(window))
+    # _key(window), without its call: a contact is made for every customer placed
+    key = (zone_names, window.start, window.end) if type(window) is Window else (zone_names, window)
     found = _CLOCKS.get(key)
     if found is None:
         zones = tuple([zone(name) for name in zone_names])
@@ -214,10 +241,9 @@ class Contact:
         "unknown_zone",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917  # made for every customer placed: in order, not by name
         self,
         clocks: Clocks,
-        *,
         cap_zone: dt.tzinfo,
         attempts: list[float],
         last_inbound: float | None,
@@ -296,8 +322,9 @@ class Contact:
 
     def allowed(self, schedule: Schedule, *, extra_mile: bool) -> OpenTable:
         """Where a call may go: the calling window open in every zone and, unless it goes
-        the extra mile, staff open (see :func:`reach_table`)."""
-        return reach_table(self.clocks.reach, None if extra_mile else schedule)
+        the extra mile, staff open (see :func:`reach_table`): the table under the flat
+        one placement searches, which the clocks keep by schedule."""
+        return self.clocks.allowed(None if extra_mile else schedule).source
 
     @classmethod
     def of(
@@ -335,17 +362,17 @@ class Contact:
         )
 
     @classmethod
-    def build(
+    def build(  # noqa: PLR0917  # made for every customer placed: in order, not by name
         cls,
         customer: Customer,
         attempts: list[float],
         last_inbound: float | None,
-        *,
         calling_window: CallingWindow,
         served_timezones: Sequence[str],
         schedule: Schedule,
     ) -> Contact:
-        """A context from already collected, sorted attempts."""
+        """A context from already collected, sorted attempts (the arguments may be given
+        in order: placement makes one for every customer it places)."""
         name = customer.timezone
         own = customer.calling_hours
         window = own or calling_window
@@ -357,12 +384,12 @@ class Contact:
             cap_zone = schedule.tz
         return cls(
             clocks,
-            cap_zone=cap_zone,
-            attempts=attempts,
-            last_inbound=last_inbound,
-            do_not_call=customer.do_not_call,
-            unknown_zone=name is None,
-            own_window=own is not None,
+            cap_zone,
+            attempts,
+            last_inbound,
+            customer.do_not_call,
+            name is None,  # unknown_zone
+            own is not None,  # own_window
         )
 
 

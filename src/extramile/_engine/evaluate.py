@@ -152,8 +152,11 @@ def raw_calls_for(
         case = Case(policy, customer, history, now_ts, trace=False)
         _, raws, suppressed = run(case, NO_TRACE, NO_REVISIT)
         return raws, suppressed
-    placed_in, raws, stopped, held = _compiled(policy, customer, history, now_ts)
-    if placed_in is None:
+    found = _compiled(policy, customer, history, now_ts)
+    if found is None:
+        return [], []
+    placed_in, raws, stopped, held = found
+    if not stopped and not held:
         return raws, []
     suppressed = [suppression(placed_in, cand, why) for cand, why in stopped]
     suppressed.extend(held)
@@ -166,7 +169,10 @@ def counted_calls_for(
     """:func:`raw_calls_for` as :func:`~extramile.plan` uses it: its calls, raw, and the
     constraint of each suppressed call, in the same order (plan() counts them by
     constraint, so no reason is written)."""
-    _, raws, stopped, held = _compiled(policy, customer, history, now_ts)
+    found = _compiled(policy, customer, history, now_ts)
+    if found is None:
+        return [], []
+    _, raws, stopped, held = found
     if not stopped and not held:
         return raws, []
     constraints = [why[0].value for _, why in stopped]
@@ -176,16 +182,17 @@ def counted_calls_for(
 
 def _compiled(
     policy: FollowUpPolicy, customer: Customer, history: Sequence[Interaction], now_ts: float
-) -> tuple[Case | None, list[Raw], list[Stop], list[SuppressedCall]]:
+) -> tuple[Case, list[Raw], list[Stop], list[SuppressedCall]] | None:
     """The generated function's candidates, placed, conversed and merged as in
-    :func:`_placed`, with the case they were placed in (None: there were none)."""
+    :func:`_placed`, with the case they were placed in; None when there were none (most
+    customers: nothing is made for them)."""
     program = program_of(policy)
     generated = program.generated
     make = candidates_of(program, policy) if generated is None else generated.function
     try:
         candidates, calls = make(customer, history, now_ts)
         if not candidates:
-            return None, [], [], []
+            return None
         case = Case.placing(policy, program, customer, history, now_ts, calls)
         return (case, *_placed(case, candidates, NO_TRACE, NO_REVISIT))
     except (OverflowError, ValueError) as exc:

@@ -14,7 +14,9 @@ Imports: ``_conditions``, ``_model``, ``_rules``, ``kinds``, and the siblings ``
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from typing import Final
 
 from extramile._conditions import Context, IssueThread, TriggerContext
 from extramile._engine.answers import CallIndex
@@ -24,6 +26,14 @@ from extramile._rules import FollowUpPolicy, Program, key_part, program_of
 from extramile.kinds import CALL
 
 __all__ = ["Case", "Facts"]
+
+_TS: Final = operator.attrgetter("ts")
+"""An interaction's instant, read by the interpreter's own loop (no frame of a
+comprehension)."""
+_OUTBOUND: Final = Direction.OUTBOUND
+_SYSTEM: Final = Channel.SYSTEM
+"""Read for every interaction: a member of an enumeration costs a lookup through its
+class's metaclass each time it is named."""
 
 
 class Facts:
@@ -37,8 +47,8 @@ class Facts:
         attempts: list[float] = []
         calls: list[Interaction] = []
         last_inbound: float | None = None
-        outbound = Direction.OUTBOUND
-        system = Channel.SYSTEM
+        outbound = _OUTBOUND
+        system = _SYSTEM
         for item in history:
             issue_id = item.issue_id
             if issue_id is not None:
@@ -85,15 +95,15 @@ class Facts:
         :mod:`~extramile._engine.compiler`)."""
         facts = cls.__new__(cls)
         last_inbound: float | None = None
-        outbound = Direction.OUTBOUND
-        system = Channel.SYSTEM
+        outbound = _OUTBOUND
+        system = _SYSTEM
         for item in reversed(history):
             if item.direction is not outbound and item.channel is not system:
                 last_inbound = item.ts
                 break
         facts.threads = {}
         facts.by_kind = {}
-        facts.attempts = [call.ts for call in calls]
+        facts.attempts = list(map(_TS, calls)) if calls else []
         facts.calls = calls
         facts.last_inbound = last_inbound
         facts._call_index = None
@@ -199,9 +209,9 @@ class Case:
                 self.customer,
                 facts.attempts,
                 facts.last_inbound,
-                calling_window=policy.calling_window,
-                served_timezones=policy.served_timezones,
-                schedule=policy.schedule,
+                policy.calling_window,
+                policy.served_timezones,
+                policy.schedule,
             )
         return contact
 

@@ -55,15 +55,11 @@ def fit_deadline(
     """How a call placed at ``floor`` (from its due time alone) fits ``deadline`` into
     the moments it may be made; None when the deadline lies in one already.
     """
-    # Most deadlines lie where the call may be made: asked of the tables placement has
-    # just used, that costs a bisection each.
-    if extra_mile or schedule.open_table().is_open(deadline):
-        for table in contact.tables:
-            if not table.is_open(deadline):
-                break
-        else:
-            return None
-    end = contact.allowed(schedule, extra_mile=extra_mile).last_end(deadline, floor)
+    # Most deadlines lie where the call may be made: one bisection of the table of the
+    # moments it may be (Contact.allowed(), read from the clocks here without its call),
+    # which answers the deadline itself then.
+    allowed = contact.clocks.allowed(None if extra_mile else schedule).source
+    end = allowed.last_end(deadline, floor)
     if end == deadline:
         return None
     grace = contact.last_inbound

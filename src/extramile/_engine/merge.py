@@ -37,12 +37,12 @@ from extramile._engine.converse import anchor_of
 from extramile._engine.data import Candidate, RevisitCollector
 from extramile._engine.facts import Case
 from extramile._engine.fit import Fit, fit_adjustment, fit_deadline
-from extramile._engine.moves import Constraint, RawMove, Walk, render_moves
+from extramile._engine.moves import Constraint, RawMove, Walk, render_moves, whole
 from extramile._engine.search import walk_moves
 from extramile._engine.timing import deadline_for
 from extramile._memo import cache, keep
 from extramile._model import Priority
-from extramile._rules import Awareness, ContactCaps
+from extramile._rules import Awareness, CompiledRule, ContactCaps, FollowUpPolicy
 from extramile._time import UTC, Schedule, from_ts, pooled
 
 __all__ = ["Moved", "Raw", "Seen", "adjustments", "call_of", "merge"]
@@ -202,32 +202,33 @@ def merge(
     customer = case.customer
     contact = case.contact
     policy = case.policy
-    extra_points = [point for rule in awareness for point in rule.points_for(customer)]
-    tz = contact.zones[0] if len(contact.zones) == 1 else UTC
+    extra_points = (
+        [point for rule in awareness for point in rule.points_for(customer)] if awareness else ()
+    )
+    zones = contact.clocks.zones
+    tz = zones[0] if len(zones) == 1 else UTC
     seen: dict[tuple[int, bool], Seen] = {}  # by the contact's identity
     raws: list[Raw] = []
     for group in groups:
         first = group[0]
         binding = first
+        lead = first
         if len(group) == 1:
             rule = first.rule
             keys: tuple[str, ...] = (first.key,)
-            rules: tuple[str, ...] = pooled((rule.name,))
+            rules, points = _lone(first.compiled)
             issue_id = first.issue_id
-            points = [rule.talking_point] if rule.talking_point else []
             deadline = first.final_deadline
             priority = int(rule.priority)
             extra = first.extra_mile
             essential = rule.essential
-            lead = first
-            queue = rule.queue
         else:
             ranked = sorted(group, key=lambda c: (-c.rule.priority, c.final_deadline, c.key))
             keys = tuple([c.key for c in ranked])
             # One name a rule, though two of its episodes may merge (keys stay one an episode).
             rules = pooled(tuple(dict.fromkeys([c.rule.name for c in ranked])))
             issue_id = ranked[0].issue_id
-            points = list(
+            points = tuple(
                 dict.fromkeys(c.rule.talking_point for c in ranked if c.rule.talking_point)
             )
             binding = min(ranked, key=lambda c: c.final_deadline)
@@ -236,47 +237,73 @@ def merge(
             extra = any(c.extra_mile for c in group)
             essential = any(c.rule.essential for c in group)
             lead = ranked[0]
-            queue = lead.rule.queue
         if extra_points:
-            points.extend([p for p in extra_points if p not in points])
+            points = pooled((*points, *[p for p in extra_points if p not in points]))
+        elif len(group) > 1:
+            points = pooled(points)
         placed_by = first.contact or contact
-        fit = binding.fit
         moved_by: tuple[Adjustment, ...] | Moved = ()
-        walk = first.walk
-        if first.moves or walk is not None or fit is not None:
-            moves = tuple(first.moves or ())
-            caps = policy.caps
-            by = _seen(seen, placed_by, moves, walk, caps)
-            moved_by = Moved(
-                moves,
-                by,
-                fit,
-                by if fit is None else _seen(seen, binding.contact or contact, (), None, caps),
-                policy.schedule,
-                policy.caps,
-                walk,
-            )
+        if first.moves or first.walk is not None or binding.fit is not None:
+            moved_by = _moved(seen, first, binding, contact, policy)
+        lead_rule = lead.rule
         raws.append(
-            Raw(
-                customer.id,
-                issue_id,
-                keys,
-                rules,
-                first.placed,
-                deadline,
-                tz,
-                priority,
-                pooled(tuple(points)),
-                extra,
-                essential,
-                moved_by,
-                placed_by.reach,
-                len(lead.attempts) + 1,
-                lead.rule.retry.tries,
-                queue,
+            whole(
+                Raw,
+                (
+                    customer.id,
+                    issue_id,
+                    keys,
+                    rules,
+                    first.placed,
+                    deadline,
+                    tz,
+                    priority,
+                    points,
+                    extra,
+                    essential,
+                    moved_by,
+                    placed_by.reach,
+                    len(lead.attempts) + 1,
+                    lead_rule.retry.tries,
+                    lead_rule.queue,
+                ),
             )
         )
     return raws
+
+
+def _lone(compiled: CompiledRule) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rules and talking points of a call of one candidate of ``compiled``'s rule
+    (before any awareness rule adds its points), pooled and kept by the rule: the same
+    for every such call."""
+    found = _LONE.get(compiled)
+    if found is None:
+        rule = compiled.rule
+        points = (rule.talking_point,) if rule.talking_point else ()
+        found = keep(_LONE, compiled, (pooled((rule.name,)), pooled(points)), _LONE_KEPT)
+    return found
+
+
+def _moved(
+    seen: dict[tuple[int, bool], Seen],
+    first: Candidate,
+    binding: Candidate,
+    contact: Contact,
+    policy: FollowUpPolicy,
+) -> Moved:
+    """The raw moves of a call that ``first`` opens and whose deadline is ``binding``'s,
+    for a customer whose contact is ``contact`` (each member's own, if it has one)."""
+    moves = tuple(first.moves or ())
+    walk = first.walk
+    fit = binding.fit
+    caps = policy.caps
+    by = _seen(seen, first.contact or contact, moves, walk, caps)
+    fitted_by = by if fit is None else _seen(seen, binding.contact or contact, (), None, caps)
+    return whole(Moved, (moves, by, fit, fitted_by, policy.schedule, caps, walk))
+
+
+_LONE_KEPT: Final = 1024
+_LONE: Final[dict[CompiledRule, tuple[tuple[str, ...], tuple[str, ...]]]] = cache("lone calls")
 
 
 def _seen(

@@ -31,7 +31,13 @@ __all__ = [
     "planned_words",
     "render_move",
     "render_moves",
+    "whole",
 ]
+
+whole: Final = tuple.__new__
+"""``whole(Kind, fields)`` makes a named tuple (a :class:`RawMove`, a :class:`Walk`, a call
+merged) from a whole tuple of its fields, at half the cost of its constructor, which
+binds each field by name: placement makes one at almost every step."""
 
 
 class Constraint(str, enum.Enum):

@@ -36,8 +36,9 @@ from extramile._engine.data import Candidate, RevisitCollector, TraceCollector
 from extramile._engine.explain import give_up_words, iso
 from extramile._engine.facts import Case
 from extramile._engine.fit import fit_deadline
-from extramile._engine.moves import Constraint, RawMove, Walk, render_move
+from extramile._engine.moves import Constraint, RawMove, Walk, render_move, whole
 from extramile._engine.search import (
+    first_allowed,
     no_common_window,
     place_ts,
     suppression_of,
@@ -74,7 +75,10 @@ def place_all(
     """Place every candidate, or stop it: (the placed, the stopped and why; see
     :func:`suppression`)."""
     base = case.contact
-    blocked: Why | None = suppression_of(base)
+    # (most customers may be called: the reason is asked for only when one may not be)
+    blocked: Why | None = (
+        suppression_of(base) if base.do_not_call or not base.clocks.zones else None
+    )
     stopped: list[Stop] = []
     placed: list[Candidate] = []
     policy = case.policy
@@ -97,7 +101,7 @@ def place_all(
                 start = cand.retry_due
             cand.gap_attempts = without(contact.attempts, (call.ts for call in attempts))
         if why is None:
-            why = place_from(case, cand, start, [])
+            why = place_from(case, cand, start, None)
             if why is None:
                 placed.append(cand)
                 if revisit_active:
@@ -113,7 +117,7 @@ def place_from(
     case: Case,
     cand: Candidate,
     start: float,
-    moves: list[RawMove],
+    moves: list[RawMove] | None,
     held_by: RawMove | None = None,
 ) -> Why | None:
     """Place ``cand`` at the first moment every constraint allows at or after ``start``
@@ -130,34 +134,19 @@ def place_from(
     extra_mile = cand.extra_mile
     essential = cand.rule.essential
     gap_attempts = cand.gap_attempts
+    counted = contact.attempts if gap_attempts is None else gap_attempts
+    staff = None if extra_mile else schedule
+    allowed = contact.clocks.allowed(staff)
     now = case.now
     # As place_call(): at the first allowed moment from max(now, start), and where it
-    # would have gone from ``start`` alone.
+    # would have gone from ``start`` alone (the moves are worked out when read).
     begin = start if start > now else now
-    at = place_ts(
-        contact,
-        begin,
-        schedule=schedule,
-        caps=caps,
-        extra_mile=extra_mile,
-        essential=essential,
-        moves=None,
-        gap_attempts=gap_attempts,
-    )
+    at = first_allowed(contact, begin, allowed, staff, caps, essential, counted)
     if at is None:
         return (Constraint.NO_COMMON_WINDOW, no_common_window(contact))
     nominal = at
     if start < now:
-        found = place_ts(
-            contact,
-            start,
-            schedule=schedule,
-            caps=caps,
-            extra_mile=extra_mile,
-            essential=essential,
-            moves=None,
-            gap_attempts=gap_attempts,
-        )
+        found = first_allowed(contact, start, allowed, staff, caps, essential, counted)
         if found is not None and found <= at:
             nominal = found
     cand.placed = at
@@ -168,7 +157,7 @@ def place_from(
     cand.walk = (
         None
         if at == begin
-        else Walk(begin, at, contact.last_inbound, extra_mile, essential, gap_attempts)
+        else whole(Walk, (begin, at, contact.last_inbound, extra_mile, essential, gap_attempts))
     )
     if cand.placed > cand.due:
         why = _pushed(case, cand, nominal, held_by)
@@ -235,10 +224,10 @@ def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
     """
     cand.nominal = nominal
     lapsed = cand.compiled.lapsed
-    probe = case.probe
-    if lapsed is not None and lapsed(probe, cand.deadline, cand.placed):
+    # a rule that never gives up needs no context of the customer (made on first ask)
+    if lapsed is not None and lapsed(case.probe, cand.deadline, cand.placed):
         rule = cand.rule
-        gives_up = lapse_at(rule, probe, cand.deadline)
+        gives_up = lapse_at(rule, case.probe, cand.deadline)
         assert gives_up is not None  # it has a give-up time: it lapses
         given_up = (cand.placed, gives_up, rule, cand.deadline)
         if cand.retry_due is not None and cand.retry_due >= gives_up:
@@ -268,7 +257,11 @@ def _pushed(case: Case, cand: Candidate, nominal: float, held_by: RawMove | None
         move = held_by or (blocked[-1] if blocked else moves_of(case, cand)[-1])
         # plan() only counts suppressed calls: the reason is written when read
         return move.constraint, functools.partial(_held, given_up, move, policy, contact)
-    cand.final_deadline = deadline_for(case, cand, nominal)
+    if nominal > cand.due:
+        cand.final_deadline = deadline_for(case, cand, nominal)
+    else:  # it could have gone when due (only ``now`` held it): as deadline_for() says
+        cand.capped = False
+        cand.final_deadline = cand.deadline
     return None
 
 

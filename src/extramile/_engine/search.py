@@ -56,15 +56,16 @@ import math
 from collections.abc import Iterable
 from typing import Final
 
-from extramile._engine.contact import CALLBACK_GRACE, Contact, reach_table
-from extramile._engine.moves import Constraint, RawMove, Walk
+from extramile._engine.contact import CALLBACK_GRACE, Contact
+from extramile._engine.moves import Constraint, RawMove, Walk, whole
 from extramile._rules import ContactCaps
-from extramile._time import Schedule
+from extramile._time import FlatTable, Schedule
 
 __all__ = [
     "SEARCH_SECONDS",
     "allowed_next",
     "deadline_after",
+    "first_allowed",
     "moves_to",
     "no_common_window",
     "place_call",
@@ -82,9 +83,6 @@ _LEAP_AFTER: Final = 4
 """Rounds of the fixed-point search after which placement leaps to where the calling
 windows and staff hours next overlap, instead of bouncing between them day by day."""
 
-_move: Final = tuple.__new__
-"""Makes a :class:`RawMove` from a whole tuple at half the cost of its constructor: the
-search records a move at almost every step."""
 _GAP: Final = Constraint.GAP
 _CAP: Final = Constraint.CAP
 _WINDOW: Final = Constraint.CALLING_WINDOW
@@ -97,7 +95,8 @@ def _gap_next(ts: float, attempts: list[float], caps: ContactCaps) -> float:
     upto = bisect.bisect_right(attempts, ts)
     if upto == 0:
         return ts
-    return max(ts, attempts[upto - 1] + caps.min_gap.seconds)
+    free = attempts[upto - 1] + caps.min_gap.seconds
+    return free if free > ts else ts  # max(), without the call
 
 
 def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
@@ -109,6 +108,19 @@ def _cap_next(ts: float, contact: Contact, caps: ContactCaps) -> float:
     if len(attempts) < limit or bisect.bisect_right(attempts, ts) < limit:
         return ts
     return contact.cap_ages(caps.per.days).free_from(ts, limit)
+
+
+def _caps_next(ts: float, gap_attempts: list[float], contact: Contact, caps: ContactCaps) -> float:
+    """``_cap_next(_gap_next(ts, gap_attempts, caps), contact, caps)`` in one call, for
+    the search, which asks it at every step (:func:`moves_to` takes the two apart, to
+    say which moved the call)."""
+    upto = bisect.bisect_right(gap_attempts, ts)
+    if upto:
+        free = gap_attempts[upto - 1] + caps.min_gap.seconds
+        ts = free if free > ts else ts
+    if len(contact.attempts) < caps.max_attempts:
+        return ts  # (the first test of _cap_next, without its call)
+    return _cap_next(ts, contact, caps)
 
 
 def without(attempts: list[float], own: Iterable[float]) -> list[float]:
@@ -140,38 +152,13 @@ def place_ts(
     ``start`` and the answer (:func:`moves_to`).
     ``gap_attempts`` are the attempts the minimum gap is measured from (default: all).
     """
-    limit = start + SEARCH_SECONDS
-    horizon = _after(limit, _INF)
-    staff = None if extra_mile else schedule
-    allowed = contact.clocks.allowed(staff)
-    attempts = contact.attempts
-    held = not essential and attempts
     if gap_attempts is None:
-        gap_attempts = attempts
-    if allowed.next_open(start, horizon) == start and (
-        not held or _cap_next(_gap_next(start, gap_attempts, caps), contact, caps) == start
-    ):
-        return start  # the common case: allowed at the start, nothing moved
-    grace_from = contact.last_inbound
-    t = start
-    for _ in range(_MAX_ROUNDS):
-        found = allowed.next_open(t, horizon)
-        if found != t and grace_from is not None and t < grace_from + CALLBACK_GRACE:
-            found = _in_grace(t, found, grace_from, staff, horizon)
-        if found is None:
-            if staff is not None:
-                schedule.next_open_ts(t)  # raises when staff never open (every day a holiday)
-            return None
-        t = found
-        if not held:
-            break
-        moved = _cap_next(_gap_next(t, gap_attempts, caps), contact, caps)
-        if moved == t:
-            break
-        t = moved
-    else:  # pragma: no cover - thousands of caps and closings alternating in 400 days
-        return None
-    if t > limit:
+        gap_attempts = contact.attempts
+    staff = None if extra_mile else schedule
+    t = first_allowed(
+        contact, start, contact.clocks.allowed(staff), staff, caps, essential, gap_attempts
+    )
+    if t is None:
         return None
     if moves is not None and t != start:
         moves_to(
@@ -186,6 +173,50 @@ def place_ts(
             gap_attempts=gap_attempts,
         )
     return t
+
+
+def first_allowed(  # noqa: PLR0917  # in order: placement calls this for every call
+    contact: Contact,
+    start: float,
+    allowed: FlatTable,
+    staff: Schedule | None,
+    caps: ContactCaps,
+    essential: bool,
+    gap_attempts: list[float],
+) -> float | None:
+    """:func:`place_ts` without the moves: the earliest instant in ``[start, start +
+    SEARCH_SECONDS]`` that every constraint allows, or None; staff hours unless ``staff``
+    is None (an extra-mile call), the gap measured from ``gap_attempts``.  ``allowed``
+    is ``contact.clocks.allowed(staff)``, which placement asks once for both its searches
+    and passes on, with the rest of the arguments in order."""
+    limit = start + SEARCH_SECONDS
+    held = not essential and contact.attempts
+    # (any horizon after ``start`` tells whether ``start`` itself is open)
+    if allowed.next_open(start, limit) == start and (
+        not held or _caps_next(start, gap_attempts, contact, caps) == start
+    ):
+        return start  # the common case: allowed at the start, nothing moved
+    horizon = _after(limit, _INF)
+    grace_from = contact.last_inbound
+    t = start
+    for _ in range(_MAX_ROUNDS):
+        found = allowed.next_open(t, horizon)
+        if found != t and grace_from is not None and t < grace_from + CALLBACK_GRACE:
+            found = _in_grace(t, found, grace_from, staff, horizon)
+        if found is None:
+            if staff is not None:
+                staff.next_open_ts(t)  # raises when staff never open (every day a holiday)
+            return None
+        t = found
+        if not held:
+            break
+        moved = _caps_next(t, gap_attempts, contact, caps)
+        if moved == t:
+            break
+        t = moved
+    else:  # pragma: no cover - thousands of caps and closings alternating in 400 days
+        return None
+    return None if t > limit else t
 
 
 def allowed_next(
@@ -261,11 +292,11 @@ def moves_to(
         if not essential and attempts:
             moved = _gap_next(t, gap_attempts, caps)
             if moved != t:
-                moves.append(_move(RawMove, (_GAP, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_GAP, t, moved, "", False, False, ())))
                 t = moved
             moved = _cap_next(t, contact, caps)
             if moved != t:
-                moves.append(_move(RawMove, (_CAP, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_CAP, t, moved, "", False, False, ())))
                 t = moved
         if grace_from is None or not grace_from <= t < grace_until:
             for table, name in zip(clocks.tables, clocks.zone_names, strict=True):
@@ -275,7 +306,7 @@ def moves_to(
                 if grace_from is not None and t < grace_from < moved:
                     moved = grace_from
                 if moved != t:
-                    moves.append(_move(RawMove, (_WINDOW, t, moved, name, False, False, ())))
+                    moves.append(whole(RawMove, (_WINDOW, t, moved, name, False, False, ())))
                     t = moved
                 if grace_from is not None and grace_from <= t < grace_until:
                     break
@@ -283,7 +314,7 @@ def moves_to(
             # staff are open at the answer: they open by then
             moved = staff_table.first_open(t, beyond) or answer
             if moved != t:
-                moves.append(_move(RawMove, (_STAFF, t, moved, "", False, False, ())))
+                moves.append(whole(RawMove, (_STAFF, t, moved, "", False, False, ())))
                 t = moved
         if t == before:  # pragma: no cover - the answer is the first instant all allow
             break
@@ -321,16 +352,16 @@ def _leap(
     """
     if len(contact.tables) + (staff is not None) < 2:
         return t  # one clock alone never needs the leap: its own step is exact
-    found = reach_table(contact.reach, staff).first_open(t, math.nextafter(limit, math.inf))
+    # the table under the flat one the search asks (reach_table(), kept by the clocks)
+    table = contact.clocks.allowed(staff).source
+    found = table.first_open(t, math.nextafter(limit, math.inf))
     found = limit if found is None else found
     if found != t:
         with_staff = staff is not None
-        moves.extend(
-            RawMove(_WINDOW, t, found, name, leap=True, with_staff=with_staff)
-            for name in contact.zone_names
-        )
+        for name in contact.zone_names:  # (a loop: a generator's frame costs more)
+            moves.append(whole(RawMove, (_WINDOW, t, found, name, True, with_staff, ())))  # noqa: PERF401
         if with_staff:
-            moves.append(RawMove(_STAFF, t, found, leap=True))
+            moves.append(whole(RawMove, (_STAFF, t, found, "", True, False, ())))
     return found
 
 
