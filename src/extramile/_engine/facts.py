@@ -190,8 +190,8 @@ class Case:
         case.history = history
         case.now = now
         case.facts = Facts.of_calls(history, calls)
-        case.customer_part = key_part(customer.id)
-        case.last_any = history[-1].ts if history else None
+        # (customer_part and last_any are left unset: only finding episodes reads them,
+        # and the generated code has found them already)
         case.shared = None
         case.shared_then = None
         case._contact = None
