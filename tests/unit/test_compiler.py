@@ -28,6 +28,7 @@ from extramile import (
     On,
     Rule,
     Schedule,
+    attr_date,
     compiled_source,
     starter_policy,
 )
@@ -132,6 +133,21 @@ class TestCompiledSource:
         source = compiled_source(_policy(_rule("thanks", tier_in("gold"))))
         assert "threads" not in source
         assert "on_feedback.append(item)" in source
+
+    def test_a_date_attribute_is_read_once_an_episode(self) -> None:
+        """A due time and a deadline counted from the same date attribute share its day's
+        start; the differential test checks the instants are the same as the engine's."""
+        rule = Rule(
+            name="heads-up",
+            trigger=On("price_change"),
+            scope="customer",
+            condition=ALWAYS,
+            due=attr_date("bill_date") - Local(days=7),
+            deadline=attr_date("bill_date") + Elapsed(hours=12),
+        )
+        source = compiled_source(_policy(rule))
+        assert source.count("attr_day_start(item, 'bill_date', tz)") == 1
+        assert "deadline = due_day + 43200" in source
 
     def test_refuses_what_is_not_a_policy(self) -> None:
         """Anything else is a type error."""

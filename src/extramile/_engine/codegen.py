@@ -98,8 +98,21 @@ def _offset(base: str, when: When, names: Names) -> str:
     return f"schedule.add_ts({base}, {names.add('BUSINESS', offset)})"
 
 
-def _when(lines: _Lines, target: str, when: When, names: Names, needs: set[str]) -> None:
-    """``target = `` the instant of ``when``; an episode without one is skipped."""
+def _when(
+    lines: _Lines,
+    target: str,
+    when: When,
+    names: Names,
+    needs: set[str],
+    *,
+    day_starts: dict[str, str],
+) -> None:
+    """``target = `` the instant of ``when``; an episode without one is skipped.
+
+    ``day_starts`` maps an attribute to the variable already holding its day's start
+    in this episode (filled here): a due and a deadline counted from the same date
+    attribute (a bill's date) look it up and parse it once, not twice.
+    """
     kind = when.anchor.name
     if isinstance(when.offset, Local):
         needs.add("tz")
@@ -114,8 +127,16 @@ def _when(lines: _Lines, target: str, when: When, names: Names, needs: set[str])
         base = "last"
     else:
         needs.add("tz")
-        lines(f"{target} = attr_day_start(item, {when.anchor.attribute!r}, tz)")
-        base = target
+        attribute = when.anchor.attribute
+        assert attribute is not None  # an ATTR_DATE anchor always names one
+        known = day_starts.get(attribute)
+        if known is not None:
+            lines(f"{target} = {_offset(known, when, names)}")
+            return
+        moved = _offset(target, when, names)
+        base = target if moved == target else f"{target}_day"
+        day_starts[attribute] = base
+        lines(f"{base} = attr_day_start(item, {attribute!r}, tz)")
     moved = _offset(base, when, names)
     if moved == base and base == target:
         with lines.block(f"if {target} is None:"):
@@ -287,8 +308,9 @@ def _rule(  # noqa: PLR0915  # one rule's loop, written out in order
         _named(flag_lines, names.add("CONDITION", flag), rule.name)
         flag_text = "extra_mile"
     timing_lines = _Lines()
-    _when(timing_lines, "due", rule.due, names, now_needs)
-    _when(timing_lines, "deadline", rule.deadline, names, now_needs)
+    day_starts: dict[str, str] = {}
+    _when(timing_lines, "due", rule.due, names, now_needs, day_starts=day_starts)
+    _when(timing_lines, "deadline", rule.deadline, names, now_needs, day_starts=day_starts)
     after = rule.give_up_after
     if after is not None:
         timing_lines.comment(f"Given up {after!r} after the deadline")
