@@ -296,13 +296,19 @@ def inside(
 
 
 def inside_count(
-    items: Sequence[Interaction], keep: Keep, now: float, within: Elapsed | Local, tz: dt.tzinfo
+    items: Sequence[Interaction],
+    keep: Keep,
+    now: float,
+    within: Elapsed | Local,
+    tz: dt.tzinfo,
+    *,
+    stop: int | None = None,
 ) -> int:
-    """``len(inside(items, keep, now, within, tz))``, without the list: for explanations,
-    which say how many."""
-    end = len(items)
+    """``len(inside(items[:stop], keep, now, within, tz))``, without the list: for
+    explanations, which say how many."""
+    end = len(items) if stop is None else stop
     if end and items[end - 1].ts > now:
-        end = bisect.bisect_right(items, now, key=TIME)
+        end = bisect.bisect_right(items, now, 0, end, key=TIME)
     reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
     first = bisect.bisect_right(items, now, 0, end, key=lambda item: item.ts + reach)
     kinds, direction, channels = keep
@@ -380,17 +386,7 @@ def reach_and_count(
                     if ts != now:
                         return reaching, call, 0
     if start:  # the window's interactions before the run
-        reach = within.seconds if isinstance(within, Elapsed) else within.days * DAY + SLACK
-        first = bisect.bisect_right(items, now, 0, start, key=lambda item: item.ts + reach)
-        for index in range(first, start):
-            item = items[index]
-            if (
-                (kinds is None or item.kind in kinds)
-                and (direction is None or item.direction is direction)
-                and (channels is None or item.channel in channels)
-                and leave_at(item.ts, within, tz) > now
-            ):
-                count += 1
+        count += inside_count(items, keep, now, within, tz, stop=start)
     return reaching, call, count
 
 
